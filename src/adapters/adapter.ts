@@ -1,0 +1,133 @@
+/**
+ * The adapter contract: everything Weir needs from an engine. Engines live in one folder each
+ * (`adapters/duckdb/`, ...) with the same file names; only `adapters/registry.ts` knows which exist.
+ * Modelled on Kysely's dialect split (driver / adapter / introspector) and dbt's adapter + relation API.
+ */
+import type { RelationName } from '../manifest/types.js';
+import type { DdlRules, RelationKind } from './ansi-sql.js';
+
+/** SQL text rules of an engine: quoting, literals, relation names, formatter language. */
+export interface Dialect {
+  /** Engine name, e.g. `duckdb`. */
+  readonly name: string;
+  /** Language name for sql-formatter (`duckdb`, `snowflake`, `trino`). */
+  readonly formatterLanguage: 'duckdb' | 'snowflake' | 'trino' | 'sql';
+  /** Quotes an identifier: `order` → `"order"` (embedded quotes doubled). */
+  quoteIdentifier(name: string): string;
+  /** A column reference for generated SQL: bare when a plain lower-case identifier, quoted otherwise. */
+  columnRef(name: string): string;
+  /**
+   * Renders a value as an SQL literal: strings quoted with embedded quotes doubled, finite numbers bare,
+   * booleans TRUE/FALSE, null/undefined NULL, Date as a TIMESTAMP literal, arrays as a comma-separated list.
+   * @throws Error for non-finite numbers, objects and functions
+   */
+  literal(value: unknown): string;
+  /** Renders a relation address, e.g. `"main_marts"."customer_rfm"`. */
+  relation(name: RelationName): string;
+  /** DDL statement text used by materializations. */
+  readonly ddl: DdlRules;
+}
+
+/** What an engine supports; materializations branch on these flags, never on the engine name. */
+export interface AdapterCapabilities {
+  /** DDL inside BEGIN/COMMIT with rollback. */
+  readonly transactionalDdl: boolean;
+  /** `ALTER TABLE ... RENAME TO` is atomic. */
+  readonly atomicRename: boolean;
+  /** Native CSV reader for seeds (otherwise batched INSERTs). */
+  readonly nativeCsvLoad: boolean;
+  /** Several connections may run statements concurrently. */
+  readonly concurrentConnections: boolean;
+}
+
+/** Column metadata of a result or relation. */
+export interface ColumnMeta {
+  readonly name: string;
+  /** Engine type name, e.g. `VARCHAR`, `BIGINT`. */
+  readonly type: string;
+}
+
+/** A fully read query result. Values are JS values (bigint for 64-bit integers, string for decimals). */
+export interface QueryResult {
+  readonly columns: readonly ColumnMeta[];
+  readonly rows: readonly (readonly unknown[])[];
+  /** Rows changed for DML / CTAS when the engine reports it. */
+  readonly rowsAffected?: number;
+}
+
+/** One connection (a "thread" of a run). Not shared between concurrent node runs. */
+export interface Connection {
+  /**
+   * Executes one or more statements and reads the last result fully.
+   * @param binds positional values for `?`/`$1` placeholders
+   * @throws AdapterError with the engine's message
+   */
+  execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult>;
+  /** Interrupts the running statement (best effort). */
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A relation found in the warehouse. */
+export interface RelationInfo {
+  readonly schema: string;
+  readonly identifier: string;
+  readonly kind: 'table' | 'view';
+}
+
+/** Options for loading a seed file. */
+export interface SeedLoad {
+  /** Absolute CSV path (`.csv`, `.csv.gz`, `.tsv`). */
+  readonly file: string;
+  /** Project-relative path, for messages. */
+  readonly displayPath: string;
+  readonly relation: RelationName;
+  /** Column name → SQL type overrides. */
+  readonly columnTypes: Readonly<Record<string, string>>;
+  readonly delimiter?: string;
+}
+
+/**
+ * An engine. Created by the registry from a validated target; `open()` connects, `close()` releases
+ * everything. One adapter instance serves one run.
+ */
+export interface Adapter {
+  readonly type: string;
+  readonly dialect: Dialect;
+  readonly capabilities: AdapterCapabilities;
+  /** Default schema of the target (`main` on DuckDB). */
+  readonly defaultSchema: string;
+  /** Default database/catalog (omitted from relation names when undefined). */
+  readonly defaultDatabase?: string;
+  /** Opens the engine. @throws WeirError (e.g. `WEIR_DB_LOCKED`) with the target named */
+  open(): Promise<void>;
+  /** A new connection for one worker thread. */
+  connect(): Promise<Connection>;
+  /** Lists relations in the given schemas (all schemas when omitted). */
+  listRelations(schemas?: readonly string[]): Promise<RelationInfo[]>;
+  /** Whether a relation exists, and as what. */
+  relationKind(conn: Connection, relation: RelationName): Promise<RelationKind | undefined>;
+  /** Columns of a relation, in order. */
+  listColumns(conn: Connection, relation: RelationName): Promise<ColumnMeta[]>;
+  /** Creates a schema if missing. */
+  createSchema(conn: Connection, schema: string, database?: string): Promise<void>;
+  /**
+   * Loads a seed into `relation`, replacing it atomically.
+   * @returns rows loaded
+   * @throws WeirError `WEIR_SEED_INVALID` naming the file and line for malformed CSV
+   */
+  loadSeed(conn: Connection, seed: SeedLoad): Promise<number>;
+  /** Describes the connection for `weir debug` (no secrets). */
+  describe(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** An engine error, carrying the engine's message and (where known) SQL state. */
+export class AdapterError extends Error {
+  readonly sqlState?: string;
+  constructor(message: string, options: { sqlState?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AdapterError';
+    this.sqlState = options.sqlState;
+  }
+}

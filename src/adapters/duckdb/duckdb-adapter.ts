@@ -1,0 +1,236 @@
+/**
+ * The embedded DuckDB adapter (@duckdb/node-api): one DuckDBInstance per run, one connection per worker
+ * thread. Extension auto-install is off (machines may be offline); statically linked extensions (json,
+ * parquet, icu, core_functions) work, and an error that needs another extension says so.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { WeirError } from '../../errors/weir-error.js';
+import type { RelationName } from '../../manifest/types.js';
+import { AdapterError, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
+import { duckdbDialect } from './duckdb-dialect.js';
+import { swapIn, tmpRelation } from '../relation-swap.js';
+
+/** Target configuration for `type: duckdb`. */
+export const duckdbTargetSchema = z
+  .object({
+    type: z.literal('duckdb'),
+    /** Database file relative to the project root, or `:memory:`. */
+    path: z.string().min(1).default('target/weir.duckdb'),
+    schema: z.string().min(1).default('main'),
+    threads: z.number().int().min(1).max(64).default(4),
+    /** DuckDB settings passed at open, e.g. `{memory_limit: '4GB'}`. */
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /** Open read-only (for readers while a run writes elsewhere). */
+    read_only: z.boolean().default(false),
+  })
+  .strict();
+
+/** Validated DuckDB target. */
+export type DuckDBTarget = z.output<typeof duckdbTargetSchema>;
+
+const CAPABILITIES: AdapterCapabilities = Object.freeze({
+  transactionalDdl: true,
+  atomicRename: true,
+  nativeCsvLoad: true,
+  concurrentConnections: true,
+});
+
+/** Converts a DuckDB error into an AdapterError, explaining missing extensions. */
+export function mapDuckDBError(e: unknown): AdapterError {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/Extension Autoloading Error|Install it first using "INSTALL|extension .* not found/i.test(msg)) {
+    const ext = /INSTALL (\w+)/.exec(msg)?.[1] ?? /extension '?(\w+)'?/i.exec(msg)?.[1] ?? 'an extension';
+    return new AdapterError(
+      `${msg.split('\n')[0]} — this query needs the DuckDB extension '${ext}', which is not built into @duckdb/node-api ` +
+      `and cannot be downloaded (extension auto-install is off for offline machines). Statically built in: json, parquet, icu, core_functions.`,
+      { cause: e },
+    );
+  }
+  return new AdapterError(msg, { cause: e });
+}
+
+class DuckDBConnectionWrapper implements Connection {
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  async execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql, binds ? (binds as DuckDBValue[]) : undefined);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      return {
+        columns: names.map((name, i) => ({ name, type: String(types[i]) })),
+        rows: reader.getRowsJS() as unknown[][],
+        rowsAffected: reader.rowsChanged,
+      };
+    } catch (e) {
+      throw mapDuckDBError(e);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    this.conn.interrupt();
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+  }
+
+  /** The underlying connection (for UDF registration and appenders). */
+  get raw(): DuckDBConnection {
+    return this.conn;
+  }
+}
+
+/** The DuckDB adapter. Construct through the registry. */
+export class DuckDBAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly dialect = duckdbDialect;
+  readonly capabilities = CAPABILITIES;
+  private instance?: DuckDBInstance;
+  private readonly dbPath: string;
+  private readonly connections = new Set<DuckDBConnectionWrapper>();
+
+  constructor(
+    private readonly target: DuckDBTarget,
+    private readonly targetName: string,
+    projectRoot: string,
+  ) {
+    this.dbPath = target.path === ':memory:' ? ':memory:' : path.resolve(projectRoot, target.path);
+  }
+
+  get defaultSchema(): string {
+    return this.target.schema;
+  }
+
+  get defaultDatabase(): string | undefined {
+    return undefined;
+  }
+
+  /** Absolute database file path (or `:memory:`). */
+  get databasePath(): string {
+    return this.dbPath;
+  }
+
+  async open(): Promise<void> {
+    if (this.instance) return;
+    if (this.dbPath !== ':memory:') mkdirSync(path.dirname(this.dbPath), { recursive: true });
+    const options: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+    };
+    for (const [k, v] of Object.entries(this.target.settings)) options[k] = String(v);
+    if (this.target.read_only) options.access_mode = 'READ_ONLY';
+    try {
+      this.instance = await DuckDBInstance.create(this.dbPath, options);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/Could not set lock on file|Conflicting lock/i.test(msg)) {
+        const pid = /PID (\d+)/.exec(msg)?.[1];
+        throw new WeirError('WEIR_DB_LOCKED', `target '${this.targetName}': the database file ${this.dbPath} is locked by another process${pid ? ` (PID ${pid})` : ''}`, {
+          hint: 'DuckDB allows one writing process per file: wait for the other weir run (or close the DuckDB client holding it), then retry. Readers can use `weir query` with a read_only target.',
+          cause: e,
+        });
+      }
+      throw new WeirError('WEIR_DB_OPEN_FAILED', `target '${this.targetName}': cannot open DuckDB database ${this.dbPath}: ${msg}`, { cause: e });
+    }
+  }
+
+  async connect(): Promise<Connection> {
+    if (!this.instance) await this.open();
+    const c = new DuckDBConnectionWrapper(await this.instance!.connect());
+    this.connections.add(c);
+    return c;
+  }
+
+  async listRelations(schemas?: readonly string[]): Promise<RelationInfo[]> {
+    const conn = await this.connect();
+    try {
+      const filter = schemas && schemas.length ? `and schema_name in (${schemas.map((s) => duckdbDialect.literal(s)).join(', ')})` : '';
+      const r = await conn.execute(
+        `select schema_name, table_name, 'table' as kind from duckdb_tables() where database_name = current_database() ${filter}
+         union all
+         select schema_name, view_name, 'view' from duckdb_views() where not internal and database_name = current_database() ${filter}`,
+      );
+      return r.rows.map(([schema, identifier, kind]) => ({ schema: String(schema), identifier: String(identifier), kind: kind as 'table' | 'view' }));
+    } finally {
+      await conn.close();
+      this.connections.delete(conn as DuckDBConnectionWrapper);
+    }
+  }
+
+  async listColumns(conn: Connection, relation: RelationName): Promise<ColumnMeta[]> {
+    const r = await conn.execute(
+      `select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position`,
+      [relation.schema, relation.identifier],
+    );
+    return r.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
+  }
+
+  async createSchema(conn: Connection, schema: string): Promise<void> {
+    await conn.execute(`create schema if not exists ${duckdbDialect.quoteIdentifier(schema)}`);
+  }
+
+  async loadSeed(conn: Connection, seed: SeedLoad): Promise<number> {
+    const d = duckdbDialect;
+    const tmp = tmpRelation(seed.relation);
+    const opts = [`header = true`, `auto_detect = true`, `sample_size = -1`, `strict_mode = true`, `null_padding = false`];
+    if (seed.delimiter) opts.push(`delim = ${d.literal(seed.delimiter)}`);
+    else if (/\.tsv(\.gz)?$/.test(seed.file)) opts.push(`delim = '\\t'`);
+    const types = Object.entries(seed.columnTypes);
+    if (types.length) opts.push(`types = {${types.map(([k, v]) => `${d.literal(k)}: ${d.literal(v)}`).join(', ')}}`);
+    try {
+      await conn.execute(`create or replace table ${d.relation(tmp)} as select * from read_csv(${d.literal(seed.file)}, ${opts.join(', ')})`);
+    } catch (e) {
+      await conn.execute(`drop table if exists ${d.relation(tmp)}`).catch(() => undefined);
+      throw seedError(e, seed);
+    }
+    const count = await conn.execute(`select count(*) from ${d.relation(tmp)}`);
+    await swapIn(this, conn, tmp, seed.relation, await this.relationKind(conn, seed.relation));
+    return Number(count.rows[0][0]);
+  }
+
+  /** Kind of an existing relation, or undefined. */
+  async relationKind(conn: Connection, r: RelationName): Promise<'table' | 'view' | undefined> {
+    const res = await conn.execute(
+      `select 'table' from duckdb_tables() where database_name = current_database() and schema_name = ? and table_name = ?
+       union all select 'view' from duckdb_views() where database_name = current_database() and schema_name = ? and view_name = ?`,
+      [r.schema, r.identifier, r.schema, r.identifier],
+    );
+    return res.rows.length ? (res.rows[0][0] as 'table' | 'view') : undefined;
+  }
+
+  describe(): Record<string, unknown> {
+    return { type: 'duckdb', path: this.dbPath, schema: this.target.schema, threads: this.target.threads, read_only: this.target.read_only };
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) {
+      try {
+        await c.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    this.connections.clear();
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+}
+
+function seedError(e: unknown, seed: SeedLoad): WeirError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = /Line:\s*(\d+)/i.exec(msg)?.[1] ?? /line (\d+)/i.exec(msg)?.[1];
+  const first = msg.split('\n').find((l) => l.trim()) ?? msg;
+  let hint = 'Check that every row has the same number of fields as the header and that quotes are balanced.';
+  if (/COLUMN_TYPES|types.*do not exist|Columns with names/i.test(msg)) hint = 'A column in config.column_types is not in the CSV header: fix the name in the seed YAML.';
+  else if (/Could not convert|Conversion Error/i.test(msg)) hint = 'A value does not match its column type: fix the value or set config.column_types for that column (e.g. VARCHAR).';
+  else if (/No files found|does not exist/i.test(msg)) hint = 'The seed file could not be read.';
+  return new WeirError('WEIR_SEED_INVALID', `malformed seed CSV: ${first.replace(/^Invalid Input Error:\s*/, '')}`, {
+    location: { file: seed.displayPath, line: line ? Number(line) : undefined },
+    hint,
+    cause: e,
+  });
+}

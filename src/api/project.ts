@@ -1,0 +1,347 @@
+/**
+ * The library front door (SQLMesh-style context): `WeirProject.load()` parses a project once; its methods
+ * do what the CLI commands do — compile, seed, run, test, build, list, show, query, debug — and report
+ * progress through a {@link Reporter}. The CLI is a thin layer over this class.
+ *
+ * @example
+ * const project = await WeirProject.load({ projectDir: '.', target: 'dev' });
+ * const summary = await project.build({ select: ['+customer_rfm'], reporter: myReporter });
+ * if (!summary.success) process.exitCode = 1;
+ */
+import path from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { format as formatSql } from 'sql-formatter';
+import type { Adapter, Dialect, QueryResult } from '../adapters/adapter.js';
+import { createAdapter, dialectFor } from '../adapters/registry.js';
+import { parseYamlFile } from '../loader/yaml-file.js';
+import { readFileSync } from 'node:fs';
+import { loadProjectFiles, type LoadOptions, type ProjectFiles } from '../loader/load-project.js';
+import { TemplateEnvironment } from '../compiler/environment.js';
+import { parseProject } from '../compiler/parse-project.js';
+import { Renderer, type CompiledNode, type TargetInfo } from '../compiler/render.js';
+import { buildDag, type Dag } from '../graph/dag.js';
+import { selectNodes } from '../graph/selector.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { GraphNode } from '../manifest/types.js';
+import { WeirError } from '../errors/weir-error.js';
+import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } from '../events/events.js';
+import { ARTIFACT_SCHEMAS, manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type RunResultsArtifact } from '../artifacts/artifacts.js';
+import { compiledPathOf, executeRun } from '../execution/run.js';
+import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
+
+/** Commands that execute nodes. */
+export type RunCommand = 'seed' | 'run' | 'test' | 'build';
+
+/** Selection flags shared by commands. */
+export interface SelectionArgs {
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+}
+
+/** Options of {@link WeirProject.execute} and the seed/run/test/build shortcuts. */
+export interface RunArgs extends SelectionArgs {
+  readonly threads?: number;
+  readonly failFast?: boolean;
+  readonly fullRefresh?: boolean;
+  readonly reporter?: Reporter;
+}
+
+/** Outcome of a run. `elapsed` in seconds. */
+export interface RunSummary {
+  readonly command: RunCommand;
+  readonly success: boolean;
+  readonly results: readonly RunResultEntry[];
+  readonly counts: Readonly<Record<NodeStatus, number>>;
+  readonly elapsed: number;
+  /** 0 when every node succeeded (warnings allowed), 1 otherwise. */
+  readonly exitCode: 0 | 1;
+}
+
+/** Options of {@link WeirProject.load}. */
+export interface ProjectLoadOptions extends LoadOptions {
+  /** Receives parse-phase warnings. */
+  readonly reporter?: Reporter;
+}
+
+const RESOURCE_TYPES: Record<RunCommand | 'compile', GraphNode['resource_type'][]> = {
+  seed: ['seed'],
+  run: ['model'],
+  test: ['test'],
+  build: ['seed', 'model', 'test'],
+  compile: ['model', 'test'],
+};
+
+/** A loaded, parsed project bound to one target. */
+export class WeirProject {
+  /** Invocation id written into artifacts. */
+  readonly invocationId = randomUUID();
+  private readonly redactor: Redactor;
+
+  private constructor(
+    readonly files: ProjectFiles,
+    readonly manifest: Manifest,
+    readonly dag: Dag,
+    readonly env: TemplateEnvironment,
+    readonly dialect: Dialect,
+    readonly targetInfo: TargetInfo,
+    private readonly processEnv: NodeJS.ProcessEnv,
+  ) {
+    this.redactor = createRedactor(files.secrets);
+  }
+
+  /**
+   * Loads and parses a project (no database connection).
+   * @throws WeirError / WeirErrors for invalid project files, templates, refs, cycles (all collected)
+   */
+  static async load(options: ProjectLoadOptions = {}): Promise<WeirProject> {
+    const files = loadProjectFiles(options);
+    const processEnv = options.env ?? process.env;
+    const src = {
+      file: files.configFile,
+      targetName: files.targetName,
+      locate: (p: (string | number)[]) => parseYamlFile(readFileSync(path.join(files.root, files.configFile), 'utf8'), files.configFile).locate(p),
+    };
+    const dialect = await dialectFor(files.target.type, src);
+    const helperModules = await loadHelperModules(files);
+    const env = new TemplateEnvironment(files.macros.filter((m) => m.kind === 'partial'), helperModules);
+    const manifest = parseProject(files, env, files.target.type);
+    const dag = buildDag(manifest);
+    const t = files.target as Record<string, unknown>;
+    const targetInfo: TargetInfo = {
+      name: files.targetName,
+      type: files.target.type,
+      schema: String(t.schema ?? (files.target.type === 'duckdb' ? 'main' : 'public')),
+      database: t.database === undefined ? undefined : String(t.database),
+      threads: Number(t.threads ?? 4),
+    };
+    const project = new WeirProject(files, manifest, dag, env, dialect, targetInfo, processEnv);
+    for (const w of files.warnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
+    return project;
+  }
+
+  /** Absolute target directory (`target-path`). */
+  get targetDir(): string {
+    return path.resolve(this.files.root, this.files.config['target-path']);
+  }
+
+  /** A renderer for this target (one per command). */
+  renderer(): Renderer {
+    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv });
+  }
+
+  /** Selected unique_ids for a command, in manifest order. @throws WeirError `WEIR_SELECTOR_INVALID` */
+  select(command: RunCommand | 'compile' | 'ls', args: SelectionArgs & { resourceTypes?: GraphNode['resource_type'][] } = {}): string[] {
+    const types = args.resourceTypes ?? (command === 'ls' ? ['seed', 'model', 'source', 'test'] : RESOURCE_TYPES[command]);
+    return selectNodes(this.manifest, this.dag, { select: args.select, exclude: args.exclude, resourceTypes: types, indirectTests: true });
+  }
+
+  private metadata(): ArtifactMetadata {
+    return {
+      weir_schema_version: '', weir_version: WEIR_VERSION, generated_at: now(), invocation_id: this.invocationId,
+      project_name: this.manifest.projectName, target_name: this.targetInfo.name, adapter_type: this.targetInfo.type,
+    };
+  }
+
+  /** Writes `manifest.json` with whatever compiled facts are known. */
+  writeManifest(compiled: ReadonlyMap<string, CompiledFacts> = new Map()): string {
+    const file = path.join(this.targetDir, 'manifest.json');
+    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.redact));
+    return file;
+  }
+
+  /** Redacts secrets from a string. */
+  readonly redact = (s: string): string => this.redactor(s);
+
+  /**
+   * Compiles selected models and tests, writing formatted SQL to `target/compiled/` and `manifest.json`.
+   * @returns compiled nodes and per-node errors (a broken model doesn't stop the others)
+   */
+  compile(args: SelectionArgs & { format?: boolean } = {}): { compiled: Map<string, CompiledNode & { compiled_path?: string }>; errors: WeirError[] } {
+    const renderer = this.renderer();
+    const uids = this.select('compile', args);
+    const { compiled, errors } = renderer.renderAll(uids);
+    const facts = new Map<string, CompiledFacts>();
+    const out = new Map<string, CompiledNode & { compiled_path?: string }>();
+    for (const [uid, c] of compiled) {
+      const node = this.manifest.nodes.get(uid)!;
+      if (c.compiled_code === undefined) continue;
+      const code = args.format === false ? c.compiled_code : formatCompiled(c.compiled_code, this.dialect);
+      const rel = compiledPathOf(this.manifest, node);
+      const abs = path.join(this.targetDir, rel);
+      mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(abs, `${code}\n`);
+      facts.set(uid, { compiled_code: code, relation_name: c.relation_name, compiled_path: rel });
+      out.set(uid, { ...c, compiled_code: code, compiled_path: rel });
+    }
+    this.writeManifest(facts);
+    return { compiled: out, errors };
+  }
+
+  /** Opens the target's adapter. Callers must `close()` it. */
+  async openAdapter(): Promise<Adapter> {
+    const src = { file: this.files.configFile, targetName: this.files.targetName };
+    const adapter = await createAdapter(this.files.target as { type: string } & Record<string, unknown>, src, this.files.root);
+    await adapter.open();
+    return adapter;
+  }
+
+  /**
+   * Executes seeds, models and/or tests.
+   * @throws WeirError only for problems before any node runs (bad selector, database locked); node
+   *   failures are results, not exceptions
+   */
+  async execute(command: RunCommand, args: RunArgs = {}): Promise<RunSummary> {
+    const reporter = redactingReporter(args.reporter ?? silentReporter, this.redact);
+    const selected = this.select(command, args);
+    const renderer = this.renderer();
+    const start = performance.now();
+    const threads = args.threads ?? this.targetInfo.threads;
+    const adapter = await this.openAdapter();
+    let results: RunResultEntry[] = [];
+    const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
+    try {
+      const executable = selected.filter((u) => {
+        const n = this.manifest.nodes.get(u)!;
+        return !(n.resource_type === 'model' && n.config.materialized === 'ephemeral');
+      });
+      reporter.emit({ code: 'WEIR_RUN_START', ts: now(), level: 'info', command, target: this.targetInfo.name, adapter_type: this.targetInfo.type, node_count: executable.length, threads });
+      try {
+        results = await executeRun({
+          command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
+          threads, failFast: !!args.failFast, redact: this.redact,
+        }, selected, command === 'build');
+      } finally {
+        for (const r of results) counts[r.status]++;
+        const elapsed = (performance.now() - start) / 1000;
+        const success = counts.error === 0 && counts.fail === 0;
+        const facts = new Map<string, CompiledFacts>();
+        for (const r of results) facts.set(r.unique_id, { relation_name: r.relation_name, compiled_path: r.compiled_path });
+        for (const uid of selected) {
+          try {
+            const c = renderer.render(uid);
+            facts.set(uid, { ...facts.get(uid), compiled_code: c.compiled_code, relation_name: c.relation_name });
+          } catch {
+            /* reported as a node error */
+          }
+        }
+        this.writeManifest(facts);
+        const artifact: RunResultsArtifact = {
+          metadata: { ...this.metadata(), weir_schema_version: ARTIFACT_SCHEMAS.runResults },
+          command, success, elapsed_time: elapsed,
+          args: { select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh, target: this.targetInfo.name },
+          results,
+        };
+        writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));
+        reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success ? 'info' : 'error', elapsed, counts, success });
+      }
+    } finally {
+      await adapter.close();
+      reporter.close?.();
+    }
+    const success = counts.error === 0 && counts.fail === 0;
+    return { command, success, results, counts, elapsed: (performance.now() - start) / 1000, exitCode: success ? 0 : 1 };
+  }
+
+  /** `weir seed` */
+  seed(args: RunArgs = {}): Promise<RunSummary> {
+    return this.execute('seed', args);
+  }
+  /** `weir run` */
+  run(args: RunArgs = {}): Promise<RunSummary> {
+    return this.execute('run', args);
+  }
+  /** `weir test` */
+  test(args: RunArgs = {}): Promise<RunSummary> {
+    return this.execute('test', args);
+  }
+  /** `weir build` */
+  build(args: RunArgs = {}): Promise<RunSummary> {
+    return this.execute('build', args);
+  }
+
+  /**
+   * Runs SQL against the target and returns the rows (at most `limit` when given).
+   * @throws WeirError `WEIR_SQL_ERROR` with the engine's message
+   */
+  async query(sql: string, limit?: number): Promise<QueryResult> {
+    const adapter = await this.openAdapter();
+    try {
+      const conn = await adapter.connect();
+      const text = limit === undefined ? sql : `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as weir_query limit ${Math.max(0, Math.floor(limit))}`;
+      try {
+        return await conn.execute(text);
+      } catch (e) {
+        throw new WeirError('WEIR_SQL_ERROR', this.redact(`query failed: ${(e as Error).message}`), { cause: e });
+      }
+    } finally {
+      await adapter.close();
+    }
+  }
+
+  /**
+   * Previews a model: its built relation if it exists, else its compiled SQL.
+   * @throws WeirError `WEIR_NODE_NOT_FOUND` naming the closest model
+   */
+  async show(name: string, limit = 10): Promise<QueryResult> {
+    const uid = this.manifest.refIndex.get(name) ?? this.manifest.sourceIndex.get(name);
+    if (!uid) {
+      const s = [...this.manifest.refIndex.keys()].sort((a, b) => a.localeCompare(b)).find((k) => k.includes(name));
+      throw new WeirError('WEIR_NODE_NOT_FOUND', `no model, seed or source named '${name}'`, { hint: s ? `Did you mean '${s}'?` : 'List nodes with `weir ls`.' });
+    }
+    const c = this.renderer().render(uid);
+    const node = this.manifest.nodes.get(uid)!;
+    const sql = node.resource_type === 'model' && node.config.materialized === 'ephemeral' ? c.compiled_code! : `select * from ${c.relation_name ?? this.renderer().relationName(node)}`;
+    return this.query(sql, limit);
+  }
+
+  /** Checks configuration and connection; returns facts for `weir debug`. @throws WeirError when the connection fails */
+  async debug(): Promise<Record<string, unknown>> {
+    const adapter = await this.openAdapter();
+    try {
+      const conn = await adapter.connect();
+      const r = await conn.execute('select 1 as ok');
+      return redactDeep({
+        project: this.manifest.projectName, project_dir: this.files.root, target: this.targetInfo.name, adapter: adapter.describe(),
+        connection: Number(r.rows[0][0]) === 1 ? 'OK' : 'unexpected result', nodes: this.manifest.nodes.size,
+      }, this.redact);
+    } finally {
+      await adapter.close();
+    }
+  }
+}
+
+/** Formats SQL for the target dialect; returns it unchanged if the formatter can't parse it. */
+export function formatCompiled(sql: string, dialect: Dialect): string {
+  try {
+    return formatSql(sql, { language: dialect.formatterLanguage, keywordCase: 'lower', tabWidth: 2 });
+  } catch {
+    return sql;
+  }
+}
+
+/** Wraps a reporter so every string in every event is redacted. */
+export function redactingReporter(inner: Reporter, redact: Redactor): Reporter {
+  return {
+    emit: (e: WeirEvent) => inner.emit(redactDeep(e, redact)),
+    close: () => inner.close?.(),
+  };
+}
+
+async function loadHelperModules(files: ProjectFiles): Promise<{ path: string; exports: Record<string, unknown> }[]> {
+  const helpers = files.macros.filter((m) => m.kind === 'helper');
+  if (helpers.length === 0) return [];
+  const { tsImport } = await import('tsx/esm/api');
+  const out: { path: string; exports: Record<string, unknown> }[] = [];
+  for (const m of helpers) {
+    try {
+      const mod = (await tsImport(m.absolutePath, import.meta.url)) as Record<string, unknown>;
+      out.push({ path: m.path, exports: mod });
+    } catch (e) {
+      throw new WeirError('WEIR_MACRO_INVALID', `cannot load macro module ${m.path}: ${(e as Error).message.split('\n')[0]}`, {
+        location: { file: m.path }, hint: 'Fix the TypeScript error in the module; each exported function becomes a helper.', cause: e,
+      });
+    }
+  }
+  return out;
+}

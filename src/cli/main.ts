@@ -1,0 +1,209 @@
+/**
+ * The `weir` command line: parses argv with yargs, calls the library API, prints through a reporter and
+ * maps outcomes to exit codes — 0 success, 1 a node errored or a test failed, 2 the project or the
+ * command is invalid.
+ */
+import yargs, { type Argv } from 'yargs';
+import { parse as parseYaml } from 'yaml';
+import { WeirError, WeirErrors } from '../errors/weir-error.js';
+import { WeirProject, type RunCommand } from '../api/project.js';
+import { TextReporter } from '../events/text-reporter.js';
+import { JsonReporter } from '../events/json-reporter.js';
+import { now, type Reporter } from '../events/events.js';
+import { formatResult, type ResultFormat } from './output.js';
+
+/** Streams the CLI writes to (injectable for tests). */
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+interface GlobalArgs {
+  'project-dir'?: string;
+  target?: string;
+  vars?: string;
+  'log-format': 'text' | 'json';
+  quiet: boolean;
+}
+
+/** Parses `--vars` (YAML or JSON mapping). @throws WeirError `WEIR_VARS_INVALID` */
+export function parseVars(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let v: unknown;
+  try {
+    v = parseYaml(text);
+  } catch (e) {
+    throw new WeirError('WEIR_VARS_INVALID', `--vars is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `Example: --vars '{"start_date": "2024-01-01"}'` });
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new WeirError('WEIR_VARS_INVALID', '--vars must be a mapping', { hint: `Example: --vars '{"start_date": "2024-01-01", "days": 7}'` });
+  }
+  return v as Record<string, unknown>;
+}
+
+const list = (v: unknown): string[] | undefined => {
+  if (v === undefined) return undefined;
+  const arr = (Array.isArray(v) ? v : [v]).map(String).filter(Boolean);
+  return arr.length ? arr : undefined;
+};
+
+/**
+ * Runs the CLI.
+ * @param argv arguments without `node weir`
+ * @returns the exit code
+ */
+export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  let reporter: Reporter | undefined;
+  const makeReporter = (a: GlobalArgs): Reporter =>
+    (reporter = a['log-format'] === 'json'
+      ? new JsonReporter(io.stdout)
+      : new TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }));
+  const load = async (a: GlobalArgs) =>
+    WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars: parseVars(a.vars), env: io.env, reporter: makeReporter(a) });
+  const print = (s: string) => io.stdout.write(s);
+
+  const runCmd = (command: RunCommand, describe: string) => ({
+    command,
+    describe,
+    builder: (y: Argv) => selectionOptions(y)
+      .option('threads', { type: 'number', describe: 'worker threads (connections); default: the target\'s threads' })
+      .option('fail-fast', { type: 'boolean', default: false, describe: 'stop starting new nodes after the first failure' })
+      .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild incremental models from scratch' }),
+    handler: async (a: Record<string, unknown>) => {
+      const project = await load(a as unknown as GlobalArgs);
+      if (a.threads !== undefined && (!Number.isInteger(a.threads) || (a.threads as number) < 1)) {
+        throw new WeirError('WEIR_USAGE', '--threads must be a positive integer');
+      }
+      const summary = await project.execute(command, {
+        select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined,
+        failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
+      });
+      exitCode = summary.exitCode;
+    },
+  });
+
+  const parser = yargs([...argv])
+    .scriptName('weir')
+    .usage('$0 <command> [options]')
+    .option('project-dir', { type: 'string', describe: 'project directory (default: current directory)', global: true })
+    .option('target', { alias: 't', type: 'string', describe: 'target name from project.yaml targets:', global: true })
+    .option('vars', { type: 'string', describe: 'variables as YAML or JSON, e.g. \'{"start_date": "2024-01-01"}\'', global: true })
+    .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json lines for schedulers', global: true })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only warnings, errors and the summary', global: true })
+    .command(runCmd('seed', 'load CSV seeds into the warehouse'))
+    .command(runCmd('run', 'build models in DAG order'))
+    .command(runCmd('test', 'run data tests'))
+    .command(runCmd('build', 'seeds, models and tests in DAG order; a failing test skips its descendants'))
+    .command({
+      command: 'compile',
+      describe: 'render models and tests to SQL in target/compiled (formatted) and write manifest.json',
+      builder: (y: Argv) => selectionOptions(y).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' }),
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        const { compiled, errors } = project.compile({ select: list(a.select), exclude: list(a.exclude) });
+        if (a.print) for (const c of compiled.values()) print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
+        for (const e of errors) reportError(e, reporter!);
+        if (!a.print) reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${compiled.size} node${compiled.size === 1 ? '' : 's'} to ${project.files.config['target-path']}/compiled${errors.length ? `, ${errors.length} failed` : ''}` });
+        exitCode = errors.length ? 1 : 0;
+      },
+    })
+    .command({
+      command: 'ls',
+      aliases: ['list'],
+      describe: 'list nodes',
+      builder: (y: Argv) => selectionOptions(y)
+        .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'source', 'test'], describe: 'only these resource types' })
+        .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const }),
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: a['resource-type'] as never });
+        for (const uid of uids) {
+          const n = project.manifest.nodes.get(uid)!;
+          if (a.output === 'json') {
+            print(`${JSON.stringify({ unique_id: uid, name: n.name, resource_type: n.resource_type, path: n.path, fqn: n.fqn, tags: n.tags, materialized: n.config.materialized, depends_on: project.manifest.parents.get(uid) ?? [] })}\n`);
+          } else if (a.output === 'path') print(`${n.path}\n`);
+          else if (a.output === 'name') print(`${n.name}\n`);
+          else print(`${n.fqn.join('.')}\n`);
+        }
+      },
+    })
+    .command({
+      command: 'show',
+      describe: 'preview a model\'s rows',
+      builder: (y: Argv) => y
+        .option('select', { alias: 's', type: 'string', demandOption: true, describe: 'model, seed or source (src.table) name' })
+        .option('limit', { type: 'number', default: 10 })
+        .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        print(formatResult(await project.show(String(a.select), a.limit as number), a.format as ResultFormat));
+      },
+    })
+    .command({
+      command: 'query <sql>',
+      describe: 'run SQL against the target and print the result',
+      builder: (y: Argv) => y
+        .positional('sql', { type: 'string', demandOption: true })
+        .option('limit', { type: 'number', describe: 'at most this many rows' })
+        .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        print(formatResult(await project.query(String(a.sql), a.limit as number | undefined), a.format as ResultFormat));
+      },
+    })
+    .command({
+      command: 'debug',
+      describe: 'check the configuration and the connection',
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        const facts = await project.debug();
+        if ((a as unknown as GlobalArgs)['log-format'] === 'json') print(`${JSON.stringify(facts)}\n`);
+        else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+      },
+    })
+    .demandCommand(1, 'Give a command: seed, run, test, build, compile, ls, show, query or debug.')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new WeirError('WEIR_USAGE', msg ?? 'invalid command line', { hint: 'Run `weir --help` for usage.' });
+    });
+
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    const err = e instanceof WeirError ? e : new WeirError('WEIR_INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+    if (reporter) reportError(err, reporter);
+    else {
+      const jsonLogs = argv.includes('json') && argv.some((x) => x.startsWith('--log-format'));
+      if (jsonLogs) new JsonReporter(io.stderr).emit(errorEvent(err));
+      else io.stderr.write(`error: ${err.format()}\n`);
+    }
+    if (err.code === 'WEIR_INTERNAL' && process.env.WEIR_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+    exitCode = err.code === 'WEIR_INTERNAL' ? 1 : err.exitCode;
+  } finally {
+    reporter?.close?.();
+  }
+  return exitCode;
+}
+
+function selectionOptions(y: Argv) {
+  return y
+    .option('select', { alias: ['s', 'models', 'm'], type: 'string', array: true, describe: 'selector(s): name, +name, name+, n+name, @name, tag:x, path:p, resource_type:t; space = union, comma = intersection' })
+    .option('exclude', { type: 'string', array: true, describe: 'selector(s) to leave out' });
+}
+
+function errorEvent(e: WeirError) {
+  return { code: 'WEIR_ERROR' as const, ts: now(), level: 'error' as const, message: e.format(), error_code: e.code, file: e.location?.file, line: e.location?.line };
+}
+
+function reportError(e: WeirError, reporter: Reporter): void {
+  const errors = e instanceof WeirErrors ? e.errors : [e];
+  if (errors.length > 1) reporter.emit({ code: 'WEIR_ERROR', ts: now(), level: 'error', message: `${errors.length} problems found`, error_code: e.code });
+  for (const x of errors) reporter.emit(errorEvent(x));
+}

@@ -1,0 +1,273 @@
+/**
+ * The isolated Handlebars environment Weir renders SQL with: `noEscape` (never HTML-escape SQL) and
+ * `strict` (a missing variable is an error, not an empty string), Weir's helpers, project macros as
+ * partials (`macros/*.sql`) and TS helpers (`macros/*.ts`). Per-node state reaches helpers through
+ * Handlebars' `@data` channel (`options.data.weir`), so one compiled template serves every render.
+ */
+import Handlebars from 'handlebars';
+import { distance } from 'fastest-levenshtein';
+import { WeirError } from '../errors/weir-error.js';
+import type { Dialect } from '../adapters/adapter.js';
+import { guardValueOutput, parseTemplate } from './template.js';
+import { normalCdfSql, normalTwoSidedPSql } from './sqlmath.js';
+
+/** Per-render state, set by the renderer for each node. */
+export interface RenderState {
+  /** unique_id of the node being rendered. */
+  readonly nodeId: string;
+  readonly file: string;
+  readonly dialect: Dialect;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly env: NodeJS.ProcessEnv;
+  /** Returns the SQL for `{{ref name}}` (a relation, or an ephemeral CTE name). */
+  resolveRef(name: string): string;
+  /** Returns the SQL for `{{source src table}}`. */
+  resolveSource(source: string, table: string): string;
+  /** Values that must be redacted from logs (env values of secret-looking variables). */
+  readonly secrets: Set<string>;
+}
+
+type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
+
+/** Names of Weir's built-in helpers (Handlebars' own `if`, `each`, ... come on top). */
+export const BUILTIN_HELPERS = [
+  'ref', 'source', 'config', 'var', 'env', 'literal', 'ident', 'raw', 'eq', 'ne', 'not', 'and', 'or', 'gt', 'gte',
+  'lt', 'lte', 'array', 'coalesce', 'normal_cdf', 'normal_two_sided_p',
+] as const;
+
+/** Handlebars' own helpers. */
+export const HANDLEBARS_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing'] as const;
+
+const state = (args: unknown[]): RenderState => {
+  const options = args[args.length - 1] as HelperOptions;
+  const s = options?.data?.weir;
+  if (!s) throw new Error('Weir helper called outside a Weir render');
+  return s;
+};
+const positional = (args: unknown[]): unknown[] => args.slice(0, -1).map(unwrap);
+const unwrap = (v: unknown): unknown => (v instanceof Handlebars.SafeString ? v.toString() : v);
+
+/** An error thrown inside a helper, annotated later with file and line. */
+export class HelperError extends Error {}
+
+const SECRET_ENV = /pass(word)?|secret|token|private_?key|credential|api_?key/i;
+
+function lookupVar(s: RenderState, name: unknown, rest: unknown[]): unknown {
+  if (typeof name !== 'string') throw new HelperError('var needs a variable name, e.g. {{literal (var "start_date")}}');
+  if (Object.prototype.hasOwnProperty.call(s.vars, name)) return s.vars[name];
+  if (rest.length > 0) return rest[0];
+  throw new HelperError(`var '${name}' is not defined: set vars.${name} in project.yaml, pass --vars '{"${name}": ...}', or give a default: (var "${name}" "default")`);
+}
+
+function lookupEnv(s: RenderState, name: unknown, rest: unknown[]): string {
+  if (typeof name !== 'string') throw new HelperError('env needs a variable name, e.g. (env "WEIR_SCHEMA" "dev")');
+  const v = s.env[name];
+  if (v !== undefined) {
+    if (SECRET_ENV.test(name) && v) s.secrets.add(v);
+    return v;
+  }
+  if (rest.length > 0) return String(rest[0]);
+  throw new HelperError(`environment variable ${name} is not set: export it or give a default, e.g. (env "${name}" "default")`);
+}
+
+function emitChecked(kind: 'var' | 'env', name: unknown, value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value === null || value === undefined) return 'NULL';
+  throw new HelperError(
+    `{{${kind} "${String(name)}"}} would splice a ${Array.isArray(value) ? 'list' : typeof value} into SQL unquoted: ` +
+    `write {{literal (${kind} "${String(name)}")}} for a value, {{ident (${kind} "${String(name)}")}} for a name, ` +
+    `or {{raw (${kind} "${String(name)}")}} if it really is SQL text`,
+  );
+}
+
+function registerBuiltins(hb: typeof Handlebars): void {
+  hb.registerHelper('ref', (...args: unknown[]) => {
+    const [name, extra] = positional(args);
+    if (extra !== undefined) throw new HelperError('ref takes one model name, e.g. {{ref "stg_orders"}}');
+    return state(args).resolveRef(String(name));
+  });
+  hb.registerHelper('source', (...args: unknown[]) => {
+    const [src, table] = positional(args);
+    return state(args).resolveSource(String(src), String(table));
+  });
+  hb.registerHelper('config', () => '');
+  hb.registerHelper('var', (...args: unknown[]) => {
+    const [name, ...rest] = positional(args);
+    return lookupVar(state(args), name, rest);
+  });
+  hb.registerHelper('env', (...args: unknown[]) => {
+    const [name, ...rest] = positional(args);
+    return lookupEnv(state(args), name, rest);
+  });
+  hb.registerHelper('__weir_emit_var', (...args: unknown[]) => {
+    const [name, ...rest] = positional(args);
+    return emitChecked('var', name, lookupVar(state(args), name, rest));
+  });
+  hb.registerHelper('__weir_emit_env', (...args: unknown[]) => {
+    const [name, ...rest] = positional(args);
+    return emitChecked('env', name, lookupEnv(state(args), name, rest));
+  });
+  hb.registerHelper('literal', (...args: unknown[]) => {
+    const vals = positional(args);
+    if (vals.length !== 1) throw new HelperError('literal takes one value, e.g. {{literal (var "country")}}');
+    try {
+      return state(args).dialect.literal(vals[0]);
+    } catch (e) {
+      throw new HelperError((e as Error).message);
+    }
+  });
+  hb.registerHelper('ident', (...args: unknown[]) => {
+    const parts = positional(args);
+    if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) {
+      throw new HelperError('ident takes one or more non-empty names, e.g. {{ident "order"}} or {{ident "schema" "table"}}');
+    }
+    return parts.map((p) => state(args).dialect.quoteIdentifier(p as string)).join('.');
+  });
+  hb.registerHelper('raw', (...args: unknown[]) => {
+    const [v] = positional(args);
+    return v === null || v === undefined ? '' : String(v);
+  });
+  const cmp = (f: (a: unknown, b: unknown) => boolean) => (...args: unknown[]) => {
+    const [a, b] = positional(args);
+    return f(a, b);
+  };
+  hb.registerHelper('eq', cmp((a, b) => a === b));
+  hb.registerHelper('ne', cmp((a, b) => a !== b));
+  hb.registerHelper('gt', cmp((a, b) => (a as number) > (b as number)));
+  hb.registerHelper('gte', cmp((a, b) => (a as number) >= (b as number)));
+  hb.registerHelper('lt', cmp((a, b) => (a as number) < (b as number)));
+  hb.registerHelper('lte', cmp((a, b) => (a as number) <= (b as number)));
+  hb.registerHelper('not', (...args: unknown[]) => !positional(args)[0]);
+  hb.registerHelper('and', (...args: unknown[]) => positional(args).every(Boolean));
+  hb.registerHelper('or', (...args: unknown[]) => positional(args).some(Boolean));
+  hb.registerHelper('array', (...args: unknown[]) => positional(args));
+  hb.registerHelper('coalesce', (...args: unknown[]) => positional(args).find((v) => v !== null && v !== undefined) ?? null);
+  hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(String(positional(args)[0])));
+  hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(String(positional(args)[0])));
+}
+
+/** A macro (partial) source to register. */
+export interface PartialSource {
+  readonly name: string;
+  readonly path: string;
+  readonly raw: string;
+}
+
+/** Compiled template function of this environment. */
+export type CompiledTemplate = (context: object, options: { data: { weir: RenderState } }) => string;
+
+/**
+ * An isolated Handlebars instance with Weir's helpers and the project's macros.
+ * @throws WeirError `WEIR_TEMPLATE_SYNTAX` for a macro with a syntax error; `WEIR_MACRO_INVALID` for a
+ *   helper module export that clashes with a built-in helper
+ */
+export class TemplateEnvironment {
+  readonly hb: typeof Handlebars;
+  private readonly helperNames = new Set<string>([...BUILTIN_HELPERS, ...HANDLEBARS_HELPERS]);
+  /** Macro name → project-relative file, for messages. */
+  readonly macroFiles = new Map<string, string>();
+
+  constructor(partials: readonly PartialSource[] = [], helperModules: readonly { path: string; exports: Record<string, unknown> }[] = []) {
+    this.hb = Handlebars.create();
+    registerBuiltins(this.hb);
+    for (const mod of helperModules) {
+      for (const [name, fn] of Object.entries(mod.exports)) {
+        if (typeof fn !== 'function') continue;
+        if (this.helperNames.has(name)) {
+          throw new WeirError('WEIR_MACRO_INVALID', `macro helper '${name}' clashes with a built-in helper of the same name`, {
+            location: { file: mod.path }, hint: `Rename the export '${name}' in ${mod.path}.`,
+          });
+        }
+        this.helperNames.add(name);
+        this.macroFiles.set(name, mod.path);
+        this.hb.registerHelper(name, (...args: unknown[]) => {
+          try {
+            return (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1).map(unwrap), args[args.length - 1]);
+          } catch (e) {
+            throw new HelperError(`macro helper '${name}' (${mod.path}) failed: ${(e as Error).message}`);
+          }
+        });
+      }
+    }
+    for (const p of partials) {
+      this.macroFiles.set(p.name, p.path);
+      const fn = this.compile(p.raw, p.path);
+      this.hb.registerPartial(p.name, ((ctx: object, opts: { data: { weir: RenderState } }) => {
+        try {
+          return fn(ctx, opts);
+        } catch (e) {
+          throw annotateRenderError(e, p.path, opts.data.weir.nodeId);
+        }
+      }) as unknown as Handlebars.Template);
+    }
+  }
+
+  /** Whether `name` is a helper (built-in or from macros/*.ts). */
+  isHelper(name: string): boolean {
+    return this.helperNames.has(name);
+  }
+
+  /** All helper names, for suggestions. */
+  get helpers(): readonly string[] {
+    return [...this.helperNames].filter((n) => !n.startsWith('__') && n !== 'blockHelperMissing' && n !== 'helperMissing');
+  }
+
+  /** The closest helper name to `name`, if reasonably close. */
+  suggestHelper(name: string): string | undefined {
+    return closest(name, this.helpers);
+  }
+
+  /**
+   * Compiles template text (value-output guard applied).
+   * @throws WeirError `WEIR_TEMPLATE_SYNTAX`
+   */
+  compile(source: string, file: string, ast?: hbs.AST.Program): CompiledTemplate {
+    const tree = guardValueOutput(ast ?? parseTemplate(source, file));
+    return this.hb.compile(tree as unknown as string, { noEscape: true, strict: true, knownHelpersOnly: false }) as unknown as CompiledTemplate;
+  }
+}
+
+/** The closest candidate by edit distance (≤ max(2, 40% of the length)), or undefined. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length * 0.4)) ? best : undefined;
+}
+
+/**
+ * Turns an error thrown while rendering into a WeirError with file and (when Handlebars reports it) line.
+ * Errors that already are WeirErrors with a file keep their location.
+ */
+export function annotateRenderError(e: unknown, file: string, nodeId: string): WeirError {
+  if (e instanceof WeirError) {
+    if (e.location?.file) return e;
+    return new WeirError(e.code, e.message, { hint: e.hint, location: { ...e.location, file, nodeId }, cause: e });
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  const strictMiss = /^"?([^"]+)"? not defined in .*? - (\d+):(\d+)$/s.exec(msg);
+  if (strictMiss) {
+    return new WeirError('WEIR_TEMPLATE_RENDER', `'${strictMiss[1]}' is not defined in this template`, {
+      location: { file, line: Number(strictMiss[2]), column: Number(strictMiss[3]) + 1, nodeId },
+      hint: 'Variables come from vars ({{var "name"}}), macro arguments, target.* and this; check the spelling.',
+    });
+  }
+  const missingHelper = /^Missing helper: "?([^"]+)"?/.exec(msg);
+  if (missingHelper) {
+    return new WeirError('WEIR_HELPER_UNKNOWN', `unknown helper '${missingHelper[1]}'`, { location: { file, nodeId } });
+  }
+  const missingPartial = /The partial (.+) could not be found/.exec(msg);
+  if (missingPartial) {
+    return new WeirError('WEIR_MACRO_INVALID', `unknown macro '${missingPartial[1]}'`, {
+      location: { file, nodeId }, hint: 'Macros are the .sql files in macro-paths; {{> name}} uses macros/name.sql.',
+    });
+  }
+  return new WeirError('WEIR_TEMPLATE_RENDER', msg, { location: { file, nodeId }, cause: e });
+}

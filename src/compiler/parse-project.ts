@@ -1,0 +1,388 @@
+/**
+ * The parse phase: turns the loader's files into a {@link Manifest}. Templates are parsed (not rendered)
+ * and their ASTs walked for `ref`, `source`, `config` and macros; config is merged (project folder config,
+ * then schema YAML, then `{{config}}` in the file); generic tests become test nodes; every dependency is
+ * resolved to a unique_id. All problems are collected and thrown together.
+ */
+import { createHash } from 'node:crypto';
+import { WeirError, WeirErrors } from '../errors/weir-error.js';
+import type { ProjectFiles, SqlFile } from '../loader/load-project.js';
+import { mergeConfig } from '../loader/folder-config.js';
+import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
+import { uniqueId, type Manifest } from '../manifest/manifest.js';
+import type {
+  ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateDeps, TestNode,
+} from '../manifest/types.js';
+import { closest, type TemplateEnvironment } from './environment.js';
+import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
+
+/** Materializations a model may use. */
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral'] as const;
+const GENERIC_TESTS: readonly GenericTestName[] = ['not_null', 'unique', 'accepted_values', 'relationships'];
+
+/** Context keys available in a model template (besides helpers). */
+const MODEL_CONTEXT_KEYS = new Set(['this', 'target', 'model', 'schema', 'identifier', 'database', 'name', '@root', '@index', '@key', '@first', '@last']);
+
+/**
+ * Runs the parse phase.
+ * @param files loader output
+ * @param env template environment with the project's macros registered
+ * @param adapterType engine type of the target (recorded in the manifest)
+ * @throws WeirErrors with every parse problem (syntax, unknown helper, missing ref/source, cycle-free check is
+ *   done later by the graph layer)
+ */
+export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adapterType: string): Manifest {
+  const errors: WeirError[] = [];
+  const project = files.config.name;
+
+  // --- macros: facts per partial, then transitive closure
+  const macroFacts = new Map<string, TemplateFacts>();
+  const macros: MacroNode[] = [];
+  for (const m of files.macros) {
+    macros.push({
+      resource_type: 'macro', unique_id: uniqueId('macro', project, m.name), name: m.name, path: m.path, kind: m.kind,
+      description: leadingComment(m.raw), raw_code: m.raw,
+    });
+    if (m.kind !== 'partial') continue;
+    try {
+      macroFacts.set(m.name, collectFacts(parseTemplate(m.raw, m.path), m.path, errors));
+    } catch (e) {
+      if (e instanceof WeirError) errors.push(e);
+      else throw e;
+    }
+  }
+  const closure = (facts: TemplateFacts, file: string): TemplateDeps => {
+    const refs = [...facts.refs];
+    const sources = [...facts.sources];
+    const seen = new Set<string>();
+    const queue = [...facts.partials];
+    while (queue.length) {
+      const name = queue.shift()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const mf = macroFacts.get(name);
+      if (!mf) {
+        if (!files.macros.some((m) => m.name === name)) {
+          const hint = closest(name, [...macroFacts.keys()]);
+          errors.push(new WeirError('WEIR_MACRO_INVALID', `unknown macro '${name}' (used as {{> ${name}}})`, {
+            location: { file }, hint: hint ? `Did you mean '${hint}'?` : `Macros are .sql files in ${files.config['macro-paths'].join(', ')}.`,
+          }));
+        }
+        continue;
+      }
+      refs.push(...mf.refs.map((r) => ({ name: r.name })));
+      sources.push(...mf.sources.map((s) => ({ source: s.source, table: s.table })));
+      queue.push(...mf.partials);
+    }
+    return { refs, sources, macros: [...seen], config: facts.config };
+  };
+
+  const checkHelpers = (facts: TemplateFacts, file: string) => {
+    for (const call of facts.helperCalls) {
+      if (env.isHelper(call.name) || call.name.startsWith('@') || call.name.includes('.')) continue;
+      if (MODEL_CONTEXT_KEYS.has(call.name)) continue;
+      const s = env.suggestHelper(call.name);
+      errors.push(new WeirError('WEIR_HELPER_UNKNOWN', `unknown helper '${call.name}'`, {
+        location: { file, line: call.line, column: call.column },
+        hint: s ? `Did you mean '${s}'?` : `Built-in helpers: ref, source, config, var, env, literal, ident, raw; macros/*.ts exports add more.`,
+      }));
+    }
+  };
+
+  const parseSql = (f: SqlFile): TemplateDeps | undefined => {
+    try {
+      const facts = collectFacts(parseTemplate(f.raw, f.path), f.path, errors);
+      checkHelpers(facts, f.path);
+      return closure(facts, f.path);
+    } catch (e) {
+      if (e instanceof WeirError) {
+        errors.push(e);
+        return undefined;
+      }
+      throw e;
+    }
+  };
+
+  // --- schema YAML patches
+  const patches = { models: new Map<string, NodePatch>(), seeds: new Map<string, NodePatch>() };
+  for (const sf of files.schemaFiles) {
+    for (const p of sf.nodes) {
+      const prev = patches[p.kind].get(p.name);
+      if (prev) {
+        errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `${p.kind.slice(0, -1)} '${p.name}' is documented twice (also in ${prev.file}:${prev.line ?? '?'})`, {
+          location: { file: p.file, line: p.line }, hint: 'Keep one entry per node.',
+        }));
+      } else patches[p.kind].set(p.name, p);
+    }
+  }
+
+  const nodes = new Map<string, GraphNode>();
+  const refIndex = new Map<string, string>();
+  const sourceIndex = new Map<string, string>();
+  const disabled = new Set<string>();
+  const addRefName = (name: string, uid: string, path: string) => {
+    const prev = refIndex.get(name);
+    if (prev) {
+      const other = nodes.get(prev);
+      errors.push(new WeirError('WEIR_DUPLICATE_NODE', `two nodes are named '${name}': ${other?.path} and ${path}`, {
+        location: { file: path }, hint: 'Model and seed names must be unique across the project: rename one file.',
+      }));
+      return;
+    }
+    refIndex.set(name, uid);
+  };
+
+  // --- seeds
+  for (const f of files.seeds) {
+    const patch = patches.seeds.get(f.name);
+    const config = finishConfig(mergeConfig({ materialized: 'seed' }, f.folderConfig, patch?.config ?? {}), 'seed');
+    const uid = uniqueId('seed', project, f.name);
+    if (!config.enabled) {
+      disabled.add(f.name);
+      continue;
+    }
+    if (config.column_types !== undefined && (typeof config.column_types !== 'object' || Array.isArray(config.column_types))) {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `seed '${f.name}': column_types must be a mapping of column name to SQL type`, { location: { file: patch?.file ?? f.path, line: patch?.line } }));
+    }
+    const node: SeedNode = {
+      resource_type: 'seed', unique_id: uid, name: f.name, package_name: project, fqn: [project, ...f.folders, f.name], path: f.path,
+      description: patch?.description ?? '', config, tags: config.tags, columns: columnsOf(patch?.columns), meta: patch?.meta ?? {},
+      absolute_path: f.absolutePath, patch_path: patch?.file,
+    };
+    nodes.set(uid, node);
+    addRefName(f.name, uid, f.path);
+  }
+
+  // --- models
+  const modelDeps = new Map<string, TemplateDeps>();
+  for (const f of files.models) {
+    const deps = parseSql(f);
+    const patch = patches.models.get(f.name);
+    const config = finishConfig(mergeConfig({ materialized: 'view' }, f.folderConfig, patch?.config ?? {}, deps?.config ?? {}), 'model');
+    if (!config.enabled) {
+      disabled.add(f.name);
+      continue;
+    }
+    if (!(MODEL_MATERIALIZATIONS as readonly string[]).includes(config.materialized)) {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': unknown materialization '${String(config.materialized)}'`, {
+        location: { file: f.path }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,
+      }));
+    }
+    const uid = uniqueId('model', project, f.name);
+    const node: ModelNode = {
+      resource_type: 'model', unique_id: uid, name: f.name, package_name: project, fqn: [project, ...f.folders, f.name], path: f.path,
+      description: patch?.description ?? leadingComment(f.raw), config, tags: config.tags, columns: columnsOf(patch?.columns),
+      meta: patch?.meta ?? {}, raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} }, patch_path: patch?.file,
+    };
+    if (deps) modelDeps.set(uid, deps);
+    nodes.set(uid, node);
+    addRefName(f.name, uid, f.path);
+  }
+  for (const kind of ['models', 'seeds'] as const) {
+    for (const [name, p] of patches[kind]) {
+      if (!refIndex.has(name) && !disabled.has(name)) {
+        const s = closest(name, refIndex.keys());
+        errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `${p.file} documents ${kind.slice(0, -1)} '${name}', which does not exist`, {
+          location: { file: p.file, line: p.line }, hint: s ? `Did you mean '${s}'?` : `Add ${kind}/${name}.sql or remove the entry.`,
+        }));
+      }
+    }
+  }
+
+  // --- sources
+  for (const sf of files.schemaFiles) {
+    for (const s of sf.sources) {
+      for (const t of s.tables) {
+        const uid = uniqueId('source', project, s.name, t.name);
+        if (nodes.has(uid)) {
+          errors.push(new WeirError('WEIR_DUPLICATE_NODE', `source '${s.name}.${t.name}' is declared twice`, { location: { file: s.file, line: s.line } }));
+          continue;
+        }
+        const config = finishConfig(mergeConfig({ materialized: 'view' }, t.config), 'source');
+        const node: SourceNode = {
+          resource_type: 'source', unique_id: uid, name: t.name, package_name: project, fqn: [project, s.name, t.name], path: s.file,
+          description: t.description, config, tags: config.tags, columns: columnsOf(t.columns), meta: t.meta,
+          source_name: s.name, source_description: s.description, identifier: t.identifier, schema: s.schema, database: s.database, loader: s.loader,
+        };
+        nodes.set(uid, node);
+        sourceIndex.set(`${s.name}.${t.name}`, uid);
+      }
+    }
+  }
+
+  // --- generic tests from YAML
+  const testNames = new Map<string, number>();
+  const addTest = (node: TestNode) => {
+    let uid = node.unique_id;
+    if (nodes.has(uid)) {
+      const n = (testNames.get(uid) ?? 1) + 1;
+      testNames.set(uid, n);
+      uid = `${uid}_${n}`;
+      node = { ...node, unique_id: uid, name: `${node.name}_${n}` };
+    }
+    nodes.set(uid, node);
+  };
+  const genericFor = (spec: TestSpec, attached: GraphNode, column: string | undefined) => {
+    if (!(GENERIC_TESTS as readonly string[]).includes(spec.name)) {
+      const s = closest(spec.name, GENERIC_TESTS);
+      errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `unknown generic test '${spec.name}' on ${attached.name}${column ? `.${column}` : ''}`, {
+        location: { file: spec.file, line: spec.line }, hint: s ? `Did you mean '${s}'?` : `Generic tests: ${GENERIC_TESTS.join(', ')}.`,
+      }));
+      return;
+    }
+    const name = spec.name as GenericTestName;
+    const kwargs: Record<string, unknown> = { ...spec.kwargs };
+    const refs = attached.resource_type === 'source' ? [] : [{ name: attached.name }];
+    const sources = attached.resource_type === 'source' ? [{ source: (attached as SourceNode).source_name, table: attached.name }] : [];
+    const colName = column ?? (typeof kwargs.column_name === 'string' ? kwargs.column_name : undefined);
+    if (!colName) {
+      errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `test '${name}' on ${attached.name} needs a column: put it under columns: or give column_name`, { location: { file: spec.file, line: spec.line } }));
+      return;
+    }
+    if (name === 'accepted_values' && (!Array.isArray(kwargs.values) || kwargs.values.length === 0)) {
+      errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `accepted_values on ${attached.name}.${colName} needs a non-empty list: values: [a, b]`, { location: { file: spec.file, line: spec.line } }));
+      return;
+    }
+    if (name === 'relationships') {
+      const to = parseRelationArg(kwargs.to);
+      if (!to || typeof kwargs.field !== 'string') {
+        errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `relationships on ${attached.name}.${colName} needs to: ref('model') (or source('src', 'table')) and field: column`, { location: { file: spec.file, line: spec.line } }));
+        return;
+      }
+      if (to.kind === 'ref') refs.push({ name: to.name });
+      else sources.push({ source: to.source, table: to.table });
+      kwargs.to = to;
+    }
+    const base = `${name}_${attached.resource_type === 'source' ? `source_${(attached as SourceNode).source_name}_` : ''}${attached.name}_${colName}`.replace(/[^A-Za-z0-9_]/g, '_');
+    const argHash = Object.keys(spec.kwargs).length ? `_${createHash('sha1').update(JSON.stringify(spec.kwargs)).digest('hex').slice(0, 6)}` : '';
+    const testName = name === 'not_null' || name === 'unique' ? base : `${base}${argHash}`;
+    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, { tags: attached.tags }, spec.config), 'test');
+    if (!config.enabled) return;
+    addTest({
+      resource_type: 'test', unique_id: uniqueId('test', project, testName), name: testName, package_name: project,
+      fqn: [project, ...attached.fqn.slice(1, -1), testName], path: spec.file, description: '', config, tags: config.tags, columns: {}, meta: {},
+      test_type: 'generic', generic: { name, kwargs, attached_node: attached.unique_id, column_name: colName }, raw_code: '',
+      deps: { refs, sources, macros: [], config: {} },
+    });
+  };
+  const testsFor = (attached: GraphNode, modelTests: readonly TestSpec[], columns: readonly ColumnPatch[]) => {
+    for (const t of modelTests) genericFor(t, attached, undefined);
+    for (const c of columns) for (const t of c.tests) genericFor(t, attached, c.name);
+  };
+  for (const kind of ['models', 'seeds'] as const) {
+    for (const [name, p] of patches[kind]) {
+      const uid = refIndex.get(name);
+      if (uid) testsFor(nodes.get(uid)!, p.tests, p.columns);
+    }
+  }
+  for (const sf of files.schemaFiles) {
+    for (const s of sf.sources) for (const t of s.tables) {
+      const n = nodes.get(uniqueId('source', project, s.name, t.name));
+      if (n) testsFor(n, t.tests, t.columns);
+    }
+  }
+
+  // --- singular tests
+  for (const f of files.singularTests) {
+    const deps = parseSql(f);
+    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, f.folderConfig, deps?.config ?? {}), 'test');
+    if (!config.enabled) continue;
+    addTest({
+      resource_type: 'test', unique_id: uniqueId('test', project, f.name), name: f.name, package_name: project,
+      fqn: [project, ...f.folders, f.name], path: f.path, description: leadingComment(f.raw), config, tags: config.tags, columns: {}, meta: {},
+      test_type: 'singular', raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} },
+    });
+  }
+
+  // --- resolve dependencies
+  const parents = new Map<string, string[]>();
+  for (const node of nodes.values()) {
+    if (node.resource_type === 'seed' || node.resource_type === 'source') {
+      parents.set(node.unique_id, []);
+      continue;
+    }
+    const ps: string[] = [];
+    for (const r of node.deps.refs) {
+      const uid = refIndex.get(r.name);
+      if (uid) {
+        if (!ps.includes(uid)) ps.push(uid);
+        continue;
+      }
+      const s = closest(r.name, refIndex.keys());
+      const where = node.resource_type === 'test' && node.test_type === 'generic' ? `test ${node.name}` : `${node.resource_type} '${node.name}'`;
+      errors.push(new WeirError('WEIR_REF_NOT_FOUND', disabled.has(r.name)
+        ? `${where} refers to '${r.name}', which is disabled (enabled: false)`
+        : `${where} refers to unknown model '${r.name}'`, {
+        location: { file: node.path, line: r.line, column: r.column, nodeId: node.unique_id },
+        hint: s ? `Did you mean '${s}'?` : 'Models are the .sql files in model-paths; seeds the CSV files in seed-paths.',
+      }));
+    }
+    for (const sc of node.deps.sources) {
+      const uid = sourceIndex.get(`${sc.source}.${sc.table}`);
+      if (uid) {
+        if (!ps.includes(uid)) ps.push(uid);
+        continue;
+      }
+      const s = closest(`${sc.source}.${sc.table}`, sourceIndex.keys());
+      errors.push(new WeirError('WEIR_SOURCE_NOT_FOUND', `${node.resource_type} '${node.name}' uses unknown source '${sc.source}.${sc.table}'`, {
+        location: { file: node.path, line: sc.line, column: sc.column, nodeId: node.unique_id },
+        hint: s ? `Did you mean '${s}'?` : 'Declare it in a schema YAML file under sources: (name, schema, tables).',
+      }));
+    }
+    parents.set(node.unique_id, ps);
+  }
+
+  if (errors.length) throw new WeirErrors(errors);
+  return {
+    projectName: project, projectVersion: files.config.version, root: files.root, targetName: files.targetName, adapterType,
+    nodes: sortNodes(nodes), macros, parents, refIndex, sourceIndex,
+  };
+}
+
+const ORDER: Record<string, number> = { seed: 0, model: 1, source: 2, test: 3 };
+function sortNodes(nodes: Map<string, GraphNode>): Map<string, GraphNode> {
+  return new Map([...nodes.entries()].sort(([a, x], [b, y]) => ORDER[x.resource_type] - ORDER[y.resource_type] || (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function finishConfig(raw: Record<string, unknown>, kind: string): NodeConfig {
+  const tags = Array.isArray(raw.tags) ? raw.tags.map(String) : [];
+  const enabled = raw.enabled === undefined ? true : raw.enabled !== false && raw.enabled !== 'false';
+  const out: Record<string, unknown> = { ...raw, enabled, tags, materialized: String(raw.materialized ?? (kind === 'model' ? 'view' : kind)) };
+  if (out.schema !== undefined) out.schema = String(out.schema);
+  if (out.alias !== undefined) out.alias = String(out.alias);
+  return out as NodeConfig;
+}
+
+function columnsOf(cols: readonly ColumnPatch[] | undefined): Record<string, ColumnInfo> {
+  const out: Record<string, ColumnInfo> = {};
+  for (const c of cols ?? []) out[c.name] = { name: c.name, description: c.description, data_type: c.data_type, tags: c.tags };
+  return out;
+}
+
+/** A leading `{{!-- ... --}}` or `/* ... *\/` or `--` comment block, used as a description fallback. */
+function leadingComment(raw: string): string {
+  const s = raw.trimStart();
+  const hb = /^\{\{!--([\s\S]*?)--\}\}/.exec(s) ?? /^\{\{!([\s\S]*?)\}\}/.exec(s);
+  if (hb) return hb[1].trim();
+  const block = /^\/\*([\s\S]*?)\*\//.exec(s);
+  if (block) return block[1].replace(/^\s*\*\s?/gm, '').trim();
+  const lines: string[] = [];
+  for (const line of s.split('\n')) {
+    const m = /^\s*--\s?(.*)$/.exec(line);
+    if (!m) break;
+    lines.push(m[1]);
+  }
+  return lines.join('\n').trim();
+}
+
+/** Parses `ref('x')`, `ref("x")`, `x`, `source('a', 'b')` as written in YAML test arguments. */
+export function parseRelationArg(v: unknown): { kind: 'ref'; name: string } | { kind: 'source'; source: string; table: string } | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  const ref = /^ref\(\s*['"]([^'"]+)['"]\s*\)$/.exec(s);
+  if (ref) return { kind: 'ref', name: ref[1] };
+  const src = /^source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)$/.exec(s);
+  if (src) return { kind: 'source', source: src[1], table: src[2] };
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) return { kind: 'ref', name: s };
+  return undefined;
+}

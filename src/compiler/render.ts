@@ -1,0 +1,225 @@
+/**
+ * The render phase: resolves each node's template for a target. `ref` becomes the relation of the
+ * referenced model (or an inlined CTE for ephemeral models), `source` the declared table; generic tests
+ * become their failing-rows query. Errors are per node, so one broken model doesn't stop the others.
+ */
+import type { Dialect } from '../adapters/adapter.js';
+import { WeirError } from '../errors/weir-error.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { GraphNode, ModelNode, RelationName, TestNode } from '../manifest/types.js';
+import { annotateRenderError, HelperError, type RenderState, type TemplateEnvironment, type CompiledTemplate } from './environment.js';
+import { genericTestSql } from './generic-tests.js';
+
+/** Target facts visible to templates as `target.*` (no secrets). */
+export interface TargetInfo {
+  readonly name: string;
+  readonly type: string;
+  readonly schema: string;
+  readonly database?: string;
+  readonly threads: number;
+}
+
+/** A node rendered for a target. */
+export interface CompiledNode {
+  readonly unique_id: string;
+  /** Executable SQL (SELECT) for models and tests; undefined for seeds and sources. */
+  readonly compiled_code?: string;
+  /** Where the node is persisted (models, seeds) or read from (sources). */
+  readonly relation?: RelationName;
+  /** Rendered relation text, e.g. `"main_marts"."customer_rfm"`. */
+  readonly relation_name?: string;
+  /** Ephemeral models inlined into this node, by unique_id. */
+  readonly ephemerals: readonly string[];
+}
+
+/** Options for {@link Renderer}. */
+export interface RenderOptions {
+  readonly manifest: Manifest;
+  readonly env: TemplateEnvironment;
+  readonly dialect: Dialect;
+  readonly target: TargetInfo;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly processEnv?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Renders nodes on demand, caching results; renders dependencies (ephemerals) first.
+ * Not thread-safe across targets: create one per run.
+ */
+export class Renderer {
+  private readonly cache = new Map<string, CompiledNode | WeirError>();
+  private readonly templates = new Map<string, CompiledTemplate>();
+  /** Values to redact (secret env values read by templates). */
+  readonly secrets = new Set<string>();
+
+  constructor(private readonly o: RenderOptions) {}
+
+  /** The relation a model/seed is built into, or a source is read from. */
+  relationOf(node: GraphNode): RelationName | undefined {
+    const t = this.o.target;
+    if (node.resource_type === 'source') return { database: node.database, schema: node.schema, identifier: node.identifier };
+    if (node.resource_type === 'test') return undefined;
+    const custom = node.config.schema;
+    return {
+      database: (node.config.database as string | undefined) ?? t.database,
+      schema: custom ? `${t.schema}_${custom}` : t.schema,
+      identifier: node.config.alias ?? node.name,
+    };
+  }
+
+  /** Rendered relation text of a node. */
+  relationName(node: GraphNode): string | undefined {
+    const r = this.relationOf(node);
+    return r ? this.o.dialect.relation(r) : undefined;
+  }
+
+  /**
+   * Renders one node (cached).
+   * @throws WeirError with file, line and node id when the template fails to render
+   */
+  render(uid: string): CompiledNode {
+    const hit = this.cache.get(uid);
+    if (hit instanceof WeirError) throw hit;
+    if (hit) return hit;
+    try {
+      const out = this.renderUncached(uid);
+      this.cache.set(uid, out);
+      return out;
+    } catch (e) {
+      const node = this.o.manifest.nodes.get(uid);
+      const err = annotateRenderError(e, node?.path ?? uid, uid);
+      this.cache.set(uid, err);
+      throw err;
+    }
+  }
+
+  /** Renders every node that has SQL; returns results and per-node errors. */
+  renderAll(uids: Iterable<string> = this.o.manifest.nodes.keys()): { compiled: Map<string, CompiledNode>; errors: WeirError[] } {
+    const compiled = new Map<string, CompiledNode>();
+    const errors: WeirError[] = [];
+    for (const uid of uids) {
+      try {
+        compiled.set(uid, this.render(uid));
+      } catch (e) {
+        errors.push(e as WeirError);
+      }
+    }
+    return { compiled, errors };
+  }
+
+  private renderUncached(uid: string): CompiledNode {
+    const { manifest, dialect } = this.o;
+    const node = manifest.nodes.get(uid);
+    if (!node) throw new WeirError('WEIR_NODE_NOT_FOUND', `no node ${uid}`);
+    const relation = this.relationOf(node);
+    const relation_name = relation ? dialect.relation(relation) : undefined;
+    if (node.resource_type === 'seed' || node.resource_type === 'source') return { unique_id: uid, relation, relation_name, ephemerals: [] };
+
+    const ephemerals: string[] = [];
+    const useEphemeral = (depUid: string) => {
+      const dep = this.render(depUid);
+      for (const e of dep.ephemerals) if (!ephemerals.includes(e)) ephemerals.push(e);
+      if (!ephemerals.includes(depUid)) ephemerals.push(depUid);
+    };
+    const resolveNode = (depUid: string): string => {
+      const dep = manifest.nodes.get(depUid)!;
+      if (dep.resource_type === 'model' && dep.config.materialized === 'ephemeral') {
+        useEphemeral(depUid);
+        return ephemeralName(dep, dialect);
+      }
+      return this.relationName(dep)!;
+    };
+
+    let body: string;
+    if (node.resource_type === 'test' && node.test_type === 'generic') {
+      body = this.renderGenericTest(node, resolveNode);
+    } else {
+      const tmplNode = node as ModelNode | TestNode;
+      const state: RenderState = {
+        nodeId: uid,
+        file: node.path,
+        dialect,
+        vars: this.o.vars,
+        env: this.o.processEnv ?? process.env,
+        secrets: this.secrets,
+        resolveRef: (name) => {
+          const depUid = manifest.refIndex.get(name);
+          if (!depUid || !(manifest.parents.get(uid) ?? []).includes(depUid)) {
+            throw new HelperError(`ref '${name}' was not recorded in the parse phase: ref arguments must be string literals written in the model or its macros`);
+          }
+          return resolveNode(depUid);
+        },
+        resolveSource: (src, table) => {
+          const depUid = manifest.sourceIndex.get(`${src}.${table}`);
+          if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
+          return this.relationName(manifest.nodes.get(depUid)!)!;
+        },
+      };
+      let tmpl = this.templates.get(uid);
+      if (!tmpl) {
+        tmpl = this.o.env.compile(tmplNode.raw_code, node.path);
+        this.templates.set(uid, tmpl);
+      }
+      const t = this.o.target;
+      const context: Record<string, unknown> = {
+        target: { name: t.name, type: t.type, schema: t.schema, database: t.database, threads: t.threads },
+        name: node.name,
+        schema: relation?.schema,
+        identifier: relation?.identifier,
+        database: relation?.database,
+        toString: () => relation_name ?? '',
+      };
+      body = tmpl(context, { data: { weir: state } }).trim().replace(/;\s*$/, '');
+    }
+    let compiled = body;
+    if (ephemerals.length) {
+      const ctes = ephemerals.map((e) => {
+        const dep = manifest.nodes.get(e)!;
+        return { name: ephemeralName(dep, dialect), sql: this.ephemeralBody(e) };
+      });
+      compiled = injectCtes(body, ctes);
+    }
+    if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') {
+      this.ephemeralBodies.set(uid, body);
+    }
+    return { unique_id: uid, compiled_code: compiled, relation: node.resource_type === 'model' && node.config.materialized !== 'ephemeral' ? relation : undefined, relation_name: node.resource_type === 'model' && node.config.materialized !== 'ephemeral' ? relation_name : undefined, ephemerals };
+  }
+
+  private readonly ephemeralBodies = new Map<string, string>();
+  private ephemeralBody(uid: string): string {
+    this.render(uid);
+    return this.ephemeralBodies.get(uid)!;
+  }
+
+  private renderGenericTest(node: TestNode, resolveNode: (uid: string) => string): string {
+    const spec = node.generic!;
+    const { manifest, dialect } = this.o;
+    let model = resolveNode(spec.attached_node);
+    if (node.config.where) model = `(select * from ${model} where ${node.config.where})`;
+    let to: string | undefined;
+    if (spec.name === 'relationships') {
+      const target = spec.kwargs.to as { kind: 'ref'; name: string } | { kind: 'source'; source: string; table: string };
+      const toUid = target.kind === 'ref' ? manifest.refIndex.get(target.name)! : manifest.sourceIndex.get(`${target.source}.${target.table}`)!;
+      to = resolveNode(toUid);
+    }
+    return genericTestSql(spec, model, dialect, to);
+  }
+}
+
+/** The CTE name an ephemeral model is inlined under. */
+export function ephemeralName(node: GraphNode, dialect: Dialect): string {
+  return dialect.quoteIdentifier(`__weir_ephemeral__${node.name}`);
+}
+
+/**
+ * Prepends CTEs to a query. When the query already starts with `WITH` (after comments), the CTEs are
+ * merged into its WITH list (keeping `RECURSIVE`); otherwise a new WITH clause is added.
+ */
+export function injectCtes(sql: string, ctes: readonly { name: string; sql: string }[]): string {
+  const list = ctes.map((c) => `${c.name} as (\n${c.sql}\n)`).join(',\n');
+  const lead = /^(\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)*)/.exec(sql)?.[1] ?? '';
+  const rest = sql.slice(lead.length);
+  const w = /^with(\s+recursive)?\s/i.exec(rest);
+  if (w) return `${lead}${w[0]}${list},\n${rest.slice(w[0].length)}`;
+  return `${lead}with ${list}\n${rest}`;
+}

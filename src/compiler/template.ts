@@ -1,0 +1,186 @@
+/**
+ * Handlebars templates for SQL: parsing with file:line errors, the parse-phase AST walk that records
+ * refs, sources, config and macros in every branch (taken or not), and the AST rewrite that makes direct
+ * `{{var ...}}` / `{{env ...}}` output go through a type check (strings must be quoted explicitly).
+ * AST reference: https://github.com/handlebars-lang/handlebars.js/blob/master/docs/compiler-api.md
+ */
+import Handlebars from 'handlebars';
+import { WeirError } from '../errors/weir-error.js';
+import type { RefCall, SourceCall } from '../manifest/types.js';
+
+type HbNode = hbs.AST.Node;
+type Expr = hbs.AST.Expression;
+
+/** Parse-time facts about one template (not transitive through partials). */
+export interface TemplateFacts {
+  readonly refs: RefCall[];
+  readonly sources: SourceCall[];
+  readonly partials: string[];
+  readonly config: Record<string, unknown>;
+  /** Names called with arguments (`{{name arg}}`, `(name arg)`, `{{#name}}`): must be helpers. */
+  readonly helperCalls: { name: string; line: number; column: number }[];
+}
+
+/**
+ * Parses template text into a Handlebars AST.
+ * @throws WeirError `WEIR_TEMPLATE_SYNTAX` naming file and line (Handlebars' parse message kept)
+ */
+export function parseTemplate(source: string, file: string): hbs.AST.Program {
+  try {
+    return Handlebars.parse(source);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /line (\d+)/i.exec(msg);
+    const detail = msg.split('\n').filter((l) => l.trim() && !/^-*\^$/.test(l.trim()));
+    const last = detail[detail.length - 1] ?? msg;
+    throw new WeirError('WEIR_TEMPLATE_SYNTAX', `template syntax error: ${last.replace(/^Parse error on line \d+:?\s*/, '')}`, {
+      location: { file, line: m ? Number(m[1]) : undefined },
+      hint: 'Check the {{...}} tags near that line: every {{#block}} needs a matching {{/block}}, and strings need matching quotes.',
+    });
+  }
+}
+
+const literalValue = (e: Expr): { ok: true; value: unknown } | { ok: false } => {
+  switch (e.type) {
+    case 'StringLiteral':
+      return { ok: true, value: (e as hbs.AST.StringLiteral).value };
+    case 'NumberLiteral':
+      return { ok: true, value: (e as hbs.AST.NumberLiteral).value };
+    case 'BooleanLiteral':
+      return { ok: true, value: (e as hbs.AST.BooleanLiteral).value };
+    case 'NullLiteral':
+    case 'UndefinedLiteral':
+      return { ok: true, value: null };
+    case 'SubExpression': {
+      const s = e as hbs.AST.SubExpression;
+      if ((s.path as hbs.AST.PathExpression).original === 'array') {
+        const vals = s.params.map(literalValue);
+        if (vals.every((v) => v.ok)) return { ok: true, value: vals.map((v) => (v as { value: unknown }).value) };
+      }
+      return { ok: false };
+    }
+    default:
+      return { ok: false };
+  }
+};
+
+const pathName = (e: Expr | undefined): string | undefined =>
+  e && e.type === 'PathExpression' ? (e as hbs.AST.PathExpression).original : undefined;
+
+/**
+ * Walks a template AST and records every `ref`, `source`, `config` and partial, including inside
+ * `{{#if}}`/`{{else}}` branches that may not be taken at render time (dbt's parse phase does the same).
+ * @param errors receives `WEIR_REF_DYNAMIC` for refs/sources whose arguments are not string literals
+ */
+export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirError[]): TemplateFacts {
+  const facts: TemplateFacts = { refs: [], sources: [], partials: [], config: {}, helperCalls: [] };
+  const call = (name: string | undefined, params: Expr[], hash: hbs.AST.Hash | undefined, loc: hbs.AST.SourceLocation) => {
+    if (!name) return;
+    const line = loc.start.line;
+    const column = loc.start.column + 1;
+    if (params.length > 0 || (hash && hash.pairs.length > 0)) facts.helperCalls.push({ name, line, column });
+    if (name === 'ref' || name === 'source') {
+      const vals = params.map(literalValue);
+      const want = name === 'ref' ? 1 : 2;
+      if (vals.length !== want || !vals.every((v) => v.ok && typeof v.value === 'string')) {
+        errors.push(new WeirError('WEIR_REF_DYNAMIC', `${name} takes ${want === 1 ? 'one string literal' : 'two string literals'}, e.g. ${name === 'ref' ? '{{ref "stg_orders"}}' : '{{source "crm" "customers"}}'}`, {
+          location: { file, line, column },
+          hint: 'Dependencies are recorded before rendering, so their names must be written literally in the template.',
+        }));
+        return;
+      }
+      const [a, b] = vals.map((v) => (v as { value: string }).value);
+      if (name === 'ref') facts.refs.push({ name: a, line, column });
+      else facts.sources.push({ source: a, table: b, line, column });
+    } else if (name === 'config') {
+      for (const pair of hash?.pairs ?? []) {
+        const v = literalValue(pair.value);
+        if (!v.ok) {
+          errors.push(new WeirError('WEIR_CONFIG_INVALID', `config value '${pair.key}' must be a literal (string, number, boolean or (array ...))`, { location: { file, line, column } }));
+          continue;
+        }
+        facts.config[pair.key] = v.value;
+      }
+    }
+  };
+  const visitExprs = (exprs: (Expr | undefined)[]) => {
+    for (const e of exprs) {
+      if (e && e.type === 'SubExpression') {
+        const s = e as hbs.AST.SubExpression;
+        call(pathName(s.path), s.params, s.hash, s.loc);
+        visitExprs([...s.params, ...(s.hash?.pairs.map((p) => p.value) ?? [])]);
+      }
+    }
+  };
+  const visit = (node: HbNode | undefined | null) => {
+    if (!node) return;
+    switch (node.type) {
+      case 'Program':
+        for (const st of (node as hbs.AST.Program).body) visit(st);
+        break;
+      case 'MustacheStatement': {
+        const m = node as hbs.AST.MustacheStatement;
+        call(pathName(m.path as Expr), m.params, m.hash, m.loc);
+        visitExprs([m.path as Expr, ...m.params, ...(m.hash?.pairs.map((p) => p.value) ?? [])]);
+        break;
+      }
+      case 'BlockStatement':
+      case 'DecoratorBlock': {
+        const b = node as hbs.AST.BlockStatement;
+        const name = pathName(b.path as Expr);
+        if (name) facts.helperCalls.push({ name, line: b.loc.start.line, column: b.loc.start.column + 1 });
+        call(undefined, b.params, b.hash, b.loc);
+        visitExprs([...b.params, ...(b.hash?.pairs.map((p) => p.value) ?? [])]);
+        visit(b.program);
+        visit(b.inverse);
+        break;
+      }
+      case 'PartialStatement':
+      case 'PartialBlockStatement': {
+        const p = node as hbs.AST.PartialStatement & { program?: hbs.AST.Program };
+        const nameExpr = p.name as unknown as Expr;
+        const name = pathName(nameExpr) ?? (nameExpr.type === 'StringLiteral' ? (nameExpr as hbs.AST.StringLiteral).value : undefined);
+        if (name && name !== '@partial-block' && !facts.partials.includes(name)) facts.partials.push(name);
+        visitExprs([...p.params, ...(p.hash?.pairs.map((x) => x.value) ?? [])]);
+        visit(p.program);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  visit(ast);
+  return facts;
+}
+
+/** Helpers whose direct output is type-checked (see {@link guardValueOutput}). */
+const GUARDED = new Map([['var', '__weir_emit_var'], ['env', '__weir_emit_env']]);
+
+/**
+ * Rewrites `{{var ...}}` and `{{env ...}}` in output position to `{{__weir_emit_var ...}}` so that a
+ * string value can't be spliced into SQL unquoted: the emit helpers render numbers and booleans and
+ * reject strings, pointing the author at `{{literal (var ...)}}` or `{{ident (var ...)}}`.
+ * Subexpressions (`(var "x")`) are untouched. Mutates and returns the AST.
+ */
+export function guardValueOutput(ast: hbs.AST.Program): hbs.AST.Program {
+  const visit = (node: HbNode | undefined | null) => {
+    if (!node) return;
+    if (node.type === 'Program') for (const st of (node as hbs.AST.Program).body) visit(st);
+    else if (node.type === 'MustacheStatement') {
+      const m = node as hbs.AST.MustacheStatement;
+      const name = pathName(m.path as Expr);
+      const repl = name ? GUARDED.get(name) : undefined;
+      if (repl && m.params.length > 0) {
+        const p = m.path as hbs.AST.PathExpression;
+        m.path = { ...p, original: repl, parts: [repl], head: repl } as unknown as hbs.AST.PathExpression;
+      }
+    } else if (node.type === 'BlockStatement') {
+      visit((node as hbs.AST.BlockStatement).program);
+      visit((node as hbs.AST.BlockStatement).inverse);
+    } else if (node.type === 'PartialBlockStatement') {
+      visit((node as hbs.AST.PartialBlockStatement).program);
+    }
+  };
+  visit(ast);
+  return ast;
+}

@@ -1,0 +1,107 @@
+/**
+ * The terminal reporter: one line per node (index, status, relation, rows, seconds) as dbt prints,
+ * a summary at the end, and a progress bar (cli-progress, on stderr) when writing to a terminal.
+ */
+import pc from 'picocolors';
+import cliProgress from 'cli-progress';
+import type { NodeFinishEvent, Reporter, WeirEvent } from './events.js';
+
+/** Options of {@link TextReporter}. */
+export interface TextReporterOptions {
+  /** Colourize output (default: stream is a TTY and NO_COLOR unset). */
+  readonly color?: boolean;
+  /** Only warnings, errors and the summary. */
+  readonly quiet?: boolean;
+  /** Show a progress bar on stderr (default: stderr is a TTY). */
+  readonly progress?: boolean;
+  readonly err?: NodeJS.WritableStream;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  success: 'OK', error: 'ERROR', skipped: 'SKIP', pass: 'PASS', fail: 'FAIL', warn: 'WARN',
+};
+
+/** Human-readable reporter. */
+export class TextReporter implements Reporter {
+  private readonly c: ReturnType<typeof pc.createColors>;
+  private bar?: cliProgress.SingleBar;
+  private readonly failures: NodeFinishEvent[] = [];
+
+  constructor(private readonly out: NodeJS.WritableStream, private readonly o: TextReporterOptions = {}) {
+    const tty = (out as NodeJS.WriteStream).isTTY === true;
+    this.c = pc.createColors(o.color ?? (tty && !process.env.NO_COLOR));
+  }
+
+  private line(s: string): void {
+    if (this.bar) {
+      this.bar.stop();
+      this.out.write(`${s}\n`);
+      this.bar.start(this.bar.getTotal(), this.bar.getProgress() * this.bar.getTotal());
+    } else this.out.write(`${s}\n`);
+  }
+
+  emit(e: WeirEvent): void {
+    const c = this.c;
+    const time = pc.dim(new Date(e.ts).toISOString().slice(11, 19));
+    switch (e.code) {
+      case 'WEIR_RUN_START': {
+        if (!this.o.quiet) this.line(`${time}  Running ${e.command} on target '${e.target}' (${e.adapter_type}): ${e.node_count} node${e.node_count === 1 ? '' : 's'}, ${e.threads} thread${e.threads === 1 ? '' : 's'}`);
+        const err = this.o.err ?? process.stderr;
+        const showBar = this.o.progress ?? ((err as NodeJS.WriteStream).isTTY === true && !this.o.quiet);
+        if (showBar && e.node_count > 0) {
+          this.bar = new cliProgress.SingleBar({ stream: err, format: ' {bar} {value}/{total} nodes', hideCursor: false, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+          this.bar.start(e.node_count, 0);
+        }
+        break;
+      }
+      case 'WEIR_NODE_START':
+        break;
+      case 'WEIR_NODE_FINISH': {
+        this.bar?.increment();
+        if (e.status === 'error' || e.status === 'fail' || e.status === 'warn') this.failures.push(e);
+        if (this.o.quiet && (e.status === 'success' || e.status === 'pass' || e.status === 'skipped')) break;
+        const colour = e.status === 'success' || e.status === 'pass' ? c.green : e.status === 'skipped' ? c.yellow : e.status === 'warn' ? c.yellow : c.red;
+        const what = e.resource_type === 'test' ? `test ${shortName(e.node_id)}` : `${e.materialized ?? e.resource_type} ${e.relation ?? shortName(e.node_id)}`;
+        let detail = '';
+        if (e.status === 'skipped') detail = e.message ? ` (${e.message})` : '';
+        else if (e.resource_type === 'test') detail = e.failures ? ` [${e.failures} failing row${e.failures === 1 ? '' : 's'} in ${e.execution_time.toFixed(2)}s]` : ` [in ${e.execution_time.toFixed(2)}s]`;
+        else detail = ` [${e.rows_affected !== undefined ? `${e.rows_affected} rows, ` : ''}${e.execution_time.toFixed(2)}s]`;
+        const idx = `${String(e.index).padStart(String(e.total).length)} of ${e.total}`;
+        this.line(`${time}  ${idx} ${colour(STATUS_TEXT[e.status].padEnd(5))} ${what}${detail}`);
+        break;
+      }
+      case 'WEIR_RUN_END': {
+        this.bar?.stop();
+        this.bar = undefined;
+        if (this.failures.length) {
+          this.line('');
+          for (const f of this.failures) {
+            const colour = f.status === 'warn' ? c.yellow : c.red;
+            this.line(colour(`${STATUS_TEXT[f.status]} ${f.node_id}`));
+            if (f.message) this.line(`  ${f.message.replace(/\n/g, '\n  ')}`);
+          }
+        }
+        const k = e.counts;
+        const parts = [`PASS=${k.pass + k.success}`, `WARN=${k.warn}`, `ERROR=${k.error + k.fail}`, `SKIP=${k.skipped}`, `TOTAL=${Object.values(k).reduce((a, b) => a + b, 0)}`];
+        this.line(`\n${time}  ${e.success ? c.green('Completed successfully') : c.red('Completed with errors')} in ${e.elapsed.toFixed(2)}s  ${parts.join(' ')}`);
+        break;
+      }
+      case 'WEIR_WARNING':
+        this.line(`${time}  ${c.yellow('WARN')} ${e.message}`);
+        break;
+      case 'WEIR_ERROR':
+        this.line(`${time}  ${c.red('ERROR')} ${e.message}`);
+        break;
+      case 'WEIR_MESSAGE':
+        if (!this.o.quiet) this.line(`${time}  ${e.message}`);
+        break;
+    }
+  }
+
+  close(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+}
+
+const shortName = (uid: string) => uid.split('.').slice(2).join('.');

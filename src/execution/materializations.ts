@@ -1,0 +1,80 @@
+/**
+ * Materialization strategies: how a compiled node becomes a relation (or a test verdict). Each is a
+ * small function over the adapter contract; engines differ only through the dialect's DDL rules and
+ * capability flags. (SQLMesh's "kinds as strategy objects", dbt's materialization macros.)
+ */
+import type { Adapter, Connection } from '../adapters/adapter.js';
+import { swapIn, tmpRelation } from '../adapters/relation-swap.js';
+import type { RelationName } from '../manifest/types.js';
+
+/** What a materialization reports back. */
+export interface MaterializationResult {
+  /** Rows written (tables, seeds) when known. */
+  readonly rowsAffected?: number;
+}
+
+/**
+ * `view`: `create or replace view`. An existing table of the same name is dropped first, in the same
+ * transaction, so a failing view definition leaves the old relation in place.
+ */
+export async function materializeView(adapter: Adapter, conn: Connection, relation: RelationName, sql: string): Promise<MaterializationResult> {
+  const d = adapter.dialect;
+  const existing = await adapter.relationKind(conn, relation);
+  if (existing === 'table') {
+    const tx = adapter.capabilities.transactionalDdl;
+    if (tx) await conn.execute('begin transaction');
+    try {
+      await conn.execute(d.ddl.dropRelation(d.relation(relation), 'table'));
+      await conn.execute(d.ddl.createView(d.relation(relation), sql));
+      if (tx) await conn.execute('commit');
+    } catch (e) {
+      if (tx) await conn.execute('rollback').catch(() => undefined);
+      throw e;
+    }
+  } else {
+    await conn.execute(d.ddl.createView(d.relation(relation), sql));
+  }
+  return {};
+}
+
+/**
+ * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
+ * query leaves the previous table intact and removes the temporary relation.
+ */
+export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string): Promise<MaterializationResult> {
+  const d = adapter.dialect;
+  const tmp = tmpRelation(relation);
+  const tmpSql = d.relation(tmp);
+  await conn.execute(d.ddl.dropRelation(tmpSql, 'table'));
+  let rowsAffected: number | undefined;
+  try {
+    const r = await conn.execute(d.ddl.createTableAs(tmpSql, sql));
+    rowsAffected = rowsFrom(r);
+  } catch (e) {
+    await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);
+    throw e;
+  }
+  if (rowsAffected === undefined) {
+    const c = await conn.execute(`select count(*) from ${tmpSql}`);
+    rowsAffected = Number(c.rows[0][0]);
+  }
+  try {
+    await swapIn(adapter, conn, tmp, relation, await adapter.relationKind(conn, relation));
+  } catch (e) {
+    await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);
+    throw e;
+  }
+  return { rowsAffected };
+}
+
+/** Row count from a CTAS result: DuckDB returns one `Count` column; others report rowsAffected. */
+function rowsFrom(r: { columns: readonly { name: string }[]; rows: readonly (readonly unknown[])[]; rowsAffected?: number }): number | undefined {
+  if (r.columns.length === 1 && /^(count|rows|number of rows inserted)$/i.test(r.columns[0].name) && r.rows.length === 1) return Number(r.rows[0][0]);
+  return r.rowsAffected && r.rowsAffected > 0 ? r.rowsAffected : undefined;
+}
+
+/** Counts the failing rows of a test query. */
+export async function runTestQuery(conn: Connection, sql: string): Promise<number> {
+  const r = await conn.execute(`select count(*) as failures from (\n${sql}\n) as weir_test`);
+  return Number(r.rows[0][0]);
+}

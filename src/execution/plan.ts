@@ -1,0 +1,98 @@
+/**
+ * The execution plan: which selected nodes run, and what each waits for. Dependencies through
+ * unselected nodes are kept transitively (a selected node waits for its nearest selected ancestors);
+ * ephemeral models are never executed (they're inlined). For `build`, a test blocks the children of the
+ * node it tests, so a failing test skips what is downstream of it (dbt build semantics).
+ */
+import type { Dag } from '../graph/dag.js';
+import type { Manifest } from '../manifest/manifest.js';
+
+/** Steps as data. */
+export interface ExecutionPlan {
+  /** Executable unique_ids in a valid order. */
+  readonly order: readonly string[];
+  /** uid → uids it must wait for (all in `order`). */
+  readonly waitsFor: ReadonlyMap<string, ReadonlySet<string>>;
+  /** uid → uids waiting for it. */
+  readonly blocks: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Whether a node is executed by a run (ephemeral models and sources are not). */
+export function isExecutable(manifest: Manifest, uid: string): boolean {
+  const n = manifest.nodes.get(uid);
+  if (!n) return false;
+  if (n.resource_type === 'source') return false;
+  if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') return false;
+  return true;
+}
+
+/**
+ * Builds the plan.
+ * @param selected unique_ids chosen by the selector (any order)
+ * @param testsBlockChildren true for `build`
+ */
+export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly string[], testsBlockChildren: boolean): ExecutionPlan {
+  const chosen = new Set(selected.filter((u) => isExecutable(manifest, u)));
+  const waitsFor = new Map<string, Set<string>>();
+  for (const uid of chosen) {
+    const deps = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [...dag.inNeighbors(uid)];
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (chosen.has(p)) deps.add(p);
+      else stack.push(...dag.inNeighbors(p));
+    }
+    waitsFor.set(uid, deps);
+  }
+  if (testsBlockChildren) {
+    const dependents = new Map<string, string[]>();
+    for (const [uid, deps] of waitsFor) for (const d of deps) (dependents.get(d) ?? dependents.set(d, []).get(d)!).push(uid);
+    const ancestorsOf = (u: string): Set<string> => {
+      const a = new Set<string>();
+      const stack = [...dag.inNeighbors(u)];
+      while (stack.length) {
+        const p = stack.pop()!;
+        if (a.has(p)) continue;
+        a.add(p);
+        stack.push(...dag.inNeighbors(p));
+      }
+      return a;
+    };
+    for (const t of chosen) {
+      if (manifest.nodes.get(t)!.resource_type !== 'test') continue;
+      const parents = manifest.parents.get(t) ?? [];
+      // With several parents (relationships), a parent may be downstream of another: never make it wait.
+      const upstream = new Set<string>(parents);
+      if (parents.length > 1) for (const p of parents) for (const a of ancestorsOf(p)) upstream.add(a);
+      for (const p of parents) {
+        for (const child of dependents.get(p) ?? []) {
+          if (child === t || upstream.has(child) || manifest.nodes.get(child)!.resource_type === 'test') continue;
+          waitsFor.get(child)!.add(t);
+        }
+      }
+    }
+  }
+  const blocks = new Map<string, Set<string>>();
+  for (const uid of chosen) blocks.set(uid, new Set());
+  for (const [uid, deps] of waitsFor) for (const d of deps) blocks.get(d)!.add(uid);
+  // Kahn's algorithm over the plan graph, ties broken by manifest order for stable output.
+  const rank = new Map([...manifest.nodes.keys()].map((u, i) => [u, i]));
+  const indeg = new Map([...waitsFor].map(([u, d]) => [u, d.size]));
+  const ready = [...chosen].filter((u) => indeg.get(u) === 0).sort((a, b) => rank.get(a)! - rank.get(b)!);
+  const order: string[] = [];
+  while (ready.length) {
+    const u = ready.shift()!;
+    order.push(u);
+    const next: string[] = [];
+    for (const c of blocks.get(u)!) {
+      indeg.set(c, indeg.get(c)! - 1);
+      if (indeg.get(c) === 0) next.push(c);
+    }
+    ready.push(...next);
+    ready.sort((a, b) => rank.get(a)! - rank.get(b)!);
+  }
+  return { order, waitsFor, blocks };
+}

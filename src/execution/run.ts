@@ -1,0 +1,189 @@
+/**
+ * Executes a selection: creates schemas, schedules the plan over N connections, runs each node with one
+ * catch (its failure becomes a result, never a crash), writes compiled SQL, and returns run results.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AdapterError, type Adapter, type Connection } from '../adapters/adapter.js';
+import type { Renderer } from '../compiler/render.js';
+import { WeirError } from '../errors/weir-error.js';
+import { now, type NodeStatus, type Reporter } from '../events/events.js';
+import type { Dag } from '../graph/dag.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { GraphNode } from '../manifest/types.js';
+import type { RunResultEntry } from '../artifacts/artifacts.js';
+import type { Redactor } from '../utils/redact.js';
+import { buildPlan } from './plan.js';
+import { schedule } from './scheduler.js';
+import { materializeTable, materializeView, runTestQuery } from './materializations.js';
+
+/** Everything a run needs. */
+export interface RunContext {
+  readonly command: string;
+  readonly manifest: Manifest;
+  readonly dag: Dag;
+  readonly renderer: Renderer;
+  readonly adapter: Adapter;
+  readonly reporter: Reporter;
+  /** Absolute target directory (compiled SQL goes to `<targetDir>/compiled`). */
+  readonly targetDir: string;
+  readonly threads: number;
+  readonly failFast: boolean;
+  readonly redact: Redactor;
+}
+
+/** Path (relative to the target dir) where a node's compiled SQL is written. */
+export function compiledPathOf(manifest: Manifest, node: GraphNode): string {
+  const p = node.resource_type === 'test' && node.test_type === 'generic'
+    ? `${node.path.replace(/\.ya?ml$/, '')}/${node.name}.sql`
+    : node.path;
+  return path.posix.join('compiled', manifest.projectName, p);
+}
+
+/**
+ * Runs the selected nodes.
+ * @param selected unique_ids from the selector
+ * @param testsBlockChildren true for `build`
+ * @returns one result per executable selected node, in completion order
+ */
+export async function executeRun(ctx: RunContext, selected: readonly string[], testsBlockChildren: boolean): Promise<RunResultEntry[]> {
+  const { manifest, renderer, adapter, reporter } = ctx;
+  const plan = buildPlan(manifest, ctx.dag, selected, testsBlockChildren);
+  const total = plan.order.length;
+  const results: RunResultEntry[] = [];
+  let index = 0;
+  const threads = Math.max(1, Math.min(ctx.threads, total || 1, adapter.capabilities.concurrentConnections ? 64 : 1));
+
+  // Schemas on demand, created up front by one connection (concurrent CREATE SCHEMA conflicts on some engines).
+  const schemas = new Map<string, string | undefined>();
+  for (const uid of plan.order) {
+    const node = manifest.nodes.get(uid)!;
+    if (node.resource_type === 'test') continue;
+    const r = renderer.relationOf(node);
+    if (r) schemas.set(`${r.database ?? ''}.${r.schema}`, r.database);
+  }
+  const connections: Connection[] = [];
+  try {
+    connections.push(await adapter.connect());
+    for (const key of schemas.keys()) await adapter.createSchema(connections[0], key.slice(key.indexOf('.') + 1), schemas.get(key));
+    while (connections.length < threads) connections.push(await adapter.connect());
+
+    const emitFinish = (node: GraphNode, entry: RunResultEntry, idx: number) => {
+      results.push(entry);
+      reporter.emit({
+        code: 'WEIR_NODE_FINISH', ts: now(), level: entry.status === 'error' || entry.status === 'fail' ? 'error' : entry.status === 'warn' ? 'warn' : 'info',
+        node_id: node.unique_id, resource_type: node.resource_type, materialized: node.config.materialized, index: idx, total, status: entry.status,
+        relation: entry.relation_name, rows_affected: entry.rows_affected, failures: entry.failures, execution_time: entry.execution_time,
+        message: entry.message,
+      });
+    };
+
+    await schedule(plan, connections, {
+      run: async (uid, conn) => {
+        const node = manifest.nodes.get(uid)!;
+        const idx = ++index;
+        reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
+        const entry = await runNode(ctx, node, conn);
+        emitFinish(node, entry, idx);
+        return entry.status === 'error' || entry.status === 'fail' ? 'failed' : 'ok';
+      },
+      skip: (uid, cause) => {
+        const node = manifest.nodes.get(uid)!;
+        const causeNode = cause ? manifest.nodes.get(cause) : undefined;
+        const t = now();
+        emitFinish(node, {
+          unique_id: uid, status: 'skipped', timing: [], execution_time: 0,
+          message: causeNode ? `skipped because upstream ${causeNode.resource_type} '${causeNode.name}' failed` : 'skipped: the run stopped early (--fail-fast)',
+          relation_name: renderer.relationName(node), compiled_path: undefined,
+        }, ++index);
+        void t;
+      },
+    }, ctx.failFast);
+  } finally {
+    for (const c of connections) await c.close().catch(() => undefined);
+  }
+  return results;
+}
+
+async function runNode(ctx: RunContext, node: GraphNode, conn: Connection): Promise<RunResultEntry> {
+  const { manifest, renderer, adapter, redact } = ctx;
+  const started = now();
+  const t0 = performance.now();
+  const timing: { name: 'compile' | 'execute'; started_at: string; completed_at: string }[] = [];
+  let compiledPath: string | undefined;
+  let relationName: string | undefined;
+  try {
+    const compiled = renderer.render(node.unique_id);
+    relationName = compiled.relation_name;
+    if (compiled.compiled_code !== undefined) {
+      compiledPath = compiledPathOf(manifest, node);
+      const abs = path.join(ctx.targetDir, compiledPath);
+      mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(abs, `${compiled.compiled_code}\n`);
+    }
+    const compiledAt = now();
+    timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
+    let status: NodeStatus = 'success';
+    let rows: number | undefined;
+    let failures: number | undefined;
+    let message: string | undefined;
+    switch (node.resource_type) {
+      case 'seed': {
+        const relation = compiled.relation!;
+        relationName = adapter.dialect.relation(relation);
+        rows = await adapter.loadSeed(conn, {
+          file: node.absolute_path, displayPath: node.path, relation,
+          columnTypes: (node.config.column_types ?? {}) as Record<string, string>, delimiter: node.config.delimiter,
+        });
+        message = `INSERT ${rows}`;
+        break;
+      }
+      case 'model': {
+        const relation = compiled.relation!;
+        if (node.config.materialized === 'table') {
+          rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!)).rowsAffected;
+          message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
+        } else {
+          await materializeView(adapter, conn, relation, compiled.compiled_code!);
+          message = 'CREATE VIEW';
+        }
+        break;
+      }
+      case 'test': {
+        failures = await runTestQuery(conn, compiled.compiled_code!);
+        if (failures === 0) status = 'pass';
+        else {
+          status = node.config.severity === 'warn' ? 'warn' : 'fail';
+          message = `${failures} failing row${failures === 1 ? '' : 's'}${compiledPath ? `; query: target/${compiledPath}` : ''}`;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    timing.push({ name: 'execute', started_at: compiledAt, completed_at: now() });
+    return {
+      unique_id: node.unique_id, status, timing, execution_time: (performance.now() - t0) / 1000,
+      rows_affected: rows, failures, message: message && redact(message), compiled_path: compiledPath, relation_name: relationName,
+    };
+  } catch (e) {
+    const what = `${node.resource_type} '${node.name}' (${node.path})`;
+    let message: string;
+    let code: string;
+    if (e instanceof WeirError) {
+      message = e.location?.file && e.location.file !== node.path ? `${what}: ${e.format()}` : `${what}: ${e.format()}`;
+      code = e.code;
+    } else if (e instanceof AdapterError) {
+      message = `database error in ${what}: ${e.message}${compiledPath ? `\n  compiled SQL: target/${compiledPath}` : ''}`;
+      code = 'WEIR_SQL_ERROR';
+    } else {
+      message = `${what}: ${e instanceof Error ? e.message : String(e)}`;
+      code = 'WEIR_INTERNAL';
+    }
+    timing.push({ name: 'execute', started_at: started, completed_at: now() });
+    return {
+      unique_id: node.unique_id, status: 'error', timing, execution_time: (performance.now() - t0) / 1000,
+      message: redact(message), compiled_path: compiledPath, relation_name: relationName, error_code: code,
+    };
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The scheduler: runs a plan with N workers (one connection each). A node starts when everything it waits
+ * for has finished successfully; when a node errors (or a test fails with severity error) its downstream
+ * nodes are marked skipped and the rest of the graph continues — unless `failFast`, which stops starting
+ * new nodes after the first failure.
+ */
+import type { ExecutionPlan } from './plan.js';
+
+/** Outcome classes the scheduler cares about. */
+export type Outcome = 'ok' | 'failed';
+
+/** Callbacks of {@link schedule}. */
+export interface ScheduleHooks<C> {
+  /** Runs one node on the worker's connection; must not throw. Returns whether it succeeded. */
+  run(uid: string, conn: C): Promise<Outcome>;
+  /** Called for each node skipped, with the failed node that caused it (or undefined for fail-fast). */
+  skip(uid: string, cause: string | undefined): void;
+}
+
+/**
+ * Runs the plan.
+ * @param connections one per worker (the number of threads)
+ */
+export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[], hooks: ScheduleHooks<C>, failFast: boolean): Promise<void> {
+  const remaining = new Map<string, number>();
+  for (const [uid, deps] of plan.waitsFor) remaining.set(uid, deps.size);
+  const rank = new Map(plan.order.map((u, i) => [u, i]));
+  const ready: string[] = plan.order.filter((u) => remaining.get(u) === 0);
+  const done = new Set<string>();
+  let stopped = false;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+
+  const skipDownstream = (uid: string, cause: string | undefined) => {
+    const stack = [...(plan.blocks.get(uid) ?? [])];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (done.has(d)) continue;
+      done.add(d);
+      hooks.skip(d, cause);
+      stack.push(...(plan.blocks.get(d) ?? []));
+    }
+  };
+
+  const finish = (uid: string, outcome: Outcome) => {
+    done.add(uid);
+    if (outcome === 'failed') {
+      skipDownstream(uid, uid);
+      if (failFast) stopped = true;
+    } else {
+      for (const d of plan.blocks.get(uid) ?? []) {
+        if (done.has(d)) continue;
+        const n = remaining.get(d)! - 1;
+        remaining.set(d, n);
+        if (n === 0) {
+          ready.push(d);
+        }
+      }
+      ready.sort((a, b) => rank.get(a)! - rank.get(b)!);
+    }
+  };
+
+  const worker = async (conn: C) => {
+    for (;;) {
+      if (stopped) return;
+      const uid = ready.shift();
+      if (uid === undefined) {
+        if (inFlight === 0) return;
+        await new Promise<void>((r) => {
+          const prev = wake;
+          wake = () => {
+            prev?.();
+            r();
+          };
+        });
+        continue;
+      }
+      if (done.has(uid)) continue;
+      inFlight++;
+      const outcome = await hooks.run(uid, conn);
+      inFlight--;
+      finish(uid, outcome);
+      notify();
+    }
+  };
+  await Promise.all(connections.map((c) => worker(c)));
+  // Fail-fast (or an unreachable node): whatever did not run is skipped.
+  for (const uid of plan.order) {
+    if (!done.has(uid)) {
+      done.add(uid);
+      hooks.skip(uid, undefined);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Node selection with dbt's selector grammar (https://docs.getdbt.com/reference/node-selection/syntax):
+ * space-separated terms are a union, comma-joined atoms an intersection; an atom is
+ * `[@][N+]method:value[+N]` where `+` before/after adds ancestors/descendants (optionally limited to N
+ * edges) and `@` adds descendants and all their ancestors. Methods: default (name or fqn path),
+ * `tag:`, `path:`, `resource_type:`, `fqn:`, `source:`, `config.<key>:`, `test_type:`, `package:`.
+ * Wildcards `*` and `?` are allowed in values.
+ */
+import path from 'node:path';
+import { WeirError } from '../errors/weir-error.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { GraphNode } from '../manifest/types.js';
+import { ancestors, descendants, type Dag } from './dag.js';
+
+/** One parsed selector atom. */
+export interface SelectorAtom {
+  readonly raw: string;
+  readonly method: string;
+  readonly value: string;
+  readonly parents: number; // 0 = none, Infinity = all
+  readonly children: number;
+  readonly childrenParents: boolean; // `@`
+}
+
+const ATOM = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/;
+const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name']);
+
+/**
+ * Parses one atom.
+ * @throws WeirError `WEIR_SELECTOR_INVALID` with the offending text and the grammar
+ */
+export function parseAtom(raw: string): SelectorAtom {
+  const m = ATOM.exec(raw);
+  if (!m || !m[3]) throw badSelector(raw, 'expected [@][N+]name[+N]');
+  const [, at, up, body, down] = m;
+  if (at && up !== undefined) throw badSelector(raw, '`@` and a leading `+` cannot be combined');
+  let method = 'fqn';
+  let value = body;
+  const colon = body.indexOf(':');
+  if (colon > 0) {
+    method = body.slice(0, colon);
+    value = body.slice(colon + 1);
+    const base = method.split('.')[0];
+    if (!METHODS.has(base)) throw badSelector(raw, `unknown method '${method}' (methods: ${[...METHODS].join(', ')})`);
+  } else if (body.includes('/') || body.endsWith('.sql') || body.endsWith('.csv')) method = 'path';
+  if (!value) throw badSelector(raw, 'empty value');
+  return {
+    raw, method, value,
+    parents: up === undefined ? 0 : up === '' ? Infinity : Number(up),
+    children: down === undefined ? 0 : down === '' ? Infinity : Number(down),
+    childrenParents: !!at,
+  };
+}
+
+function badSelector(raw: string, why: string): WeirError {
+  return new WeirError('WEIR_SELECTOR_INVALID', `invalid selector '${raw}': ${why}`, {
+    hint: 'Examples: stg_orders, +customer_rfm, stg_orders+, 2+customer_rfm, @stg_orders, tag:daily, path:models/marts, resource_type:seed, "tag:a,tag:b" (intersection).',
+  });
+}
+
+const globToRegExp = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+
+/** Whether `node` matches the atom's method and value (graph operators not applied). */
+export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' | 'value'>, manifest: Manifest): boolean {
+  const v = atom.value;
+  const re = globToRegExp(v);
+  switch (atom.method) {
+    case 'fqn': {
+      if (re.test(node.name)) return true;
+      const parts = v.split('.');
+      const fqn = node.fqn;
+      const prefixMatch = (start: number) => parts.length <= fqn.length - start && parts.every((p, i) => globToRegExp(p).test(fqn[start + i]));
+      return prefixMatch(0) || (fqn[0] === manifest.projectName && prefixMatch(1));
+    }
+    case 'tag':
+      return node.tags.some((t) => re.test(t));
+    case 'path':
+    case 'file': {
+      const p = node.path;
+      const want = v.replace(/\\/g, '/').replace(/\/+$/, '');
+      if (atom.method === 'file') return re.test(path.posix.basename(p)) || re.test(p);
+      return p === want || p.startsWith(`${want}/`) || re.test(p);
+    }
+    case 'resource_type':
+      return re.test(node.resource_type);
+    case 'source':
+      return node.resource_type === 'source' && (re.test(node.source_name) || re.test(`${node.source_name}.${node.name}`));
+    case 'test_type':
+      return node.resource_type === 'test' && (re.test(node.test_type) || v === 'data');
+    case 'test_name':
+      return node.resource_type === 'test' && (re.test(node.name) || (!!node.generic && re.test(node.generic.name)));
+    case 'package':
+      return re.test(node.package_name);
+    default: {
+      if (atom.method.startsWith('config.')) {
+        const key = atom.method.slice('config.'.length);
+        const val = (node.config as Record<string, unknown>)[key];
+        if (Array.isArray(val)) return val.some((x) => re.test(String(x)));
+        return val !== undefined && re.test(String(val));
+      }
+      return false;
+    }
+  }
+}
+
+/** Nodes selected by one atom, graph operators applied. */
+function selectAtom(atom: SelectorAtom, manifest: Manifest, dag: Dag): Set<string> {
+  const out = new Set<string>();
+  for (const node of manifest.nodes.values()) if (matchesAtom(node, atom, manifest)) out.add(node.unique_id);
+  const base = [...out];
+  for (const uid of base) {
+    if (atom.parents) for (const a of ancestors(dag, uid, atom.parents)) out.add(a);
+    if (atom.children || atom.childrenParents) for (const d of descendants(dag, uid, atom.childrenParents ? Infinity : atom.children)) out.add(d);
+  }
+  if (atom.childrenParents) for (const uid of [...out]) for (const a of ancestors(dag, uid)) out.add(a);
+  return out;
+}
+
+/**
+ * Evaluates selector expressions: each string may hold several space-separated terms (union); a term's
+ * comma-separated atoms intersect.
+ * @returns selected unique_ids (all nodes when `selectors` is empty)
+ * @throws WeirError `WEIR_SELECTOR_INVALID`
+ */
+export function evaluateSelectors(selectors: readonly string[], manifest: Manifest, dag: Dag): Set<string> {
+  const terms = selectors.flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (terms.length === 0) return new Set(manifest.nodes.keys());
+  const out = new Set<string>();
+  for (const term of terms) {
+    const atoms = term.split(',').filter(Boolean).map(parseAtom);
+    let acc: Set<string> | undefined;
+    for (const atom of atoms) {
+      const sel = selectAtom(atom, manifest, dag);
+      acc = acc ? new Set([...acc].filter((x) => sel.has(x))) : sel;
+    }
+    for (const x of acc ?? []) out.add(x);
+  }
+  return out;
+}
+
+/** Options for {@link selectNodes}. */
+export interface SelectionOptions {
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+  /** Resource types the command acts on (e.g. run: ['model']). */
+  readonly resourceTypes: readonly GraphNode['resource_type'][];
+  /**
+   * Add tests whose parents include a selected node (dbt's "eager" indirect selection), when tests are
+   * among the resource types.
+   */
+  readonly indirectTests?: boolean;
+}
+
+/**
+ * Selects the nodes a command acts on: `select` minus `exclude`, filtered to the command's resource
+ * types, plus indirectly selected tests.
+ * @returns unique_ids in manifest order
+ */
+export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOptions): string[] {
+  const selected = evaluateSelectors(options.select ?? [], manifest, dag);
+  const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag) : new Set<string>();
+  const chosen = new Set([...selected].filter((u) => !excluded.has(u)));
+  if (options.indirectTests !== false && options.resourceTypes.includes('test') && options.select?.length) {
+    for (const node of manifest.nodes.values()) {
+      if (node.resource_type !== 'test' || chosen.has(node.unique_id) || excluded.has(node.unique_id)) continue;
+      const ps = manifest.parents.get(node.unique_id) ?? [];
+      if (ps.some((p) => chosen.has(p))) chosen.add(node.unique_id);
+    }
+  }
+  return [...manifest.nodes.values()]
+    .filter((n) => chosen.has(n.unique_id) && options.resourceTypes.includes(n.resource_type))
+    .map((n) => n.unique_id);
+}

@@ -1,0 +1,19 @@
+/**
+ * Weir's public library API. Everything the CLI does is available here.
+ * @packageDocumentation
+ */
+export { WeirProject, formatCompiled, redactingReporter } from './api/project.js';
+export type { RunArgs, RunSummary, RunCommand, SelectionArgs, ProjectLoadOptions } from './api/project.js';
+export { main as runCli } from './cli/main.js';
+export { WeirError, WeirErrors } from './errors/weir-error.js';
+export type { WeirErrorCode, SourceLocation } from './errors/weir-error.js';
+export type { Reporter, WeirEvent, NodeStatus } from './events/events.js';
+export { TextReporter } from './events/text-reporter.js';
+export { JsonReporter } from './events/json-reporter.js';
+export type { Adapter, Dialect, Connection, QueryResult, AdapterCapabilities } from './adapters/adapter.js';
+export { ADAPTER_TYPES } from './adapters/registry.js';
+export type { Manifest } from './manifest/manifest.js';
+export type * from './manifest/types.js';
+export { evaluateSelectors, parseAtom, selectNodes } from './graph/selector.js';
+export { normalCdf, normalTwoSidedP, normalCdfSql, normalTwoSidedPSql } from './compiler/sqlmath.js';
+export { ARTIFACT_SCHEMAS, WEIR_VERSION } from './artifacts/artifacts.js';

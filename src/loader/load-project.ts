@@ -1,0 +1,220 @@
+/**
+ * The loader: reads project.yaml and discovers models, seeds, macros, singular tests, UDF modules and
+ * schema YAML. It produces plain data ({@link ProjectFiles}); templates are parsed later by the compiler.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { WeirError, WeirErrors } from '../errors/weir-error.js';
+import { parseYamlFile } from './yaml-file.js';
+import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type ProjectConfig, type TargetConfig } from './project-config.js';
+import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
+import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
+
+/** File names accepted for the project file, in order of preference. */
+export const PROJECT_FILE_NAMES = ['project.yaml', 'project.yml'] as const;
+
+/** A discovered SQL file (model or singular test). */
+export interface SqlFile {
+  /** Node name: the file name without extension. */
+  readonly name: string;
+  /** Project-relative path with forward slashes. */
+  readonly path: string;
+  readonly absolutePath: string;
+  /** Folders between the resource path and the file. */
+  readonly folders: readonly string[];
+  readonly raw: string;
+  /** Folder-level config from project.yaml. */
+  readonly folderConfig: Readonly<Record<string, unknown>>;
+}
+
+/** A discovered seed file. */
+export interface SeedFile {
+  readonly name: string;
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly folders: readonly string[];
+  readonly folderConfig: Readonly<Record<string, unknown>>;
+}
+
+/** A macro file: `.sql` becomes a partial, `.ts`/`.js` exports helpers. */
+export interface MacroFile {
+  readonly name: string;
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly kind: 'partial' | 'helper';
+  readonly raw: string;
+}
+
+/** Options for {@link loadProjectFiles}. */
+export interface LoadOptions {
+  /** Project directory (default: cwd). */
+  readonly projectDir?: string;
+  /** Target name (default: project.yaml `target:`, else the first target). */
+  readonly target?: string;
+  /** Variables overriding project.yaml `vars:` (from `--vars`). */
+  readonly vars?: Readonly<Record<string, unknown>>;
+  /** Environment used for `{{env}}` (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Everything the loader found, as plain data. */
+export interface ProjectFiles {
+  readonly root: string;
+  readonly configFile: string;
+  readonly config: ProjectConfig;
+  readonly targetName: string;
+  readonly target: TargetConfig;
+  /** Secret values (passwords, tokens) to redact from every log line and artifact. */
+  readonly secrets: readonly string[];
+  /** Project vars merged with command-line vars. */
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly models: readonly SqlFile[];
+  readonly seeds: readonly SeedFile[];
+  readonly singularTests: readonly SqlFile[];
+  readonly macros: readonly MacroFile[];
+  /** UDF module paths (absolute), discovered for the UDF layer. */
+  readonly udfModules: readonly string[];
+  readonly schemaFiles: readonly SchemaFile[];
+  /** Non-fatal problems (unused config paths, ...). */
+  readonly warnings: readonly WeirError[];
+}
+
+/** Finds the project file in `dir`. @throws WeirError `WEIR_PROJECT_NOT_FOUND` */
+export function findProjectFile(dir: string): string {
+  for (const name of PROJECT_FILE_NAMES) {
+    const p = path.join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  throw new WeirError('WEIR_PROJECT_NOT_FOUND', `no project.yaml in ${dir}`, {
+    hint: 'Run Weir from a project directory or pass --project-dir PATH.',
+  });
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+/** Lists files under `dir` (recursively, sorted, skipping hidden folders and node_modules). */
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Loads a project's configuration and files.
+ * @throws WeirError / WeirErrors for a missing or invalid project.yaml, unknown target, unset env vars,
+ *   and invalid schema YAML (all problems at once)
+ */
+export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
+  const root = path.resolve(options.projectDir ?? process.cwd());
+  const configPath = findProjectFile(root);
+  const configFile = path.basename(configPath);
+  const yaml = parseYamlFile(readFileSync(configPath, 'utf8'), configFile, 'WEIR_PROJECT_INVALID');
+  const { value, secrets: envSecrets } = interpolateEnv(yaml.value, yaml, options.env ?? process.env);
+  const config = validateProjectConfig(value, yaml);
+
+  const targetName = options.target ?? config.target ?? Object.keys(config.targets)[0];
+  const target = config.targets[targetName];
+  if (!target) {
+    throw new WeirError('WEIR_TARGET_UNKNOWN', `target '${targetName}' is not defined in ${configFile}`, {
+      location: { file: configFile, keyPath: 'targets', ...yaml.locate(['targets']) },
+      hint: `Defined targets: ${Object.keys(config.targets).join(', ')}. Pass one with --target or add '${targetName}' under targets:.`,
+    });
+  }
+  const secrets = new Set(envSecrets);
+  for (const t of Object.values(config.targets)) {
+    for (const [k, v] of Object.entries(t)) if (SECRET_KEY_PATTERN.test(k) && typeof v === 'string' && v) secrets.add(v);
+  }
+
+  const errors: WeirError[] = [];
+  const warnings: WeirError[] = [];
+  const schemaFiles: SchemaFile[] = [];
+  const readYaml = (abs: string) => {
+    const rel = toPosix(path.relative(root, abs));
+    try {
+      schemaFiles.push(readSchemaFile(parseYamlFile(readFileSync(abs, 'utf8'), rel, 'WEIR_SCHEMA_YAML_INVALID'), errors));
+    } catch (e) {
+      if (e instanceof WeirError) errors.push(e);
+      else throw e;
+    }
+  };
+  const rel = (abs: string) => toPosix(path.relative(root, abs));
+  const foldersOf = (base: string, abs: string) => toPosix(path.relative(base, path.dirname(abs))).split('/').filter((s) => s && s !== '.');
+  const existingFolders = new Set<string>();
+
+  const models: SqlFile[] = [];
+  for (const mp of config['model-paths']) {
+    const base = path.resolve(root, mp);
+    for (const abs of listFiles(base)) {
+      const folders = foldersOf(base, abs);
+      for (let i = 1; i <= folders.length; i++) existingFolders.add(folders.slice(0, i).join('/'));
+      if (abs.endsWith('.sql')) {
+        models.push({
+          name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
+          folderConfig: resolveFolderConfig(config.models, config.name, folders),
+        });
+      } else if (/\.ya?ml$/.test(abs)) readYaml(abs);
+    }
+  }
+  for (const p of unusedFolderPaths(config.models, config.name, existingFolders)) {
+    warnings.push(new WeirError('WEIR_CONFIG_INVALID', `models config path '${p}' matches no folder under ${config['model-paths'].join(', ')}`, {
+      location: { file: configFile, keyPath: `models.${p}` },
+      hint: 'Fix the folder name in project.yaml or remove the entry.',
+    }));
+  }
+
+  const seeds: SeedFile[] = [];
+  for (const sp of config['seed-paths']) {
+    const base = path.resolve(root, sp);
+    for (const abs of listFiles(base)) {
+      const m = /^(.*)\.(csv|csv\.gz|tsv|tsv\.gz)$/.exec(path.basename(abs));
+      const folders = foldersOf(base, abs);
+      if (m) seeds.push({ name: m[1], path: rel(abs), absolutePath: abs, folders, folderConfig: resolveFolderConfig(config.seeds, config.name, folders) });
+      else if (/\.ya?ml$/.test(abs)) readYaml(abs);
+    }
+  }
+
+  const singularTests: SqlFile[] = [];
+  for (const tp of config['test-paths']) {
+    const base = path.resolve(root, tp);
+    for (const abs of listFiles(base)) {
+      const folders = foldersOf(base, abs);
+      if (abs.endsWith('.sql')) {
+        singularTests.push({
+          name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
+          folderConfig: resolveFolderConfig(config.tests, config.name, folders),
+        });
+      } else if (/\.ya?ml$/.test(abs)) readYaml(abs);
+    }
+  }
+
+  const macros: MacroFile[] = [];
+  for (const mp of config['macro-paths']) {
+    const base = path.resolve(root, mp);
+    for (const abs of listFiles(base)) {
+      if (abs.endsWith('.sql')) macros.push({ name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, kind: 'partial', raw: readFileSync(abs, 'utf8') });
+      else if (/\.(ts|mts|js|mjs)$/.test(abs) && !abs.endsWith('.d.ts')) macros.push({ name: path.basename(abs).replace(/\.[^.]+$/, ''), path: rel(abs), absolutePath: abs, kind: 'helper', raw: readFileSync(abs, 'utf8') });
+      else if (/\.ya?ml$/.test(abs)) readYaml(abs);
+    }
+  }
+
+  const udfModules: string[] = [];
+  for (const up of config['udf-paths']) {
+    for (const abs of listFiles(path.resolve(root, up))) if (/\.(ts|mts|js|mjs)$/.test(abs) && !abs.endsWith('.d.ts') && !/\.test\.[mc]?[jt]s$/.test(abs)) udfModules.push(abs);
+  }
+
+  if (errors.length) throw new WeirErrors(errors);
+  return {
+    root, configFile, config, targetName, target, secrets: [...secrets],
+    vars: { ...config.vars, ...(options.vars ?? {}) },
+    models, seeds, singularTests, macros, udfModules, schemaFiles, warnings,
+  };
+}

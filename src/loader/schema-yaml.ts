@@ -1,0 +1,254 @@
+/**
+ * Schema YAML files beside models (`models/**.yml`, `seeds/**.yml`): descriptions, columns, generic tests
+ * and sources, in dbt's `version: 2` shape. Parsing collects every problem with file and key path.
+ */
+import { WeirError } from '../errors/weir-error.js';
+import { formatKeyPath, type YamlFile } from './yaml-file.js';
+
+/** One generic test use as written in YAML, before it becomes a test node. */
+export interface TestSpec {
+  /** Test name, e.g. `not_null` or `accepted_values`. */
+  readonly name: string;
+  /** Arguments (`values`, `to`, `field`, `quote`, ...). */
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  /** Test-level config (`severity`, `where`, `tags`, `enabled`, ...). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** A documented column. */
+export interface ColumnPatch {
+  readonly name: string;
+  readonly description: string;
+  readonly data_type?: string;
+  readonly tags: readonly string[];
+  readonly tests: readonly TestSpec[];
+}
+
+/** A `models:` or `seeds:` entry. */
+export interface NodePatch {
+  readonly kind: 'models' | 'seeds';
+  readonly name: string;
+  readonly description: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly columns: readonly ColumnPatch[];
+  readonly tests: readonly TestSpec[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** A `sources:` table. */
+export interface SourceTablePatch {
+  readonly name: string;
+  readonly identifier: string;
+  readonly description: string;
+  readonly columns: readonly ColumnPatch[];
+  readonly tests: readonly TestSpec[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A `sources:` entry. */
+export interface SourcePatch {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: string;
+  readonly database?: string;
+  readonly loader?: string;
+  readonly tables: readonly SourceTablePatch[];
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** Everything one schema YAML file declares. */
+export interface SchemaFile {
+  readonly nodes: readonly NodePatch[];
+  readonly sources: readonly SourcePatch[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads one schema YAML document.
+ * @param yaml the parsed file
+ * @param errors collects problems (each names file, key path and line); parsing continues past them
+ */
+export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile {
+  const nodes: NodePatch[] = [];
+  const sources: SourcePatch[] = [];
+  const root = yaml.value;
+  if (root === undefined || root === null) return { nodes, sources };
+  const fail = (path: (string | number)[], message: string, hint?: string) => {
+    errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `${formatKeyPath(path)}: ${message}`, {
+      location: { file: yaml.file, keyPath: formatKeyPath(path), ...yaml.locate(path) },
+      hint,
+    }));
+  };
+  if (!isObj(root)) {
+    fail([], 'a schema file must be a mapping with `models:`, `seeds:` or `sources:`');
+    return { nodes, sources };
+  }
+  const known = new Set(['version', 'models', 'seeds', 'sources', 'macros', 'snapshots', 'exposures', 'unit_tests', 'udfs']);
+  for (const key of Object.keys(root)) {
+    if (!known.has(key)) fail([key], `unknown top-level key '${key}'`, 'Use models:, seeds: or sources:.');
+  }
+
+  const str = (v: unknown, path: (string | number)[], what: string): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    fail(path, `${what} must be a string`);
+    return undefined;
+  };
+  const tags = (v: unknown, path: (string | number)[]): string[] => {
+    if (v === undefined || v === null) return [];
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v) && v.every((t) => typeof t === 'string')) return v as string[];
+    fail(path, 'tags must be a string or a list of strings');
+    return [];
+  };
+
+  const readTests = (v: unknown, path: (string | number)[]): TestSpec[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      fail(path, 'tests must be a list, e.g. [not_null, unique]');
+      return [];
+    }
+    const out: TestSpec[] = [];
+    v.forEach((t, i) => {
+      const p = [...path, i];
+      const line = yaml.locate(p).line;
+      if (typeof t === 'string') {
+        out.push({ name: t, kwargs: {}, config: {}, file: yaml.file, line });
+        return;
+      }
+      if (isObj(t) && Object.keys(t).length === 1) {
+        const [name, body] = Object.entries(t)[0];
+        if (body !== null && body !== undefined && !isObj(body)) {
+          fail([...p, name], `arguments of test '${name}' must be a mapping`);
+          return;
+        }
+        const b: Obj = { ...(body ?? {}) };
+        const config: Obj = isObj(b.config) ? { ...b.config } : {};
+        delete b.config;
+        for (const k of ['severity', 'where', 'tags', 'enabled', 'error_if', 'warn_if', 'limit', 'store_failures']) {
+          if (k in b) {
+            config[k] = b[k];
+            delete b[k];
+          }
+        }
+        const args: Obj = isObj(b.arguments) ? { ...b.arguments } : {};
+        delete b.arguments;
+        if (config.severity !== undefined) {
+          const s = String(config.severity).toLowerCase();
+          if (s !== 'warn' && s !== 'error') fail([...p, name, 'severity'], `severity must be 'warn' or 'error', got '${String(config.severity)}'`);
+          config.severity = s;
+        }
+        out.push({ name, kwargs: { ...b, ...args }, config, file: yaml.file, line });
+        return;
+      }
+      fail(p, 'each test is a name (`- not_null`) or a one-key mapping (`- accepted_values: {values: [a, b]}`)');
+    });
+    return out;
+  };
+
+  const readColumns = (v: unknown, path: (string | number)[]): ColumnPatch[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      fail(path, 'columns must be a list of {name, description, tests}');
+      return [];
+    }
+    const out: ColumnPatch[] = [];
+    v.forEach((c, i) => {
+      const p = [...path, i];
+      if (!isObj(c) || typeof c.name !== 'string' || !c.name) {
+        fail(p, 'a column needs a `name`');
+        return;
+      }
+      out.push({
+        name: c.name,
+        description: str(c.description, [...p, 'description'], 'description') ?? '',
+        data_type: str(c.data_type, [...p, 'data_type'], 'data_type'),
+        tags: tags(c.tags, [...p, 'tags']),
+        tests: readTests(c.data_tests ?? c.tests, [...p, c.data_tests ? 'data_tests' : 'tests']),
+      });
+    });
+    return out;
+  };
+
+  for (const kind of ['models', 'seeds'] as const) {
+    const list = root[kind];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      fail([kind], `${kind} must be a list`);
+      continue;
+    }
+    list.forEach((m, i) => {
+      const p = [kind, i];
+      if (!isObj(m) || typeof m.name !== 'string' || !m.name) {
+        fail(p, `each entry of ${kind} needs a \`name\``);
+        return;
+      }
+      if (m.config !== undefined && !isObj(m.config)) fail([...p, 'config'], 'config must be a mapping');
+      nodes.push({
+        kind,
+        name: m.name,
+        description: str(m.description, [...p, 'description'], 'description') ?? '',
+        config: isObj(m.config) ? m.config : {},
+        columns: readColumns(m.columns, [...p, 'columns']),
+        tests: readTests(m.data_tests ?? m.tests, [...p, m.data_tests ? 'data_tests' : 'tests']),
+        meta: isObj(m.meta) ? m.meta : {},
+        file: yaml.file,
+        line: yaml.locate(p).line,
+      });
+    });
+  }
+
+  const srcList = root.sources;
+  if (srcList !== undefined && srcList !== null) {
+    if (!Array.isArray(srcList)) fail(['sources'], 'sources must be a list');
+    else {
+      srcList.forEach((s, i) => {
+        const p = ['sources', i];
+        if (!isObj(s) || typeof s.name !== 'string' || !s.name) {
+          fail(p, 'each source needs a `name`');
+          return;
+        }
+        const tables: SourceTablePatch[] = [];
+        if (!Array.isArray(s.tables)) fail([...p, 'tables'], 'a source needs a list of `tables`');
+        else {
+          s.tables.forEach((t, j) => {
+            const tp = [...p, 'tables', j];
+            if (!isObj(t) || typeof t.name !== 'string' || !t.name) {
+              fail(tp, 'each source table needs a `name`');
+              return;
+            }
+            tables.push({
+              name: t.name,
+              identifier: str(t.identifier, [...tp, 'identifier'], 'identifier') ?? t.name,
+              description: str(t.description, [...tp, 'description'], 'description') ?? '',
+              columns: readColumns(t.columns, [...tp, 'columns']),
+              tests: readTests(t.data_tests ?? t.tests, [...tp, 'tests']),
+              meta: isObj(t.meta) ? t.meta : {},
+              config: isObj(t.config) ? t.config : {},
+            });
+          });
+        }
+        sources.push({
+          name: s.name,
+          description: str(s.description, [...p, 'description'], 'description') ?? '',
+          schema: str(s.schema, [...p, 'schema'], 'schema') ?? s.name,
+          database: str(s.database, [...p, 'database'], 'database'),
+          loader: str(s.loader, [...p, 'loader'], 'loader'),
+          tables,
+          file: yaml.file,
+          line: yaml.locate(p).line,
+        });
+      });
+    }
+  }
+  return { nodes, sources };
+}

@@ -1,0 +1,154 @@
+/**
+ * The manifest's node types: a discriminated union on `resource_type`. Nodes are plain, immutable data
+ * produced by the loader and enriched by the compiler; every later phase only reads them.
+ */
+
+/** How a model is persisted. `ephemeral` models are inlined as CTEs into their dependents. */
+export type Materialization = 'view' | 'table' | 'ephemeral' | 'seed' | 'test';
+
+/** Generic test names built into Weir. */
+export type GenericTestName = 'not_null' | 'unique' | 'accepted_values' | 'relationships';
+
+/** Resolved configuration of a model, seed or test (folder config from project.yaml, YAML, then `{{config}}`). */
+export interface NodeConfig {
+  readonly enabled: boolean;
+  readonly materialized: Materialization;
+  /** Custom schema; the relation's schema is `<target schema>_<schema>` as in dbt's default naming. */
+  readonly schema?: string;
+  readonly database?: string;
+  /** Relation name override. */
+  readonly alias?: string;
+  readonly tags: readonly string[];
+  /** For tests: `error` fails the run, `warn` only reports. */
+  readonly severity?: 'error' | 'warn';
+  /** For tests: SQL predicate applied to the tested relation first. */
+  readonly where?: string;
+  /** For seeds: column name → SQL type, overriding the CSV reader's inference. */
+  readonly column_types?: Readonly<Record<string, string>>;
+  /** For seeds: CSV delimiter. */
+  readonly delimiter?: string;
+  /** Anything else the user set (kept and written to the manifest). */
+  readonly [key: string]: unknown;
+}
+
+/** A relation address as the adapter quotes it. */
+export interface RelationName {
+  readonly database?: string;
+  readonly schema: string;
+  readonly identifier: string;
+}
+
+/** A documented column from schema YAML (and, for built relations, the catalog). */
+export interface ColumnInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly data_type?: string;
+  readonly tags: readonly string[];
+}
+
+/** Fields common to all nodes. */
+interface BaseNode {
+  /** e.g. `model.shop.stg_orders` */
+  readonly unique_id: string;
+  readonly name: string;
+  readonly package_name: string;
+  /** Fully qualified name: project, folders, name. */
+  readonly fqn: readonly string[];
+  /** File path relative to the project root, with forward slashes. */
+  readonly path: string;
+  readonly description: string;
+  readonly config: NodeConfig;
+  readonly tags: readonly string[];
+  readonly columns: Readonly<Record<string, ColumnInfo>>;
+  /** Arbitrary `meta:` from YAML. */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** A dependency recorded at parse time: `{{ref "name"}}` or `{{source "src" "table"}}`. */
+export interface RefCall {
+  readonly name: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+/** `{{source "src" "table"}}` as recorded at parse time. */
+export interface SourceCall {
+  readonly source: string;
+  readonly table: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Parse-time facts about a templated SQL file. */
+export interface TemplateDeps {
+  readonly refs: readonly RefCall[];
+  readonly sources: readonly SourceCall[];
+  /** Partials (macros) the template uses, transitively. */
+  readonly macros: readonly string[];
+  /** Literal `{{config ...}}` hash values. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A SQL model (`models/**.sql`). */
+export interface ModelNode extends BaseNode {
+  readonly resource_type: 'model';
+  readonly raw_code: string;
+  readonly deps: TemplateDeps;
+  readonly patch_path?: string;
+}
+
+/** A CSV seed (`seeds/**.csv[.gz]`). */
+export interface SeedNode extends BaseNode {
+  readonly resource_type: 'seed';
+  /** Absolute path of the CSV file. */
+  readonly absolute_path: string;
+  readonly patch_path?: string;
+}
+
+/** A source table declared in schema YAML. */
+export interface SourceNode extends BaseNode {
+  readonly resource_type: 'source';
+  readonly source_name: string;
+  readonly source_description: string;
+  /** Table name in the warehouse (`identifier:` or the name). */
+  readonly identifier: string;
+  readonly schema: string;
+  readonly database?: string;
+  readonly loader?: string;
+}
+
+/** Generic test invocation (from schema YAML). */
+export interface GenericTestSpec {
+  readonly name: GenericTestName;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  /** unique_id of the model/seed/source the test is attached to. */
+  readonly attached_node: string;
+  readonly column_name?: string;
+}
+
+/** A data test: generic (from YAML) or singular (`tests/**.sql` returning failing rows). */
+export interface TestNode extends BaseNode {
+  readonly resource_type: 'test';
+  readonly test_type: 'generic' | 'singular';
+  readonly generic?: GenericTestSpec;
+  /** Singular tests: the template; generic tests: the generated SQL template. */
+  readonly raw_code: string;
+  readonly deps: TemplateDeps;
+}
+
+/** A macro file (`macros/*.sql` partial, or `macros/*.ts` helpers). */
+export interface MacroNode {
+  readonly resource_type: 'macro';
+  readonly unique_id: string;
+  readonly name: string;
+  readonly path: string;
+  readonly kind: 'partial' | 'helper';
+  readonly description: string;
+  readonly raw_code?: string;
+}
+
+/** Any node that can be executed or depended upon. */
+export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode;
+/** Nodes that are executed by a run (sources are only read). */
+export type ExecutableNode = ModelNode | SeedNode | TestNode;
+/** The resource types that appear in the manifest and in `resource_type:` selectors. */
+export type ResourceType = GraphNode['resource_type'] | 'macro';
