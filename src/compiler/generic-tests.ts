@@ -14,7 +14,7 @@ import type { GenericTestSpec } from '../manifest/types.js';
  * @throws Error for an unsupported test name (the parse phase rejects those first)
  */
 export function genericTestSql(spec: GenericTestSpec, model: string, dialect: Dialect, toRelation?: string): string {
-  const col = dialect.columnRef(spec.column_name ?? '');
+  const col = columnSql(spec.column_name ?? '', dialect);
   switch (spec.name) {
     case 'not_null':
       return `select *\nfrom ${model} as weir_model\nwhere ${col} is null`;
@@ -27,10 +27,19 @@ export function genericTestSql(spec: GenericTestSpec, model: string, dialect: Di
       return `select ${col} as value_field, count(*) as n_records\nfrom ${model} as weir_model\nwhere ${col} is not null and ${col} not in (${list})\ngroup by ${col}`;
     }
     case 'relationships': {
-      const field = dialect.columnRef(String(spec.kwargs.field));
+      const field = columnSql(String(spec.kwargs.field), dialect);
       return `select child.${col} as from_field\nfrom ${model} as child\nleft join ${toRelation} as parent on child.${col} = parent.${field}\nwhere child.${col} is not null and parent.${field} is null`;
     }
     default:
       throw new Error(`unsupported generic test ${String(spec.name)}`);
   }
+}
+
+/**
+ * A column name becomes a (quoted when needed) column reference; anything else — e.g.
+ * `column_name: "campaign_id || '|' || day"` on a model-level test — is an SQL expression, used as is (dbt
+ * does the same).
+ */
+export function columnSql(name: string, dialect: Dialect): string {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? dialect.columnRef(name) : name;
 }

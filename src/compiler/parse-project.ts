@@ -253,9 +253,13 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       else sources.push({ source: to.source, table: to.table });
       kwargs.to = to;
     }
-    const base = `${name}_${attached.resource_type === 'source' ? `source_${(attached as SourceNode).source_name}_` : ''}${attached.name}_${colName}`.replace(/[^A-Za-z0-9_]/g, '_');
-    const argHash = Object.keys(spec.kwargs).length ? `_${createHash('sha1').update(JSON.stringify(spec.kwargs)).digest('hex').slice(0, 6)}` : '';
-    const testName = name === 'not_null' || name === 'unique' ? base : `${base}${argHash}`;
+    const base = `${name}_${attached.resource_type === 'source' ? `source_${(attached as SourceNode).source_name}_` : ''}${attached.name}_${colName}`
+      .replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/, '');
+    const hash = createHash('sha1').update(JSON.stringify([colName, spec.kwargs])).digest('hex').slice(0, 6);
+    // Plain column tests keep readable names; tests with arguments or expressions get a short hash (and
+    // long names are cut), so names stay unique and file-system safe.
+    const plain = (name === 'not_null' || name === 'unique') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(colName);
+    const testName = plain && base.length <= 80 ? base : `${base.slice(0, 60).replace(/_+$/, '')}_${hash}`;
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, { tags: attached.tags }, spec.config), 'test');
     if (!config.enabled) return;
     addTest({

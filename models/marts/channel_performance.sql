@@ -1,0 +1,19 @@
+{{!-- Channel performance per channel and day, summed over campaigns (same ratio definitions as
+      campaign_performance). --}}
+select
+    channel,
+    activity_date,
+    count(distinct campaign_id) as active_campaigns,
+    sum(impressions) as impressions,
+    sum(clicks) as clicks,
+    sum(conversions) as conversions,
+    sum(spend_usd) as spend_usd,
+    sum(revenue_usd) as revenue_usd,
+    sum(clicks)::double / nullif(sum(impressions), 0) as ctr,
+    sum(conversions)::double / nullif(sum(clicks), 0) as cvr,
+    sum(spend_usd) / nullif(sum(clicks), 0) as cpc_usd,
+    sum(spend_usd) / nullif(sum(conversions), 0) as cpa_usd,
+    sum(revenue_usd) / nullif(sum(spend_usd), 0) as roas,
+    (sum(revenue_usd) - sum(spend_usd)) / nullif(sum(spend_usd), 0) as roi
+from {{ref "campaign_performance"}}
+group by channel, activity_date

@@ -1,0 +1,18 @@
+{{!-- A/B assignments: exact duplicates removed; customers exposed to more than one variant of the same
+      test are flagged (and excluded from the analysis downstream). --}}
+with deduped as (
+    select distinct
+        trim(test_id) as test_id,
+        trim(customer_id) as customer_id,
+        lower(trim(variant)) as variant,
+        assigned_at,
+        converted,
+        conversion_value
+    from {{ref "raw_ab_assignments"}}
+    where test_id is not null and customer_id is not null
+)
+
+select
+    *,
+    count(distinct variant) over (partition by test_id, customer_id) > 1 as is_multi_variant
+from deduped

@@ -1,0 +1,19 @@
+{{!-- Daily campaign delivery, one row per campaign and day, money in USD, with a funnel-consistency flag. --}}
+select
+    trim(d.campaign_id) as campaign_id,
+    d."date" as activity_date,
+    d.impressions,
+    d.clicks,
+    d.conversions,
+    d.spend,
+    d.revenue,
+    d.spend / case when c.currency = 'KRW' then {{var "fx_krw_per_usd"}} else 1 end as spend_usd,
+    d.revenue / case when c.currency = 'KRW' then {{var "fx_krw_per_usd"}} else 1 end as revenue_usd,
+    d.impressions is not null
+        and d.spend >= 0
+        and (c.channel = 'tv' or d.clicks <= d.impressions)
+        and (c.channel = 'tv' or d.conversions <= d.clicks) as is_valid_funnel
+from {{ref "raw_campaign_daily"}} as d
+left join {{ref "stg_campaigns"}} as c on c.campaign_id = trim(d.campaign_id)
+where d.campaign_id is not null
+qualify row_number() over (partition by trim(d.campaign_id), d."date" order by d.impressions desc nulls last) = 1

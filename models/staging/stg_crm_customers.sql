@@ -1,0 +1,54 @@
+{{!-- CRM customers, cleaned: trimmed and normalized names, emails, phones, genders, countries and dates,
+      with validity flags. One row per customer_id (the latest update wins). --}}
+with source as (
+    select *, {{> normalize_country expr="country"}} as country_code_raw
+    from {{ref "raw_crm_customers"}}
+),
+
+cleaned as (
+    select
+        trim(customer_id) as customer_id,
+        nullif(trim(regexp_replace(first_name, '\s+', ' ', 'g')), '') as first_name,
+        nullif(trim(middle_name), '') as middle_name,
+        nullif(trim(regexp_replace(last_name, '\s+', ' ', 'g')), '') as last_name,
+        nullif(lower(trim(email)), '') as email,
+        nullif(trim(phone), '') as phone_raw,
+        {{> normalize_phone expr="phone" country="country_code_raw"}} as phone_e164,
+        case
+            when upper(trim(gender)) in ('F', 'FEMALE', 'W', 'WOMAN', '여', '여성') then 'F'
+            when upper(trim(gender)) in ('M', 'MALE', 'MAN', '남', '남성') then 'M'
+            when gender is null or trim(gender) = '' then null
+            else 'other'
+        end as gender,
+        try_cast(trim(birth_date) as date) as birth_date,
+        trim(birth_date) as birth_date_raw,
+        country_code_raw as country_code,
+        nullif(trim(city), '') as city,
+        nullif(trim(postal_code), '') as postal_code,
+        nullif(trim(locale), '') as locale,
+        case
+            when lower(trim(marketing_opt_in)) in ('true', 't', 'y', 'yes', '1') then true
+            when lower(trim(marketing_opt_in)) in ('false', 'f', 'n', 'no', '0') then false
+        end as marketing_opt_in,
+        nullif(lower(trim(acquisition_channel)), '') as acquisition_channel,
+        signup_date,
+        coalesce(
+            try_strptime(trim(created_at), '%Y-%m-%d %H:%M:%S'),
+            try_strptime(trim(created_at), '%Y-%m-%dT%H:%M:%SZ')
+        ) as created_at,
+        updated_at
+    from source
+    where customer_id is not null
+    qualify row_number() over (partition by trim(customer_id) order by updated_at desc nulls last) = 1
+)
+
+select
+    *,
+    trim(concat_ws(' ', first_name, middle_name, last_name)) as full_name,
+    {{> is_valid_email expr="email"}} as is_valid_email,
+    phone_e164 is not null as is_valid_phone,
+    birth_date is not null
+        and birth_date > date '1900-01-01'
+        and birth_date < cast({{literal (var "reference_date")}} as date) as is_valid_birth_date,
+    country_code = 'KR' as is_korean
+from cleaned

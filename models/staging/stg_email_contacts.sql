@@ -1,0 +1,16 @@
+{{!-- Contacts of the email-marketing system, cleaned; one row per contact_id. --}}
+select
+    trim(contact_id) as contact_id,
+    nullif(lower(trim(email_address)), '') as email,
+    nullif(trim(regexp_replace(full_name, '\s+', ' ', 'g')), '') as full_name,
+    nullif(trim(phone), '') as phone_raw,
+    {{> normalize_phone expr="phone"}} as phone_e164,
+    lower(trim(language)) as language,
+    lower(trim(subscription_status)) as subscription_status,
+    lower(trim(source)) as signup_source,
+    created_at,
+    updated_at,
+    {{> is_valid_email expr="lower(trim(email_address))"}} as is_valid_email
+from {{ref "raw_email_contacts"}}
+where contact_id is not null
+qualify row_number() over (partition by trim(contact_id) order by updated_at desc nulls last) = 1

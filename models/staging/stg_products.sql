@@ -1,0 +1,15 @@
+{{!-- Product catalogue; SKUs normalized (upper case, trimmed); prices also in USD. --}}
+select
+    trim(product_id) as product_id,
+    upper(trim(sku)) as sku,
+    trim(product_name) as product_name,
+    coalesce(nullif(lower(trim(category)), ''), 'uncategorized') as category,
+    unit_price,
+    upper(trim(currency)) as currency,
+    case when upper(trim(currency)) = 'KRW' then unit_price / {{var "fx_krw_per_usd"}} else unit_price end as unit_price_usd,
+    coalesce(is_active, false) as is_active,
+    unit_price > 0 as has_valid_price,
+    created_at
+from {{ref "raw_products"}}
+where product_id is not null
+qualify row_number() over (partition by trim(product_id) order by created_at desc nulls last) = 1

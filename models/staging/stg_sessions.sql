@@ -1,0 +1,19 @@
+{{!-- Web/app sessions with UTM values normalized and attributed to a campaign when the UTM matches. --}}
+select
+    trim(s.session_id) as session_id,
+    nullif(trim(s.customer_id), '') as customer_id,
+    s.anonymous_id,
+    s.started_at,
+    lower(trim(s.device)) as device,
+    trim(s.browser) as browser,
+    nullif(lower(trim(s.utm_source)), '') as utm_source,
+    nullif(lower(trim(s.utm_medium)), '') as utm_medium,
+    nullif(lower(trim(s.utm_campaign)), '') as utm_campaign,
+    c.campaign_id,
+    s.landing_page,
+    s.referrer,
+    s.customer_id is null as is_anonymous
+from {{ref "raw_sessions"}} as s
+left join {{ref "stg_campaigns"}} as c on c.utm_campaign = nullif(lower(trim(s.utm_campaign)), '')
+where s.session_id is not null
+qualify row_number() over (partition by trim(s.session_id) order by s.started_at) = 1
