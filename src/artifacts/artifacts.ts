@@ -98,7 +98,7 @@ export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata,
       nodes: manifest.parents.get(uid) ?? [],
       macros: node.resource_type === 'seed' ? [] : node.deps.macros.map((m) => `macro.${manifest.projectName}.${m}`),
     };
-    const tests = [...manifest.nodes.values()].filter((t) => t.resource_type === 'test' && (manifest.parents.get(t.unique_id) ?? []).includes(uid)).map((t) => t.unique_id);
+    const tests = childMap[uid].filter((c) => manifest.nodes.get(c)?.resource_type === 'test');
     nodes[uid] = {
       ...common,
       depends_on,
