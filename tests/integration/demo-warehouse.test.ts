@@ -1,0 +1,135 @@
+/**
+ * Builds the repository's own demo warehouse (seeds, staging, marts, tests) on a temporary DuckDB file and
+ * checks its outputs against independent computations from the raw seeds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WeirProject } from '../../src/api/project.js';
+import { normalTwoSidedP } from '../../src/compiler/sqlmath.js';
+import type { RunSummary } from '../../src/api/project.js';
+
+const root = path.resolve(__dirname, '../..');
+let tmp: string;
+let project: WeirProject;
+let summary: RunSummary;
+
+const rows = async (sql: string) => {
+  const r = await project.query(sql);
+  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, typeof row[i] === 'bigint' ? Number(row[i]) : row[i]])));
+};
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'weir-demo-'));
+  project = await WeirProject.load({
+    projectDir: root,
+    env: { ...process.env, WEIR_DUCKDB_PATH: path.join(tmp, 'demo.duckdb'), WEIR_TARGET_PATH: path.join(tmp, 'target') },
+  });
+  summary = await project.build({ threads: 2 });
+}, 180_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('demo warehouse', () => {
+  it('builds every seed, model and test without an error or failure', () => {
+    const bad = summary.results.filter((r) => r.status !== 'success' && r.status !== 'pass');
+    expect(bad.map((r) => `${r.unique_id}: ${r.status} ${r.message ?? ''}`)).toEqual([]);
+    expect(summary.counts.success).toBeGreaterThan(25);
+    expect(summary.counts.pass).toBeGreaterThan(40);
+  });
+
+  it('loads the seeds at their documented sizes', async () => {
+    const [r] = await rows(`select
+      (select count(*) from main_raw.raw_crm_customers) as customers,
+      (select count(*) from main_raw.raw_orders) as orders,
+      (select count(*) from main_raw.raw_order_items) as items,
+      (select count(*) from main_raw.raw_campaigns) as campaigns,
+      (select count(distinct test_id) from main_raw.raw_ab_assignments) as tests,
+      (select count(*) from main_raw.raw_sessions) as sessions,
+      (select count(*) from main_raw.raw_customer_emails) as emails`);
+    expect(r.customers).toBe(10_000);
+    expect(r.orders).toBeGreaterThan(45_000);
+    expect(r.items).toBeGreaterThan(120_000);
+    expect(r.campaigns).toBe(100);
+    expect(r.tests).toBe(50);
+    expect(r.sessions).toBe(20_000);
+    expect(r.emails).toBe(5_000);
+  });
+
+  it('deduplicates orders and flags orphans in staging', async () => {
+    const [r] = await rows(`select count(*) as n, count(distinct order_id) as ids, sum(case when is_orphan_customer then 1 else 0 end) as orphans from main_staging.stg_orders`);
+    expect(r.n).toBe(r.ids);
+    expect(r.orphans).toBeGreaterThan(0);
+  });
+
+  it('computes RFM from completed orders, one row per customer, all 11 segments present', async () => {
+    const [r] = await rows(`select count(*) as n, count(distinct customer_id) as ids, count(distinct rfm_segment) as segments,
+      min(r_score) as rmin, max(r_score) as rmax from main_marts.customer_rfm`);
+    expect(r.n).toBe(r.ids);
+    expect(r.segments).toBe(11);
+    expect([r.rmin, r.rmax]).toEqual([1, 5]);
+    // Frequency and monetary agree with a direct aggregation of the deduplicated raw orders.
+    const diff = await rows(`
+      with raw as (
+        select trim(order_id) as order_id, any_value(trim(customer_id)) as customer_id,
+               arg_max(lower(trim(status)), updated_at) as status,
+               arg_max(case when upper(trim(currency)) = 'KRW' then total_amount / 1300 else total_amount end, updated_at) as usd
+        from main_raw.raw_orders where order_id is not null group by 1
+      ), agg as (
+        select customer_id, count(*) as f, sum(usd) as m from raw
+        where status = 'completed' and usd > 0 and customer_id in (select customer_id from main_staging.stg_crm_customers)
+        group by 1
+      )
+      select count(*) as mismatches from agg join main_marts.customer_rfm r using (customer_id)
+      where r.frequency <> agg.f or abs(r.monetary_usd - agg.m) > 0.01`);
+    expect(diff[0].mismatches).toBe(0);
+  });
+
+  it('reports A/B z-tests whose p-values match an independent computation', async () => {
+    const results = await rows(`select test_id, variant, control_users, control_conversions, variant_users, variant_conversions, z_score, p_value, is_significant from main_marts.ab_test_results`);
+    expect(results.length).toBeGreaterThanOrEqual(50);
+    for (const r of results) {
+      const n1 = r.control_users as number, x1 = r.control_conversions as number;
+      const n2 = r.variant_users as number, x2 = r.variant_conversions as number;
+      const p = (x1 + x2) / (n1 + n2);
+      const z = (x2 / n2 - x1 / n1) / Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+      expect(r.z_score as number).toBeCloseTo(z, 9);
+      expect(Math.abs((r.p_value as number) - normalTwoSidedP(z))).toBeLessThan(1e-12);
+      expect(r.is_significant).toBe((r.p_value as number) < 0.05);
+    }
+    // The generator plants real effects in some tests: some are significant, most are not.
+    const significant = results.filter((r) => r.is_significant).length;
+    expect(significant).toBeGreaterThan(2);
+    expect(significant).toBeLessThan(results.length);
+  });
+
+  it('computes campaign ratios from the delivery numbers', async () => {
+    const [r] = await rows(`select count(*) as bad from main_marts.campaign_performance
+      where (impressions > 0 and abs(ctr - clicks / impressions) > 1e-12)
+         or (spend_usd > 0 and abs(roi - (revenue_usd - spend_usd) / spend_usd) > 1e-9)`);
+    expect(r.bad).toBe(0);
+    const [c] = await rows(`select count(distinct channel) as channels from main_marts.channel_performance`);
+    expect(c.channels).toBeGreaterThanOrEqual(5);
+  });
+
+  it('builds one journey per session with ordered page paths and funnel stages', async () => {
+    const [r] = await rows(`select count(*) as n, sum(case when converted then 1 else 0 end) as converted,
+      sum(case when converted and time_to_convert_seconds < 0 then 1 else 0 end) as negative,
+      count(distinct funnel_stage) as stages from main_marts.customer_journey`);
+    expect(r.n).toBe(20_000);
+    expect(r.converted).toBeGreaterThan(0);
+    expect(r.negative).toBe(0);
+    expect(r.stages).toBe(5);
+  });
+
+  it('writes manifest.json and run_results.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const manifest = JSON.parse(readFileSync(path.join(tmp, 'target', 'manifest.json'), 'utf8'));
+    expect(manifest.metadata.weir_schema_version).toMatch(/manifest\/v1/);
+    expect(manifest.nodes['model.weir_demo.customer_rfm'].depends_on.nodes).toContain('model.weir_demo.int_customer_orders');
+    const results = JSON.parse(readFileSync(path.join(tmp, 'target', 'run_results.json'), 'utf8'));
+    expect(results.results.length).toBe(summary.results.length);
+    expect(results.success).toBe(true);
+  });
+});
