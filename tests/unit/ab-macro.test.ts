@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import Handlebars from 'handlebars';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { normalCdfSql, normalTwoSidedPSql } from '../../src/compiler/sqlmath.js';
+import { renderWithWeir } from '../helpers/render-macro.js';
 
 /*
- * The macro is rendered with a throwaway Handlebars instance configured like Weir's renderer
- * (noEscape, strict, macros as partials, `ident`/`literal`/`normal_cdf`/`normal_two_sided_p`
- * helpers) and run on in-memory DuckDB over per-user rows expanded from the textbook reference
+ * The macro is rendered with Weir's own template environment (noEscape, strict, macros as partials,
+ * the real `ident`/`literal`/`normal_two_sided_p` helpers and DuckDB dialect) and run on in-memory DuckDB over per-user rows expanded from the textbook reference
  * counts in ../shared/data/ab_test_reference/textbook_proportion_tests.json.
  */
 
@@ -24,23 +22,13 @@ const findRef = (prefix: string): Reference => {
   return r;
 };
 
-function makeRenderer(): Handlebars.TemplateDelegate {
-  const hb = Handlebars.create();
-  hb.registerHelper('ident', (name: unknown) => `"${String(name).replace(/"/g, '""')}"`);
-  hb.registerHelper('literal', (v: unknown) => {
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v).toUpperCase();
-    return `'${String(v).replace(/'/g, "''")}'`;
-  });
-  hb.registerHelper('normal_cdf', (e: unknown) => normalCdfSql(String(e)));
-  hb.registerHelper('normal_two_sided_p', (e: unknown) => normalTwoSidedPSql(String(e)));
-  const macro = readFileSync(new URL('../../macros/ab_test_significance.sql', import.meta.url), 'utf8');
-  hb.registerPartial('ab_test_significance', macro);
-  return hb.compile(
-    '{{> ab_test_significance relation=relation test_col="test_id" variant_col="variant" ' +
-      'control_value="control" converted_col="converted" alpha=0.05}}',
-    { noEscape: true, strict: true },
-  );
+function makeRenderer(): (ctx: Record<string, unknown>) => string {
+  return (ctx) =>
+    renderWithWeir(
+      '{{> ab_test_significance relation=relation test_col="test_id" variant_col="variant" ' +
+        'control_value="control" converted_col="converted" alpha=0.05}}',
+      ctx,
+    );
 }
 
 /** SQL for per-user rows: `conversions` converted users out of `users`. */
@@ -187,17 +175,11 @@ describe('macros/ab_test_significance.sql', () => {
   });
 
   it('honours alpha, ci_z and boolean outcomes', async () => {
-    const hb = Handlebars.create();
-    hb.registerHelper('ident', (name: unknown) => `"${String(name)}"`);
-    hb.registerHelper('literal', (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v)}'`));
-    hb.registerHelper('normal_two_sided_p', (e: unknown) => normalTwoSidedPSql(String(e)));
-    hb.registerPartial('ab_test_significance', readFileSync(new URL('../../macros/ab_test_significance.sql', import.meta.url), 'utf8'));
-    const tpl = hb.compile(
+    const sql = renderWithWeir(
       '{{> ab_test_significance relation="(SELECT test_id AS exp, variant AS arm, converted = 1 AS ok FROM ab_users)" ' +
         'test_col="exp" variant_col="arm" control_value="control" converted_col="ok" alpha=0.001 ci_z=2.5758293035489004}}',
-      { noEscape: true, strict: true },
     );
-    const out = (await conn.runAndReadAll(tpl({}))).getRowObjects() as Row[];
+    const out = (await conn.runAndReadAll(sql)).getRowObjects() as Row[];
     const g2 = out.find((r) => r.exp === 'smokers' && r.arm === 'g2')!;
     expect(g2.is_significant).toBe(false); // p = 0.0053 > 0.001
     const fag = out.find((r) => r.exp === 'fagerland')!;

@@ -1,26 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import Handlebars from 'handlebars';
+import { renderWithWeir } from '../helpers/render-macro.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /*
- * macros/rfm_scores.sql rendered with a throwaway Handlebars instance configured like Weir's renderer
- * (noEscape, strict, macros as partials, minimal `ident` / `literal` helpers) and run on in-memory
+ * macros/rfm_scores.sql rendered with Weir's own template environment (noEscape, strict, macros as partials, the
+ * real `ident` / `literal` helpers and DuckDB dialect) and run on in-memory
  * DuckDB over a hand-built order table whose scores and segments were worked out by hand.
  */
 
-const macro = readFileSync(new URL('../../macros/rfm_scores.sql', import.meta.url), 'utf8');
-
 function render(call: string): string {
-  const hb = Handlebars.create();
-  hb.registerHelper('ident', (name: unknown) => `"${String(name).replace(/"/g, '""')}"`);
-  hb.registerHelper('literal', (v: unknown) => {
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v).toUpperCase();
-    return `'${String(v).replace(/'/g, "''")}'`;
-  });
-  hb.registerPartial('rfm_scores', macro);
-  return hb.compile(call, { noEscape: true, strict: true })({});
+  return renderWithWeir(call);
 }
 
 /**
