@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { renderWithWeir } from '../helpers/render-macro.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
