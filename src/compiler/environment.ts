@@ -47,8 +47,19 @@ const state = (args: unknown[]): RenderState => {
 const positional = (args: unknown[]): unknown[] => args.slice(0, -1).map(unwrap);
 const unwrap = (v: unknown): unknown => (v instanceof Handlebars.SafeString ? v.toString() : v);
 
-/** An error thrown inside a helper, annotated later with file and line. */
-export class HelperError extends Error {}
+/**
+ * An error thrown inside a helper, annotated later with file and line. `needle` matches the helper
+ * call in the template source, so the line can be found (Handlebars reports no position for helper errors).
+ */
+export class HelperError extends Error {
+  constructor(message: string, readonly needle?: RegExp) {
+    super(message);
+  }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A regex matching a helper call with a literal first argument, e.g. `var "start_date"`. */
+const callNeedle = (helper: string, arg: unknown) => new RegExp(`${helper}\\s+["']${escapeRe(String(arg))}["']`);
 
 const SECRET_ENV = /pass(word)?|secret|token|private_?key|credential|api_?key/i;
 
@@ -56,7 +67,7 @@ function lookupVar(s: RenderState, name: unknown, rest: unknown[]): unknown {
   if (typeof name !== 'string') throw new HelperError('var needs a variable name, e.g. {{literal (var "start_date")}}');
   if (Object.prototype.hasOwnProperty.call(s.vars, name)) return s.vars[name];
   if (rest.length > 0) return rest[0];
-  throw new HelperError(`var '${name}' is not defined: set vars.${name} in project.yaml, pass --vars '{"${name}": ...}', or give a default: (var "${name}" "default")`);
+  throw new HelperError(`var '${name}' is not defined: set vars.${name} in project.yaml, pass --vars '{"${name}": ...}', or give a default: (var "${name}" "default")`, callNeedle('var', name));
 }
 
 function lookupEnv(s: RenderState, name: unknown, rest: unknown[]): string {
@@ -67,7 +78,7 @@ function lookupEnv(s: RenderState, name: unknown, rest: unknown[]): string {
     return v;
   }
   if (rest.length > 0) return String(rest[0]);
-  throw new HelperError(`environment variable ${name} is not set: export it or give a default, e.g. (env "${name}" "default")`);
+  throw new HelperError(`environment variable ${name} is not set: export it or give a default, e.g. (env "${name}" "default")`, callNeedle('env', name));
 }
 
 function emitChecked(kind: 'var' | 'env', name: unknown, value: unknown): string {
@@ -78,6 +89,7 @@ function emitChecked(kind: 'var' | 'env', name: unknown, value: unknown): string
     `{{${kind} "${String(name)}"}} would splice a ${Array.isArray(value) ? 'list' : typeof value} into SQL unquoted: ` +
     `write {{literal (${kind} "${String(name)}")}} for a value, {{ident (${kind} "${String(name)}")}} for a name, ` +
     `or {{raw (${kind} "${String(name)}")}} if it really is SQL text`,
+    callNeedle(kind, name),
   );
 }
 
@@ -197,7 +209,7 @@ export class TemplateEnvironment {
         try {
           return fn(ctx, opts);
         } catch (e) {
-          throw annotateRenderError(e, p.path, opts.data.weir.nodeId);
+          throw annotateRenderError(e, p.path, opts.data.weir.nodeId, p.raw);
         }
       }) as unknown as Handlebars.Template);
     }
@@ -246,12 +258,20 @@ export function closest(name: string, candidates: Iterable<string>): string | un
  * Turns an error thrown while rendering into a WeirError with file and (when Handlebars reports it) line.
  * Errors that already are WeirErrors with a file keep their location.
  */
-export function annotateRenderError(e: unknown, file: string, nodeId: string): WeirError {
+export function annotateRenderError(e: unknown, file: string, nodeId: string, source?: string): WeirError {
   if (e instanceof WeirError) {
     if (e.location?.file) return e;
     return new WeirError(e.code, e.message, { hint: e.hint, location: { ...e.location, file, nodeId }, cause: e });
   }
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof HelperError) {
+    let line: number | undefined;
+    if (e.needle && source) {
+      const m = e.needle.exec(source);
+      if (m) line = source.slice(0, m.index).split('\n').length;
+    }
+    return new WeirError('WEIR_TEMPLATE_RENDER', msg, { location: { file, line, nodeId }, cause: e });
+  }
   const strictMiss = /^"?([^"]+)"? not defined in .*? - (\d+):(\d+)$/s.exec(msg);
   if (strictMiss) {
     return new WeirError('WEIR_TEMPLATE_RENDER', `'${strictMiss[1]}' is not defined in this template`, {

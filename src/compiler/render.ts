@@ -87,7 +87,8 @@ export class Renderer {
       return out;
     } catch (e) {
       const node = this.o.manifest.nodes.get(uid);
-      const err = annotateRenderError(e, node?.path ?? uid, uid);
+      const source = node && (node.resource_type === 'model' || node.resource_type === 'test') ? node.raw_code : undefined;
+      const err = annotateRenderError(e, node?.path ?? uid, uid, source);
       this.cache.set(uid, err);
       throw err;
     }

@@ -171,7 +171,8 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection): Prom
     let message: string;
     let code: string;
     if (e instanceof WeirError) {
-      message = e.location?.file && e.location.file !== node.path ? `${what}: ${e.format()}` : `${what}: ${e.format()}`;
+      // The error's own location leads (file:line); name the node only when the error points elsewhere (a macro).
+      message = e.location?.file === node.path ? `${node.resource_type} '${node.name}': ${e.format()}` : `${what}: ${e.format()}`;
       code = e.code;
     } else if (e instanceof AdapterError) {
       message = `database error in ${what}: ${e.message}${compiledPath ? `\n  compiled SQL: target/${compiledPath}` : ''}`;
