@@ -67,6 +67,8 @@ export async function generateSeeds(opts: Partial<GenOptions> = {}): Promise<Gen
   const identity = ctx.writer('truth_person_identity', ['source_system', 'record_id', 'person_id']);
   const pf = new PersonFactory(ctx);
   const crm = await genCrm(ctx, pf, identity);
+  // addresses are only needed by the CRM table; drop them to bound memory at large scales
+  for (const p of pf.persons) p.address = p.postal = '';
   await genEmailContacts(ctx, pf, crm, identity);
   const products = await genProducts(ctx);
   const orders = await genOrders(ctx, pf, crm, products);
