@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { collectFacts, parseTemplate } from '../../../src/compiler/template.js';
+import { WeirError } from '../../../src/errors/weir-error.js';
+
+const facts = (src: string) => {
+  const errors: WeirError[] = [];
+  const f = collectFacts(parseTemplate(src, 'models/m.sql'), 'models/m.sql', errors);
+  return { ...f, errors };
+};
+
+describe('parse-phase fact collection', () => {
+  it('records refs in every branch, including untaken {{#if false}} and {{else}} branches', () => {
+    const f = facts(`select * from {{ref "a"}}
+{{#if false}}union all select * from {{ref "b"}}{{else}}union all select * from {{ref "c"}}{{/if}}
+{{#each (array 1 2)}}{{ref "d"}}{{/each}}
+{{#unless true}}{{source "crm" "customers"}}{{/unless}}`);
+    expect(f.refs.map((r) => r.name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(f.refs[1].line).toBe(2);
+    expect(f.sources).toEqual([expect.objectContaining({ source: 'crm', table: 'customers', line: 4 })]);
+    expect(f.errors).toEqual([]);
+  });
+
+  it('records refs in subexpressions and partial arguments', () => {
+    const f = facts(`{{> rfm relation=(ref "orders") }} {{literal (ref "x")}}`);
+    expect(f.refs.map((r) => r.name).sort()).toEqual(['orders', 'x']);
+    expect(f.partials).toEqual(['rfm']);
+  });
+
+  it('rejects dynamic refs with WEIR_REF_DYNAMIC and file:line', () => {
+    const f = facts(`select 1\nfrom {{ref (var "x")}}`);
+    expect(f.refs).toEqual([]);
+    expect(f.errors).toHaveLength(1);
+    expect(f.errors[0].code).toBe('WEIR_REF_DYNAMIC');
+    expect(f.errors[0].location).toMatchObject({ file: 'models/m.sql', line: 2 });
+    expect(facts(`{{ref name}}`).errors[0].code).toBe('WEIR_REF_DYNAMIC');
+    expect(facts(`{{source "only_one"}}`).errors[0].code).toBe('WEIR_REF_DYNAMIC');
+  });
+
+  it('reads literal {{config}} values, arrays included', () => {
+    const f = facts(`{{config materialized="table" tags=(array "a" "b") enabled=true n=3}}select 1`);
+    expect(f.config).toEqual({ materialized: 'table', tags: ['a', 'b'], enabled: true, n: 3 });
+    const bad = facts(`{{config schema=(var "s")}}`);
+    expect(bad.errors[0].code).toBe('WEIR_CONFIG_INVALID');
+  });
+
+  it('records helper calls for the unknown-helper check', () => {
+    const f = facts(`{{refs "a"}}\n{{#myblock x}}{{/myblock}}`);
+    expect(f.helperCalls).toEqual([
+      expect.objectContaining({ name: 'refs', line: 1 }),
+      expect.objectContaining({ name: 'myblock', line: 2 }),
+    ]);
+  });
+
+  it('a syntax error names file and line', () => {
+    let err: WeirError | undefined;
+    try {
+      parseTemplate('select 1\nfrom x\n{{#if a}}\nwhere {{b}\n', 'models/broken.sql');
+    } catch (e) {
+      err = e as WeirError;
+    }
+    expect(err?.code).toBe('WEIR_TEMPLATE_SYNTAX');
+    expect(err?.location?.file).toBe('models/broken.sql');
+    expect(err?.location?.line).toBe(4);
+  });
+});
