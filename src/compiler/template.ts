@@ -30,11 +30,15 @@ export function parseTemplate(source: string, file: string): hbs.AST.Program {
     return Handlebars.parse(source);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    // Parser errors say "Parse error on line N"; block-mismatch errors end in " - LINE:COLUMN" (0-based column).
     const m = /line (\d+)/i.exec(msg);
+    const pos = /\s-\s(\d+):(\d+)\s*$/.exec(msg);
     const detail = msg.split('\n').filter((l) => l.trim() && !/^-*\^$/.test(l.trim()));
-    const last = detail[detail.length - 1] ?? msg;
+    const last = (detail[detail.length - 1] ?? msg).replace(/\s-\s\d+:\d+\s*$/, '');
+    const line = m ? Number(m[1]) : pos ? Number(pos[1]) : undefined;
+    const column = !m && pos ? Number(pos[2]) + 1 : undefined;
     throw new WeirError('WEIR_TEMPLATE_SYNTAX', `template syntax error: ${last.replace(/^Parse error on line \d+:?\s*/, '')}`, {
-      location: { file, line: m ? Number(m[1]) : undefined },
+      location: { file, line, column },
       hint: 'Check the {{...}} tags near that line: every {{#block}} needs a matching {{/block}}, and strings need matching quotes.',
     });
   }

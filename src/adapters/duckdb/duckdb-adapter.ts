@@ -3,7 +3,8 @@
  * thread. Extension auto-install is off (machines may be offline); statically linked extensions (json,
  * parquet, icu, core_functions) work, and an error that needs another extension says so.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { z } from 'zod';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -176,9 +177,11 @@ export class DuckDBAdapter implements Adapter {
   async loadSeed(conn: Connection, seed: SeedLoad): Promise<number> {
     const d = duckdbDialect;
     const tmp = tmpRelation(seed.relation);
-    const opts = [`header = true`, `auto_detect = true`, `sample_size = -1`, `strict_mode = true`, `null_padding = false`];
-    if (seed.delimiter) opts.push(`delim = ${d.literal(seed.delimiter)}`);
-    else if (/\.tsv(\.gz)?$/.test(seed.file)) opts.push(`delim = '\\t'`);
+    // The delimiter and quote are fixed (not sniffed): with a sniffed dialect a row with an extra field makes
+    // DuckDB fall back to reading each whole line as one column, silently loading a malformed file.
+    const delim = seedDelimiter(seed);
+    const opts = [`header = true`, `auto_detect = true`, `sample_size = -1`, `strict_mode = true`, `null_padding = false`,
+      `delim = ${d.literal(delim)}`, `quote = '"'`, `escape = '"'`];
     const types = Object.entries(seed.columnTypes);
     if (types.length) opts.push(`types = {${types.map(([k, v]) => `${d.literal(k)}: ${d.literal(v)}`).join(', ')}}`);
     try {
@@ -220,11 +223,85 @@ export class DuckDBAdapter implements Adapter {
   }
 }
 
+/** The seed's field delimiter: `config.delimiter`, else tab for `.tsv[.gz]`, else comma. */
+function seedDelimiter(seed: SeedLoad): string {
+  return seed.delimiter ?? (/\.tsv(\.gz)?$/.test(seed.file) ? '\t' : ',');
+}
+
+/**
+ * Finds the first malformed record of a CSV text (RFC 4180: `"` quotes, `""` escapes): a record whose field
+ * count differs from the header's, or an unterminated quote. Used when DuckDB's sniffer rejects a file
+ * without saying where.
+ * @returns the 1-based physical line where the record starts, and why; undefined when every record is fine
+ */
+export function findMalformedCsvLine(text: string, delim: string): { line: number; reason: string } | undefined {
+  let line = 1;
+  let recordLine = 1;
+  let fields = 1;
+  let expected: number | undefined;
+  let inQuotes = false;
+  let empty = true;
+  const endRecord = (): { line: number; reason: string } | undefined => {
+    if (!empty) {
+      if (expected === undefined) expected = fields;
+      else if (fields !== expected) return { line: recordLine, reason: `${fields} field${fields === 1 ? '' : 's'} where the header has ${expected}` };
+    }
+    fields = 1;
+    empty = true;
+    return undefined;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') i++;
+        else inQuotes = false;
+      } else if (ch === '\n') line++;
+      continue;
+    }
+    if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+      if (ch === '\r') i++;
+      const bad = endRecord();
+      if (bad) return bad;
+      line++;
+      recordLine = line;
+      continue;
+    }
+    empty = false;
+    if (ch === '"') inQuotes = true;
+    else if (text.startsWith(delim, i)) {
+      fields++;
+      i += delim.length - 1;
+    }
+  }
+  if (inQuotes) return { line: recordLine, reason: 'a quoted field is never closed' };
+  return endRecord();
+}
+
+/** Reads a (possibly gzipped) seed file and locates its first malformed record; undefined if unreadable. */
+function locateMalformedSeedLine(seed: SeedLoad): { line: number; reason: string } | undefined {
+  try {
+    const buf = readFileSync(seed.file);
+    const text = (/\.gz$/.test(seed.file) ? gunzipSync(buf) : buf).toString('utf8');
+    return findMalformedCsvLine(text, seedDelimiter(seed));
+  } catch {
+    return undefined;
+  }
+}
+
 function seedError(e: unknown, seed: SeedLoad): WeirError {
   const msg = e instanceof Error ? e.message : String(e);
-  const line = /Line:\s*(\d+)/i.exec(msg)?.[1] ?? /line (\d+)/i.exec(msg)?.[1];
-  const first = msg.split('\n').find((l) => l.trim()) ?? msg;
+  // `Line: N` is DuckDB's CSV position; `LINE 1:` (upper case, colon) marks the position in the SQL text, not the file.
+  let line: string | number | undefined = /Line:\s*(\d+)/.exec(msg)?.[1] ?? /\bline (\d+)\b(?!:)/.exec(msg)?.[1];
+  let first = msg.split('\n').find((l) => l.trim()) ?? msg;
   let hint = 'Check that every row has the same number of fields as the header and that quotes are balanced.';
+  if (line === undefined) {
+    const bad = locateMalformedSeedLine(seed);
+    if (bad) {
+      line = bad.line;
+      first = `line ${bad.line}: ${bad.reason}`;
+    }
+  }
   if (/COLUMN_TYPES|types.*do not exist|Columns with names/i.test(msg)) hint = 'A column in config.column_types is not in the CSV header: fix the name in the seed YAML.';
   else if (/Could not convert|Conversion Error/i.test(msg)) hint = 'A value does not match its column type: fix the value or set config.column_types for that column (e.g. VARCHAR).';
   else if (/No files found|does not exist/i.test(msg)) hint = 'The seed file could not be read.';

@@ -63,3 +63,23 @@ describe('parse-phase fact collection', () => {
     expect(err?.location?.line).toBe(4);
   });
 });
+
+describe('syntax error locations', () => {
+  const err = (src: string) => {
+    try {
+      parseTemplate(src, 'models/x.sql');
+    } catch (e) {
+      return e as WeirError;
+    }
+    throw new Error('expected a syntax error');
+  };
+  it('a mismatched block close names its line and column', () => {
+    const e = err('select 1\nfrom x\nwhere {{#if a}} y {{/iff}}\n');
+    expect(e.location).toMatchObject({ file: 'models/x.sql', line: 3 });
+    expect(e.message).toBe(`template syntax error: if doesn't match iff`);
+  });
+  it('an unclosed block names a line', () => {
+    const e = err('select 1\n{{#if a}}\nx\n');
+    expect(e.location?.line).toBeGreaterThanOrEqual(2);
+  });
+});
