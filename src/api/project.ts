@@ -76,7 +76,10 @@ const RESOURCE_TYPES: Record<RunCommand | 'compile', GraphNode['resource_type'][
 export class WeirProject {
   /** Invocation id written into artifacts. */
   readonly invocationId = randomUUID();
-  private readonly redactor: Redactor;
+  /** Secret values: from project.yaml, plus secret-looking env values templates read while rendering. */
+  private readonly secrets: Set<string>;
+  private redactor: Redactor;
+  private redactorSize = 0;
 
   private constructor(
     readonly files: ProjectFiles,
@@ -87,7 +90,9 @@ export class WeirProject {
     readonly targetInfo: TargetInfo,
     private readonly processEnv: NodeJS.ProcessEnv,
   ) {
-    this.redactor = createRedactor(files.secrets);
+    this.secrets = new Set(files.secrets);
+    this.redactor = createRedactor(this.secrets);
+    this.redactorSize = this.secrets.size;
   }
 
   /**
@@ -127,7 +132,7 @@ export class WeirProject {
 
   /** A renderer for this target (one per command). */
   renderer(): Renderer {
-    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv });
+    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets });
   }
 
   /** Selected unique_ids for a command, in manifest order. @throws WeirError `WEIR_SELECTOR_INVALID` */
@@ -150,8 +155,14 @@ export class WeirProject {
     return file;
   }
 
-  /** Redacts secrets from a string. */
-  readonly redact = (s: string): string => this.redactor(s);
+  /** Redacts secrets from a string (including secret env values read by templates rendered so far). */
+  readonly redact = (s: string): string => {
+    if (this.secrets.size !== this.redactorSize) {
+      this.redactor = createRedactor(this.secrets);
+      this.redactorSize = this.secrets.size;
+    }
+    return this.redactor(s);
+  };
 
   /**
    * Compiles selected models and tests, writing formatted SQL to `target/compiled/` and `manifest.json`.

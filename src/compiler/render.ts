@@ -40,6 +40,8 @@ export interface RenderOptions {
   readonly target: TargetInfo;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly processEnv?: NodeJS.ProcessEnv;
+  /** Set that receives secret env values templates read (shared with the caller's redactor); default: a new set. */
+  readonly secrets?: Set<string>;
 }
 
 /**
@@ -50,9 +52,11 @@ export class Renderer {
   private readonly cache = new Map<string, CompiledNode | WeirError>();
   private readonly templates = new Map<string, CompiledTemplate>();
   /** Values to redact (secret env values read by templates). */
-  readonly secrets = new Set<string>();
+  readonly secrets: Set<string>;
 
-  constructor(private readonly o: RenderOptions) {}
+  constructor(private readonly o: RenderOptions) {
+    this.secrets = o.secrets ?? new Set<string>();
+  }
 
   /** The relation a model/seed is built into, or a source is read from. */
   relationOf(node: GraphNode): RelationName | undefined {
