@@ -1,0 +1,112 @@
+/**
+ * The UDF contract: a TypeScript module in a project's `udfs/` folder exports one or more definitions
+ * made with {@link defineScalarUdf} or {@link defineBatchUdf}. Weir discovers them, checks their
+ * signatures, and makes them callable from SQL on every engine:
+ * - **scalar** UDFs are synchronous, pure functions of their arguments. On DuckDB they are registered on
+ *   the embedded instance and called once per data chunk; when `portable`, they can be bundled into a
+ *   Snowflake JavaScript UDF.
+ * - **batch** UDFs are asynchronous (e.g. ONNX inference). They never run inside the engine: before a
+ *   model that calls them runs, Weir collects the distinct argument tuples, calls `run` in batches, and
+ *   stores results in a cache table keyed by a hash of the UDF's name, version and arguments; the model
+ *   then reads the cache. Re-running computes nothing twice.
+ *
+ * @example
+ * export const jaro_winkler = defineScalarUdf({
+ *   name: 'jaro_winkler', args: [{ name: 'a', type: 'VARCHAR' }, { name: 'b', type: 'VARCHAR' }],
+ *   returns: 'DOUBLE', deterministic: true, description: 'Jaro-Winkler similarity in [0, 1].',
+ *   fn: (a, b) => jaroWinkler(a, b),
+ * });
+ */
+
+/** SQL types a UDF may take or return (mapped per engine). */
+export type UdfSqlType = 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'JSON';
+
+/** The JS type of a value of an SQL type, as UDF code sees it. */
+export type JsTypeOf<T extends UdfSqlType> =
+  T extends 'VARCHAR' | 'JSON' ? string
+    : T extends 'DOUBLE' | 'INTEGER' ? number
+      : T extends 'BIGINT' ? bigint | number
+        : T extends 'BOOLEAN' ? boolean
+          : T extends 'DATE' | 'TIMESTAMP' ? Date
+            : never;
+
+/** One UDF argument. Optional arguments must come last; each arity becomes its own SQL overload. */
+export interface UdfArg {
+  readonly name: string;
+  readonly type: UdfSqlType;
+  readonly optional?: boolean;
+  readonly description?: string;
+}
+
+/** Fields common to scalar and batch UDFs. */
+interface UdfBase {
+  /** SQL name: lower-case letters, digits and underscores. */
+  readonly name: string;
+  readonly args: readonly UdfArg[];
+  readonly returns: UdfSqlType;
+  /** Same arguments always give the same result (allows caching and engine optimizations). */
+  readonly deterministic: boolean;
+  /** What it computes, units, and the source of the algorithm. */
+  readonly description: string;
+  /** Bump when results change: batch caches are keyed by it. Default `'1'`. */
+  readonly version?: string;
+  /**
+   * How NULL arguments are handled: `'propagate'` (default) returns NULL without calling the function
+   * when any argument is NULL; `'pass'` calls it with `null`.
+   */
+  readonly nulls?: 'propagate' | 'pass';
+}
+
+/** A synchronous UDF evaluated row by row (in chunks) inside the engine. */
+export interface ScalarUdf extends UdfBase {
+  readonly kind: 'scalar';
+  /** The implementation. Receives JS values, returns a JS value (or null). Must not be async. */
+  readonly fn: (...args: never[]) => unknown;
+  /** Self-contained (no Node APIs, no native modules): can be bundled as a Snowflake JavaScript UDF. */
+  readonly portable?: boolean;
+}
+
+/** An asynchronous UDF evaluated client-side in batches, results cached in a table. */
+export interface BatchUdf extends UdfBase {
+  readonly kind: 'batch';
+  /**
+   * Computes results for a batch of distinct argument tuples, in order.
+   * @returns one result per input tuple (null allowed)
+   */
+  readonly run: (rows: readonly (readonly unknown[])[], context: BatchContext) => Promise<readonly unknown[]>;
+  /** Tuples per call (default 32). */
+  readonly batchSize?: number;
+}
+
+/** What a batch UDF gets besides its inputs. */
+export interface BatchContext {
+  /** Project root directory. */
+  readonly projectDir: string;
+  /** Project vars (e.g. a model directory). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Environment variables. */
+  readonly env: NodeJS.ProcessEnv;
+  /** unique_id of the model being prepared. */
+  readonly nodeId: string;
+}
+
+/** Any UDF definition. */
+export type UdfDefinition = ScalarUdf | BatchUdf;
+
+/** Brand that marks module exports as UDF definitions (a global symbol, so copies of Weir agree). */
+export const UDF_BRAND: unique symbol = Symbol.for('weir.udf') as never;
+
+/** Whether a value is a UDF definition made by defineScalarUdf/defineBatchUdf. */
+export function isUdfDefinition(v: unknown): v is UdfDefinition {
+  return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[UDF_BRAND] === true;
+}
+
+/** Declares a scalar UDF (identity function that brands and freezes the definition). */
+export function defineScalarUdf(def: Omit<ScalarUdf, 'kind'>): ScalarUdf {
+  return Object.freeze({ ...def, kind: 'scalar' as const, [UDF_BRAND]: true });
+}
+
+/** Declares a batch UDF (identity function that brands and freezes the definition). */
+export function defineBatchUdf(def: Omit<BatchUdf, 'kind'>): BatchUdf {
+  return Object.freeze({ ...def, kind: 'batch' as const, [UDF_BRAND]: true });
+}
