@@ -149,8 +149,8 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       description: patch?.description ?? '', config, tags: config.tags, columns: columnsOf(patch?.columns), meta: patch?.meta ?? {},
       absolute_path: f.absolutePath, patch_path: patch?.file,
     };
+    addRefName(f.name, uid, f.path); // before nodes.set: a same-named node has the same uid, and the message names both paths
     nodes.set(uid, node);
-    addRefName(f.name, uid, f.path);
   }
 
   // --- models
@@ -175,8 +175,8 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       meta: patch?.meta ?? {}, raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} }, patch_path: patch?.file,
     };
     if (deps) modelDeps.set(uid, deps);
+    addRefName(f.name, uid, f.path); // before nodes.set: a same-named node has the same uid, and the message names both paths
     nodes.set(uid, node);
-    addRefName(f.name, uid, f.path);
   }
   for (const kind of ['models', 'seeds'] as const) {
     for (const [name, p] of patches[kind]) {
@@ -249,8 +249,8 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
         errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `relationships on ${attached.name}.${colName} needs to: ref('model') (or source('src', 'table')) and field: column`, { location: { file: spec.file, line: spec.line } }));
         return;
       }
-      if (to.kind === 'ref') refs.push({ name: to.name });
-      else sources.push({ source: to.source, table: to.table });
+      if (to.kind === 'ref') refs.push({ name: to.name, line: spec.line });
+      else sources.push({ source: to.source, table: to.table, line: spec.line });
       kwargs.to = to;
     }
     const base = `${name}_${attached.resource_type === 'source' ? `source_${(attached as SourceNode).source_name}_` : ''}${attached.name}_${colName}`

@@ -127,6 +127,55 @@ targets:
     expect(u.code).toBe(2);
   });
 
+  it('duplicate model names: both files named', async () => {
+    const dir = await makeProject({ 'models/x/a.sql': 'select 1', 'models/y/a.sql': 'select 2' });
+    const r = await runCli(['ls'], dir);
+    expect(r.code).toBe(2);
+    expect(out(r)).toContain(`two nodes are named 'a': models/x/a.sql and models/y/a.sql`);
+  });
+
+  it('schema YAML: unknown generic test and unknown relationships target name the file and line', async () => {
+    const dir = await makeProject({
+      'models/stg_a.sql': 'select 1 as id',
+      'models/s.yml': `version: 2
+models:
+  - name: stg_a
+    columns:
+      - name: id
+        tests:
+          - not_nul
+          - relationships: {to: ref('stg_b'), field: id}
+`,
+    });
+    const r = await runCli(['build'], dir);
+    expect(r.code).toBe(2);
+    expect(out(r)).toContain(`models/s.yml:7: unknown generic test 'not_nul' on stg_a.id`);
+    expect(out(r)).toContain(`Did you mean 'not_null'?`);
+    expect(out(r)).toMatch(/models\/s\.yml:8: test relationships_stg_a_id_\w+ refers to unknown model 'stg_b'/);
+    expect(out(r)).toContain(`Did you mean 'stg_a'?`);
+  });
+
+  it('unknown source and unknown macro name the model file', async () => {
+    const dir = await makeProject({
+      'models/a.sql': 'select * from {{source "crm" "customers"}}',
+      'models/b.sql': 'select 1\n{{> nope}}',
+    });
+    const r = await runCli(['run'], dir);
+    expect(r.code).toBe(2);
+    expect(out(r)).toContain(`models/a.sql:1:15: model 'a' uses unknown source 'crm.customers'`);
+    expect(out(r)).toContain(`models/b.sql: unknown macro 'nope'`);
+  });
+
+  it('a folder config path that matches no folder is a warning, not an error', async () => {
+    const dir = await makeProject({
+      'project.yaml': 'name: t\nmodels:\n  stagng:\n    +schema: x\ntargets:\n  dev: {type: duckdb, path: target/t.duckdb}\n',
+      'models/staging/a.sql': 'select 1 as id',
+    });
+    const r = await runCli(['ls'], dir);
+    expect(r.code).toBe(0);
+    expect(out(r)).toContain(`WARN project.yaml (models.stagng): models config path 'stagng' matches no folder`);
+  });
+
   it('a missing project.yaml is exit 2', async () => {
     const dir = await makeProject({});
     const r = await runCli(['ls', '--project-dir', path.join(dir, 'models')], dir);
@@ -171,6 +220,27 @@ describe('run-time failures', () => {
     expect(out(r)).toContain('models/needs_var.sql:2');
     expect(out(r)).toContain(`var 'missing_var' is not defined`);
     expect(out(r)).toMatch(/OK\s+view "main"\."ok"/);
+  });
+
+  it('compile: a render error fails that node only (exit 1) with file:line', async () => {
+    const dir = await makeProject({ 'models/a.sql': 'select 1\nwhere x = {{var "s"}}', 'models/b.sql': 'select 1' });
+    const r = await runCli(['compile'], dir);
+    expect(r.code).toBe(1);
+    expect(out(r)).toContain(`models/a.sql:2: var 's' is not defined`);
+    expect(out(r)).toContain('compiled 1 node to target/compiled, 1 failed');
+  });
+
+  it('seed column_types errors name the seed file; conversion errors the line', async () => {
+    const dir = await makeProject({
+      'seeds/s.csv': 'a,b\n1,2\n3,x\n',
+      'seeds/t.csv': 'a\n1\n',
+      'seeds/seeds.yml': 'version: 2\nseeds:\n  - name: s\n    config: {column_types: {b: INTEGER}}\n  - name: t\n    config: {column_types: {c: VARCHAR}}\n',
+    });
+    const r = await runCli(['seed'], dir);
+    expect(r.code).toBe(1);
+    expect(out(r)).toContain(`seed 's': seeds/s.csv:3: malformed seed CSV`);
+    expect(out(r)).toMatch(/seed 't': seeds\/t\.csv: malformed seed CSV: .*"c"/);
+    expect(out(r)).toContain('A column in config.column_types is not in the CSV header');
   });
 
   it('malformed seed CSV: names the seed file and the line', async () => {
