@@ -11,7 +11,7 @@ import { mergeConfig } from '../loader/folder-config.js';
 import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
 import { uniqueId, type Manifest } from '../manifest/manifest.js';
 import type {
-  ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, SeedNode, SourceNode, TemplateDeps, TestNode,
+  ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SourceCall, SourceNode, TemplateDeps, TestNode,
 } from '../manifest/types.js';
 import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
@@ -232,8 +232,8 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     }
     const name = spec.name as GenericTestName;
     const kwargs: Record<string, unknown> = { ...spec.kwargs };
-    const refs = attached.resource_type === 'source' ? [] : [{ name: attached.name }];
-    const sources = attached.resource_type === 'source' ? [{ source: (attached as SourceNode).source_name, table: attached.name }] : [];
+    const refs: RefCall[] = attached.resource_type === 'source' ? [] : [{ name: attached.name }];
+    const sources: SourceCall[] = attached.resource_type === 'source' ? [{ source: (attached as SourceNode).source_name, table: attached.name }] : [];
     const colName = column ?? (typeof kwargs.column_name === 'string' ? kwargs.column_name : undefined);
     if (!colName) {
       errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `test '${name}' on ${attached.name} needs a column: put it under columns: or give column_name`, { location: { file: spec.file, line: spec.line } }));
