@@ -300,10 +300,24 @@ export class WeirProject {
       const s = [...this.manifest.refIndex.keys()].sort((a, b) => a.localeCompare(b)).find((k) => k.includes(name));
       throw new WeirError('WEIR_NODE_NOT_FOUND', `no model, seed or source named '${name}'`, { hint: s ? `Did you mean '${s}'?` : 'List nodes with `weir ls`.' });
     }
-    const c = this.renderer().render(uid);
+    const renderer = this.renderer();
+    const c = renderer.render(uid);
     const node = this.manifest.nodes.get(uid)!;
-    const sql = node.resource_type === 'model' && node.config.materialized === 'ephemeral' ? c.compiled_code! : `select * from ${c.relation_name ?? this.renderer().relationName(node)}`;
+    let sql = `select * from ${c.relation_name ?? renderer.relationName(node)}`;
+    if (node.resource_type === 'model' && (node.config.materialized === 'ephemeral' || !(await this.relationExists(node)))) sql = c.compiled_code!;
     return this.query(sql, limit);
+  }
+
+  /** Whether a node's relation exists in the target (opens and closes the adapter). */
+  private async relationExists(node: GraphNode): Promise<boolean> {
+    const relation = this.renderer().relationOf(node);
+    if (!relation) return false;
+    const adapter = await this.openAdapter();
+    try {
+      return (await adapter.relationKind(await adapter.connect(), relation)) !== undefined;
+    } finally {
+      await adapter.close();
+    }
   }
 
   /** Checks configuration and connection; returns facts for `weir debug`. @throws WeirError when the connection fails */

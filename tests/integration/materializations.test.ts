@@ -63,6 +63,13 @@ describe('materializations', () => {
     writeFiles(dir, { 'models/flip.sql': 'select 3 as id' });
   });
 
+  it('show previews a model that is not built yet from its compiled SQL', async () => {
+    writeFiles(dir, { 'models/unbuilt.sql': 'select id + 100 as id from {{ref "t"}}' });
+    const r = await runCli(['show', '--select', 'unbuilt', '--format', 'csv'], dir);
+    expect(r).toMatchObject({ code: 0, stdout: 'id\n107\n' });
+    expect((await relations()).unbuilt).toBeUndefined();
+  });
+
   it('--fail-fast skips the rest after the first failure', async () => {
     const d = await makeProject({
       'models/a_broken.sql': 'select * from nowhere',
