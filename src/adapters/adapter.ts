@@ -5,6 +5,14 @@
  */
 import type { RelationName } from '../manifest/types.js';
 import type { DdlRules, RelationKind } from './ansi-sql.js';
+import type { LoadedUdf } from '../udfs/registry.js';
+
+/** A UDF to make callable from SQL, with the per-row implementation the engine calls. */
+export interface UdfRegistration {
+  readonly udf: LoadedUdf;
+  /** Called with one row's JS arguments; returns the result (scalar fn, or a batch UDF's cache lookup). */
+  readonly impl: (args: unknown[]) => unknown;
+}
 
 /** SQL text rules of an engine: quoting, literals, relation names, formatter language. */
 export interface Dialect {
@@ -117,6 +125,11 @@ export interface Adapter {
    * @throws WeirError `WEIR_SEED_INVALID` naming the file and line for malformed CSV
    */
   loadSeed(conn: Connection, seed: SeedLoad): Promise<number>;
+  /**
+   * Registers UDFs inside the engine (engines that can call JavaScript in-process). Absent on engines
+   * that can't; there batch UDFs run client-side and scalar UDFs need a portable deployment.
+   */
+  registerUdfs?(udfs: readonly UdfRegistration[]): Promise<void>;
   /** Describes the connection for `weir debug` (no secrets). */
   describe(): Record<string, unknown>;
   close(): Promise<void>;

@@ -29,6 +29,7 @@ import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } f
 import { ARTIFACT_SCHEMAS, manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type RunResultsArtifact } from '../artifacts/artifacts.js';
 import { compiledPathOf, executeRun } from '../execution/run.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
+import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build';
@@ -89,6 +90,8 @@ export class WeirProject {
     readonly dialect: Dialect,
     readonly targetInfo: TargetInfo,
     private readonly processEnv: NodeJS.ProcessEnv,
+    /** The project's UDFs (from its udf paths). */
+    readonly udfs: readonly LoadedUdf[],
   ) {
     this.secrets = new Set(files.secrets);
     this.redactor = createRedactor(this.secrets);
@@ -120,7 +123,8 @@ export class WeirProject {
       database: t.database === undefined ? undefined : String(t.database),
       threads: Number(t.threads ?? 4),
     };
-    const project = new WeirProject(files, manifest, dag, env, dialect, targetInfo, processEnv);
+    const udfs = await loadUdfs(files.udfModules, files.root);
+    const project = new WeirProject(files, manifest, dag, env, dialect, targetInfo, processEnv, udfs);
     for (const w of files.warnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
     return project;
   }
@@ -151,8 +155,20 @@ export class WeirProject {
   /** Writes `manifest.json` with whatever compiled facts are known. */
   writeManifest(compiled: ReadonlyMap<string, CompiledFacts> = new Map()): string {
     const file = path.join(this.targetDir, 'manifest.json');
-    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.redact));
+    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.redact, this.udfManifest()));
     return file;
+  }
+
+  /** UDF entries for the manifest, keyed `udf.<project>.<name>`. */
+  udfManifest(): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(this.udfs.map((u) => {
+      const d = u.definition;
+      return [`udf.${this.manifest.projectName}.${d.name}`, {
+        unique_id: `udf.${this.manifest.projectName}.${d.name}`, resource_type: 'udf', name: d.name, kind: d.kind, path: u.module,
+        export_name: u.exportName, signature: signatureOf(d), args: d.args, returns: d.returns, deterministic: d.deterministic,
+        version: d.version ?? '1', description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false,
+      }];
+    }));
   }
 
   /** Redacts secrets from a string (including secret env values read by templates rendered so far). */
@@ -221,6 +237,7 @@ export class WeirProject {
         results = await executeRun({
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
           threads, failFast: !!args.failFast, redact: this.redact,
+          udfs: this.udfs, batchContext: { projectDir: this.files.root, vars: this.files.vars, env: this.processEnv },
         }, selected, command === 'build');
       } finally {
         for (const r of results) counts[r.status]++;

@@ -77,8 +77,9 @@ const jsonReplacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? Number
 /**
  * Builds the `manifest.json` value.
  * @param compiled compiled facts by unique_id (optional)
+ * @param udfs UDF entries by unique_id (`udf.<project>.<name>`)
  */
-export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata, compiled: ReadonlyMap<string, CompiledFacts> = new Map(), redact: Redactor = (s) => s) {
+export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata, compiled: ReadonlyMap<string, CompiledFacts> = new Map(), redact: Redactor = (s) => s, udfs: Record<string, unknown> = {}) {
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const childMap: Record<string, string[]> = {};
@@ -113,7 +114,7 @@ export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata,
   const macros = Object.fromEntries(manifest.macros.map((m) => [m.unique_id, m]));
   return redactDeep({
     metadata: { ...metadata, weir_schema_version: ARTIFACT_SCHEMAS.manifest },
-    nodes, sources, macros,
+    nodes, sources, macros, udfs,
     parent_map: Object.fromEntries(manifest.parents),
     child_map: childMap,
   }, redact);

@@ -115,11 +115,22 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       aliases: ['list'],
       describe: 'list nodes',
       builder: (y: Argv) => selectionOptions(y)
-        .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'source', 'test'], describe: 'only these resource types' })
+        .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'source', 'test', 'udf'], describe: 'only these resource types' })
         .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: a['resource-type'] as never });
+        const types = a['resource-type'] as string[] | undefined;
+        if (!types || types.includes('udf')) {
+          for (const [uid, u] of Object.entries(project.udfManifest())) {
+            if (a.output === 'json') print(`${JSON.stringify(u)}\n`);
+            else if (a.output === 'path') print(`${String(u.path)}\n`);
+            else if (a.output === 'name') print(`${String(u.name)}\n`);
+            else print(`${uid.slice(4)}  ${String(u.signature)}\n`);
+          }
+          if (types && types.every((t) => t === 'udf')) return;
+        }
+        const nodeTypes = types?.filter((t) => t !== 'udf');
+        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never });
         for (const uid of uids) {
           const n = project.manifest.nodes.get(uid)!;
           if (a.output === 'json') {

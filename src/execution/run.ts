@@ -16,6 +16,10 @@ import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
 import { materializeTable, materializeView, runTestQuery } from './materializations.js';
+import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
+import type { LoadedUdf } from '../udfs/registry.js';
+import { BatchUdfRuntime } from '../udfs/batch.js';
+import type { BatchContext, ScalarUdf } from '../udfs/define.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -30,6 +34,30 @@ export interface RunContext {
   readonly threads: number;
   readonly failFast: boolean;
   readonly redact: Redactor;
+  /** The project's UDFs (registered before the first node runs). */
+  readonly udfs?: readonly LoadedUdf[];
+  /** What batch UDFs receive (project dir, vars, env). */
+  readonly batchContext?: Omit<BatchContext, 'nodeId'>;
+}
+
+/**
+ * Registers the project's UDFs on the adapter: scalar UDFs call their implementation, batch UDFs a
+ * lookup into a fresh runtime.
+ * @returns the batch-UDF state for the run (undefined when the engine can't host UDFs or there are none)
+ */
+export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[], context: Omit<BatchContext, 'nodeId'>): Promise<BatchUdfState | undefined> {
+  if (udfs.length === 0 || !adapter.registerUdfs) return undefined;
+  const runtimes = new Map<string, BatchUdfRuntime>();
+  await adapter.registerUdfs(udfs.map((udf) => {
+    if (udf.definition.kind === 'scalar') {
+      const fn = (udf.definition as ScalarUdf).fn as (...a: unknown[]) => unknown;
+      return { udf, impl: (args: unknown[]) => fn(...args) };
+    }
+    const rt = new BatchUdfRuntime(udf);
+    runtimes.set(udf.definition.name, rt);
+    return { udf, impl: (args: unknown[]) => rt.lookup(args) };
+  }));
+  return { runtimes, context, cacheReady: false };
 }
 
 /** Path (relative to the target dir) where a node's compiled SQL is written. */
@@ -63,7 +91,9 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
     if (r) schemas.set(`${r.database ?? ''}.${r.schema}`, r.database);
   }
   const connections: Connection[] = [];
+  const statuses = new Map<string, NodeStatus>();
   try {
+    const batch = await registerUdfs(adapter, ctx.udfs ?? [], ctx.batchContext ?? { projectDir: manifest.root, vars: {}, env: process.env });
     connections.push(await adapter.connect());
     for (const key of schemas.keys()) await adapter.createSchema(connections[0], key.slice(key.indexOf('.') + 1), schemas.get(key));
     while (connections.length < threads) connections.push(await adapter.connect());
@@ -71,7 +101,9 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
     const emitFinish = (node: GraphNode, entry: RunResultEntry, idx: number) => {
       results.push(entry);
       reporter.emit({
-        code: 'WEIR_NODE_FINISH', ts: now(), level: entry.status === 'error' || entry.status === 'fail' ? 'error' : entry.status === 'warn' ? 'warn' : 'info',
+        code: 'WEIR_NODE_FINISH', ts: now(),
+        // A node that skipped itself (it has timings) is a warning; one skipped for its upstream is info.
+        level: entry.status === 'error' || entry.status === 'fail' ? 'error' : entry.status === 'warn' || (entry.status === 'skipped' && entry.timing.length > 0) ? 'warn' : 'info',
         node_id: node.unique_id, resource_type: node.resource_type, materialized: node.config.materialized, index: idx, total, status: entry.status,
         relation: entry.relation_name, rows_affected: entry.rows_affected, failures: entry.failures, execution_time: entry.execution_time,
         message: entry.message,
@@ -83,9 +115,11 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         const node = manifest.nodes.get(uid)!;
         const idx = ++index;
         reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
-        const entry = await runNode(ctx, node, conn);
+        const entry = await runNode(ctx, node, conn, batch);
+        statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
-        return entry.status === 'error' || entry.status === 'fail' ? 'failed' : 'ok';
+        // A node that skipped itself (unavailable UDF) built nothing: what depends on it can't run either.
+        return entry.status === 'error' || entry.status === 'fail' || entry.status === 'skipped' ? 'failed' : 'ok';
       },
       skip: (uid, cause) => {
         const node = manifest.nodes.get(uid)!;
@@ -93,7 +127,9 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         const t = now();
         emitFinish(node, {
           unique_id: uid, status: 'skipped', timing: [], execution_time: 0,
-          message: causeNode ? `skipped because upstream ${causeNode.resource_type} '${causeNode.name}' failed` : 'skipped: the run stopped early (--fail-fast)',
+          message: causeNode
+            ? `skipped because upstream ${causeNode.resource_type} '${causeNode.name}' ${statuses.get(causeNode.unique_id) === 'skipped' ? 'was skipped' : 'failed'}`
+            : 'skipped: the run stopped early (--fail-fast)',
           relation_name: renderer.relationName(node), compiled_path: undefined,
         }, ++index);
         void t;
@@ -105,7 +141,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   return results;
 }
 
-async function runNode(ctx: RunContext, node: GraphNode, conn: Connection): Promise<RunResultEntry> {
+async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined): Promise<RunResultEntry> {
   const { manifest, renderer, adapter, redact } = ctx;
   const started = now();
   const t0 = performance.now();
@@ -123,6 +159,10 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection): Prom
     }
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
+    if (compiled.compiled_code !== undefined) {
+      const needed = batchUdfsCalledBy(compiled.compiled_code, batch);
+      if (needed.length) await prepareBatchUdfs(adapter, conn, node, compiled.compiled_code, needed, batch!);
+    }
     let status: NodeStatus = 'success';
     let rows: number | undefined;
     let failures: number | undefined;
@@ -167,6 +207,13 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection): Prom
       rows_affected: rows, failures, message: message && redact(message), compiled_path: compiledPath, relation_name: relationName,
     };
   } catch (e) {
+    if (e instanceof UdfUnavailableSkip) {
+      timing.push({ name: 'execute', started_at: started, completed_at: now() });
+      return {
+        unique_id: node.unique_id, status: 'skipped', timing, execution_time: (performance.now() - t0) / 1000,
+        message: redact(`skipped (on_udf_unavailable: skip): ${e.message}`), compiled_path: compiledPath, relation_name: relationName,
+      };
+    }
     const what = `${node.resource_type} '${node.name}' (${node.path})`;
     let message: string;
     let code: string;

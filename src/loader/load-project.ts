@@ -72,7 +72,7 @@ export interface ProjectFiles {
   readonly seeds: readonly SeedFile[];
   readonly singularTests: readonly SqlFile[];
   readonly macros: readonly MacroFile[];
-  /** UDF module paths (absolute), discovered for the UDF layer. */
+  /** UDF module paths (absolute): the files directly in each udf path. */
   readonly udfModules: readonly string[];
   readonly schemaFiles: readonly SchemaFile[];
   /** Non-fatal problems (unused config paths, ...). */
@@ -206,9 +206,14 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     }
   }
 
+  // UDF modules are the files directly in each udf path; subfolders (e.g. udfs/lib/) hold their helpers.
   const udfModules: string[] = [];
   for (const up of config['udf-paths']) {
-    for (const abs of listFiles(path.resolve(root, up))) if (/\.(ts|mts|js|mjs)$/.test(abs) && !abs.endsWith('.d.ts') && !/\.test\.[mc]?[jt]s$/.test(abs)) udfModules.push(abs);
+    const base = path.resolve(root, up);
+    for (const abs of listFiles(base)) {
+      if (path.dirname(abs) !== base) continue;
+      if (/\.(ts|mts|js|mjs)$/.test(abs) && !abs.endsWith('.d.ts') && !/\.test\.[mc]?[jt]s$/.test(abs)) udfModules.push(abs);
+    }
   }
 
   if (errors.length) throw new WeirErrors(errors);

@@ -76,6 +76,12 @@ export interface BatchUdf extends UdfBase {
   readonly run: (rows: readonly (readonly unknown[])[], context: BatchContext) => Promise<readonly unknown[]>;
   /** Tuples per call (default 32). */
   readonly batchSize?: number;
+  /**
+   * Says why the UDF can't run here (e.g. no model directory configured), or undefined when it can.
+   * A model calling an unavailable UDF errors with that reason — or is skipped with a warning when the
+   * model sets `on_udf_unavailable: skip`.
+   */
+  readonly unavailable?: (context: Omit<BatchContext, 'nodeId'>) => string | undefined;
 }
 
 /** What a batch UDF gets besides its inputs. */

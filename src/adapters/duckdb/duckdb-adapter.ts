@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { WeirError } from '../../errors/weir-error.js';
 import type { RelationName } from '../../manifest/types.js';
-import { AdapterError, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
+import { registerDuckDBUdf } from './duckdb-udfs.js';
+import { AdapterError, type UdfRegistration, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { swapIn, tmpRelation } from '../relation-swap.js';
 
@@ -203,6 +204,18 @@ export class DuckDBAdapter implements Adapter {
       [r.schema, r.identifier, r.schema, r.identifier],
     );
     return res.rows.length ? (res.rows[0][0] as 'table' | 'view') : undefined;
+  }
+
+  async registerUdfs(udfs: readonly UdfRegistration[]): Promise<void> {
+    if (udfs.length === 0) return;
+    const conn = (await this.connect()) as DuckDBConnectionWrapper;
+    try {
+      for (const u of udfs) registerDuckDBUdf(conn.raw, u.udf, u.impl);
+    } finally {
+      // Registration is catalog-wide; the registering connection is not needed afterwards.
+      await conn.close();
+      this.connections.delete(conn);
+    }
   }
 
   describe(): Record<string, unknown> {

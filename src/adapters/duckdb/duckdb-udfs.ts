@@ -1,0 +1,99 @@
+/**
+ * Registers UDFs on the embedded DuckDB instance with `DuckDBScalarFunction` (one call per data chunk,
+ * on the JS thread). Scalar UDFs call their implementation; batch UDFs register a lookup into their
+ * runtime (see udfs/batch.ts). Optional arguments become overloads, one per arity. Registration is
+ * catalog-wide: every connection of the instance sees the functions.
+ * https://duckdb.org/docs/stable/clients/node_neo/overview (Scalar Functions)
+ */
+import {
+  BIGINT, BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBScalarFunction, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR,
+  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
+} from '@duckdb/node-api';
+import type { UdfSqlType } from '../../udfs/define.js';
+import { preview, type LoadedUdf } from '../../udfs/registry.js';
+
+const TYPES: Record<UdfSqlType, DuckDBType> = {
+  VARCHAR, JSON: VARCHAR, DOUBLE, BIGINT, INTEGER, BOOLEAN, DATE, TIMESTAMP,
+};
+
+const DAY_MS = 86_400_000;
+
+/** DuckDB value → the JS value UDF code receives. */
+function toJs(v: DuckDBValue): unknown {
+  if (v instanceof DuckDBDateValue) return new Date(v.days * DAY_MS);
+  if (v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n));
+  return v;
+}
+
+/** JS result → DuckDB value of the declared return type. @throws Error for a value of the wrong type */
+function toDuckDB(v: unknown, type: UdfSqlType): DuckDBValue {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'VARCHAR':
+      return typeof v === 'string' ? v : String(v);
+    case 'JSON':
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    case 'DOUBLE':
+      if (typeof v !== 'number' && typeof v !== 'bigint') throw new Error(`returned ${typeof v}, expected a number (DOUBLE)`);
+      return Number(v);
+    case 'INTEGER':
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`returned ${String(v)}, expected an integer (INTEGER)`);
+      return v;
+    case 'BIGINT':
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      throw new Error(`returned ${String(v)}, expected an integer (BIGINT)`);
+    case 'BOOLEAN':
+      if (typeof v !== 'boolean') throw new Error(`returned ${typeof v}, expected a boolean`);
+      return v;
+    case 'DATE':
+      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
+      return dateValue(Math.floor(v.getTime() / DAY_MS));
+    case 'TIMESTAMP':
+      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
+      return timestampValue(BigInt(v.getTime()) * 1000n);
+  }
+}
+
+/**
+ * Registers one UDF (every arity) on a connection.
+ * @param impl the function called per row with JS arguments (the scalar implementation or a batch lookup)
+ */
+export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: (args: unknown[]) => unknown): void {
+  const def = udf.definition;
+  const required = def.args.filter((a) => !a.optional).length;
+  const propagate = (def.nulls ?? 'propagate') === 'propagate';
+  for (let arity = required; arity <= def.args.length; arity++) {
+    const params = def.args.slice(0, arity);
+    conn.registerScalarFunction(DuckDBScalarFunction.create({
+      name: def.name,
+      returnType: TYPES[def.returns],
+      parameterTypes: params.map((a) => TYPES[a.type]),
+      volatile: !def.deterministic || def.kind === 'batch',
+      specialHandling: !propagate,
+      mainFunction: (info, input, output) => {
+        const vectors = params.map((_, i) => input.getColumnVector(i));
+        const args: unknown[] = new Array(arity);
+        for (let row = 0; row < input.rowCount; row++) {
+          let hasNull = false;
+          for (let i = 0; i < arity; i++) {
+            const raw = vectors[i].getItem(row);
+            if (raw === null) hasNull = true;
+            args[i] = raw === null ? null : toJs(raw);
+          }
+          if (hasNull && propagate) {
+            output.setItem(row, null);
+            continue;
+          }
+          try {
+            output.setItem(row, toDuckDB(impl(args), def.returns));
+          } catch (e) {
+            info.setError(`UDF ${def.name} (${udf.module}) failed on (${args.map(preview).join(', ')}): ${(e as Error).message}`);
+            return;
+          }
+        }
+        output.flush();
+      },
+    }));
+  }
+}
