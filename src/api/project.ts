@@ -161,7 +161,7 @@ export class WeirProject {
 
   /** UDF entries for the manifest, keyed `udf.<project>.<name>`. */
   udfManifest(): Record<string, Record<string, unknown>> {
-    return Object.fromEntries(this.udfs.map((u) => {
+    return Object.fromEntries([...this.udfs].sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1)).map((u) => {
       const d = u.definition;
       return [`udf.${this.manifest.projectName}.${d.name}`, {
         unique_id: `udf.${this.manifest.projectName}.${d.name}`, resource_type: 'udf', name: d.name, kind: d.kind, path: u.module,
