@@ -9,7 +9,7 @@
  * if (!summary.success) process.exitCode = 1;
  */
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileIfChanged } from '../utils/write-file.js';
 import { randomUUID } from 'node:crypto';
 import { format as formatSql } from 'sql-formatter';
 import type { Adapter, Dialect, QueryResult } from '../adapters/adapter.js';
@@ -196,8 +196,7 @@ export class WeirProject {
       const code = args.format === false ? c.compiled_code : formatCompiled(c.compiled_code, this.dialect);
       const rel = compiledPathOf(this.manifest, node);
       const abs = path.join(this.targetDir, rel);
-      mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileSync(abs, `${code}\n`);
+      writeFileIfChanged(abs, `${code}\n`);
       facts.set(uid, { compiled_code: code, relation_name: c.relation_name, compiled_path: rel });
       out.set(uid, { ...c, compiled_code: code, compiled_path: rel });
     }

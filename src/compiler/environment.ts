@@ -10,6 +10,7 @@ import { WeirError } from '../errors/weir-error.js';
 import type { Dialect } from '../adapters/adapter.js';
 import { guardValueOutput, parseTemplate } from './template.js';
 import { normalCdfSql, normalTwoSidedPSql } from './sqlmath.js';
+import { interpretTemplate } from './interpret.js';
 
 /** Per-render state, set by the renderer for each node. */
 export interface RenderState {
@@ -32,7 +33,7 @@ type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
 /** Names of Weir's built-in helpers (Handlebars' own `if`, `each`, ... come on top). */
 export const BUILTIN_HELPERS = [
   'ref', 'source', 'config', 'var', 'env', 'literal', 'ident', 'raw', 'eq', 'ne', 'not', 'and', 'or', 'gt', 'gte',
-  'lt', 'lte', 'array', 'coalesce', 'normal_cdf', 'normal_two_sided_p',
+  'lt', 'lte', 'array', 'range', 'add', 'sub', 'coalesce', 'normal_cdf', 'normal_two_sided_p',
 ] as const;
 
 /** Handlebars' own helpers. */
@@ -154,6 +155,17 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('and', (...args: unknown[]) => positional(args).every(Boolean));
   hb.registerHelper('or', (...args: unknown[]) => positional(args).some(Boolean));
   hb.registerHelper('array', (...args: unknown[]) => positional(args));
+  hb.registerHelper('range', (...args: unknown[]) => {
+    const [n] = positional(args);
+    const count = Number(n);
+    if (!Number.isInteger(count) || count < 0 || count > 10_000) throw new HelperError('range takes a whole number from 0 to 10000, e.g. {{#each (range 5)}}');
+    return Array.from({ length: count }, (_, i) => i);
+  });
+  hb.registerHelper('add', (...args: unknown[]) => positional(args).reduce((a: number, b) => a + Number(b), 0));
+  hb.registerHelper('sub', (...args: unknown[]) => {
+    const [a, b] = positional(args);
+    return Number(a) - Number(b);
+  });
   hb.registerHelper('coalesce', (...args: unknown[]) => positional(args).find((v) => v !== null && v !== undefined) ?? null);
   hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(String(positional(args)[0])));
   hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(String(positional(args)[0])));
@@ -235,8 +247,28 @@ export class TemplateEnvironment {
    * @throws WeirError `WEIR_TEMPLATE_SYNTAX`
    */
   compile(source: string, file: string, ast?: hbs.AST.Program): CompiledTemplate {
-    const tree = guardValueOutput(ast ?? parseTemplate(source, file));
-    return this.hb.compile(tree as unknown as string, { noEscape: true, strict: true, knownHelpersOnly: false }) as unknown as CompiledTemplate;
+    let tree = ast;
+    if (!tree) {
+      tree = this.parsed.get(source);
+      this.parsed.delete(source);
+    }
+    tree = guardValueOutput(tree ?? parseTemplate(source, file));
+    return interpretTemplate(this.hb, tree)
+      ?? this.hb.compile(tree as unknown as string, { noEscape: true, strict: true, knownHelpersOnly: false }) as unknown as CompiledTemplate;
+  }
+
+  /** ASTs from {@link parse}, awaiting their one {@link compile} (the render phase reuses the parse phase's work). */
+  private readonly parsed = new Map<string, hbs.AST.Program>();
+
+  /**
+   * Parses template text for the parse phase and keeps the AST for a later {@link compile} of the same text.
+   * The AST must not be mutated by the caller.
+   * @throws WeirError `WEIR_TEMPLATE_SYNTAX`
+   */
+  parse(source: string, file: string): hbs.AST.Program {
+    const ast = parseTemplate(source, file);
+    this.parsed.set(source, ast);
+    return ast;
   }
 }
 

@@ -91,7 +91,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
 
   const parseSql = (f: SqlFile): TemplateDeps | undefined => {
     try {
-      const facts = collectFacts(parseTemplate(f.raw, f.path), f.path, errors);
+      const facts = collectFacts(env.parse(f.raw, f.path), f.path, errors);
       checkHelpers(facts, f.path);
       return closure(facts, f.path);
     } catch (e) {

@@ -2,7 +2,7 @@
  * Executes a selection: creates schemas, schedules the plan over N connections, runs each node with one
  * catch (its failure becomes a result, never a crash), writes compiled SQL, and returns run results.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileIfChanged } from '../utils/write-file.js';
 import path from 'node:path';
 import { AdapterError, type Adapter, type Connection } from '../adapters/adapter.js';
 import type { Renderer } from '../compiler/render.js';
@@ -154,8 +154,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     if (compiled.compiled_code !== undefined) {
       compiledPath = compiledPathOf(manifest, node);
       const abs = path.join(ctx.targetDir, compiledPath);
-      mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileSync(abs, `${compiled.compiled_code}\n`);
+      writeFileIfChanged(abs, `${compiled.compiled_code}\n`);
     }
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });

@@ -20,14 +20,38 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   return (s) => s.replace(re, REDACTED);
 }
 
-/** Applies a redactor to every string inside a JSON-like value (returns a new value). */
+/**
+ * Applies a redactor to every string inside a JSON-like value. The input is never mutated; parts that
+ * contain nothing to redact are shared with the result rather than copied (a manifest of 30,000 nodes
+ * usually has no secrets in it at all, and copying it cost more than serializing it).
+ */
 export function redactDeep<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      const r = redactDeep(v, redact);
+      if (out) out.push(r);
+      else if (r !== v) {
+        out = value.slice(0, i);
+        out.push(r);
+      }
+    }
+    return (out ?? value) as T;
+  }
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);
-    return out as T;
+    let out: Record<string, unknown> | undefined;
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
+      const r = redactDeep(v, redact);
+      if (r !== v) {
+        out ??= { ...obj };
+        out[k] = r;
+      }
+    }
+    return (out ?? value) as T;
   }
   return value;
 }
