@@ -236,7 +236,7 @@ export class WeirProject {
         results = await executeRun({
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
           threads, failFast: !!args.failFast, redact: this.redact,
-          udfs: this.udfs, batchContext: { projectDir: this.files.root, vars: this.files.vars, env: this.processEnv },
+          udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
         }, selected, command === 'build');
       } finally {
         for (const r of results) counts[r.status]++;

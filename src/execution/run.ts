@@ -47,6 +47,15 @@ export interface RunContext {
  */
 export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[], context: Omit<BatchContext, 'nodeId'>): Promise<BatchUdfState | undefined> {
   if (udfs.length === 0 || !adapter.registerUdfs) return undefined;
+  for (const udf of udfs) {
+    try {
+      udf.definition.setup?.(context);
+    } catch (e) {
+      throw new WeirError('WEIR_UDF_UNAVAILABLE', `UDF ${udf.definition.name} (${udf.module}) can't start: ${(e as Error).message}`, {
+        location: { file: udf.module }, cause: e,
+      });
+    }
+  }
   const runtimes = new Map<string, BatchUdfRuntime>();
   await adapter.registerUdfs(udfs.map((udf) => {
     if (udf.definition.kind === 'scalar') {
@@ -93,7 +102,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   const connections: Connection[] = [];
   const statuses = new Map<string, NodeStatus>();
   try {
-    const batch = await registerUdfs(adapter, ctx.udfs ?? [], ctx.batchContext ?? { projectDir: manifest.root, vars: {}, env: process.env });
+    const batch = await registerUdfs(adapter, ctx.udfs ?? [], ctx.batchContext ?? { projectDir: manifest.root, targetDir: ctx.targetDir, vars: {}, env: process.env });
     connections.push(await adapter.connect());
     for (const key of schemas.keys()) await adapter.createSchema(connections[0], key.slice(key.indexOf('.') + 1), schemas.get(key));
     while (connections.length < threads) connections.push(await adapter.connect());

@@ -55,6 +55,24 @@ interface UdfBase {
    * when any argument is NULL; `'pass'` calls it with `null`.
    */
   readonly nulls?: 'propagate' | 'pass';
+  /**
+   * Called once per run before the UDF is registered, with the project's context (e.g. to read a key
+   * from the environment or a file under the target directory). May throw an Error whose message says
+   * what is missing; the run then fails before any node runs, naming the UDF.
+   */
+  readonly setup?: (context: UdfContext) => void;
+}
+
+/** What a UDF's `setup` (and a batch UDF's `run`) gets about the project. */
+export interface UdfContext {
+  /** Project root directory. */
+  readonly projectDir: string;
+  /** Absolute target directory (artifacts, local state). */
+  readonly targetDir: string;
+  /** Project vars (with --vars applied). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Environment variables. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** A synchronous UDF evaluated row by row (in chunks) inside the engine. */
@@ -85,13 +103,7 @@ export interface BatchUdf extends UdfBase {
 }
 
 /** What a batch UDF gets besides its inputs. */
-export interface BatchContext {
-  /** Project root directory. */
-  readonly projectDir: string;
-  /** Project vars (e.g. a model directory). */
-  readonly vars: Readonly<Record<string, unknown>>;
-  /** Environment variables. */
-  readonly env: NodeJS.ProcessEnv;
+export interface BatchContext extends UdfContext {
   /** unique_id of the model being prepared. */
   readonly nodeId: string;
 }
