@@ -1,0 +1,81 @@
+/**
+ * PII UDFs (Presidio-style detection and redaction; implementation in `udfs/lib/pii.ts`).
+ * Not portable: they use `node:crypto` (SHA-256, HMAC) and libphonenumber-js, so they run on DuckDB
+ * only, not bundled into Snowflake JavaScript UDFs.
+ *
+ * Hash mode and `pii_hash` read the HMAC key from the environment variable `WEIR_PII_KEY`; the same
+ * key gives the same `<TYPE:xxxxxxxx>` pseudonym for the same (normalized) value everywhere, so e.g.
+ * `pii_hash(email, 'EMAIL_ADDRESS')` in `customers_anonymized` joins with the tokens
+ * `redact_pii(body, 'EMAIL_ADDRESS', 'hash')` leaves in email bodies.
+ */
+import { defineScalarUdf } from '../src/udfs/define.js';
+import { detectPii, PII_ENTITY_TYPES, piiPseudonym, redactPii, type PiiEntityType, type RedactionMode } from './lib/pii.js';
+
+/** Reads `WEIR_PII_KEY`, failing with an explanation when unset. */
+function piiKey(fn: string): string {
+  const key = process.env.WEIR_PII_KEY;
+  if (!key) throw new Error(`${fn}: hash pseudonyms need an HMAC key; set the environment variable WEIR_PII_KEY (keep it secret and stable: changing it changes every pseudonym)`);
+  return key;
+}
+
+const KNOWN = new Set<string>(PII_ENTITY_TYPES);
+
+/** Parses `'ALL'` or a comma-separated list of entity types (case-insensitive); unknown names are an error. */
+export function parseEntityList(list: string | null | undefined): PiiEntityType[] | undefined {
+  if (list === null || list === undefined || list.trim() === '' || list.trim().toUpperCase() === 'ALL') return undefined;
+  const out: PiiEntityType[] = [];
+  for (const raw of list.split(',')) {
+    const t = raw.trim().toUpperCase();
+    if (!t) continue;
+    if (!KNOWN.has(t)) throw new Error(`unknown PII entity type '${raw.trim()}' (known: ${PII_ENTITY_TYPES.join(', ')}, or ALL)`);
+    out.push(t as PiiEntityType);
+  }
+  return out;
+}
+
+/** `detect_pii(text)` → JSON array of `{entity_type, start, end, score}` (UTF-16 offsets, end exclusive). */
+export const detect_pii = defineScalarUdf({
+  name: 'detect_pii',
+  args: [{ name: 'text', type: 'VARCHAR' }],
+  returns: 'JSON',
+  deterministic: true,
+  portable: false,
+  description:
+    'PII entities found in text as a JSON array of {entity_type, start, end, score} (offsets in UTF-16 code units, end exclusive; '
+    + 'score 0–1, threshold 0.3). Presidio entity names and scoring: regex + checksum validation + context words.',
+  fn: (text: string) => JSON.stringify(detectPii(text).map(({ entity_type, start, end, score }) => ({ entity_type, start, end, score }))),
+});
+
+/** `redact_pii(text [, entities [, mode]])`: entities `'ALL'` (default) or e.g. `'EMAIL_ADDRESS,PHONE_NUMBER'`; mode `mask` (default), `hash` (needs WEIR_PII_KEY) or `partial`. */
+export const redact_pii = defineScalarUdf({
+  name: 'redact_pii',
+  args: [
+    { name: 'text', type: 'VARCHAR' },
+    { name: 'entities', type: 'VARCHAR', optional: true, description: "Comma-separated entity types or 'ALL' (default)." },
+    { name: 'mode', type: 'VARCHAR', optional: true, description: "'mask' (default) → <TYPE>; 'hash' → <TYPE:hmac8> keyed by WEIR_PII_KEY; 'partial' → e.g. j***@example.com." },
+  ],
+  returns: 'VARCHAR',
+  deterministic: true,
+  portable: false,
+  description: 'Text with detected PII replaced: mask <EMAIL_ADDRESS>, keyed HMAC-SHA256 pseudonym <EMAIL_ADDRESS:3f9a2c1b>, or partial mask.',
+  fn: (text: string, entities?: string | null, mode?: string | null) => {
+    const m = (mode ?? 'mask').trim().toLowerCase();
+    if (m !== 'mask' && m !== 'hash' && m !== 'partial') throw new Error(`redact_pii: unknown mode '${mode}' (use 'mask', 'hash' or 'partial')`);
+    return redactPii(text, { entities: parseEntityList(entities), mode: m as RedactionMode, key: m === 'hash' ? piiKey('redact_pii') : undefined });
+  },
+});
+
+/** `pii_hash(value, entity_type)`: the pseudonym hash mode would put in place of `value`. */
+export const pii_hash = defineScalarUdf({
+  name: 'pii_hash',
+  args: [{ name: 'value', type: 'VARCHAR' }, { name: 'entity_type', type: 'VARCHAR' }],
+  returns: 'VARCHAR',
+  deterministic: true,
+  portable: false,
+  description: "Keyed pseudonym <TYPE:hmac8> of a whole value (HMAC-SHA256 with WEIR_PII_KEY over the normalized value), identical to redact_pii(…, 'hash') tokens.",
+  fn: (value: string, entityType: string) => {
+    const t = entityType.trim().toUpperCase();
+    if (!KNOWN.has(t)) throw new Error(`pii_hash: unknown PII entity type '${entityType}'`);
+    return piiPseudonym(value, t, piiKey('pii_hash'));
+  },
+});
