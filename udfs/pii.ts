@@ -3,17 +3,47 @@
  * Not portable: they use `node:crypto` (SHA-256, HMAC) and libphonenumber-js, so they run on DuckDB
  * only, not bundled into Snowflake JavaScript UDFs.
  *
- * Hash mode and `pii_hash` read the HMAC key from the environment variable `WEIR_PII_KEY`; the same
+ * Hash mode and `pii_hash` read the HMAC key from the environment variable `WEIR_PII_KEY` (or, when it
+ * is unset, a random key kept in `<target dir>/pii.key`; see setupKey); the same
  * key gives the same `<TYPE:xxxxxxxx>` pseudonym for the same (normalized) value everywhere, so e.g.
  * `pii_hash(email, 'EMAIL_ADDRESS')` in `customers_anonymized` joins with the tokens
  * `redact_pii(body, 'EMAIL_ADDRESS', 'hash')` leaves in email bodies.
  */
-import { defineScalarUdf } from '../src/udfs/define.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { defineScalarUdf, type UdfContext } from '../src/udfs/define.js';
 import { detectPii, PII_ENTITY_TYPES, piiPseudonym, redactPii, type PiiEntityType, type RedactionMode } from './lib/pii.js';
 
-/** Reads `WEIR_PII_KEY`, failing with an explanation when unset. */
+let configuredKey: string | undefined;
+
+/**
+ * Resolves the HMAC key once per run (the UDFs' `setup`): the environment variable `WEIR_PII_KEY` when
+ * set; otherwise a random 256-bit key kept in `<target dir>/pii.key` (created with mode 0600 on first
+ * use), so pseudonyms stay stable across runs on this machine. Production deployments should set
+ * WEIR_PII_KEY from a secret store: the key file is local state, not a secret manager.
+ */
+function setupKey(ctx: UdfContext): void {
+  const fromEnv = ctx.env.WEIR_PII_KEY;
+  if (fromEnv) {
+    configuredKey = fromEnv;
+    return;
+  }
+  const file = path.join(ctx.targetDir, 'pii.key');
+  if (!existsSync(file)) {
+    mkdirSync(ctx.targetDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  configuredKey = readFileSync(file, 'utf8').trim();
+}
+
+/** The run's HMAC key (see {@link setupKey}); falls back to `WEIR_PII_KEY` when called outside a Weir run. */
 function piiKey(fn: string): string {
-  const key = process.env.WEIR_PII_KEY;
+  const key = configuredKey ?? process.env.WEIR_PII_KEY;
   if (!key) throw new Error(`${fn}: hash pseudonyms need an HMAC key; set the environment variable WEIR_PII_KEY (keep it secret and stable: changing it changes every pseudonym)`);
   return key;
 }
@@ -49,6 +79,7 @@ export const detect_pii = defineScalarUdf({
 /** `redact_pii(text [, entities [, mode]])`: entities `'ALL'` (default) or e.g. `'EMAIL_ADDRESS,PHONE_NUMBER'`; mode `mask` (default), `hash` (needs WEIR_PII_KEY) or `partial`. */
 export const redact_pii = defineScalarUdf({
   name: 'redact_pii',
+  setup: setupKey,
   args: [
     { name: 'text', type: 'VARCHAR' },
     { name: 'entities', type: 'VARCHAR', optional: true, description: "Comma-separated entity types or 'ALL' (default)." },
@@ -68,6 +99,7 @@ export const redact_pii = defineScalarUdf({
 /** `pii_hash(value, entity_type)`: the pseudonym hash mode would put in place of `value`. */
 export const pii_hash = defineScalarUdf({
   name: 'pii_hash',
+  setup: setupKey,
   args: [{ name: 'value', type: 'VARCHAR' }, { name: 'entity_type', type: 'VARCHAR' }],
   returns: 'VARCHAR',
   deterministic: true,
