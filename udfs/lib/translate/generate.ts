@@ -62,7 +62,7 @@ export class MarianOnnx {
    */
   static async load(encoderPath: string, decoderPath: string, merged: boolean, config: MarianConfig, threads?: number): Promise<MarianOnnx> {
     const ort = await loadOrt();
-    const opts: InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads } : {}) };
+    const opts: InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3, ...(threads ? { intraOpNumThreads: threads } : {}) };
     const open = async (p: string) => {
       try {
         return await ort.InferenceSession.create(p, opts);

@@ -254,9 +254,10 @@ function decoderOnnx(p: TinyParams, merged: boolean): Uint8Array {
   for (let v = 0; v < p.V; v++) for (let d = 0; d < p.D; d++) kvEmb[v * p.D + d] = ((v * 31 + d * 7) % 13) / 13;
   const inits = [
     tensor('W', FLOAT, [p.D, p.V], W), tensor('T', FLOAT, [p.V, p.V], p.transition), tensor('bias', FLOAT, [p.V], p.bias),
-    tensor('KV', FLOAT, [p.V, p.D], kvEmb), i64('heads_shape', [0, 0, H, hd]), i64('hidden_shape', [0, 0, p.D]),
-    i64('zero1', [0]), i64('one1', [1]), i64('axis2', [2]), i64('axis_last', [-1]), i64('axis0', [0]),
-    tensor('zero', INT64, [], BigInt64Array.of(0n)), tensor('one', INT64, [], BigInt64Array.of(1n)), tensor('half', FLOAT, [], Float32Array.of(0.5)),
+    tensor('KV', FLOAT, [p.V, p.D], kvEmb), i64('heads_shape', [0, 0, H, hd]),
+    i64('zero1', [0]), i64('one1', [1]), i64('axis_last', [-1]), i64('axis0', [0]),
+    tensor('zero', INT64, [], BigInt64Array.of(0n)), tensor('one', INT64, [], BigInt64Array.of(1n)),
+    ...(merged ? [i64('hidden_shape', [0, 0, p.D]), i64('axis2', [2]), tensor('half', FLOAT, [], Float32Array.of(0.5))] : []),
   ];
   const kinds: string[] = [];
   for (let i = 0; i < L; i++) for (const side of ['decoder', 'encoder']) for (const kv of ['key', 'value']) kinds.push(`${i}.${side}.${kv}`);
