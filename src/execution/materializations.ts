@@ -6,6 +6,7 @@
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import { swapIn, tmpRelation } from '../adapters/relation-swap.js';
 import type { RelationName } from '../manifest/types.js';
+import type { RelationCache } from './relation-cache.js';
 
 /** What a materialization reports back. */
 export interface MaterializationResult {
@@ -16,10 +17,11 @@ export interface MaterializationResult {
 /**
  * `view`: `create or replace view`. An existing table of the same name is dropped first, in the same
  * transaction, so a failing view definition leaves the old relation in place.
+ * @param relations the run's relation cache (without it, the catalog is asked)
  */
-export async function materializeView(adapter: Adapter, conn: Connection, relation: RelationName, sql: string): Promise<MaterializationResult> {
+export async function materializeView(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
   const d = adapter.dialect;
-  const existing = await adapter.relationKind(conn, relation);
+  const existing = relations ? await relations.kindOf(adapter, conn, relation) : await adapter.relationKind(conn, relation);
   if (existing === 'table') {
     const tx = adapter.capabilities.transactionalDdl;
     if (tx) await conn.execute('begin transaction');
@@ -34,6 +36,7 @@ export async function materializeView(adapter: Adapter, conn: Connection, relati
   } else {
     await conn.execute(d.ddl.createView(d.relation(relation), sql));
   }
+  relations?.set(relation, 'view');
   return {};
 }
 
@@ -41,7 +44,7 @@ export async function materializeView(adapter: Adapter, conn: Connection, relati
  * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
  * query leaves the previous table intact and removes the temporary relation.
  */
-export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string): Promise<MaterializationResult> {
+export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
   const d = adapter.dialect;
   const tmp = tmpRelation(relation);
   const tmpSql = d.relation(tmp);
@@ -59,11 +62,12 @@ export async function materializeTable(adapter: Adapter, conn: Connection, relat
     rowsAffected = Number(c.rows[0][0]);
   }
   try {
-    await swapIn(adapter, conn, tmp, relation, await adapter.relationKind(conn, relation));
+    await swapIn(adapter, conn, tmp, relation, relations ? await relations.kindOf(adapter, conn, relation) : await adapter.relationKind(conn, relation));
   } catch (e) {
     await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);
     throw e;
   }
+  relations?.set(relation, 'table');
   return { rowsAffected };
 }
 

@@ -16,6 +16,7 @@ import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
 import { materializeTable, materializeView, runTestQuery } from './materializations.js';
+import { RelationCache } from './relation-cache.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
 import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
@@ -106,6 +107,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
     connections.push(await adapter.connect());
     for (const key of schemas.keys()) await adapter.createSchema(connections[0], key.slice(key.indexOf('.') + 1), schemas.get(key));
     while (connections.length < threads) connections.push(await adapter.connect());
+    const relations = await RelationCache.load(adapter, [...new Set([...schemas.keys()].filter((k) => !schemas.get(k)).map((k) => k.slice(k.indexOf('.') + 1)))]);
 
     const emitFinish = (node: GraphNode, entry: RunResultEntry, idx: number) => {
       results.push(entry);
@@ -124,7 +126,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         const node = manifest.nodes.get(uid)!;
         const idx = ++index;
         reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
-        const entry = await runNode(ctx, node, conn, batch);
+        const entry = await runNode(ctx, node, conn, batch, relations);
         statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
         // A node that skipped itself (unavailable UDF) built nothing: what depends on it can't run either.
@@ -150,7 +152,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   return results;
 }
 
-async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined): Promise<RunResultEntry> {
+async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined, relations: RelationCache): Promise<RunResultEntry> {
   const { manifest, renderer, adapter, redact } = ctx;
   const started = now();
   const t0 = performance.now();
@@ -189,10 +191,10 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       case 'model': {
         const relation = compiled.relation!;
         if (node.config.materialized === 'table') {
-          rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!)).rowsAffected;
+          rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!, relations)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
         } else {
-          await materializeView(adapter, conn, relation, compiled.compiled_code!);
+          await materializeView(adapter, conn, relation, compiled.compiled_code!, relations);
           message = 'CREATE VIEW';
         }
         break;
