@@ -10,11 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, makeProject, runCli } from '../../helpers/project.js';
 import {
-  EXPECTED_LAYOUT, ModelDirError, PrecompiledCharsmap, SentencePieceUnigram, createTranslator, hasHangul, joinChunks,
+  EXPECTED_LAYOUT, Hypotheses, ModelDirError, PrecompiledCharsmap, SentencePieceUnigram, createTranslator, hasHangul, joinChunks,
   locateModelFiles, logSoftmax, nmtNfkc, parseSpmModel, splitSentences, type Translator,
 } from '../../../udfs/lib/translate/index.js';
 import { buildPrecompiledCharsmap, tinyParams, tinyVocab, writeTinyMarianModel } from '../../../udfs/lib/translate/tiny-model.js';
 import { closeTranslators, translate, translateUnavailable, translationStats } from '../../../udfs/translate.js';
+import { chrF } from '../../../bench/translate.js';
 import { readFileSync } from 'node:fs';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'weir-translate-'));
@@ -137,6 +138,21 @@ describe('generation', () => {
     await two.close();
   });
 
+  it('scores finished hypotheses as transformers does: sum_logprobs / generated_len ** length_penalty', () => {
+    const h = (lp: number) => {
+      const x = new Hypotheses(2, lp);
+      x.add([5], -2, 2); // 1 token + eos
+      x.add([6, 6, 6, 6], -2.5, 5);
+      return x.best();
+    };
+    expect(h(1)).toEqual([6, 6, 6, 6]); // -0.5 beats -1
+    expect(h(0)).toEqual([5]); // raw log-probabilities: -2 beats -2.5
+    const done = new Hypotheses(1, 1);
+    done.add([5], -1, 2); // score -0.5
+    expect(done.isDone(-2, 3)).toBe(true); // best running -2/3 can't beat -0.5
+    expect(done.isDone(-1, 3)).toBe(false);
+  });
+
   it('batches texts of different lengths (padding + attention masks) with the same results as one by one', async () => {
     const texts = ['안녕하세요 세계.', '고양이가 잔다. 배 먹었다.', '나는', '사과!', '고양이가 잔다 나는 학생이다 안녕하세요 세계 사과 배 먹었다.'];
     const one: string[] = [];
@@ -195,6 +211,26 @@ describe('chunking and pass-through', () => {
     expect(greedy.stats.batches - before).toBe(1);
     const long = Array.from({ length: 40 }, () => '고양이가 잔다.').join(' ');
     expect(await greedy.translate([long])).toEqual([Array.from({ length: 40 }, () => 'the cat sleeps.').join(' ')]);
+  });
+});
+
+describe('real model (only when WEIR_TRANSLATION_MODEL_DIR is set)', () => {
+  const real = process.env.WEIR_TRANSLATION_MODEL_DIR;
+  it.skipIf(!real)('tokenizes like Python MarianTokenizer and translates', async () => {
+    const t = await createTranslator({ modelDir: real!, numBeams: 1, maxLength: 64 });
+    // reference ids from Python transformers (TRANSLATION.md)
+    expect(t.tokenizer.encode('Hello, world!')).toEqual([1753, 12506, 965, 3, 4545, 992, 1053, 173, 28, 0]);
+    const [en] = await t.translate(['안녕하세요.']);
+    expect(en).toMatch(/hello|hi/i);
+    await t.close();
+  });
+
+  it('chrF (bench) is 1 for identical text and lower for a worse hypothesis', () => {
+    expect(chrF(['the cat sleeps'], ['the cat sleeps'])).toBeCloseTo(1, 10);
+    const good = chrF(['the cat sleeps'], ['the cat is sleeping']);
+    const bad = chrF(['a dog runs'], ['the cat is sleeping']);
+    expect(good).toBeGreaterThan(bad);
+    expect(good).toBeLessThan(1);
   });
 });
 
