@@ -94,6 +94,7 @@ describe('SentencePiece tokenization', () => {
     expect(greedy.tokenizer.decode([...ids, 0, P.padId])).toBe('hello, world!');
     expect(greedy.tokenizer.decode([vocab['▁I'], 1, vocab['▁am']])).toBe('I am'); // <unk> skipped
     expect(tgt.decodePieces(['▁hi', '▁there', 's'])).toBe('hi theres');
+    expect(greedy.tokenizer.decode(['▁hi', '▁', '!'].map((p) => vocab[p] ?? vocab['▁']))).toBe('hi!'); // clean_up_tokenization
     // round trip through the target model
     expect(tgt.decodePieces(tgt.encode(' hi  there ').map((t) => t.piece))).toBe('hi there');
   });

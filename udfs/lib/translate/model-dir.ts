@@ -50,6 +50,8 @@ export interface MarianModelFiles {
   readonly decoder: string;
   /** Whether `decoder` is the merged decoder (with `use_cache_branch` and past key/values). */
   readonly decoderMerged: boolean;
+  /** tokenizer_config.json's `clean_up_tokenization_spaces` (default true, as in transformers 4.x). */
+  readonly cleanUpTokenizationSpaces: boolean;
 }
 
 /** A model directory that is missing a file or holds an invalid one. */
@@ -82,7 +84,13 @@ export function locateModelFiles(dir: string, quantized = false): MarianModelFil
   const targetSpm = need('target.spm');
   const encoder = first(variants('encoder_model'), 'encoder');
   const decoder = first([...variants('decoder_model_merged'), ...variants('decoder_model')], 'decoder');
-  return { dir: abs, config, generationConfig: existsSync(genPath) ? genPath : undefined, vocab, sourceSpm, targetSpm, encoder, decoder, decoderMerged: /decoder_model_merged/.test(path.basename(decoder)) };
+  let cleanUpTokenizationSpaces = true;
+  const tokCfg = path.join(abs, 'tokenizer_config.json');
+  if (existsSync(tokCfg)) cleanUpTokenizationSpaces = readJson(tokCfg).clean_up_tokenization_spaces !== false;
+  return {
+    dir: abs, config, generationConfig: existsSync(genPath) ? genPath : undefined, vocab, sourceSpm, targetSpm, encoder, decoder,
+    decoderMerged: /decoder_model_merged/.test(path.basename(decoder)), cleanUpTokenizationSpaces,
+  };
 }
 
 const readJson = (file: string): Record<string, unknown> => {

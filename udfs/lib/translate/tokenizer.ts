@@ -20,7 +20,11 @@ export class MarianTokenizer {
    * @param vocab piece → id (vocab.json)
    * @throws Error when the vocabulary lacks `</s>` or `<unk>`
    */
-  constructor(readonly source: SentencePieceUnigram, readonly target: SentencePieceUnigram, vocab: Record<string, number>, padId?: number) {
+  /**
+   * @param cleanUpTokenizationSpaces apply transformers' `clean_up_tokenization` after decoding (default
+   *   true, as transformers 4.x does unless tokenizer_config.json says otherwise)
+   */
+  constructor(readonly source: SentencePieceUnigram, readonly target: SentencePieceUnigram, vocab: Record<string, number>, padId?: number, readonly cleanUpTokenizationSpaces = true) {
     const m = new Map<string, number>();
     for (const [k, v] of Object.entries(vocab)) {
       m.set(k, v);
@@ -42,7 +46,7 @@ export class MarianTokenizer {
    * Loads `source.spm`, `target.spm` and `vocab.json`.
    * @throws Error for unreadable or invalid files (naming the file)
    */
-  static fromFiles(sourceSpm: string, targetSpm: string, vocabJson: string, padId?: number): MarianTokenizer {
+  static fromFiles(sourceSpm: string, targetSpm: string, vocabJson: string, padId?: number, cleanUpTokenizationSpaces = true): MarianTokenizer {
     const spm = (f: string) => {
       try {
         return SentencePieceUnigram.fromBytes(readFileSync(f));
@@ -56,7 +60,7 @@ export class MarianTokenizer {
     } catch (e) {
       throw new Error(`${vocabJson}: ${(e as Error).message}`);
     }
-    return new MarianTokenizer(spm(sourceSpm), spm(targetSpm), vocab, padId);
+    return new MarianTokenizer(spm(sourceSpm), spm(targetSpm), vocab, padId, cleanUpTokenizationSpaces);
   }
 
   /** Source pieces of a text (SentencePiece surface strings for unknown segments). */
@@ -72,7 +76,10 @@ export class MarianTokenizer {
     return [...this.tokenize(text).map((p) => this.vocab.get(p) ?? this.unkId), this.eosId];
   }
 
-  /** Text of generated ids: special ids (`</s>`, `<unk>`, `<pad>`) skipped, target.spm detokenization, trimmed. */
+  /**
+   * Text of generated ids: special ids (`</s>`, `<unk>`, `<pad>`) skipped, target.spm detokenization,
+   * trimmed, then (unless disabled) transformers' `clean_up_tokenization` (" ." → ".", " n't" → "n't", …).
+   */
   decode(ids: readonly number[]): string {
     const pieces: string[] = [];
     for (const id of ids) {
@@ -80,6 +87,15 @@ export class MarianTokenizer {
       const p = this.idToPiece[id];
       if (p !== undefined) pieces.push(p);
     }
-    return this.target.decodePieces(pieces).trim();
+    const text = this.target.decodePieces(pieces).trim();
+    return this.cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
   }
+}
+
+/** transformers' `PreTrainedTokenizerBase.clean_up_tokenization`: removes spaces before punctuation and English contractions. */
+export function cleanUpTokenization(s: string): string {
+  return s
+    .replaceAll(' .', '.').replaceAll(' ?', '?').replaceAll(' !', '!').replaceAll(' ,', ',')
+    .replaceAll(" ' ", "'").replaceAll(" n't", "n't").replaceAll(" 'm", "'m").replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve").replaceAll(" 're", "'re");
 }

@@ -65,7 +65,7 @@ export interface Translator {
 export async function createTranslator(opts: TranslatorOptions): Promise<Translator> {
   const files = locateModelFiles(opts.modelDir, opts.quantized ?? false);
   const config = readMarianConfig(files);
-  const tokenizer = MarianTokenizer.fromFiles(files.sourceSpm, files.targetSpm, files.vocab, config.padTokenId);
+  const tokenizer = MarianTokenizer.fromFiles(files.sourceSpm, files.targetSpm, files.vocab, config.padTokenId, files.cleanUpTokenizationSpaces);
   const onnx = await MarianOnnx.load(files.encoder, files.decoder, files.decoderMerged, config, opts.threads);
   const numBeams = Math.max(1, Math.floor(opts.numBeams ?? config.numBeams));
   const maxLength = Math.max(2, Math.floor(opts.maxLength ?? config.maxLength));
