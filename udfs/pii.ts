@@ -104,10 +104,14 @@ export const pii_hash = defineScalarUdf({
   returns: 'VARCHAR',
   deterministic: true,
   portable: false,
-  description: "Keyed pseudonym <TYPE:hmac8> of a whole value (HMAC-SHA256 with WEIR_PII_KEY over the normalized value), identical to redact_pii(…, 'hash') tokens.",
+  description: "Keyed pseudonym <TYPE:hmac8> of a whole value (HMAC-SHA256 with the PII key over the normalized value), identical to redact_pii(…, 'hash') tokens; entity_type may also name an identifier such as CUSTOMER_ID.",
   fn: (value: string, entityType: string) => {
     const t = entityType.trim().toUpperCase();
-    if (!KNOWN.has(t)) throw new Error(`pii_hash: unknown PII entity type '${entityType}'`);
+    // Known entity types get their normalization (e.g. E.164 phones); other identifiers (e.g.
+    // 'CUSTOMER_ID') are pseudonymized as they are, trimmed, under their own type name.
+    if (!KNOWN.has(t) && !/^[A-Z][A-Z0-9_]{0,39}$/.test(t)) {
+      throw new Error(`pii_hash: entity type '${entityType}' must be a PII entity (${PII_ENTITY_TYPES.join(', ')}) or an identifier name like CUSTOMER_ID`);
+    }
     return piiPseudonym(value, t, piiKey('pii_hash'));
   },
 });

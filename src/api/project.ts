@@ -27,7 +27,7 @@ import type { GraphNode } from '../manifest/types.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } from '../events/events.js';
 import { ARTIFACT_SCHEMAS, manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type RunResultsArtifact } from '../artifacts/artifacts.js';
-import { compiledPathOf, executeRun } from '../execution/run.js';
+import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 
@@ -294,6 +294,10 @@ export class WeirProject {
   async query(sql: string, limit?: number): Promise<QueryResult> {
     const adapter = await this.openAdapter();
     try {
+      // Scalar UDFs are callable from ad-hoc queries too (batch UDFs only run inside a build).
+      await registerUdfs(adapter, this.udfs.filter((u) => u.definition.kind === 'scalar'), {
+        projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv,
+      });
       const conn = await adapter.connect();
       const text = limit === undefined ? sql : `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as weir_query limit ${Math.max(0, Math.floor(limit))}`;
       try {

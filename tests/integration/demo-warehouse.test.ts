@@ -32,9 +32,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('demo warehouse', () => {
-  it('builds every seed, model and test without an error or failure', () => {
-    const bad = summary.results.filter((r) => r.status !== 'success' && r.status !== 'pass');
+  it('builds every seed, model and test without an error or failure (translation skipped without a model)', () => {
+    const bad = summary.results.filter((r) => r.status !== 'success' && r.status !== 'pass' && r.unique_id !== 'model.weir_demo.emails_translated');
     expect(bad.map((r) => `${r.unique_id}: ${r.status} ${r.message ?? ''}`)).toEqual([]);
+    const translated = summary.results.find((r) => r.unique_id === 'model.weir_demo.emails_translated');
+    expect(translated?.status).toBe('skipped');
+    expect(translated?.message).toMatch(/no translation model configured.*WEIR_TRANSLATION_MODEL_DIR/s);
+    expect(summary.exitCode).toBe(0);
     expect(summary.counts.success).toBeGreaterThan(25);
     expect(summary.counts.pass).toBeGreaterThan(40);
   });
@@ -131,5 +135,67 @@ describe('demo warehouse', () => {
     const results = JSON.parse(readFileSync(path.join(tmp, 'target', 'run_results.json'), 'utf8'));
     expect(results.results.length).toBe(summary.results.length);
     expect(results.success).toBe(true);
+  });
+
+  it('links email senders to CRM customers with high precision (scored against the generator\'s truth)', async () => {
+    const [r] = await rows(`
+      with t as (select record_id, person_id, source_system from main_raw.truth_person_identity),
+      m as (select m.customer_id, ts.person_id as sender, tc.person_id as customer
+            from main_identity.customer_email_matching m
+            join t ts on ts.record_id = m.email_id and ts.source_system = 'email_sender'
+            left join t tc on tc.record_id = m.customer_id and tc.source_system = 'crm')
+      select sum(case when customer_id is not null then 1 else 0 end) as predicted,
+             sum(case when customer_id is not null and sender = customer then 1 else 0 end) as correct,
+             sum(case when sender in (select person_id from t where source_system = 'crm') then 1 else 0 end) as matchable
+      from m`);
+    const precision = r.correct / r.predicted;
+    const recall = r.correct / r.matchable;
+    console.log(`customer_email_matching: precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)} (${r.correct}/${r.matchable})`);
+    // Measured 0.989 / 0.841; the issue's goal is 0.95 / 0.95 — recall is short (see BENCHMARKS.md).
+    expect(precision).toBeGreaterThan(0.95);
+    expect(recall).toBeGreaterThan(0.8);
+  });
+
+  it('gives people with several accounts one business id (pairwise precision/recall against the truth)', async () => {
+    const [r] = await rows(`
+      with t as (select source_system || ':' || record_id as rid, person_id from main_raw.truth_person_identity where source_system in ('crm', 'email')),
+      b as (select b.record_id, b.business_id, t.person_id from main_identity.business_id_mapping b join t on t.rid = b.record_id),
+      pred as (select x.record_id l, y.record_id r from b x join b y on x.business_id = y.business_id and x.record_id < y.record_id),
+      truth as (select x.record_id l, y.record_id r from b x join b y on x.person_id = y.person_id and x.record_id < y.record_id)
+      select (select count(*) from pred) as predicted, (select count(*) from truth) as actual, (select count(*) from pred join truth using (l, r)) as tp,
+             (select count(*) from b) as records`);
+    expect(r.records).toBe(18_000);
+    const precision = r.tp / r.predicted, recall = r.tp / r.actual;
+    console.log(`business_id_mapping: pairs predicted ${r.predicted}, true ${r.actual}, precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}`);
+    // Measured: precision 1.000, recall 0.626 at match probability ≥ 0.99 (BENCHMARKS.md): the threshold
+    // favours never merging two people over finding every duplicate.
+    expect(precision).toBeGreaterThan(0.97);
+    expect(recall).toBeGreaterThan(0.6);
+  });
+
+  it('leaves no PII in the anonymized exports: detect_pii finds nothing above 0.5 in any text column', async () => {
+    for (const table of ['main_privacy.emails_anonymized', 'main_privacy.customers_anonymized']) {
+      const cols = (await rows(`select column_name from information_schema.columns where table_schema = '${table.split('.')[0]}' and table_name = '${table.split('.')[1]}' and data_type = 'VARCHAR'`)).map((c) => c.column_name as string);
+      expect(cols.length).toBeGreaterThan(2);
+      for (const col of cols) {
+        const [hit] = await rows(`
+          select count(*) as hits from ${table} as t,
+            unnest(from_json(detect_pii(t."${col}"), '[{"entity_type":"VARCHAR","score":"DOUBLE"}]')) as u(x)
+          where x.score > 0.5`);
+        expect(hit.hits, `${table}.${col}`).toBe(0);
+      }
+    }
+    // The raw emails do contain PII (so the scan can find it).
+    const [raw] = await rows(`select count(*) as hits from main_staging.stg_customer_emails as t,
+      unnest(from_json(detect_pii(t.body), '[{"entity_type":"VARCHAR","score":"DOUBLE"}]')) as u(x) where x.score > 0.5`);
+    expect(raw.hits).toBeGreaterThan(5_000);
+  });
+
+  it('keeps pseudonyms consistent across tables so anonymized exports still join', async () => {
+    const [r] = await rows(`select count(*) as joined from main_privacy.emails_anonymized e
+      join main_privacy.customers_anonymized c on c.customer_pseudonym = e.customer_pseudonym`);
+    expect(r.joined).toBeGreaterThan(2_000);
+    const [s] = await rows(`select count(*) as n from main_privacy.emails_anonymized where body_redacted like '%<EMAIL_ADDRESS:%' or body_redacted like '%<PHONE_NUMBER:%'`);
+    expect(s.n).toBeGreaterThan(500);
   });
 });

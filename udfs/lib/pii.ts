@@ -126,13 +126,20 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiEnti
   const threshold = options.threshold ?? DEFAULT_PII_THRESHOLD;
   const names = options.names;
   const dict = names === undefined ? undefined : isDictionary(names) ? names : createNameDictionaryLazy(names);
-  const hits = runRecognizers(text, typeSet(options.entities), dict);
-  enhance(text, hits);
+  // Redaction tokens this library wrote (<EMAIL_ADDRESS>, <PHONE_NUMBER:1a2b3c4d>) are not PII: blank
+  // them (same length, so offsets hold) before the recognizers run, or a hex pseudonym made only of
+  // digits could read as a phone number.
+  const scanned = text.includes('<') ? text.replace(REDACTION_TOKEN, (m) => ' '.repeat(m.length)) : text;
+  const hits = runRecognizers(scanned, typeSet(options.entities), dict);
+  enhance(scanned, hits);
   const kept = resolve(hits.filter((h) => h.score >= threshold && h.score > 0));
   return kept.map((h) => ({ entity_type: h.entity_type, start: h.start, end: h.end, score: round(h.score), text: text.slice(h.start, h.end) }));
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** A redaction token written by {@link redactPii}: `<TYPE>` or `<TYPE:8 hex digits>`. */
+const REDACTION_TOKEN = /<[A-Z][A-Z0-9_]*(?::[0-9a-f]{8})?>/g;
 
 function isDictionary(n: NameDictionary | readonly string[]): n is NameDictionary {
   return !Array.isArray(n);

@@ -231,3 +231,13 @@ describe('evaluation on the labelled demo emails', () => {
     expect(rows.find((r) => r.entity === 'PERSON')!.recall).toBeGreaterThan(0.8);
   });
 });
+
+describe('redaction tokens', () => {
+  it('does not read its own pseudonyms as PII (an all-digit hex pseudonym after "call me")', () => {
+    expect(detectPii('Where is my order? - call me at <PHONE_NUMBER:70892255>')).toEqual([]);
+    expect(detectPii('연락처 <PHONE_NUMBER:58910901> / <EMAIL_ADDRESS>')).toEqual([]);
+    // A real number next to a token is still found.
+    const found = detectPii('call me at <PHONE_NUMBER:70892255> or 010-1234-5678');
+    expect(found.map((e) => e.text)).toEqual(['010-1234-5678']);
+  });
+});
