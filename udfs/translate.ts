@@ -151,6 +151,11 @@ const definition = defineBatchUdf({
   batchSize: 32,
   // Resolve the model once per run (no error here: without a model only the models calling translate fail).
   setup: (ctx) => void translateUnavailable(ctx),
+  // Cache keys include the model fingerprint and decoding settings, so another model never reuses them.
+  version: (ctx) => {
+    translateUnavailable(ctx);
+    return currentVersion();
+  },
   unavailable: translateUnavailable,
   run: async (rows, ctx) => {
     const reason = translateUnavailable(ctx);
@@ -175,8 +180,5 @@ const definition = defineBatchUdf({
   },
 });
 
-/**
- * The `translate` batch UDF. Its `version` is read when Weir computes cache keys, after `unavailable`
- * has resolved the model: it includes the model fingerprint and decoding settings.
- */
-export const translate: BatchUdf = Object.freeze(Object.defineProperty({ ...definition }, 'version', { get: currentVersion, enumerable: true }));
+/** The `translate` batch UDF (its version includes the model fingerprint and decoding settings). */
+export const translate: BatchUdf = definition;

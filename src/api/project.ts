@@ -30,6 +30,7 @@ import { ARTIFACT_SCHEMAS, manifestArtifact, WEIR_VERSION, writeJsonAtomic, type
 import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
+import { resolveUdfVersion } from '../udfs/define.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build';
@@ -166,7 +167,7 @@ export class WeirProject {
       return [`udf.${this.manifest.projectName}.${d.name}`, {
         unique_id: `udf.${this.manifest.projectName}.${d.name}`, resource_type: 'udf', name: d.name, kind: d.kind, path: u.module,
         export_name: u.exportName, signature: signatureOf(d), args: d.args, returns: d.returns, deterministic: d.deterministic,
-        version: d.version ?? '1', description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false,
+        version: resolveUdfVersion(d, { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv }), description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false,
       }];
     }));
   }

@@ -93,7 +93,7 @@ export async function prepareBatchUdfs(adapter: Adapter, conn: Connection, node:
       for (let i = 0; i < missing.length; i += CHUNK) {
         const rows = missing.slice(i, i + CHUNK);
         const binds: unknown[] = [];
-        rows.forEach((args, j) => binds.push(rt.cacheKey(args), rt.definition.name, rt.definition.version ?? '1', stableJson(args), stableJson(results[i + j] ?? null)));
+        rows.forEach((args, j) => binds.push(rt.cacheKey(args), rt.definition.name, rt.version, stableJson(args), stableJson(results[i + j] ?? null)));
         await conn.execute(`insert or ignore into ${cacheSql} (key, udf, version, args, result) values ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, binds);
       }
       missing.forEach((args, i) => rt.set(args, results[i] ?? null));

@@ -63,7 +63,7 @@ export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[],
       const fn = (udf.definition as ScalarUdf).fn as (...a: unknown[]) => unknown;
       return { udf, impl: (args: unknown[]) => fn(...args) };
     }
-    const rt = new BatchUdfRuntime(udf);
+    const rt = new BatchUdfRuntime(udf, context);
     runtimes.set(udf.definition.name, rt);
     return { udf, impl: (args: unknown[]) => rt.lookup(args) };
   }));

@@ -7,7 +7,7 @@
  * nothing is pending; then the model runs for real and every lookup hits.
  */
 import { createHash } from 'node:crypto';
-import type { BatchContext, BatchUdf } from './define.js';
+import { resolveUdfVersion, type BatchContext, type BatchUdf, type UdfContext } from './define.js';
 import type { LoadedUdf } from './registry.js';
 
 /** JSON with bigint support (bigints as decimal strings). */
@@ -18,9 +18,12 @@ export class BatchUdfRuntime {
   private readonly results = new Map<string, unknown>();
   private readonly pending = new Map<string, readonly unknown[]>();
   readonly definition: BatchUdf;
+  /** The UDF's version for this run (part of every cache key). */
+  readonly version: string;
 
-  constructor(readonly udf: LoadedUdf) {
+  constructor(readonly udf: LoadedUdf, context?: UdfContext) {
     this.definition = udf.definition as BatchUdf;
+    this.version = resolveUdfVersion(this.definition, context);
   }
 
   /** In-memory key of an argument tuple. */
@@ -33,7 +36,7 @@ export class BatchUdfRuntime {
    * @returns 64 hex characters
    */
   cacheKey(args: readonly unknown[]): string {
-    return createHash('sha256').update(`${this.definition.name}\u0000${this.definition.version ?? '1'}\u0000${stableJson(args)}`).digest('hex');
+    return createHash('sha256').update(`${this.definition.name}\u0000${this.version}\u0000${stableJson(args)}`).digest('hex');
   }
 
   /** The engine-side lookup: the known result, or NULL (recording the tuple as pending). */

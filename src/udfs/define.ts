@@ -48,8 +48,11 @@ interface UdfBase {
   readonly deterministic: boolean;
   /** What it computes, units, and the source of the algorithm. */
   readonly description: string;
-  /** Bump when results change: batch caches are keyed by it. Default `'1'`. */
-  readonly version?: string;
+  /**
+   * Bump when results change: batch caches are keyed by it. Default `'1'`. A function computes it per run
+   * from the project context (e.g. to include a fingerprint of the model files a batch UDF loads).
+   */
+  readonly version?: string | ((context: UdfContext) => string);
   /**
    * How NULL arguments are handled: `'propagate'` (default) returns NULL without calling the function
    * when any argument is NULL; `'pass'` calls it with `null`.
@@ -127,4 +130,11 @@ export function defineScalarUdf(def: Omit<ScalarUdf, 'kind'>): ScalarUdf {
 /** Declares a batch UDF (identity function that brands and freezes the definition). */
 export function defineBatchUdf(def: Omit<BatchUdf, 'kind'>): BatchUdf {
   return Object.freeze({ ...def, kind: 'batch' as const, [UDF_BRAND]: true });
+}
+
+/** The version string of a UDF for a run (see {@link UdfBase.version}). */
+export function resolveUdfVersion(def: UdfDefinition, context?: UdfContext): string {
+  const v = def.version;
+  if (typeof v === 'function') return context ? v(context) : 'dynamic';
+  return v ?? '1';
 }

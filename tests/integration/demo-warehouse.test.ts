@@ -15,7 +15,8 @@ let tmp: string;
 let project: WeirProject;
 let summary: RunSummary;
 
-const rows = async (sql: string) => {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const rows = async (sql: string): Promise<Record<string, any>[]> => {
   const r = await project.query(sql);
   return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, typeof row[i] === 'bigint' ? Number(row[i]) : row[i]])));
 };

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { WeirError } from '../../errors/weir-error.js';
-import type { UdfSqlType } from '../../udfs/define.js';
+import { resolveUdfVersion, type UdfSqlType } from '../../udfs/define.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
 
 /** Snowflake SQL type of a UDF type (JavaScript UDFs receive FLOAT for all numbers). */
@@ -87,7 +87,7 @@ export async function snowflakeUdfDdl(udf: LoadedUdf, root: string, target: Snow
       'LANGUAGE JAVASCRIPT',
       (def.nulls ?? 'propagate') === 'propagate' ? 'RETURNS NULL ON NULL INPUT' : 'CALLED ON NULL INPUT',
       def.deterministic ? 'IMMUTABLE' : 'VOLATILE',
-      `COMMENT = ${quoteSnowflakeString(`${def.description} [weir udf ${udf.module} v${def.version ?? '1'}]`)}`,
+      `COMMENT = ${quoteSnowflakeString(`${def.description} [weir udf ${udf.module} v${resolveUdfVersion(def)}]`)}`,
       `AS ${quotedBody}`,
     ].join('\n'));
   }

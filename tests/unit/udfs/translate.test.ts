@@ -15,6 +15,7 @@ import {
 } from '../../../udfs/lib/translate/index.js';
 import { buildPrecompiledCharsmap, tinyParams, tinyVocab, writeTinyMarianModel } from '../../../udfs/lib/translate/tiny-model.js';
 import { closeTranslators, translate, translateUnavailable, translationStats } from '../../../udfs/translate.js';
+import { resolveUdfVersion } from '../../../src/udfs/define.js';
 import { chrF } from '../../../bench/translate.js';
 import { readFileSync } from 'node:fs';
 
@@ -278,16 +279,13 @@ describe('the translate UDF', () => {
 
   it('has a version that includes the model fingerprint and decoding settings', () => {
     const other = writeTinyMarianModel(path.join(tmp, 'other'), { generation: { num_beams: 2 } });
-    translateUnavailable(ctx({ translation_model_dir: MODEL }));
-    const v1 = translate.version;
-    translateUnavailable(ctx({ translation_model_dir: other }));
-    const v2 = translate.version;
-    translateUnavailable(ctx({ translation_model_dir: MODEL, translation_num_beams: 1 }));
-    const v3 = translate.version;
+    const version = (vars: Record<string, unknown>) => resolveUdfVersion(translate, { ...ctx(vars), targetDir: tmp });
+    const v1 = version({ translation_model_dir: MODEL });
+    const v2 = version({ translation_model_dir: other });
+    const v3 = version({ translation_model_dir: MODEL, translation_num_beams: 1 });
     expect(new Set([v1, v2, v3]).size).toBe(3);
     // a copy of the same model has the same fingerprint
-    translateUnavailable(ctx({ translation_model_dir: path.join(tmp, 'quant') }));
-    expect(translate.version).toBe(v1);
+    expect(version({ translation_model_dir: path.join(tmp, 'quant') })).toBe(v1);
   });
 });
 
