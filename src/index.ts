@@ -17,3 +17,5 @@ export type * from './manifest/types.js';
 export { evaluateSelectors, parseAtom, selectNodes } from './graph/selector.js';
 export { normalCdf, normalTwoSidedP, normalCdfSql, normalTwoSidedPSql } from './compiler/sqlmath.js';
 export { ARTIFACT_SCHEMAS, WEIR_VERSION } from './artifacts/artifacts.js';
+export { defineScalarUdf, defineBatchUdf, isUdfDefinition, resolveUdfVersion } from './udfs/define.js';
+export type { ScalarUdf, BatchUdf, UdfDefinition, UdfArg, UdfSqlType, UdfContext, BatchContext } from './udfs/define.js';
