@@ -5,6 +5,7 @@
  * node it tests, so a failing test skips what is downstream of it (dbt build semantics).
  */
 import type { Dag } from '../graph/dag.js';
+import { WeirError } from '../errors/weir-error.js';
 import type { Manifest } from '../manifest/manifest.js';
 
 /** Steps as data. */
@@ -62,12 +63,23 @@ export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly strin
       return a;
     };
     for (const t of chosen) {
-      if (manifest.nodes.get(t)!.resource_type !== 'test') continue;
+      const test = manifest.nodes.get(t)!;
+      if (test.resource_type !== 'test') continue;
       const parents = manifest.parents.get(t) ?? [];
-      // With several parents (relationships), a parent may be downstream of another: never make it wait.
+      // The nodes a test guards: a generic test's attached node (the model whose column it checks; for
+      // relationships the `to` model is only read); a singular test's last parents (those that are not
+      // ancestors of another parent). Their dependents wait for the test.
+      let guarded: string[];
+      if (test.generic) guarded = [test.generic.attached_node];
+      else {
+        const anc = new Set<string>();
+        if (parents.length > 1) for (const p of parents) for (const a of ancestorsOf(p)) anc.add(a);
+        guarded = parents.filter((p) => !anc.has(p));
+      }
+      // Never make an ancestor of one of the test's parents wait for it (that would be a cycle).
       const upstream = new Set<string>(parents);
       if (parents.length > 1) for (const p of parents) for (const a of ancestorsOf(p)) upstream.add(a);
-      for (const p of parents) {
+      for (const p of guarded) {
         for (const child of dependents.get(p) ?? []) {
           if (child === t || upstream.has(child) || manifest.nodes.get(child)!.resource_type === 'test') continue;
           waitsFor.get(child)!.add(t);
@@ -93,6 +105,13 @@ export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly strin
     }
     ready.push(...next);
     ready.sort((a, b) => rank.get(a)! - rank.get(b)!);
+  }
+  if (order.length < chosen.size) {
+    // Defensive: a cycle in the plan would silently drop nodes; fail loudly instead.
+    const stuck = [...chosen].filter((u) => !order.includes(u));
+    throw new WeirError('WEIR_INTERNAL', `execution plan has a cycle among ${stuck.length} nodes (e.g. ${stuck.slice(0, 5).join(', ')})`, {
+      hint: 'This is a bug in Weir: please report it with the project\'s manifest.json.',
+    });
   }
   return { order, waitsFor, blocks };
 }
