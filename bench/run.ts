@@ -7,7 +7,10 @@
  * (b) exec-bench.ts — `weir run` of 500 trivial views / tables, and `weir build` of the demo warehouse at
  *     ×10 scale, each against the same SQL executed directly through @duckdb/node-api (direct.ts).
  *
- * Flags: `--only compile|exec|demo` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
+ * (c–f) udf-report.ts — fuzzy UDF throughput in DuckDB, PII quality and redaction speed, entity-resolution
+ *     scaling, translation pipeline speed.
+ *
+ * Flags: `--only compile|exec|demo|udfs` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`), `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +19,7 @@ import path from 'node:path';
 import { benchCompile, type CompileResult } from './compile-bench.js';
 import { benchChain, benchDemo, type ExecResult } from './exec-bench.js';
 import { duckdbVersion } from './direct.js';
+import { udfSections } from './udf-report.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -44,9 +48,10 @@ async function main(): Promise<void> {
   if (wants('compile')) for (const s of COMPILE_SIZES) compile.push(benchCompile(tmpDir, distDir, s.models, s.reps));
   const chain: ExecResult[] = wants('exec') ? await benchChain(tmpDir, distDir, CHAIN.models, CHAIN.reps) : [];
   const demo = wants('demo') ? await benchDemo(repoRoot, tmpDir, distDir, DEMO_SCALE) : undefined;
+  const udfs = wants('udfs') ? await udfSections(repoRoot) : [];
   const totalMs = performance.now() - started;
 
-  const report = renderReport(machine, compile, chain, demo, totalMs);
+  const report = renderReport(machine, compile, chain, demo, totalMs) + (udfs.length ? `\n${udfs.join('\n')}\n` : '');
   if (write) {
     writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), report);
     log('wrote BENCHMARKS.md');

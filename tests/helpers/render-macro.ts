@@ -4,10 +4,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TemplateEnvironment, type RenderState } from '../../src/compiler/environment.js';
 import { duckdbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 
-const macroDir = path.resolve(__dirname, '../../macros');
+const macroDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../macros');
 
 let env: TemplateEnvironment | undefined;
 

@@ -1,0 +1,70 @@
+/**
+ * Fuzzy UDFs as SQL sees them: each function of `udfs/fuzzy.ts` registered on an in-memory DuckDB by
+ * Weir's own registration code (src/adapters/duckdb/duckdb-udfs.ts) and called over the same N string
+ * pairs (`select sum(f(a, b)) from pairs`), as calls per second and as a ratio to DuckDB's builtin
+ * `jaro_winkler_similarity` over the same pairs in the same process. Pairs come from bench/fuzzy.ts.
+ */
+import path from 'node:path';
+import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
+import { registerDuckDBUdf } from '../src/adapters/duckdb/duckdb-udfs.js';
+import { loadUdfs } from '../src/udfs/registry.js';
+import type { ScalarUdf } from '../src/udfs/define.js';
+import { makeFuzzyPairs } from './fuzzy.js';
+import { median } from './util.js';
+
+/** One function's throughput. */
+export interface UdfBenchRow {
+  readonly fn: string;
+  readonly seconds: number;
+  readonly callsPerSecond: number;
+  /** callsPerSecond / builtin jaro_winkler_similarity's calls per second. */
+  readonly ratioToBuiltin: number;
+}
+
+/**
+ * Runs the benchmark.
+ * @param rows string pairs (1,000,000 by default)
+ * @param reps repetitions per function (median reported)
+ */
+export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: number; builtin: UdfBenchRow; udfs: UdfBenchRow[] }> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const udfs = (await loadUdfs([path.join(root, 'udfs/fuzzy.ts')], root)).filter((u) => u.definition.kind === 'scalar');
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await db.connect();
+  try {
+    await conn.run('create table pairs (a varchar, b varchar)');
+    const { a, b } = makeFuzzyPairs(rows);
+    const app = await conn.createAppender('pairs');
+    for (let i = 0; i < rows; i++) {
+      app.appendVarchar(a[i]);
+      app.appendVarchar(b[i]);
+      app.endRow();
+    }
+    app.closeSync();
+    void VARCHAR;
+    for (const u of udfs) registerDuckDBUdf(conn, u, (args) => ((u.definition as ScalarUdf).fn as (...x: unknown[]) => unknown)(...args));
+    const time = async (sql: string) => {
+      const runs: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        const t = performance.now();
+        await conn.run(sql);
+        runs.push((performance.now() - t) / 1000);
+      }
+      return median(runs);
+    };
+    const builtinSec = await time('select sum(jaro_winkler_similarity(a, b)) from pairs');
+    const builtin: UdfBenchRow = { fn: 'jaro_winkler_similarity (DuckDB builtin)', seconds: builtinSec, callsPerSecond: rows / builtinSec, ratioToBuiltin: 1 };
+    const out: UdfBenchRow[] = [];
+    for (const u of udfs) {
+      const d = u.definition;
+      const call = d.args.filter((x) => !x.optional).length === 2 ? `${d.name}(a, b)` : `${d.name}(a)`;
+      const agg = d.returns === 'VARCHAR' ? `count(${call})` : `sum(${call})`;
+      const s = await time(`select ${agg} from pairs`);
+      out.push({ fn: d.name, seconds: s, callsPerSecond: rows / s, ratioToBuiltin: rows / s / builtin.callsPerSecond });
+    }
+    return { rows, builtin, udfs: out };
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
