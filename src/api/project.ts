@@ -156,7 +156,8 @@ export class WeirProject {
   /** Writes `manifest.json` with whatever compiled facts are known. */
   writeManifest(compiled: ReadonlyMap<string, CompiledFacts> = new Map()): string {
     const file = path.join(this.targetDir, 'manifest.json');
-    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.redact, this.udfManifest()));
+    // With no secrets known there is nothing to redact: skip the per-string redaction walk.
+    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.secrets.size ? this.redact : undefined, this.udfManifest()));
     return file;
   }
 

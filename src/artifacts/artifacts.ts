@@ -68,8 +68,21 @@ export interface RunResultsArtifact {
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, jsonReplacer, 2)}\n`);
+  writeFileSync(tmp, `${stringify(value)}\n`);
   renameSync(tmp, file);
+}
+
+/**
+ * `JSON.stringify(value, jsonReplacer, 2)`. A replacer function takes V8 off its fast serializer, so the
+ * value is first serialized without one; only a BigInt (which then throws) needs the replacer.
+ */
+function stringify(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, jsonReplacer, 2);
+  }
 }
 
 const jsonReplacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
@@ -77,45 +90,56 @@ const jsonReplacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? Number
 /**
  * Builds the `manifest.json` value.
  * @param compiled compiled facts by unique_id (optional)
+ * @param redact applied to every string value (not to keys); omit it when there are no secrets, which skips
+ *   a walk over the whole 30,000-node graph
  * @param udfs UDF entries by unique_id (`udf.<project>.<name>`)
  */
-export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata, compiled: ReadonlyMap<string, CompiledFacts> = new Map(), redact: Redactor = (s) => s, udfs: Record<string, unknown> = {}) {
+export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata, compiled: ReadonlyMap<string, CompiledFacts> = new Map(), redact?: Redactor, udfs: Record<string, unknown> = {}) {
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   const childMap: Record<string, string[]> = {};
   for (const uid of manifest.nodes.keys()) childMap[uid] = [];
   for (const [uid, ps] of manifest.parents) for (const p of ps) childMap[p]?.push(uid);
+  // Object literals with every key in output order (undefined values are left out by JSON.stringify) rather
+  // than spreads of a common part: building 30,000 nodes by spreading cost more than serializing them.
   for (const [uid, node] of manifest.nodes) {
     const c = compiled.get(uid);
-    const common = {
-      unique_id: uid, resource_type: node.resource_type, name: node.name, package_name: node.package_name, fqn: node.fqn,
-      path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
-    };
     if (node.resource_type === 'source') {
-      sources[uid] = { ...common, source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name };
+      sources[uid] = {
+        unique_id: uid, resource_type: node.resource_type, name: node.name, package_name: node.package_name, fqn: node.fqn,
+        path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
+        source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name,
+      };
       continue;
     }
     const depends_on = {
       nodes: manifest.parents.get(uid) ?? [],
       macros: node.resource_type === 'seed' ? [] : node.deps.macros.map((m) => `macro.${manifest.projectName}.${m}`),
     };
-    const tests = childMap[uid].filter((c) => manifest.nodes.get(c)?.resource_type === 'test');
+    if (node.resource_type === 'test') {
+      const g = node.generic;
+      nodes[uid] = {
+        unique_id: uid, resource_type: node.resource_type, name: node.name, package_name: node.package_name, fqn: node.fqn,
+        path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
+        depends_on, raw_code: node.raw_code, compiled_code: c?.compiled_code, compiled_path: c?.compiled_path, relation_name: c?.relation_name,
+        test_type: node.test_type, test_metadata: g ? { name: g.name, kwargs: g.kwargs, column_name: g.column_name, attached_node: g.attached_node } : undefined,
+      };
+      continue;
+    }
+    const tests = childMap[uid].filter((t) => manifest.nodes.get(t)?.resource_type === 'test');
     nodes[uid] = {
-      ...common,
-      depends_on,
-      raw_code: node.resource_type === 'seed' ? undefined : node.raw_code,
-      compiled_code: c?.compiled_code,
-      compiled_path: c?.compiled_path,
-      relation_name: c?.relation_name,
-      ...(node.resource_type === 'test' ? { test_type: node.test_type, test_metadata: node.generic ? { name: node.generic.name, kwargs: node.generic.kwargs, column_name: node.generic.column_name, attached_node: node.generic.attached_node } : undefined } : { tests }),
-      ...(node.resource_type === 'seed' ? { seed_file: node.path } : {}),
+      unique_id: uid, resource_type: node.resource_type, name: node.name, package_name: node.package_name, fqn: node.fqn,
+      path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
+      depends_on, raw_code: node.resource_type === 'seed' ? undefined : node.raw_code, compiled_code: c?.compiled_code, compiled_path: c?.compiled_path, relation_name: c?.relation_name,
+      tests, seed_file: node.resource_type === 'seed' ? node.path : undefined,
     };
   }
   const macros = Object.fromEntries(manifest.macros.map((m) => [m.unique_id, m]));
-  return redactDeep({
+  const out = {
     metadata: { ...metadata, weir_schema_version: ARTIFACT_SCHEMAS.manifest },
     nodes, sources, macros, udfs,
     parent_map: Object.fromEntries(manifest.parents),
     child_map: childMap,
-  }, redact);
+  };
+  return redact ? redactDeep(out, redact) : out;
 }
