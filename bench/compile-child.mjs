@@ -3,7 +3,9 @@
  * `dist/` code is loaded: the measurement is a real cold start).
  *
  * Usage: node bench/compile-child.mjs <distDir> <projectDir> <mode>
- *   mode `api`:   `WeirProject.load()` then `compile({ format: false })`, timed as a whole (the goal figure).
+ *   mode `api`:   `WeirProject.load()` then `compile({ format: false })`, timed as a whole (the goal figure);
+ *                 it reads and refreshes the partial-parse cache (target/partial_parse.json) as `weir compile` does.
+ *   mode `cold`:  the same with `partialParse: false` (every file parsed; the cache neither read nor written).
  *   mode `split`: the same work through the internal modules, timed per phase: load (files + YAML),
  *                 parse (templates + manifest), dag (graphology + cycle check), render (compile()).
  * Prints one JSON line: phase times in ms, `importMs` (loading Weir's modules) and `processMs` (time from
@@ -20,9 +22,9 @@ const { WeirProject } = await imp('api/project.js');
 const importMs = performance.now() - t0;
 const out = { mode, importMs };
 
-if (mode === 'api') {
+if (mode === 'api' || mode === 'cold') {
   const a = performance.now();
-  const project = await WeirProject.load({ projectDir });
+  const project = await WeirProject.load({ projectDir, partialParse: mode === 'api' });
   const b = performance.now();
   const { compiled, errors } = project.compile({ format: false });
   const c = performance.now();
@@ -34,7 +36,7 @@ if (mode === 'api') {
   const { parseProject } = await imp('compiler/parse-project.js');
   const { buildDag } = await imp('graph/dag.js');
   const a = performance.now();
-  const files = loadProjectFiles({ projectDir });
+  const files = loadProjectFiles({ projectDir, partialParse: false });
   const b = performance.now();
   const env = new TemplateEnvironment(files.macros.filter((m) => m.kind === 'partial'), []);
   const manifest = parseProject(files, env, files.target.type);
@@ -42,7 +44,7 @@ if (mode === 'api') {
   buildDag(manifest);
   const d = performance.now();
   // Render through the public path (load again is cheap compared with what we time: it is not timed).
-  const project = await WeirProject.load({ projectDir });
+  const project = await WeirProject.load({ projectDir, partialParse: false });
   const e = performance.now();
   const { errors } = project.compile({ format: false });
   const f = performance.now();

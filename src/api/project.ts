@@ -114,7 +114,14 @@ export class WeirProject {
     const dialect = await dialectFor(files.target.type, src);
     const helperModules = await loadHelperModules(files);
     const env = new TemplateEnvironment(files.macros.filter((m) => m.kind === 'partial'), helperModules);
-    const manifest = parseProject(files, env, files.target.type);
+    let manifest: Manifest;
+    try {
+      manifest = parseProject(files, env, files.target.type);
+    } catch (e) {
+      files.parseCache?.save(false);
+      throw e;
+    }
+    files.parseCache?.save();
     const dag = buildDag(manifest);
     const t = files.target as Record<string, unknown>;
     const targetInfo: TargetInfo = {

@@ -26,6 +26,8 @@ interface GlobalArgs {
   vars?: string;
   'log-format': 'text' | 'json';
   quiet: boolean;
+  /** `--no-partial-parse` sets false. */
+  'partial-parse'?: boolean;
 }
 
 /** Parses `--vars` (YAML or JSON mapping). @throws WeirError `WEIR_VARS_INVALID` */
@@ -62,7 +64,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       ? new JsonReporter(io.stdout)
       : new TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }));
   const load = async (a: GlobalArgs) =>
-    WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars: parseVars(a.vars), env: io.env, reporter: makeReporter(a) });
+    WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars: parseVars(a.vars), env: io.env, reporter: makeReporter(a), partialParse: a['partial-parse'] !== false });
   const print = (s: string) => io.stdout.write(s);
 
   const runCmd = (command: RunCommand, describe: string) => ({
@@ -93,6 +95,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .option('vars', { type: 'string', describe: 'variables as YAML or JSON, e.g. \'{"start_date": "2024-01-01"}\'', global: true })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json lines for schedulers', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only warnings, errors and the summary', global: true })
+    .option('partial-parse', { type: 'boolean', default: true, describe: 'reuse unchanged files\' parse results from target/partial_parse.json (--no-partial-parse: parse everything)', global: true })
     .command(runCmd('seed', 'load CSV seeds into the warehouse'))
     .command(runCmd('run', 'build models in DAG order'))
     .command(runCmd('test', 'run data tests'))

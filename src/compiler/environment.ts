@@ -11,6 +11,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import { guardValueOutput, parseTemplate } from './template.js';
 import { normalCdfSql, normalTwoSidedPSql } from './sqlmath.js';
 import { interpretTemplate } from './interpret.js';
+import { decodeTemplatePlan, type TemplatePlan } from './template-plan.js';
 
 /** Per-render state, set by the renderer for each node. */
 export interface RenderState {
@@ -247,18 +248,39 @@ export class TemplateEnvironment {
    * @throws WeirError `WEIR_TEMPLATE_SYNTAX`
    */
   compile(source: string, file: string, ast?: hbs.AST.Program): CompiledTemplate {
-    let tree = ast;
-    if (!tree) {
-      tree = this.parsed.get(source);
-      this.parsed.delete(source);
+    if (ast) return this.compileTree(guardValueOutput(ast));
+    // Templates hold no per-node state (it travels in @data), so models with the same text share one.
+    const done = this.compiledBySource.get(source);
+    if (done) return done;
+    let fn: CompiledTemplate | undefined;
+    const kept = this.parsed.get(source);
+    this.parsed.delete(source);
+    if (kept && 'plan' in kept) {
+      // A cached render plan: interpretable by construction unless the helpers changed since (then parse).
+      try {
+        fn = interpretTemplate(this.hb, guardValueOutput(decodeTemplatePlan(kept.plan, source)));
+      } catch {
+        /* malformed plan (corrupt cache): parse the source below */
+      }
     }
-    tree = guardValueOutput(tree ?? parseTemplate(source, file));
+    fn ??= this.compileTree(guardValueOutput(kept && !('plan' in kept) ? kept : parseTemplate(source, file)));
+    this.compiledBySource.set(source, fn);
+    return fn;
+  }
+
+  private compileTree(tree: hbs.AST.Program): CompiledTemplate {
     return interpretTemplate(this.hb, tree)
       ?? this.hb.compile(tree as unknown as string, { noEscape: true, strict: true, knownHelpersOnly: false }) as unknown as CompiledTemplate;
   }
 
-  /** ASTs from {@link parse}, awaiting their one {@link compile} (the render phase reuses the parse phase's work). */
-  private readonly parsed = new Map<string, hbs.AST.Program>();
+  /** Compiled templates by source text (see {@link compile}). */
+  private readonly compiledBySource = new Map<string, CompiledTemplate>();
+
+  /**
+   * ASTs from {@link parse} (or cached render plans from {@link providePlan}), awaiting their one
+   * {@link compile} of the same text (the render phase reuses the parse phase's work).
+   */
+  private readonly parsed = new Map<string, hbs.AST.Program | { plan: TemplatePlan }>();
 
   /**
    * Parses template text for the parse phase and keeps the AST for a later {@link compile} of the same text.
@@ -269,6 +291,14 @@ export class TemplateEnvironment {
     const ast = parseTemplate(source, file);
     this.parsed.set(source, ast);
     return ast;
+  }
+
+  /**
+   * Keeps a render plan from the partial-parse cache (see template-plan.ts) for a later {@link compile}
+   * of `source`, which then needs no parse. Never throws; a plan that does not decode is ignored then.
+   */
+  providePlan(source: string, plan: TemplatePlan): void {
+    this.parsed.set(source, { plan });
   }
 }
 

@@ -15,6 +15,7 @@ import type {
 } from '../manifest/types.js';
 import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
+import { encodeTemplatePlan } from './template-plan.js';
 
 /** Materializations a model may use. */
 export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral'] as const;
@@ -34,6 +35,27 @@ const MODEL_CONTEXT_KEYS = new Set(['this', 'target', 'model', 'schema', 'identi
 export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adapterType: string): Manifest {
   const errors: WeirError[] = [];
   const project = files.config.name;
+  const cache = files.parseCache;
+
+  /**
+   * Facts of one template: from the partial-parse cache when the text is unchanged (the render plan is
+   * handed to the environment so rendering skips the parser too), else parsed, and cached when clean.
+   * @param forRender keep the AST for rendering (models, tests); macros are compiled by the environment
+   * @throws WeirError `WEIR_TEMPLATE_SYNTAX`
+   */
+  const templateFacts = (raw: string, file: string, forRender: boolean): TemplateFacts => {
+    const cached = cache?.template(file, raw);
+    if (cached?.hit) {
+      if (forRender && cached.hit.plan) env.providePlan(raw, cached.hit.plan);
+      return cached.hit.facts;
+    }
+    const ast = forRender ? env.parse(raw, file) : parseTemplate(raw, file);
+    const local: WeirError[] = [];
+    const facts = collectFacts(ast, file, local);
+    errors.push(...local);
+    if (cached && local.length === 0) cache!.storeTemplate(file, cached.hash, { facts, plan: encodeTemplatePlan(ast, raw) });
+    return facts;
+  };
 
   // --- macros: facts per partial, then transitive closure
   const macroFacts = new Map<string, TemplateFacts>();
@@ -45,7 +67,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     });
     if (m.kind !== 'partial') continue;
     try {
-      macroFacts.set(m.name, collectFacts(parseTemplate(m.raw, m.path), m.path, errors));
+      macroFacts.set(m.name, templateFacts(m.raw, m.path, false));
     } catch (e) {
       if (e instanceof WeirError) errors.push(e);
       else throw e;
@@ -91,7 +113,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
 
   const parseSql = (f: SqlFile): TemplateDeps | undefined => {
     try {
-      const facts = collectFacts(env.parse(f.raw, f.path), f.path, errors);
+      const facts = templateFacts(f.raw, f.path, true);
       checkHelpers(facts, f.path);
       return closure(facts, f.path);
     } catch (e) {

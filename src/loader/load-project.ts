@@ -9,6 +9,8 @@ import { parseYamlFile } from './yaml-file.js';
 import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
+import { ParseCache, PARSE_CACHE_FILE } from '../compiler/parse-cache.js';
+import { WEIR_VERSION } from '../artifacts/artifacts.js';
 
 /** File names accepted for the project file, in order of preference. */
 export const PROJECT_FILE_NAMES = ['project.yaml', 'project.yml'] as const;
@@ -55,6 +57,11 @@ export interface LoadOptions {
   readonly vars?: Readonly<Record<string, unknown>>;
   /** Environment used for `{{env}}` (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Reuse per-file parse results from `target/partial_parse.json` (default true; see compiler/parse-cache.ts).
+   * `false` parses everything and neither reads nor writes the cache.
+   */
+  readonly partialParse?: boolean;
 }
 
 /** Everything the loader found, as plain data. */
@@ -77,6 +84,11 @@ export interface ProjectFiles {
   readonly schemaFiles: readonly SchemaFile[];
   /** Non-fatal problems (unused config paths, ...). */
   readonly warnings: readonly WeirError[];
+  /**
+   * The partial-parse cache of this load (absent with `partialParse: false`). The parse phase reads and
+   * fills it; whoever finishes parsing calls `save()`.
+   */
+  readonly parseCache?: ParseCache;
 }
 
 /** Finds the project file in `dir`. @throws WeirError `WEIR_PROJECT_NOT_FOUND` */
@@ -137,14 +149,25 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const errors: WeirError[] = [];
   const warnings: WeirError[] = [];
   const schemaFiles: SchemaFile[] = [];
+  const parseCache = options.partialParse === false ? undefined : ParseCache.open(path.resolve(root, config['target-path'], PARSE_CACHE_FILE), WEIR_VERSION);
   const readYaml = (abs: string) => {
     const rel = toPosix(path.relative(root, abs));
+    const text = readFileSync(abs, 'utf8');
+    const cached = parseCache?.schema(rel, text);
+    if (cached?.hit) {
+      schemaFiles.push(cached.hit);
+      return;
+    }
+    const local: WeirError[] = [];
     try {
-      schemaFiles.push(readSchemaFile(parseYamlFile(readFileSync(abs, 'utf8'), rel, 'WEIR_SCHEMA_YAML_INVALID'), errors));
+      const sf = readSchemaFile(parseYamlFile(text, rel, 'WEIR_SCHEMA_YAML_INVALID'), local);
+      schemaFiles.push(sf);
+      if (local.length === 0 && cached) parseCache!.storeSchema(rel, cached.hash, sf);
     } catch (e) {
-      if (e instanceof WeirError) errors.push(e);
+      if (e instanceof WeirError) local.push(e);
       else throw e;
     }
+    errors.push(...local);
   };
   const rel = (abs: string) => toPosix(path.relative(root, abs));
   const foldersOf = (base: string, abs: string) => toPosix(path.relative(base, path.dirname(abs))).split('/').filter((s) => s && s !== '.');
@@ -216,10 +239,13 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     }
   }
 
-  if (errors.length) throw new WeirErrors(errors);
+  if (errors.length) {
+    parseCache?.save(false);
+    throw new WeirErrors(errors);
+  }
   return {
     root, configFile, config, targetName, target, secrets: [...secrets],
     vars: { ...config.vars, ...(options.vars ?? {}) },
-    models, seeds, singularTests, macros, udfModules, schemaFiles, warnings,
+    models, seeds, singularTests, macros, udfModules, schemaFiles, warnings, parseCache,
   };
 }
