@@ -5,10 +5,14 @@
  * module loading, JIT warm-up and the first file reads are all paid each time ("cold"). Measured:
  * - `api`: wall time of the whole process (spawn to exit) and, inside it, `WeirProject.load()` +
  *   `compile({ format: false })` (compile writes target/compiled/** and manifest.json, as `weir compile` does);
+ *   the first run finds no target/ (and so no partial-parse cache), later ones reuse target/partial_parse.json
+ *   ("warm");
+ * - `cold`: the same with `partialParse: false` (every file parsed), target/ in place;
  * - `split`: the same work split into load (files + YAML) / parse (templates → manifest) / DAG / render;
  * - baseline: a fresh Node process that only reads every file of the project (the floor for any tool),
  *   so the ratio says how much more than "read the project" Weir costs.
  * The first `api` run writes target/ from scratch; later ones find it in place (files unchanged). Medians.
+ * Cold and warm runs alternate, so both see the same machine load.
  */
 import path from 'node:path';
 import { generateLayeredProject, type LayeredProjectInfo } from './generate-project.js';
@@ -19,8 +23,10 @@ export interface CompileResult {
   readonly info: LayeredProjectInfo;
   readonly nodes: number;
   readonly reps: number;
-  /** Process wall time (spawn → exit), first run (empty target dir). */
+  /** Process wall time (spawn → exit), first run (empty target dir, no cache). */
   readonly firstWallMs: number;
+  /** Medians with `partialParse: false` (target dir in place). */
+  readonly cold: { wallMs: number; loadMs: number; compileMs: number };
   readonly wallMs: number;
   readonly importMs: number;
   readonly loadMs: number;
@@ -49,14 +55,18 @@ export function benchCompile(tmpDir: string, distDir: string, models: number, re
   const info = generateLayeredProject(root, models);
   log(`compile: generated ${models} models (${info.files} files) in ${root}`);
   const child = path.resolve(import.meta.dirname, 'compile-child.mjs');
-  const runChild = (mode: 'api' | 'split') => {
+  const runChild = (mode: 'api' | 'cold' | 'split') => {
     const r = timeNode([child, distDir, root, mode]);
     return { wallMs: r.wallMs, ...JSON.parse(r.stdout.trim().split('\n').pop()!) } as Record<string, number>;
   };
   const api: Record<string, number>[] = [];
+  const cold: Record<string, number>[] = [];
   for (let i = 0; i < reps + 1; i++) {
     api.push(runChild('api'));
     log(`compile ${models}: api run ${i + 1}/${reps + 1}: ${Math.round(api[i].wallMs)} ms wall, load ${Math.round(api[i].loadMs)} + compile ${Math.round(api[i].compileMs)} ms`);
+    if (i === 0) continue;
+    cold.push(runChild('cold'));
+    log(`compile ${models}: cold run ${i}/${reps}: ${Math.round(cold[i - 1].wallMs)} ms wall, load ${Math.round(cold[i - 1].loadMs)} + compile ${Math.round(cold[i - 1].compileMs)} ms`);
   }
   const warm = api.slice(1);
   const split: Record<string, number>[] = [];
@@ -67,6 +77,7 @@ export function benchCompile(tmpDir: string, distDir: string, models: number, re
   return {
     info, nodes: api[0].nodes, reps,
     firstWallMs: api[0].wallMs,
+    cold: { wallMs: med(cold, 'wallMs'), loadMs: med(cold, 'loadMs'), compileMs: med(cold, 'compileMs') },
     wallMs: med(warm, 'wallMs'), importMs: med(warm, 'importMs'), loadMs: med(warm, 'loadMs'), compileMs: med(warm, 'compileMs'), totalMs: med(warm, 'totalMs'),
     split: { filesMs: med(split, 'filesMs'), parseMs: med(split, 'parseMs'), dagMs: med(split, 'dagMs'), renderMs: med(split, 'renderMs') },
     baselineWallMs: median(baseline),
