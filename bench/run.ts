@@ -74,21 +74,21 @@ function renderReport(m: MachineInfo, compile: CompileResult[], chain: ExecResul
   if (compile.length) {
     out.push('## (a) Parse + compile, cold', '');
     out.push('Generated layered projects (bench/generate-project.ts): CSV seeds, staging models reading one seed each through macros (`{{> cents_to_dollars}}`, `{{> surrogate_key}}`, ...), intermediate models joining 2–4 upstream refs, marts over intermediates, `{{config}}` blocks, `{{#if (var ...)}}` branches, one schema YAML per 50 models with not_null / unique / accepted_values / relationships tests, a few singular tests.', '');
-    out.push('Each measurement is a fresh `node` process running the built `dist/` code (bench/compile-child.mjs): `WeirProject.load()` then `compile({ format: false })`, which writes `target/compiled/**` and `manifest.json` as `weir compile` does (without SQL formatting, which only `weir compile` output uses). "Process" is spawn-to-exit wall time including Node start-up and module loading. The baseline is a fresh Node process that only reads every file of the project. Medians of the runs after the first (the first run writes `target/` from scratch and is shown separately).', '');
+    out.push('Each measurement is a fresh `node` process running the built `dist/` code (bench/compile-child.mjs): `WeirProject.load()` then `compile({ format: false })`, which writes `target/compiled/**` and `manifest.json` as `weir compile` does (without SQL formatting, which only `weir compile` output uses). "Process" is spawn-to-exit wall time including Node start-up and module loading. "Cold" runs pass `partialParse: false` (every file parsed, as `--no-partial-parse`); "warm" runs reuse `target/partial_parse.json` from the previous run (no file changed). The baseline is a fresh Node process that only reads every file of the project. Medians of the runs after the first (the first run writes `target/` and the cache from scratch and is shown separately); cold and warm runs alternate.', '');
     out.push(table(
-      ['project', 'nodes (models + tests + seeds)', 'process, first run', 'process (median)', 'load()', 'compile()', 'baseline: read all files', 'ratio to baseline'],
-      compile.map((c) => [`${c.info.models.toLocaleString('en')} models`, c.nodes.toLocaleString('en'), sec(c.firstWallMs), `**${sec(c.wallMs)}**`, ms(c.loadMs), ms(c.compileMs), ms(c.baselineWallMs), ratio(c.wallMs, c.baselineWallMs)]),
+      ['project', 'nodes (models + tests + seeds)', 'process, first run', 'process, cold (median)', 'load() / compile(), cold', 'process, warm (median)', 'load() / compile(), warm', 'baseline: read all files', 'ratio to baseline (cold / warm)'],
+      compile.map((c) => [`${c.info.models.toLocaleString('en')} models`, c.nodes.toLocaleString('en'), sec(c.firstWallMs), `**${sec(c.cold.wallMs)}**`, `${ms(c.cold.loadMs)} / ${ms(c.cold.compileMs)}`, `**${sec(c.wallMs)}**`, `${ms(c.loadMs)} / ${ms(c.compileMs)}`, ms(c.baselineWallMs), `${ratio(c.cold.wallMs, c.baselineWallMs)} / ${ratio(c.wallMs, c.baselineWallMs)}`]),
     ), '');
-    out.push('Where the time goes (same work through the internal modules, medians):', '');
+    out.push('Where the time goes, cold (same work through the internal modules, no cache, medians):', '');
     out.push(table(
       ['project', 'module import', 'load files + YAML', 'parse templates → manifest', 'DAG', 'render + write compiled SQL + manifest.json'],
       compile.map((c) => [`${c.info.models.toLocaleString('en')} models`, ms(c.importMs), ms(c.split.filesMs), ms(c.split.parseMs), ms(c.split.dagMs), ms(c.split.renderMs)]),
     ), '');
     if (compile.length >= 2) {
       const [a, b] = [compile[0], compile[compile.length - 1]];
-      out.push(`Scaling: ${b.info.models / a.info.models}× the models took ${ratio(b.totalMs, a.totalMs)} the load + compile time (${ms(a.totalMs)} → ${ms(b.totalMs)}).`, '');
-      const goal = b.wallMs < 3000;
-      out.push(`Goal "10,000 models in under 3 s cold on 2 cores": **${goal ? 'met' : 'not met'}** (${sec(b.wallMs)} process wall time). There is no parse cache: every run is cold.`, '');
+      out.push(`Scaling (warm): ${b.info.models / a.info.models}× the models took ${ratio(b.totalMs, a.totalMs)} the load + compile time (${ms(a.totalMs)} → ${ms(b.totalMs)}).`, '');
+      const met = (v: number) => (v < 3000 ? 'met' : 'not met');
+      out.push(`Goal "10,000 models in under 3 s cold on 2 cores": without the cache **${met(b.cold.wallMs)}** (${sec(b.cold.wallMs)} process wall time); with a warm partial-parse cache **${met(b.wallMs)}** (${sec(b.wallMs)}).`, '');
     }
   }
 
