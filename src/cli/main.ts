@@ -123,7 +123,9 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
         const types = a['resource-type'] as string[] | undefined;
-        if (!types || types.includes('udf')) {
+        // UDFs are not graph nodes: list them when asked for, or when listing everything unfiltered.
+        const listUdfs = types ? types.includes('udf') : !list(a.select) && !list(a.exclude);
+        if (listUdfs) {
           for (const [uid, u] of Object.entries(project.udfManifest())) {
             if (a.output === 'json') print(`${JSON.stringify(u)}\n`);
             else if (a.output === 'path') print(`${String(u.path)}\n`);

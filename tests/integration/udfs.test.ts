@@ -88,6 +88,10 @@ from {{ref "words"}}`,
     expect(ls.code).toBe(0);
     expect(ls.stdout).toContain('t.shout  shout(s VARCHAR [, n INTEGER]) → VARCHAR');
     expect(ls.stdout).toContain('t.slow_len  slow_len(s VARCHAR) → INTEGER');
+    // Selectors pick graph nodes: UDFs are listed only unfiltered or with --resource-type udf.
+    const selected = await runCli(['ls', '--select', 'm'], dir);
+    expect(selected.stdout.trim()).toBe('t.m');
+    expect((await runCli(['ls'], dir)).stdout).toContain('t.shout');
     const json = jsonLines((await runCli(['ls', '--resource-type', 'udf', '--output', 'json'], dir)).stdout);
     expect(json.map((u) => u.name)).toEqual(['needs_model', 'shout', 'slow_len']);
     await runCli(['compile'], dir);
