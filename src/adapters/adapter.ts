@@ -46,6 +46,11 @@ export interface AdapterCapabilities {
   readonly nativeCsvLoad: boolean;
   /** Several connections may run statements concurrently. */
   readonly concurrentConnections: boolean;
+  /**
+   * `create or replace table ... as` replaces a table atomically (Snowflake): tables are built in one
+   * statement with {@link DdlRules.createOrReplaceTableAs} instead of temporary table + swap.
+   */
+  readonly atomicReplaceTable?: boolean;
 }
 
 /** Column metadata of a result or relation. */
@@ -73,6 +78,11 @@ export interface Connection {
   execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult>;
   /** Interrupts the running statement (best effort). */
   cancel(): Promise<void>;
+  /**
+   * Called before a node runs on this connection, so engines can tag its statements (Snowflake's
+   * `QUERY_TAG`). Optional; engines without query tags omit it.
+   */
+  tagNode?(nodeId: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -65,6 +65,8 @@ export type RelationKind = 'table' | 'view';
 export interface DdlRules {
   /** `create table R as <select>` */
   createTableAs(relation: string, select: string): string;
+  /** `create or replace table R as <select>`, for engines with `atomicReplaceTable` (optional). */
+  createOrReplaceTableAs?(relation: string, select: string): string;
   /** `create or replace view R as <select>` */
   createView(relation: string, select: string): string;
   /** `drop <kind> if exists R` */

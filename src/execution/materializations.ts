@@ -46,6 +46,7 @@ export async function materializeView(adapter: Adapter, conn: Connection, relati
  */
 export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
   const d = adapter.dialect;
+  if (adapter.capabilities.atomicReplaceTable && d.ddl.createOrReplaceTableAs) return replaceTable(adapter, conn, relation, sql, relations);
   const tmp = tmpRelation(relation);
   const tmpSql = d.relation(tmp);
   await conn.execute(d.ddl.dropRelation(tmpSql, 'table'));
@@ -67,6 +68,22 @@ export async function materializeTable(adapter: Adapter, conn: Connection, relat
     await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);
     throw e;
   }
+  relations?.set(relation, 'table');
+  return { rowsAffected };
+}
+
+/**
+ * `table` on engines whose `create or replace table ... as` is atomic: one statement; the old table stays
+ * until the new one is complete. An existing view of the same name is dropped first.
+ */
+async function replaceTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
+  const d = adapter.dialect;
+  const rel = d.relation(relation);
+  const existing = relations ? await relations.kindOf(adapter, conn, relation) : await adapter.relationKind(conn, relation);
+  if (existing === 'view') await conn.execute(d.ddl.dropRelation(rel, 'view'));
+  const r = await conn.execute(d.ddl.createOrReplaceTableAs!(rel, sql));
+  let rowsAffected = rowsFrom(r);
+  if (rowsAffected === undefined) rowsAffected = Number((await conn.execute(`select count(*) from ${rel}`)).rows[0][0]);
   relations?.set(relation, 'table');
   return { rowsAffected };
 }

@@ -169,6 +169,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     }
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
+    await conn.tagNode?.(node.unique_id);
     if (compiled.compiled_code !== undefined) {
       const needed = batchUdfsCalledBy(compiled.compiled_code, batch);
       if (needed.length) await prepareBatchUdfs(adapter, conn, node, compiled.compiled_code, needed, batch!);
