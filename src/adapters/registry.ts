@@ -28,6 +28,16 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
       };
     },
   },
+  trino: {
+    async load() {
+      const m = await import('./trino/trino-adapter.js');
+      return {
+        schema: m.trinoTargetSchema,
+        dialect: (await import('./trino/trino-dialect.js')).trinoDialect,
+        create: (t, name, root) => new m.TrinoAdapter(t as import('./trino/trino-adapter.js').TrinoTarget, name, root),
+      };
+    },
+  },
 };
 
 /** Engine type names Weir supports, e.g. `['duckdb']`. */

@@ -128,7 +128,7 @@ export class WeirProject {
       name: files.targetName,
       type: files.target.type,
       schema: String(t.schema ?? (files.target.type === 'duckdb' ? 'main' : 'public')),
-      database: t.database === undefined ? undefined : String(t.database),
+      database: (t.database ?? t.catalog) === undefined ? undefined : String(t.database ?? t.catalog), // Trino names it `catalog`
       threads: Number(t.threads ?? 4),
     };
     const udfs = await loadUdfs(files.udfModules, files.root);
