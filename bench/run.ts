@@ -7,7 +7,7 @@
  * (b) exec-bench.ts — `weir run` of 500 trivial views / tables, and `weir build` of the demo warehouse at
  *     ×10 scale, each against the same SQL executed directly through @duckdb/node-api (direct.ts).
  *
- * (c–f) udf-report.ts — fuzzy UDF throughput in DuckDB, PII quality and redaction speed, entity-resolution
+ * (c–g) udf-report.ts — fuzzy UDF throughput in DuckDB, PII quality and redaction speed, entity-resolution
  *     scaling, translation pipeline speed.
  *
  * Flags: `--only compile|exec|demo|udfs` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
@@ -72,7 +72,7 @@ function renderReport(m: MachineInfo, compile: CompileResult[], chain: ExecResul
   out.push('Absolute times on shared machines are noisy; the ratios compare against a baseline measured in the same run.', '');
 
   if (compile.length) {
-    out.push('## (a) Parse + compile, cold', '');
+    out.push('## (a) Parse + compile, cold and with the partial-parse cache', '');
     out.push('Generated layered projects (bench/generate-project.ts): CSV seeds, staging models reading one seed each through macros (`{{> cents_to_dollars}}`, `{{> surrogate_key}}`, ...), intermediate models joining 2–4 upstream refs, marts over intermediates, `{{config}}` blocks, `{{#if (var ...)}}` branches, one schema YAML per 50 models with not_null / unique / accepted_values / relationships tests, a few singular tests.', '');
     out.push('Each measurement is a fresh `node` process running the built `dist/` code (bench/compile-child.mjs): `WeirProject.load()` then `compile({ format: false })`, which writes `target/compiled/**` and `manifest.json` as `weir compile` does (without SQL formatting, which only `weir compile` output uses). "Process" is spawn-to-exit wall time including Node start-up and module loading. "Cold" runs pass `partialParse: false` (every file parsed, as `--no-partial-parse`); "warm" runs reuse `target/partial_parse.json` from the previous run (no file changed). The baseline is a fresh Node process that only reads every file of the project. Medians of the runs after the first (the first run writes `target/` and the cache from scratch and is shown separately); cold and warm runs alternate.', '');
     out.push(table(

@@ -91,7 +91,7 @@ export async function udfSections(repoRoot: string): Promise<string[]> {
       pred as (select x.record_id l, y.record_id r from b x join b y on x.business_id = y.business_id and x.record_id < y.record_id),
       truth as (select x.record_id l, y.record_id r from b x join b y on x.person_id = y.person_id and x.record_id < y.record_id)
       select (select count(*) from pred) as predicted, (select count(*) from truth) as actual, (select count(*) from pred join truth using (l, r)) as tp`);
-    out.push('## (g) Customer matching in the demo warehouse', '');
+    out.push('## (f) Customer matching in the demo warehouse', '');
     out.push(`The demo's identity models built on embedded DuckDB (\`weir build --select +customer_email_matching +business_id_mapping truth_person_identity\`, ${fmt(buildSeconds, 1)} s including seeds) and scored against the generator's \`truth_person_identity\`. Goal for sender matching: precision and recall ≥ 0.95.`, '');
     out.push(table(['model', 'predicted', 'correct', 'truth', 'precision', 'recall'], [
       ['customer_email_matching (emails → CRM customer)', int(m.predicted), int(m.correct), `${int(m.matchable)} emails from CRM people`, fmt(m.correct / m.predicted), fmt(m.correct / m.matchable)],
@@ -103,7 +103,7 @@ export async function udfSections(repoRoot: string): Promise<string[]> {
 
   log('udfs: translation on the tiny model');
   const tr = await benchTranslate(2000);
-  out.push('## (f) Translation', '');
+  out.push('## (g) Translation', '');
   out.push(`Sentences per second of the translation pipeline (SentencePiece tokenization, onnxruntime-node, batched decoding) on the tiny test model the tests build (bench/translate.ts) — a measure of the pipeline's own overhead, not of a real MarianMT model.${tr.realModelSkipped ? ` Real model: ${tr.realModelSkipped}.` : ''}`, '');
   out.push(table(['model', 'decoding', 'sentences', 'seconds', 'sentences/s', 'chrF'], tr.rows.map((r) => [r.model, r.decoding, int(r.sentences), fmt(r.seconds, 2), int(r.sentencesPerSecond), r.chrF === undefined ? '' : fmt(r.chrF)])), '');
   return out;
