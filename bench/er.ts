@@ -9,20 +9,12 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { renderWithWeir } from '../tests/helpers/render-macro.js';
+import { PEOPLE_LEVELS } from '../tests/helpers/er-people.js';
+import { prng } from './util.js';
 
 const SYLLABLES = ['ka', 'ren', 'mi', 'jo', 'lee', 'son', 'da', 'vid', 'an', 'na', 'el', 'la', 'ro', 'bert', 'su', 'jin', 'min', 'ho', 'ye', 'ji', 'ma', 'ry', 'tho', 'mas', 'li', 'sa', 'ben', 'ton', 'ha', 'eun'];
 const CITIES = ['seoul', 'busan', 'london', 'leeds', 'boston', 'austin', 'denver', 'dublin', 'incheon', 'daegu'];
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** CSV text of n records: unique_id, first_name, surname, dob, city, email, cluster. Deterministic (mulberry32). */
 export function makeRecords(n: number, seed = 7): string {
@@ -52,20 +44,6 @@ export function makeRecords(n: number, seed = 7): string {
   return `${lines.join('\n')}\n`;
 }
 
-const LEVELS = `
-select p.id_l, p.id_r,
-  case when l.first_name is null or r.first_name is null then -1 when l.first_name = r.first_name then 3
-       when jaro_winkler_similarity(l.first_name, r.first_name) >= 0.9 then 2
-       when jaro_winkler_similarity(l.first_name, r.first_name) >= 0.7 then 1 else 0 end as gamma_first_name,
-  case when l.surname is null or r.surname is null then -1 when l.surname = r.surname then 3
-       when jaro_winkler_similarity(l.surname, r.surname) >= 0.9 then 2
-       when jaro_winkler_similarity(l.surname, r.surname) >= 0.7 then 1 else 0 end as gamma_surname,
-  case when l.dob is null or r.dob is null then -1 when l.dob = r.dob then 2
-       when levenshtein(cast(l.dob as varchar), cast(r.dob as varchar)) <= 1 then 1 else 0 end as gamma_dob,
-  case when l.city is null or r.city is null then -1 when l.city = r.city then 1 else 0 end as gamma_city,
-  case when l.email is null or r.email is null then -1 when l.email = r.email then 2
-       when levenshtein(l.email, r.email) <= 2 then 1 else 0 end as gamma_email
-from candidate_pairs as p join people as l on l.unique_id = p.id_l join people as r on r.unique_id = p.id_r`;
 
 /** One resolution run. Times in seconds. */
 export interface ErRun {
@@ -94,7 +72,7 @@ export async function resolveRecords(csvPath: string, blocking: 'strict' | 'wide
     await conn.run(`create table candidate_pairs as ${renderWithWeir(`{{> er_blocked_pairs relation="people" id_col="unique_id" rules=(array ${rules})}}`)}`);
     const blockSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    await conn.run(`create table levels as ${LEVELS}`);
+    await conn.run(`create table levels as ${PEOPLE_LEVELS}`);
     await conn.run(`create table scored as ${renderWithWeir(`{{> er_fellegi_sunter pairs="levels" iterations=10 gamma_cols=(array "gamma_first_name" "gamma_surname" "gamma_dob" "gamma_city" "gamma_email")}}`)}`);
     const scoreSeconds = (performance.now() - t) / 1000;
     t = performance.now();

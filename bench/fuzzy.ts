@@ -11,6 +11,7 @@
  * Usage: `node --import tsx -e "import('./bench/fuzzy.ts').then(m => m.benchFuzzy(200_000)).then(r => console.table(r.functions))"`
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { prng } from './util.js';
 import {
   damerauLevenshtein,
   doubleMetaphone,
@@ -42,17 +43,6 @@ export interface FuzzyBenchResult {
   readonly functions: readonly FuzzyBenchRow[];
 }
 
-/** Mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['John', 'Jane', 'Michael', 'Sarah', 'David', 'Emily', 'Robert', 'Jessica', 'William', 'Olivia', 'Dwayne', 'Martha'];
 const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Schmidt', 'Thompson', 'Dixon', 'Garcia'];

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTranslator } from '../udfs/lib/translate/index.js';
 import { TINY_SOURCE_PIECES, writeTinyMarianModel } from '../udfs/lib/translate/tiny-model.js';
+import { prng } from './util.js';
 
 /** One measured configuration. */
 export interface TranslateBenchRow {
@@ -40,17 +41,6 @@ export interface TranslateBenchResult {
   readonly samples?: readonly { readonly ko: string; readonly ref: string; readonly en: string }[];
 }
 
-/** Mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Deterministic distinct Korean "sentences" made of the tiny model's source pieces. */
 function tinySentences(n: number): string[] {

@@ -55,3 +55,18 @@ export function machineInfo(duckdbVersion: string): MachineInfo {
 export const log = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
 };
+
+/**
+ * Mulberry32 (Tommy Ettinger, 2017): a small, fast, deterministic PRNG for benchmark data.
+ * @returns a function giving uniform floats in [0, 1)
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
