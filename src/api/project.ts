@@ -17,7 +17,7 @@ import { createAdapter, dialectFor } from '../adapters/registry.js';
 import { parseYamlFile } from '../loader/yaml-file.js';
 import { readFileSync } from 'node:fs';
 import { loadProjectFiles, type LoadOptions, type ProjectFiles } from '../loader/load-project.js';
-import { TemplateEnvironment } from '../compiler/environment.js';
+import { TemplateEnvironment, closest } from '../compiler/environment.js';
 import { parseProject } from '../compiler/parse-project.js';
 import { Renderer, type CompiledNode, type TargetInfo } from '../compiler/render.js';
 import { buildDag, type Dag } from '../graph/dag.js';
@@ -229,6 +229,12 @@ export class WeirProject {
   async execute(command: RunCommand, args: RunArgs = {}): Promise<RunSummary> {
     const reporter = redactingReporter(args.reporter ?? silentReporter, this.redact);
     const selected = this.select(command, args);
+    if (selected.length === 0 && (args.select?.length || args.exclude?.length)) {
+      reporter.emit({
+        code: 'WEIR_WARNING', ts: now(), level: 'warn',
+        message: `nothing to ${command}: --select ${(args.select ?? []).join(' ') || '(all)'}${args.exclude?.length ? ` --exclude ${args.exclude.join(' ')}` : ''} matches no ${RESOURCE_TYPES[command].join('/')} node${suggestion(args.select ?? [], this.manifest.refIndex.keys())} (list nodes with \`weir ls\`)`,
+      });
+    }
     const renderer = this.renderer();
     const start = performance.now();
     const threads = args.threads ?? this.targetInfo.threads;
@@ -363,6 +369,17 @@ export class WeirProject {
       await adapter.close();
     }
   }
+}
+
+/** `; did you mean 'x'?` for a plain-name selector close to a node name, else ''. */
+function suggestion(selectors: readonly string[], names: Iterable<string>): string {
+  const plain = selectors.flatMap((s) => s.split(/\s+/)).map((t) => t.replace(/^@|^\d*\+|\+\d*$/g, '')).filter((t) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(t));
+  const list = [...names];
+  for (const t of plain) {
+    const c = closest(t, list);
+    if (c && c !== t) return `; did you mean '${c}'?`;
+  }
+  return '';
 }
 
 /** Formats SQL for the target dialect; returns it unchanged if the formatter can't parse it. */
