@@ -159,12 +159,3 @@ from {{ref "words"}}`,
     }
   });
 });
-
-describe('empty selections', () => {
-  it('warns when --select matches nothing, suggesting the closest node, and exits 0', async () => {
-    const dir = await makeProject({ 'models/stg_orders.sql': 'select 1 as x' });
-    const r = await runCli(['run', '--select', 'stg_orderz'], dir);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("WARN nothing to run: --select stg_orderz matches no model node; did you mean 'stg_orders'?");
-  });
-});
