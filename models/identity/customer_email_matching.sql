@@ -84,6 +84,7 @@ scored as (
         k.email_id,
         k.customer_id,
         coalesce(fuzz_token_set_ratio(s.name_norm, c.name_norm), 0) / 100.0 as name_score,
+        coalesce(fuzz_ratio(s.name_norm, c.name_norm), 0) as name_ratio,
         coalesce(jaro_winkler_similarity(s.local_part, c.local_part), 0) as local_score,
         case when s.domain = c.domain then 1.0 else 0.0 end as domain_score
     from unmatched_candidates as k
@@ -95,7 +96,8 @@ ranked as (
     select
         *,
         0.6 * name_score + 0.3 * local_score + 0.1 * domain_score as match_score,
-        rank() over (partition by email_id order by 0.6 * name_score + 0.3 * local_score + 0.1 * domain_score desc) as rnk
+        -- ties on the score are broken by the closeness of the whole names; still tied = ambiguous
+        rank() over (partition by email_id order by 0.6 * name_score + 0.3 * local_score + 0.1 * domain_score desc, name_ratio desc) as rnk
     from scored
 ),
 
