@@ -28,6 +28,16 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
       };
     },
   },
+  snowflake: {
+    async load() {
+      const m = await import('./snowflake/snowflake-adapter.js');
+      return {
+        schema: m.snowflakeTargetSchema,
+        dialect: (await import('./snowflake/snowflake-dialect.js')).snowflakeDialect,
+        create: (t, name, root) => new m.SnowflakeAdapter(t as import('./snowflake/snowflake-adapter.js').SnowflakeTarget, name, root),
+      };
+    },
+  },
   trino: {
     async load() {
       const m = await import('./trino/trino-adapter.js');

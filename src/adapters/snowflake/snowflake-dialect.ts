@@ -1,0 +1,88 @@
+/**
+ * Snowflake's SQL text rules.
+ *
+ * Identifiers: Snowflake folds unquoted identifiers to upper case and matches quoted ones exactly
+ * (https://docs.snowflake.com/en/sql-reference/identifiers-syntax). Weir therefore renders every
+ * identifier it generates (relations, seed columns, quoted column references) **upper-cased and
+ * double-quoted**: `analytics.orders` → `"ANALYTICS"."ORDERS"`. That names the same object as the
+ * unquoted `analytics.orders` a user writes in hand-written SQL, while reserved words and special
+ * characters stay safe. Plain lower-case column names are written bare (Snowflake folds them to the same
+ * upper-case name). Consequence: two names differing only by case are the same object on Snowflake.
+ *
+ * Strings: Snowflake treats `\` as an escape character inside single-quoted literals
+ * (https://docs.snowflake.com/en/sql-reference/data-types-text#escape-sequences-in-single-quoted-string-constants),
+ * so backslashes are doubled as well as quotes.
+ */
+import type { Dialect } from '../adapter.js';
+import type { RelationName } from '../../manifest/types.js';
+import { ansiDdl, ansiLiteral, isPlainIdentifier, type DdlRules, type RelationKind } from '../ansi-sql.js';
+
+/**
+ * Quotes an identifier the Snowflake way Weir uses: upper-cased, double-quoted, embedded quotes doubled.
+ * @throws Error for empty names or NUL bytes
+ */
+export function quoteSnowflakeIdentifier(name: string): string {
+  if (name.length === 0) throw new Error('an identifier cannot be empty');
+  if (name.includes('\0')) throw new Error('an identifier cannot contain a NUL byte');
+  return `"${name.toUpperCase().replace(/"/g, '""')}"`;
+}
+
+/**
+ * A Snowflake string literal: single quotes, backslashes and quotes escaped (`it's a\b` → `'it''s a\\b'`).
+ * @throws Error for NUL bytes
+ */
+export function quoteSnowflakeString(s: string): string {
+  if (s.includes('\0')) throw new Error('a string literal cannot contain a NUL byte');
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** Options that change the DDL Weir emits for a Snowflake target. */
+export interface SnowflakeDdlOptions {
+  /** Create tables as `TRANSIENT` (no Fail-safe, cheaper storage). */
+  readonly transient?: boolean;
+}
+
+/** The qualifier (`"DB"."SCHEMA"`) of a rendered relation, or '' when unqualified. */
+function qualifierOf(relation: string): string {
+  // Split on dots outside double quotes.
+  let inQuotes = false;
+  let lastDot = -1;
+  for (let i = 0; i < relation.length; i++) {
+    const ch = relation[i];
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (ch === '.' && !inQuotes) lastDot = i;
+  }
+  return lastDot < 0 ? '' : relation.slice(0, lastDot + 1);
+}
+
+/** Snowflake DDL: `create or replace [transient] table ... as` (atomic), renames keep the schema. */
+export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
+  const table = options.transient ? 'transient table' : 'table';
+  return Object.freeze({
+    ...ansiDdl,
+    createTableAs: (relation: string, select: string) => `create ${table} ${relation} as\n${select}`,
+    createOrReplaceTableAs: (relation: string, select: string) => `create or replace ${table} ${relation} as\n${select}`,
+    // An unqualified new name would move the relation into the session's current schema: qualify it.
+    renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${qualifierOf(from)}${toIdentifier}`,
+  });
+}
+
+/**
+ * The Snowflake dialect for given DDL options (the adapter builds one per target).
+ * @param options `transient` makes table DDL create transient tables
+ */
+export function makeSnowflakeDialect(options: SnowflakeDdlOptions = {}): Dialect {
+  return Object.freeze({
+    name: 'snowflake',
+    formatterLanguage: 'snowflake' as const,
+    quoteIdentifier: quoteSnowflakeIdentifier,
+    columnRef: (name: string) => (isPlainIdentifier(name) ? name : quoteSnowflakeIdentifier(name)),
+    literal: (value: unknown) => ansiLiteral(value, quoteSnowflakeString),
+    relation: (r: RelationName) =>
+      [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteSnowflakeIdentifier).join('.'),
+    ddl: snowflakeDdl(options),
+  });
+}
+
+/** The Snowflake dialect with permanent tables (used for compiling without a target's options). */
+export const snowflakeDialect: Dialect = makeSnowflakeDialect();

@@ -1,0 +1,371 @@
+/**
+ * TEST INFRASTRUCTURE — NOT SNOWFLAKE. A local HTTP server on 127.0.0.1 speaking the subset of the
+ * Snowflake REST protocol that `snowflake-sdk` (3.x) uses, so the Snowflake adapter can be exercised with
+ * the official client without an account. SQL runs on an embedded DuckDB behind it; only what DuckDB
+ * can't read is translated (TRANSIENT tables, Snowflake's backslash escapes in string literals,
+ * `ALTER SESSION SET QUERY_TAG`, which is recorded). Written from the sdk's source
+ * (`node_modules/snowflake-sdk/dist/lib`: services/sf.js, connection/statement.js, connection/result/*).
+ *
+ * Endpoints: `POST /session/v1/login-request` (gzipped JSON; tokens + sessionInfo, or the 390100 error
+ * envelope for a wrong password), `POST /queries/v1/query-request` (gzipped `sqlText` + `bindings`;
+ * `rowtype`/`rowset` JSON, or `{success:false, code, message, data:{sqlState,...}}`),
+ * `POST /telemetry/send`, `POST /session?delete=true`, `POST /session/heartbeat`,
+ * `POST /session/token-request`, `POST /queries/v1/abort-request`. Anything else is answered 404 and
+ * recorded in `unknownRequests` (tests assert it stays empty) and printed to stderr.
+ */
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+/** One recorded statement. */
+export interface RecordedQuery {
+  readonly sessionId: number;
+  readonly sqlText: string;
+  /** QUERY_TAG of the session when the statement ran. */
+  readonly queryTag: string | undefined;
+}
+
+/** A running fake server. */
+export interface SnowflakeTestServer {
+  /** `http://127.0.0.1:<port>` — the adapter's `access_url`. */
+  readonly url: string;
+  readonly port: number;
+  /** Every statement received, in order. */
+  readonly queries: RecordedQuery[];
+  /** Login attempts (user name, success). */
+  readonly logins: { user: string; ok: boolean; authenticator: string }[];
+  /** Requests to endpoints this server doesn't implement. */
+  readonly unknownRequests: string[];
+  /** Every raw request body received (decompressed), for secret greps. */
+  readonly bodies: string[];
+  /** Runs SQL directly on the DuckDB behind the server (for assertions). */
+  duck(sql: string): Promise<unknown[][]>;
+  close(): Promise<void>;
+}
+
+interface Session {
+  readonly id: number;
+  readonly conn: DuckDBConnection;
+  database: string;
+  schema: string;
+  queryTag?: string;
+  readonly role: string;
+  readonly warehouse: string;
+}
+
+const PARAMETERS = [
+  { name: 'TIMEZONE', value: 'UTC' },
+  { name: 'TIMESTAMP_OUTPUT_FORMAT', value: 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM' },
+  { name: 'TIMESTAMP_NTZ_OUTPUT_FORMAT', value: 'YYYY-MM-DD HH24:MI:SS.FF3' },
+  { name: 'DATE_OUTPUT_FORMAT', value: 'YYYY-MM-DD' },
+  { name: 'CLIENT_RESULT_CHUNK_SIZE', value: 160 },
+  { name: 'QUERY_CONTEXT_CACHE_SIZE', value: 5 },
+];
+
+/**
+ * Rewrites Snowflake string literals (`\` escapes) into standard SQL literals DuckDB reads; leaves
+ * quoted identifiers, `$$` bodies and comments alone.
+ */
+export function translateStringLiterals(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i];
+    if (ch === "'") {
+      let j = i + 1;
+      let value = '';
+      for (; j < sql.length; j++) {
+        const c = sql[j];
+        if (c === '\\' && j + 1 < sql.length) {
+          const n = sql[++j];
+          value += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n === '0' ? '\0' : n;
+        } else if (c === "'") {
+          if (sql[j + 1] === "'") {
+            value += "'";
+            j++;
+          } else break;
+        } else value += c;
+      }
+      out += `'${value.replace(/'/g, "''")}'`;
+      i = j + 1;
+    } else if (ch === '"') {
+      const j = sql.indexOf('"', i + 1);
+      const end = j < 0 ? sql.length : j + 1;
+      out += sql.slice(i, end);
+      i = end;
+    } else if (ch === '$' && sql[i + 1] === '$') {
+      const j = sql.indexOf('$$', i + 2);
+      const end = j < 0 ? sql.length : j + 2;
+      out += sql.slice(i, end);
+      i = end;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const j = sql.indexOf('\n', i);
+      const end = j < 0 ? sql.length : j;
+      out += sql.slice(i, end);
+      i = end;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const j = sql.indexOf('*/', i + 2);
+      const end = j < 0 ? sql.length : j + 2;
+      out += sql.slice(i, end);
+      i = end;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Snowflake's answer for a DuckDB type: rowtype entry fields and how to encode values. */
+function snowflakeType(duckType: string): { type: string; scale: number; precision: number } {
+  const t = duckType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t)) return { type: 'fixed', scale: 0, precision: 38 };
+  const dec = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
+  if (dec) return { type: 'fixed', precision: Number(dec[1]), scale: Number(dec[2]) };
+  if (/^(DOUBLE|FLOAT|REAL)$/.test(t)) return { type: 'real', scale: 0, precision: 0 };
+  if (t === 'BOOLEAN') return { type: 'boolean', scale: 0, precision: 0 };
+  if (t === 'DATE') return { type: 'date', scale: 0, precision: 0 };
+  if (t === 'TIMESTAMP WITH TIME ZONE') return { type: 'timestamp_ltz', scale: 9, precision: 0 };
+  if (/^TIMESTAMP/.test(t)) return { type: 'timestamp_ntz', scale: 9, precision: 0 };
+  return { type: 'text', scale: 0, precision: 0 };
+}
+
+/** Encodes one DuckDB value the way Snowflake's JSON result format does (strings, or null). */
+function encodeValue(v: DuckDBValue, sfType: string): string | null {
+  if (v === null || v === undefined) return null;
+  if (sfType === 'boolean') return v ? '1' : '0';
+  if (sfType === 'date') return String((v as unknown as { days: number }).days);
+  if (sfType === 'timestamp_ntz' || sfType === 'timestamp_ltz') {
+    const micros = (v as unknown as { micros: bigint }).micros;
+    const sec = micros / 1_000_000n;
+    let frac = micros % 1_000_000n;
+    let s = sec;
+    if (frac < 0n) {
+      frac += 1_000_000n;
+      s -= 1n;
+    }
+    return `${s}.${(frac * 1000n).toString().padStart(9, '0')}`;
+  }
+  return String(v);
+}
+
+/** Bindings of a query-request (`{"1": {type, value}}`) as DuckDB parameters. */
+function decodeBindings(bindings: Record<string, { type: string; value: unknown }> | undefined): DuckDBValue[] | undefined {
+  if (!bindings) return undefined;
+  const keys = Object.keys(bindings).map(Number).sort((a, b) => a - b);
+  return keys.map((k) => {
+    const { type, value } = bindings[String(k)];
+    if (value === null || value === undefined) return null;
+    if (type === 'FIXED') return BigInt(String(value));
+    if (type === 'REAL') return Number(value);
+    if (type === 'BOOLEAN') return String(value).toLowerCase() === 'true';
+    return String(value) as DuckDBValue;
+  });
+}
+
+const json = (res: http.ServerResponse, body: unknown, status = 200) => {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+/** Snowflake's statementTypeId for a statement (what `getNumUpdatedRows` keys off). */
+function statementKind(sql: string): 'select' | 'insert' | 'ddl' | 'alter_session' | 'other' {
+  const s = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').toLowerCase();
+  if (/^(select|with|show|describe|\()/.test(s)) return 'select';
+  if (/^insert\b/.test(s)) return 'insert';
+  if (/^alter\s+session\b/.test(s)) return 'alter_session';
+  if (/^(create|drop|alter|truncate)\b/.test(s)) return 'ddl';
+  return 'other';
+}
+
+/**
+ * Starts the fake Snowflake on 127.0.0.1 (random port).
+ * @param users user name (case-insensitive) → password; OAuth tokens are accepted when listed in `tokens`
+ */
+export async function startSnowflakeServer(options: { users: Record<string, string>; tokens?: string[] }): Promise<SnowflakeTestServer> {
+  const duck = await DuckDBInstance.create(':memory:');
+  const admin = await duck.connect();
+  const sessions = new Map<string, Session>();
+  let nextSession = 1;
+  const queries: RecordedQuery[] = [];
+  const logins: { user: string; ok: boolean; authenticator: string }[] = [];
+  const unknownRequests: string[] = [];
+  const bodies: string[] = [];
+  const users = new Map(Object.entries(options.users).map(([u, p]) => [u.toUpperCase(), p]));
+
+  const readBody = async (req: http.IncomingMessage): Promise<Record<string, unknown>> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let buf = Buffer.concat(chunks);
+    if (!buf.length) return {};
+    if (req.headers['content-encoding'] === 'gzip') buf = gunzipSync(buf);
+    const text = buf.toString('utf8');
+    bodies.push(text);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+
+  const sessionOf = (req: http.IncomingMessage): Session | undefined => {
+    const m = /Snowflake Token="([^"]+)"/.exec(String(req.headers.authorization ?? ''));
+    return m ? sessions.get(m[1]) : undefined;
+  };
+
+  const noSession = (res: http.ServerResponse) =>
+    json(res, { data: null, code: '390111', message: 'Session no longer exists.  New login required to access the service.', success: false, headers: null });
+
+  const login = async (url: URL, body: Record<string, unknown>, res: http.ServerResponse) => {
+    const data = (body.data ?? {}) as Record<string, unknown>;
+    const user = String(data.LOGIN_NAME ?? '');
+    const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE');
+    const ok = authenticator === 'OAUTH'
+      ? (options.tokens ?? []).includes(String(data.TOKEN ?? ''))
+      : users.has(user.toUpperCase()) && users.get(user.toUpperCase()) === data.PASSWORD;
+    logins.push({ user, ok, authenticator });
+    if (!ok) {
+      json(res, {
+        data: { nextAction: 'RETRY_LOGIN', authnMethod: authenticator === 'OAUTH' ? 'OAUTH' : 'USERNAME_PASSWORD', loginName: user, errorCode: authenticator === 'OAUTH' ? '390303' : '390100' },
+        code: authenticator === 'OAUTH' ? '390303' : '390100',
+        message: authenticator === 'OAUTH' ? 'Invalid OAuth access token. ' : 'Incorrect username or password was specified.',
+        success: false, headers: null,
+      });
+      return;
+    }
+    const database = (url.searchParams.get('databaseName') ?? 'WEIR').toUpperCase();
+    const schema = (url.searchParams.get('schemaName') ?? 'PUBLIC').toUpperCase();
+    const conn = await duck.connect();
+    await conn.run(`attach if not exists ':memory:' as "${database.replace(/"/g, '""')}"`);
+    await conn.run(`use "${database.replace(/"/g, '""')}"`);
+    const sessionParams = ((data.SESSION_PARAMETERS ?? {}) as Record<string, unknown>);
+    const session: Session = {
+      id: nextSession++, conn, database, schema,
+      queryTag: typeof sessionParams.QUERY_TAG === 'string' ? sessionParams.QUERY_TAG : undefined,
+      role: (url.searchParams.get('roleName') ?? 'PUBLIC').toUpperCase(), warehouse: (url.searchParams.get('warehouse') ?? '').toUpperCase(),
+    };
+    const token = `ver:1-hint:1-ETMsDgAAA${randomUUID()}`;
+    const masterToken = `ver:1-hint:1-ETMsDgAAAmaster${randomUUID()}`;
+    sessions.set(token, session);
+    sessions.set(masterToken, session);
+    json(res, {
+      data: {
+        masterToken, token, validityInSeconds: 3600, masterValidityInSeconds: 14400, displayUserName: user.toUpperCase(),
+        serverVersion: '9.99.0 (weir test server)', firstLogin: false, remMeToken: null, remMeValidityInSeconds: 0,
+        healthCheckInterval: 45, newClientForUpgrade: null, sessionId: session.id, parameters: PARAMETERS, idToken: null,
+        idTokenValidityInSeconds: 0, responseData: null, mfaToken: null, mfaTokenValidityInSeconds: 0,
+        sessionInfo: { databaseName: database, schemaName: schema, warehouseName: session.warehouse, roleName: session.role },
+      },
+      code: null, message: 'successfully executed', success: true,
+    });
+  };
+
+  const query = async (session: Session, body: Record<string, unknown>, res: http.ServerResponse) => {
+    const sqlText = String(body.sqlText ?? '');
+    const queryId = randomUUID();
+    const kind = statementKind(sqlText);
+    queries.push({ sessionId: session.id, sqlText, queryTag: session.queryTag });
+    const envelope = (rowtype: unknown[], rowset: unknown[][], statementTypeId: number) => json(res, {
+      data: {
+        parameters: PARAMETERS, rowtype, rowset, total: rowset.length, returned: rowset.length, queryId,
+        databaseProvider: null, finalDatabaseName: session.database, finalSchemaName: session.schema,
+        finalWarehouseName: session.warehouse, finalRoleName: session.role, numberOfBinds: Object.keys((body.bindings as object) ?? {}).length,
+        arrayBindSupported: false, statementTypeId, version: 1, sendResultTime: Date.now(), queryResultFormat: 'json',
+        queryContext: { entries: [] },
+      },
+      code: null, message: 'successfully executed', success: true,
+    });
+    const textCol = (name: string) => ({ name, database: '', schema: '', table: '', byteLength: 16777216, length: 16777216, type: 'text', scale: null, precision: null, nullable: true, collation: null });
+    if (kind === 'alter_session') {
+      const m = /query_tag\s*=\s*'((?:[^'\\]|\\.|'')*)'/i.exec(sqlText);
+      if (m) session.queryTag = translateStringLiterals(`'${m[1]}'`).slice(1, -1).replace(/''/g, "'");
+      else if (/unset\s+query_tag/i.test(sqlText)) session.queryTag = undefined;
+      envelope([textCol('status')], [['Statement executed successfully.']], 0x4100);
+      return;
+    }
+    const duckSql = translateStringLiterals(sqlText).replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
+    try {
+      const reader = await session.conn.runAndReadAll(duckSql, decodeBindings(body.bindings as Record<string, { type: string; value: unknown }> | undefined));
+      if (kind === 'insert') {
+        envelope([{ ...textCol('number of rows inserted'), type: 'fixed', scale: 0, precision: 19, nullable: false }], [[String(reader.rowsChanged)]], 0x3100);
+        return;
+      }
+      if (kind === 'ddl') {
+        envelope([textCol('status')], [['Statement executed successfully.']], 0x6000);
+        return;
+      }
+      const names = reader.columnNames();
+      const types = reader.columnTypes().map((t) => snowflakeType(String(t)));
+      const rowtype = names.map((name, i) => ({
+        name, database: '', schema: '', table: '', byteLength: types[i].type === 'text' ? 16777216 : null, length: types[i].type === 'text' ? 16777216 : null,
+        type: types[i].type, scale: types[i].scale, precision: types[i].precision, nullable: true, collation: null,
+      }));
+      const rowset = reader.getRows().map((r) => r.map((v, i) => encodeValue(v, types[i].type)));
+      envelope(rowtype, rowset, kind === 'select' ? 0x1000 : 0x3000);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      // Snowflake-like codes: 002003 (object does not exist, 42S02), 000904 (invalid identifier, 42000), 001003 (syntax, 42000).
+      let code = '100000';
+      let sqlState = '22000';
+      let type = 'EXECUTION';
+      if (/Catalog Error: Table with name|does not exist/i.test(msg)) [code, sqlState, type] = ['002003', '42S02', 'COMPILATION'];
+      else if (/Binder Error/i.test(msg)) [code, sqlState, type] = ['000904', '42000', 'COMPILATION'];
+      else if (/Parser Error/i.test(msg)) [code, sqlState, type] = ['001003', '42000', 'COMPILATION'];
+      else if (/Conversion Error|Could not convert/i.test(msg)) [code, sqlState] = ['100038', '22018'];
+      json(res, {
+        data: { internalError: false, unredactedFromSecureObject: false, errorCode: code, age: 0, sqlState, queryId, line: -1, pos: -1, type },
+        code, message: `${type === 'COMPILATION' ? 'SQL compilation error:\n' : ''}${msg.split('\n')[0]}`, success: false, headers: null,
+      });
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const route = `${req.method} ${url.pathname}`;
+      try {
+        const body = await readBody(req);
+        if (route === 'POST /session/v1/login-request') return await login(url, body, res);
+        if (route === 'POST /telemetry/send') return json(res, { data: 'Log Received', code: null, message: null, success: true });
+        const session = sessionOf(req);
+        if (route === 'POST /queries/v1/query-request') return session ? await query(session, body, res) : noSession(res);
+        if (route === 'POST /session' && url.searchParams.get('delete') === 'true') {
+          if (session) {
+            for (const [k, s] of sessions) if (s === session) sessions.delete(k);
+            session.conn.closeSync();
+          }
+          return json(res, { data: null, code: null, message: null, success: true });
+        }
+        if (route === 'POST /session/heartbeat') return json(res, { data: null, code: null, message: null, success: true });
+        if (route === 'POST /queries/v1/abort-request') return json(res, { data: null, code: null, message: null, success: true });
+        if (route === 'POST /session/token-request' && session) {
+          const token = `ver:1-hint:1-ETMsDgAAA${randomUUID()}`;
+          sessions.set(token, session);
+          return json(res, { data: { sessionToken: token, validityInSecondsST: 3600, masterToken: (/Snowflake Token="([^"]+)"/.exec(String(req.headers.authorization)) ?? [])[1], validityInSecondsMT: 14400, sessionId: session.id }, code: null, message: null, success: true });
+        }
+        unknownRequests.push(`${route}${url.search}`);
+        process.stderr.write(`[snowflake test server] UNKNOWN REQUEST ${route}${url.search}\n`);
+        json(res, { data: null, code: '404', message: `not implemented by the Weir test server: ${route}`, success: false }, 404);
+      } catch (e) {
+        process.stderr.write(`[snowflake test server] error on ${route}: ${(e as Error).stack}\n`);
+        json(res, { data: null, code: '500', message: String(e), success: false }, 500);
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`, port, queries, logins, unknownRequests, bodies,
+    async duck(sql: string) {
+      const r = await admin.runAndReadAll(sql);
+      return r.getRowsJS() as unknown[][];
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      for (const s of new Set(sessions.values())) s.conn.closeSync();
+      admin.closeSync();
+      duck.closeSync();
+    },
+  };
+}
