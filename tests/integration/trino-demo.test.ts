@@ -1,5 +1,5 @@
 /**
- * Opt-in (WEIR_TRINO_DEMO=1, ~1 min): the demo warehouse's seeds, staging, intermediate and marts models with
+ * (~1 min) The demo warehouse's seeds, staging, intermediate and marts models with
  * `--target trino` against the local protocol server (tests/servers/trino-server.ts — NOT Trino: it runs the
  * SQL on DuckDB, so this proves the adapter's loading and materializations at demo scale, not that the demo
  * SQL is portable Trino SQL), with the same row counts as the DuckDB target. The demo files are copied, not
@@ -20,7 +20,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!process.env.WEIR_TRINO_DEMO)('demo warehouse on the trino target (opt-in)', () => {
+describe('demo warehouse on the trino target', () => {
   it('builds seeds, staging and marts with the same row counts as DuckDB', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'weir-trino-demo-'));
     for (const d of ['models', 'macros', 'seeds', 'udfs', 'tests', 'project.yaml']) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
