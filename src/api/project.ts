@@ -205,7 +205,7 @@ export class WeirProject {
       const code = args.format === false ? c.compiled_code : formatCompiled(c.compiled_code, this.dialect);
       const rel = compiledPathOf(this.manifest, node);
       const abs = path.join(this.targetDir, rel);
-      writeFileIfChanged(abs, `${code}\n`);
+      writeFileIfChanged(abs, `${this.redact(code)}\n`);
       facts.set(uid, { compiled_code: code, relation_name: c.relation_name, compiled_path: rel });
       out.set(uid, { ...c, compiled_code: code, compiled_path: rel });
     }

@@ -165,7 +165,8 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     if (compiled.compiled_code !== undefined) {
       compiledPath = compiledPathOf(manifest, node);
       const abs = path.join(ctx.targetDir, compiledPath);
-      writeFileIfChanged(abs, `${compiled.compiled_code}\n`);
+      // The file is for people; the engine gets the unredacted SQL from memory.
+      writeFileIfChanged(abs, `${redact(compiled.compiled_code)}\n`);
     }
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });

@@ -122,6 +122,17 @@ describe('secrets', () => {
     return statSync(p).isDirectory() ? walk(p) : [p];
   });
 
+  it('compiled SQL files in target/compiled are redacted too (the engine got the real value)', () => {
+    const files = walk(path.join(dir, 'target', 'compiled')).filter((p) => p.endsWith('.sql'));
+    const leaky = files.find((f) => f.endsWith('leaky_token.sql'))!;
+    expect(readFileSync(leaky, 'utf8')).toContain("'***'");
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toContain(PASSWORD);
+      expect(text, f).not.toContain(TOKEN);
+    }
+  });
+
   it('the engine error mentions the value, but logs and target/*.json never do', () => {
     const leaky = jsonLines(res.stdout).find((e) => e.node_id === 'model.st.leaky' && e.code === 'WEIR_NODE_FINISH');
     expect(String(leaky?.message)).toMatch(/Could not convert string '\*\*\*'/);
