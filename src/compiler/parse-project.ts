@@ -87,7 +87,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
         if (!files.macros.some((m) => m.name === name)) {
           const hint = closest(name, [...macroFacts.keys()]);
           errors.push(new WeirError('WEIR_MACRO_INVALID', `unknown macro '${name}' (used as {{> ${name}}})`, {
-            location: { file }, hint: hint ? `Did you mean '${hint}'?` : `Macros are .sql files in ${files.config['macro-paths'].join(', ')}.`,
+            location: { file, line: facts.partialLines?.[name] }, hint: hint ? `Did you mean '${hint}'?` : `Macros are .sql files in ${files.config['macro-paths'].join(', ')}.`,
           }));
         }
         continue;

@@ -16,6 +16,8 @@ export interface TemplateFacts {
   readonly refs: RefCall[];
   readonly sources: SourceCall[];
   readonly partials: string[];
+  /** 1-based line of each partial's first use (for errors). */
+  readonly partialLines?: Record<string, number>;
   readonly config: Record<string, unknown>;
   /** Names called with arguments (`{{name arg}}`, `(name arg)`, `{{#name}}`): must be helpers. */
   readonly helperCalls: { name: string; line: number; column: number }[];
@@ -77,7 +79,7 @@ const pathName = (e: Expr | undefined): string | undefined =>
  * @param errors receives `WEIR_REF_DYNAMIC` for refs/sources whose arguments are not string literals
  */
 export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirError[]): TemplateFacts {
-  const facts: TemplateFacts = { refs: [], sources: [], partials: [], config: {}, helperCalls: [] };
+  const facts: TemplateFacts = { refs: [], sources: [], partials: [], partialLines: {}, config: {}, helperCalls: [] };
   const call = (name: string | undefined, params: Expr[], hash: hbs.AST.Hash | undefined, loc: hbs.AST.SourceLocation) => {
     if (!name) return;
     const line = loc.start.line;
@@ -144,7 +146,10 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
         const p = node as hbs.AST.PartialStatement & { program?: hbs.AST.Program };
         const nameExpr = p.name as unknown as Expr;
         const name = pathName(nameExpr) ?? (nameExpr.type === 'StringLiteral' ? (nameExpr as hbs.AST.StringLiteral).value : undefined);
-        if (name && name !== '@partial-block' && !facts.partials.includes(name)) facts.partials.push(name);
+        if (name && name !== '@partial-block' && !facts.partials.includes(name)) {
+          facts.partials.push(name);
+          facts.partialLines![name] = p.loc.start.line;
+        }
         visitExprs([...p.params, ...(p.hash?.pairs.map((x) => x.value) ?? [])]);
         visit(p.program);
         break;

@@ -155,7 +155,7 @@ models:
     expect(out(r)).toContain(`Did you mean 'stg_a'?`);
   });
 
-  it('unknown source and unknown macro name the model file', async () => {
+  it('unknown source and unknown macro name the model file and line', async () => {
     const dir = await makeProject({
       'models/a.sql': 'select * from {{source "crm" "customers"}}',
       'models/b.sql': 'select 1\n{{> nope}}',
@@ -163,7 +163,7 @@ models:
     const r = await runCli(['run'], dir);
     expect(r.code).toBe(2);
     expect(out(r)).toContain(`models/a.sql:1:15: model 'a' uses unknown source 'crm.customers'`);
-    expect(out(r)).toContain(`models/b.sql: unknown macro 'nope'`);
+    expect(out(r)).toContain(`models/b.sql:2: unknown macro 'nope'`);
   });
 
   it('a folder config path that matches no folder is a warning, not an error', async () => {
