@@ -10,7 +10,9 @@
  * envelope for a wrong password), `POST /queries/v1/query-request` (gzipped `sqlText` + `bindings`;
  * `rowtype`/`rowset` JSON, or `{success:false, code, message, data:{sqlState,...}}`),
  * `POST /telemetry/send`, `POST /session?delete=true`, `POST /session/heartbeat`,
- * `POST /session/token-request`, `POST /queries/v1/abort-request`. Anything else is answered 404 and
+ * `POST /session/token-request`, `POST /queries/v1/abort-request` and `POST /queries/{queryId}/abort-request`
+ * (interrupt the statement on DuckDB; its query-request then answers 000604 "SQL execution canceled", SQL state
+ * 57014). Anything else is answered 404 and
  * recorded in `unknownRequests` (tests assert it stays empty) and printed to stderr.
  */
 import http from 'node:http';
@@ -258,9 +260,14 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
     });
   };
 
-  const query = async (session: Session, body: Record<string, unknown>, res: http.ServerResponse) => {
+  /** Statements running now, by the sdk's requestId and by queryId (for abort-request). */
+  const running = new Map<string, { session: Session; aborted: boolean }>();
+
+  const query = async (session: Session, body: Record<string, unknown>, res: http.ServerResponse, requestId: string | null) => {
     const sqlText = String(body.sqlText ?? '');
     const queryId = randomUUID();
+    const run = { session, aborted: false };
+    for (const k of [requestId, queryId]) if (k) running.set(k, run);
     const kind = statementKind(sqlText);
     queries.push({ sessionId: session.id, sqlText, queryTag: session.queryTag });
     const envelope = (rowtype: unknown[], rowset: unknown[][], statementTypeId: number) => json(res, {
@@ -302,6 +309,13 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       envelope(rowtype, rowset, kind === 'select' ? 0x1000 : 0x3000);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
+      if (run.aborted) {
+        json(res, {
+          data: { internalError: false, errorCode: '000604', age: 0, sqlState: '57014', queryId, line: -1, pos: -1, type: 'EXECUTION' },
+          code: '000604', message: 'SQL execution canceled', success: false, headers: null,
+        });
+        return;
+      }
       // Snowflake-like codes: 002003 (object does not exist, 42S02), 000904 (invalid identifier, 42000), 001003 (syntax, 42000).
       let code = '100000';
       let sqlState = '22000';
@@ -326,7 +340,15 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
         if (route === 'POST /session/v1/login-request') return await login(url, body, res);
         if (route === 'POST /telemetry/send') return json(res, { data: 'Log Received', code: null, message: null, success: true });
         const session = sessionOf(req);
-        if (route === 'POST /queries/v1/query-request') return session ? await query(session, body, res) : noSession(res);
+        if (route === 'POST /queries/v1/query-request') {
+          if (!session) return noSession(res);
+          const requestId = url.searchParams.get('requestId');
+          try {
+            return await query(session, body, res, requestId);
+          } finally {
+            for (const [k, r] of running) if (r.session === session) running.delete(k);
+          }
+        }
         if (route === 'POST /session' && url.searchParams.get('delete') === 'true') {
           if (session) {
             for (const [k, s] of sessions) if (s === session) sessions.delete(k);
@@ -335,7 +357,16 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
           return json(res, { data: null, code: null, message: null, success: true });
         }
         if (route === 'POST /session/heartbeat') return json(res, { data: null, code: null, message: null, success: true });
-        if (route === 'POST /queries/v1/abort-request') return json(res, { data: null, code: null, message: null, success: true });
+        const abort = route === 'POST /queries/v1/abort-request' ? String(body.requestId ?? '') : /^POST \/queries\/([^/]+)\/abort-request$/.exec(route)?.[1];
+        if (abort !== undefined) {
+          // Cancels the statement: DuckDB is interrupted and its query-request answers 000604.
+          const r = running.get(abort);
+          if (r) {
+            r.aborted = true;
+            r.session.conn.interrupt();
+          }
+          return json(res, { data: null, code: null, message: null, success: true });
+        }
         if (route === 'POST /session/token-request' && session) {
           const token = `ver:1-hint:1-ETMsDgAAA${randomUUID()}`;
           sessions.set(token, session);

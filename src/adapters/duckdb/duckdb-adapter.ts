@@ -118,7 +118,6 @@ export class DuckDBAdapter implements Adapter {
 
   async open(): Promise<void> {
     if (this.instance) return;
-    if (this.dbPath !== ':memory:') mkdirSync(path.dirname(this.dbPath), { recursive: true });
     const options: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
@@ -126,6 +125,8 @@ export class DuckDBAdapter implements Adapter {
     for (const [k, v] of Object.entries(this.target.settings)) options[k] = String(v);
     if (this.target.read_only) options.access_mode = 'READ_ONLY';
     try {
+      // Inside the try: a directory that can't be created is a clear open error naming the target, too.
+      if (this.dbPath !== ':memory:') mkdirSync(path.dirname(this.dbPath), { recursive: true });
       this.instance = await DuckDBInstance.create(this.dbPath, options);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
