@@ -4,7 +4,7 @@
  * Modelled on Kysely's dialect split (driver / adapter / introspector) and dbt's adapter + relation API.
  */
 import type { RelationName } from '../manifest/types.js';
-import type { DdlRules, RelationKind } from './ansi-sql.js';
+import type { DdlRules, RelationKind, SqlFunctions } from './ansi-sql.js';
 import type { LoadedUdf } from '../udfs/registry.js';
 
 /** A UDF to make callable from SQL, with the per-row implementation the engine calls. */
@@ -34,6 +34,11 @@ export interface Dialect {
   relation(name: RelationName): string;
   /** DDL statement text used by materializations. */
   readonly ddl: DdlRules;
+  /**
+   * SQL builders behind the cross-dialect template helpers (`{{dateadd "day" 1 "order_date"}}`, ...):
+   * the compiler calls these and never branches on the engine. See {@link SqlFunctions}.
+   */
+  readonly fn: SqlFunctions;
 }
 
 /** What an engine supports; materializations branch on these flags, never on the engine name. */

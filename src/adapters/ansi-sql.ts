@@ -82,3 +82,128 @@ export const ansiDdl: DdlRules = Object.freeze({
   dropRelation: (relation: string, kind: RelationKind) => `drop ${kind} if exists ${relation}`,
   renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${toIdentifier}`,
 });
+
+/**
+ * Date parts accepted by the cross-dialect date helpers (`dateadd`, `datediff`, `date_trunc`). Every
+ * engine Weir supports knows all of them; anything else is rejected before SQL is written.
+ */
+export const DATE_PARTS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
+/** One of {@link DATE_PARTS}. */
+export type DatePart = (typeof DATE_PARTS)[number];
+
+/**
+ * Validates a date part name (case-insensitive) against {@link DATE_PARTS}.
+ * @throws Error naming the allowed parts
+ */
+export function checkDatePart(part: string): DatePart {
+  const p = String(part).toLowerCase();
+  if (!(DATE_PARTS as readonly string[]).includes(p)) {
+    throw new Error(`unknown date part '${part}': use one of ${DATE_PARTS.join(', ')}`);
+  }
+  return p as DatePart;
+}
+
+/**
+ * Validates an SQL type name given to `safe_cast` (letters, digits, `_`, spaces, and a parenthesized
+ * precision such as `decimal(18, 2)`), so that a type argument cannot smuggle in other SQL.
+ * @throws Error for anything else
+ */
+export function checkTypeName(type: string): string {
+  const t = String(type).trim();
+  if (!/^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(t)) {
+    throw new Error(`'${type}' is not an SQL type name (e.g. bigint, date, decimal(18, 2), or {{type_int}})`);
+  }
+  return t;
+}
+
+/**
+ * SQL builders for the cross-dialect helpers (`{{dateadd "day" 1 "x"}}`, ...). Every argument is SQL
+ * text (an expression) and is spliced in parenthesized where precedence could matter, except date
+ * parts, which callers validate with {@link checkDatePart} first. Dialects start from
+ * {@link ansiFunctions} and override what their engine spells differently.
+ */
+export interface SqlFunctions {
+  /** `expr` plus `n` (an integer expression) units of `part`. */
+  dateadd(part: DatePart, n: string, expr: string): string;
+  /** Number of `part` units from `start` to `end`. */
+  datediff(part: DatePart, start: string, end: string): string;
+  /** `expr` truncated to `part`. */
+  dateTrunc(part: DatePart, expr: string): string;
+  /** `expr` cast to `type`, NULL when the cast fails. */
+  safeCast(expr: string, type: string): string;
+  /** Portable type names: text, 64-bit integer, double precision, timestamp without time zone. */
+  readonly types: { readonly string: string; readonly int: string; readonly float: string; readonly timestamp: string };
+  /** String concatenation, NULL when any part is NULL (`||` semantics on every engine). */
+  concat(parts: readonly string[]): string;
+  /** The `n`-th (1-based) field of `s` split on `delimiter`. */
+  splitPart(s: string, delimiter: string, n: string): string;
+  /** Aggregates `expr` into one string separated by `separator`, ordered by `orderBy` when given. NULLs skipped. */
+  listagg(expr: string, separator: string, orderBy?: string): string;
+  /** The current timestamp of the statement. */
+  currentTimestamp(): string;
+  /** MD5 of a string as 32 lower-case hex characters. */
+  hash(expr: string): string;
+  /** Whether the regular expression `pattern` matches anywhere in `s` (search, not whole-string match). */
+  regexpLike(s: string, pattern: string): string;
+  /** Any one value of `expr` in the group. */
+  anyValue(expr: string): string;
+  /** `s` with every match of `pattern` replaced by `replacement` (no back-references: their syntax differs). */
+  regexpReplace(s: string, pattern: string, replacement: string): string;
+  /** Capture group `group` of the first match of `pattern` in `s` (no match: '' on DuckDB, NULL elsewhere). */
+  regexpExtract(s: string, pattern: string, group: string): string;
+  /** TRUE when `expr` is TRUE for at least one row of the group. */
+  boolOr(expr: string): string;
+}
+
+/** `(expr)` unless `expr` is a plain identifier, qualified name, number or string literal. */
+export function paren(expr: string): string {
+  const e = expr.trim();
+  if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(e) || /^-?\d+(\.\d+)?$/.test(e) || /^'(?:[^']|'')*'$/.test(e)) return e;
+  return `(${e})`;
+}
+
+/** Interval of one `part` as an ANSI literal (ANSI has no QUARTER or WEEK intervals: 3 months, 7 days). */
+function unitInterval(part: DatePart): string {
+  if (part === 'quarter') return `interval '3' month`;
+  if (part === 'week') return `interval '7' day`;
+  return `interval '1' ${part}`;
+}
+
+/**
+ * The shared spellings (DuckDB and Trino agree on these; Snowflake overrides several):
+ * - dateadd: `(expr + (n) * interval '1' day)` — interval arithmetic, which DuckDB
+ *   (https://duckdb.org/docs/stable/sql/functions/interval) and Trino
+ *   (https://trino.io/docs/current/functions/datetime.html, "Interval functions"/operators) both accept.
+ * - datediff: `date_diff('day', start, end)` (https://duckdb.org/docs/stable/sql/functions/date#date_diffpart-startdate-enddate,
+ *   https://trino.io/docs/current/functions/datetime.html#date_diff). Semantics differ below the part:
+ *   DuckDB counts part boundaries crossed, Trino counts whole elapsed units; equal for `day` on DATEs and
+ *   for `second` on timestamps without fractional seconds.
+ * - date_trunc: `date_trunc('day', expr)` (all three engines).
+ * - safe_cast: `try_cast(expr as type)` (https://duckdb.org/docs/stable/sql/expressions/cast#try_cast,
+ *   https://trino.io/docs/current/functions/conversion.html#try_cast).
+ * - concat: `(a || b)` — the `||` operator is NULL-propagating on all engines (DuckDB's `concat()` skips NULLs, so it is not used).
+ * - split_part: `split_part(s, delimiter, n)` (all three engines; out of range: '' on DuckDB/Snowflake, NULL on Trino).
+ * - current_timestamp: `current_timestamp`.
+ * - any_value / bool_or: `any_value(x)`, `bool_or(x)` (DuckDB aggregate names).
+ * - regexp_replace: `regexp_replace(s, p, r)` replaces every match on Trino and Snowflake
+ *   (https://trino.io/docs/current/functions/regexp.html#regexp_replace); DuckDB needs the `'g'` flag.
+ * - regexp_extract: `regexp_extract(s, p, group)` (DuckDB, Trino).
+ */
+export const ansiFunctions: SqlFunctions = Object.freeze({
+  dateadd: (part: DatePart, n: string, expr: string) => `(${paren(expr)} + ${paren(n)} * ${unitInterval(part)})`,
+  datediff: (part: DatePart, start: string, end: string) => `date_diff('${part}', ${start}, ${end})`,
+  dateTrunc: (part: DatePart, expr: string) => `date_trunc('${part}', ${expr})`,
+  safeCast: (expr: string, type: string) => `try_cast(${expr} as ${type})`,
+  types: Object.freeze({ string: 'varchar', int: 'bigint', float: 'double', timestamp: 'timestamp' }),
+  concat: (parts: readonly string[]) => `(${parts.map(paren).join(' || ')})`,
+  splitPart: (s: string, delimiter: string, n: string) => `split_part(${s}, ${delimiter}, ${n})`,
+  listagg: (expr: string, separator: string, orderBy?: string) =>
+    `listagg(${expr}, ${separator})${orderBy ? ` within group (order by ${orderBy})` : ''}`,
+  currentTimestamp: () => 'current_timestamp',
+  hash: (expr: string) => `md5(${expr})`,
+  regexpLike: (s: string, pattern: string) => `regexp_like(${s}, ${pattern})`,
+  anyValue: (expr: string) => `any_value(${expr})`,
+  regexpReplace: (s: string, pattern: string, replacement: string) => `regexp_replace(${s}, ${pattern}, ${replacement})`,
+  regexpExtract: (s: string, pattern: string, group: string) => `regexp_extract(${s}, ${pattern}, ${group})`,
+  boolOr: (expr: string) => `bool_or(${expr})`,
+});

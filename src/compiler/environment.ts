@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import { distance } from 'fastest-levenshtein';
 import { WeirError } from '../errors/weir-error.js';
 import type { Dialect } from '../adapters/adapter.js';
+import { checkDatePart, checkTypeName } from '../adapters/ansi-sql.js';
 import { guardValueOutput, parseTemplate } from './template.js';
 import { normalCdfSql, normalTwoSidedPSql } from './sqlmath.js';
 import { interpretTemplate } from './interpret.js';
@@ -35,6 +36,10 @@ type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
 export const BUILTIN_HELPERS = [
   'ref', 'source', 'config', 'var', 'env', 'literal', 'ident', 'raw', 'eq', 'ne', 'not', 'and', 'or', 'gt', 'gte',
   'lt', 'lte', 'array', 'range', 'add', 'sub', 'coalesce', 'normal_cdf', 'normal_two_sided_p',
+  // Cross-dialect SQL helpers (see registerCrossDialect).
+  'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
+  'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
+  'regexp_extract', 'any_value', 'bool_or',
 ] as const;
 
 /** Handlebars' own helpers. */
@@ -170,6 +175,80 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('coalesce', (...args: unknown[]) => positional(args).find((v) => v !== null && v !== undefined) ?? null);
   hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(String(positional(args)[0])));
   hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(String(positional(args)[0])));
+  registerCrossDialect(hb);
+}
+
+/** An SQL-expression argument of a cross-dialect helper: a non-empty string, or a number. */
+function sqlArg(helper: string, what: string, v: unknown): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  throw new HelperError(`${helper}: ${what} must be an SQL expression in quotes, e.g. {{${helper} ${HELPER_USAGE[helper] ?? '...'}}}`, new RegExp(`\\{\\{\\s*${helper}\\b`));
+}
+
+/** Example arguments per cross-dialect helper, for error messages. */
+const HELPER_USAGE: Readonly<Record<string, string>> = {
+  dateadd: '"day" 7 "o.order_date"', datediff: '"day" "first_at" "last_at"', date_trunc: '"month" "order_ts"',
+  safe_cast: '"trim(birth_date)" "date"', concat: '"first_name" "\' \'" "last_name"', split_part: '"name" "\' \'" 1',
+  listagg: '"page_path" "\' > \'" order_by="page_sequence"', hash: '"email"', regexp_like: '"email" "\'@\'"',
+  regexp_replace: '"phone" "\'[^0-9]\'" "\'\'"', regexp_extract: '"from_address" "\'<([^>]+)>\'" 1',
+  any_value: '"variant"', bool_or: '"is_purchase"',
+};
+
+/**
+ * Registers the cross-dialect SQL helpers. Each renders through `dialect.fn` of the node's target, so
+ * the same model compiles for every engine; the compiler itself never names an engine. Arguments are
+ * SQL expressions (strings; numbers allowed), date parts are checked against `DATE_PARTS`, and type
+ * names of `safe_cast` against `checkTypeName`. Spellings and doc links: `src/adapters/ansi-sql.ts`
+ * (shared) and each `src/adapters/<engine>/<engine>-dialect.ts`.
+ */
+function registerCrossDialect(hb: typeof Handlebars): void {
+  const fnOf = (args: unknown[]) => state(args).dialect.fn;
+  const part = (helper: string, v: unknown) => {
+    try {
+      return checkDatePart(String(v));
+    } catch (e) {
+      throw new HelperError(`${helper}: ${(e as Error).message}`, new RegExp(`\\{\\{\\s*${helper}\\b`));
+    }
+  };
+  const arity = (helper: string, vals: unknown[], min: number, max = min) => {
+    if (vals.length < min || vals.length > max) {
+      throw new HelperError(`${helper} takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${vals.length}: e.g. {{${helper} ${HELPER_USAGE[helper] ?? ''}}}`, new RegExp(`\\{\\{\\s*${helper}\\b`));
+    }
+  };
+  const def = (name: string, min: number, max: number, render: (vals: unknown[], args: unknown[]) => string) => {
+    hb.registerHelper(name, (...args: unknown[]) => {
+      const vals = positional(args);
+      arity(name, vals, min, max);
+      return render(vals, args);
+    });
+  };
+  def('dateadd', 3, 3, ([p, n, e], a) => fnOf(a).dateadd(part('dateadd', p), sqlArg('dateadd', 'the amount', n), sqlArg('dateadd', 'the date', e)));
+  def('datediff', 3, 3, ([p, s, e], a) => fnOf(a).datediff(part('datediff', p), sqlArg('datediff', 'the start', s), sqlArg('datediff', 'the end', e)));
+  def('date_trunc', 2, 2, ([p, e], a) => fnOf(a).dateTrunc(part('date_trunc', p), sqlArg('date_trunc', 'the date', e)));
+  def('safe_cast', 2, 2, ([e, t], a) => {
+    let type: string;
+    try {
+      type = checkTypeName(String(t));
+    } catch (err) {
+      throw new HelperError(`safe_cast: ${(err as Error).message}`, /\{\{\s*safe_cast\b/);
+    }
+    return fnOf(a).safeCast(sqlArg('safe_cast', 'the value', e), type);
+  });
+  for (const k of ['string', 'int', 'float', 'timestamp'] as const) def(`type_${k}`, 0, 0, (_v, a) => fnOf(a).types[k]);
+  def('concat', 2, 100, (vals, a) => fnOf(a).concat(vals.map((v, i) => sqlArg('concat', `part ${i + 1}`, v))));
+  def('split_part', 3, 3, ([s, d, n], a) => fnOf(a).splitPart(sqlArg('split_part', 'the string', s), sqlArg('split_part', 'the delimiter', d), sqlArg('split_part', 'the index', n)));
+  def('listagg', 2, 3, ([e, sep, ord], a) => {
+    const hash = (a[a.length - 1] as HelperOptions).hash as Record<string, unknown> | undefined;
+    const orderBy = ord ?? hash?.order_by;
+    return fnOf(a).listagg(sqlArg('listagg', 'the value', e), sqlArg('listagg', 'the separator', sep), orderBy === undefined ? undefined : sqlArg('listagg', 'order_by', unwrap(orderBy)));
+  });
+  def('current_timestamp', 0, 0, (_v, a) => fnOf(a).currentTimestamp());
+  def('hash', 1, 1, ([e], a) => fnOf(a).hash(sqlArg('hash', 'the value', e)));
+  def('regexp_like', 2, 2, ([s, p], a) => fnOf(a).regexpLike(sqlArg('regexp_like', 'the string', s), sqlArg('regexp_like', 'the pattern', p)));
+  def('regexp_replace', 3, 3, ([s, p, r], a) => fnOf(a).regexpReplace(sqlArg('regexp_replace', 'the string', s), sqlArg('regexp_replace', 'the pattern', p), sqlArg('regexp_replace', 'the replacement', r)));
+  def('regexp_extract', 3, 3, ([s, p, g], a) => fnOf(a).regexpExtract(sqlArg('regexp_extract', 'the string', s), sqlArg('regexp_extract', 'the pattern', p), sqlArg('regexp_extract', 'the group', g)));
+  def('any_value', 1, 1, ([e], a) => fnOf(a).anyValue(sqlArg('any_value', 'the value', e)));
+  def('bool_or', 1, 1, ([e], a) => fnOf(a).boolOr(sqlArg('bool_or', 'the condition', e)));
 }
 
 /** A macro (partial) source to register. */

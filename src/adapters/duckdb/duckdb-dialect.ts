@@ -4,7 +4,24 @@
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
-import { ansiDdl, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi } from '../ansi-sql.js';
+import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi, type SqlFunctions } from '../ansi-sql.js';
+
+/**
+ * DuckDB's spellings of the cross-dialect helpers: the ANSI defaults (see `ansiFunctions`), except
+ * - listagg: `string_agg(expr, sep order by o)` — https://duckdb.org/docs/stable/sql/functions/aggregates#string_aggarg-sep
+ *   (DuckDB's `listagg` is an alias without `within group`);
+ * - regexp_like: `regexp_matches(s, p)` (search semantics) — https://duckdb.org/docs/stable/sql/functions/regular_expressions;
+ * - hash: `md5(s)`, 32 lower-case hex characters — https://duckdb.org/docs/stable/sql/functions/text#md5string;
+ * - any_value / bool_or as in the defaults — https://duckdb.org/docs/stable/sql/functions/aggregates.
+ */
+export const duckdbFunctions: SqlFunctions = Object.freeze({
+  ...ansiFunctions,
+  listagg: (expr: string, separator: string, orderBy?: string) =>
+    `string_agg(${expr}, ${separator}${orderBy ? ` order by ${orderBy}` : ''})`,
+  regexpLike: (s: string, pattern: string) => `regexp_matches(${s}, ${pattern})`,
+  // Without 'g' DuckDB replaces the first match only: https://duckdb.org/docs/stable/sql/functions/regular_expressions#regexp_replacestring-regex-replacement-options
+  regexpReplace: (s: string, pattern: string, replacement: string) => `regexp_replace(${s}, ${pattern}, ${replacement}, 'g')`,
+});
 
 /** The DuckDB dialect (stateless singleton). */
 export const duckdbDialect: Dialect = Object.freeze({
@@ -16,4 +33,5 @@ export const duckdbDialect: Dialect = Object.freeze({
   relation: (r: RelationName) =>
     [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteIdentifierAnsi).join('.'),
   ddl: ansiDdl,
+  fn: duckdbFunctions,
 });

@@ -15,7 +15,40 @@
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
-import { ansiDdl, ansiLiteral, isPlainIdentifier, type DdlRules, type RelationKind } from '../ansi-sql.js';
+import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, type DdlRules, type RelationKind, type SqlFunctions } from '../ansi-sql.js';
+
+/**
+ * Snowflake's spellings of the cross-dialect helpers (the rest are the ANSI defaults):
+ * - dateadd: `dateadd(day, n, expr)` — https://docs.snowflake.com/en/sql-reference/functions/dateadd
+ * - datediff: `datediff(day, start, end)` (counts part boundaries, like DuckDB) — https://docs.snowflake.com/en/sql-reference/functions/datediff
+ * - date_trunc: `date_trunc('day', expr)` — https://docs.snowflake.com/en/sql-reference/functions/date_trunc
+ * - safe_cast: `try_cast(cast(expr as varchar) as type)`: Snowflake's TRY_CAST only accepts string input
+ *   — https://docs.snowflake.com/en/sql-reference/functions/try_cast
+ * - types: varchar, bigint, double, timestamp_ntz — https://docs.snowflake.com/en/sql-reference/intro-summary-data-types
+ * - listagg: `listagg(expr, sep) within group (order by o)` — https://docs.snowflake.com/en/sql-reference/functions/listagg
+ * - current_timestamp: `current_timestamp()` — https://docs.snowflake.com/en/sql-reference/functions/current_timestamp
+ * - hash: `md5(expr)`, 32 lower-case hex characters — https://docs.snowflake.com/en/sql-reference/functions/md5
+ * - regexp_like: `(regexp_instr(s, p) > 0)`, because Snowflake's REGEXP_LIKE implicitly anchors the
+ *   pattern at both ends (https://docs.snowflake.com/en/sql-reference/functions/regexp_like) while
+ *   DuckDB's regexp_matches and Trino's regexp_like search — https://docs.snowflake.com/en/sql-reference/functions/regexp_instr
+ * - any_value: `any_value(x)` — https://docs.snowflake.com/en/sql-reference/functions/any_value
+ * - bool_or: `boolor_agg(x)` — https://docs.snowflake.com/en/sql-reference/functions/boolor_agg
+ * - split_part: `split_part(s, d, n)` — https://docs.snowflake.com/en/sql-reference/functions/split_part
+ * Patterns are string literals, and Snowflake treats `\` as an escape in literals: write regex
+ * patterns with `{{literal "..."}}` so the backslashes are doubled.
+ */
+export const snowflakeFunctions: SqlFunctions = Object.freeze({
+  ...ansiFunctions,
+  dateadd: (part: DatePart, n: string, expr: string) => `dateadd(${part}, ${n}, ${expr})`,
+  datediff: (part: DatePart, start: string, end: string) => `datediff(${part}, ${start}, ${end})`,
+  safeCast: (expr: string, type: string) => `try_cast(cast(${expr} as varchar) as ${type})`,
+  types: Object.freeze({ ...ansiFunctions.types, timestamp: 'timestamp_ntz' }),
+  currentTimestamp: () => 'current_timestamp()',
+  regexpLike: (s: string, pattern: string) => `(regexp_instr(${s}, ${pattern}) > 0)`,
+  boolOr: (expr: string) => `boolor_agg(${expr})`,
+  // https://docs.snowflake.com/en/sql-reference/functions/regexp_substr ('e' extracts a capture group)
+  regexpExtract: (s: string, pattern: string, group: string) => `regexp_substr(${s}, ${pattern}, 1, 1, 'e', ${group})`,
+});
 
 /**
  * Quotes an identifier the Snowflake way Weir uses: upper-cased, double-quoted, embedded quotes doubled.
@@ -81,6 +114,7 @@ export function makeSnowflakeDialect(options: SnowflakeDdlOptions = {}): Dialect
     relation: (r: RelationName) =>
       [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteSnowflakeIdentifier).join('.'),
     ddl: snowflakeDdl(options),
+    fn: snowflakeFunctions,
   });
 }
 

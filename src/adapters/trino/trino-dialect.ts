@@ -5,7 +5,31 @@
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
-import { ansiDdl, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi, type DdlRules, type RelationKind } from '../ansi-sql.js';
+import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi, type DdlRules, type RelationKind, type SqlFunctions } from '../ansi-sql.js';
+
+/**
+ * Trino's spellings of the cross-dialect helpers (the rest are the ANSI defaults; Trino has no QUALIFY,
+ * `::`, `string_agg` or `regexp_matches`):
+ * - dateadd: interval arithmetic `(x + (n) * interval '1' day)` (Trino's `date_add('day', n, x)` is equivalent)
+ *   — https://trino.io/docs/current/functions/datetime.html
+ * - datediff: `date_diff('day', a, b)` (whole elapsed units) — https://trino.io/docs/current/functions/datetime.html#date_diff
+ * - safe_cast: `try_cast(x as t)` — https://trino.io/docs/current/functions/conversion.html#try_cast
+ * - types: varchar, bigint, double, `timestamp(6)` (Trino's bare `timestamp` has millisecond precision)
+ *   — https://trino.io/docs/current/language/types.html
+ * - listagg: `listagg(x, sep) within group (order by o)` — https://trino.io/docs/current/functions/aggregate.html#listagg
+ * - hash: `lower(to_hex(md5(to_utf8(x))))`, 32 lower-case hex characters (md5 works on varbinary)
+ *   — https://trino.io/docs/current/functions/binary.html#md5
+ * - regexp_like: `regexp_like(s, p)` (search) — https://trino.io/docs/current/functions/regexp.html#regexp_like
+ * - any_value: `arbitrary(x)` — https://trino.io/docs/current/functions/aggregate.html#arbitrary
+ * - bool_or: `bool_or(x)` — https://trino.io/docs/current/functions/aggregate.html#bool_or
+ * - split_part: `split_part(s, d, n)` — https://trino.io/docs/current/functions/string.html#split_part
+ */
+export const trinoFunctions: SqlFunctions = Object.freeze({
+  ...ansiFunctions,
+  types: Object.freeze({ ...ansiFunctions.types, timestamp: 'timestamp(6)' }),
+  hash: (expr: string) => `lower(to_hex(md5(to_utf8(${expr}))))`,
+  anyValue: (expr: string) => `arbitrary(${expr})`,
+});
 
 /**
  * The qualifier (`"c"."s".`) of a relation rendered by {@link trinoDialect}, or '' for a bare name.
@@ -34,4 +58,5 @@ export const trinoDialect: Dialect = Object.freeze({
   relation: (r: RelationName) =>
     [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteIdentifierAnsi).join('.'),
   ddl: trinoDdl,
+  fn: trinoFunctions,
 });
