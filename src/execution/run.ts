@@ -234,7 +234,9 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       message = e.location?.file === node.path ? `${node.resource_type} '${node.name}': ${e.format()}` : `${what}: ${e.format()}`;
       code = e.code;
     } else if (e instanceof AdapterError) {
-      message = `database error in ${what}: ${e.message}${compiledPath ? `\n  compiled SQL: target/${compiledPath}` : ''}`;
+      // Name the target unless the adapter's message already does (Trino's does).
+      const target = e.message.startsWith(`target '${manifest.targetName}'`) ? '' : ` on target '${manifest.targetName}'`;
+      message = `database error in ${what}${target}: ${e.message}${compiledPath ? `\n  compiled SQL: target/${compiledPath}` : ''}`;
       code = 'WEIR_SQL_ERROR';
     } else {
       message = `${what}: ${e instanceof Error ? e.message : String(e)}`;

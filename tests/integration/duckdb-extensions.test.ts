@@ -15,7 +15,7 @@ describe('DuckDB extensions on an offline machine', () => {
     });
     const r = await runCli(['run'], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/model 'needs_excel' \(models\/needs_excel\.sql\)/);
+    expect(r.stdout).toMatch(/database error in model 'needs_excel' \(models\/needs_excel\.sql\) on target 'dev': /);
     expect(r.stdout).toMatch(/needs the DuckDB extension 'excel', which is not built into @duckdb\/node-api and cannot be downloaded \(extension auto-install is off/);
     expect(r.stdout).toMatch(/OK +table "main"\."uses_json"/);
     const q = await runCli(['query', 'select a, has_parser from main.uses_json', '--format', 'csv'], dir);
