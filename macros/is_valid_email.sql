@@ -5,4 +5,4 @@
   A pragmatic subset of RFC 5322's addr-spec: it rejects what forms and typos produce, not every
   address the RFC allows (quoted local parts are rejected).
 --}}
-(regexp_matches({{expr}}, '^[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$') and {{expr}} not like '%..%')
+({{regexp_like expr (literal "^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")}} and {{expr}} not like '%..%')

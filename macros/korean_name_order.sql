@@ -4,6 +4,6 @@
   through unchanged. Call: {{> korean_name_order expr="full_name"}}  (expr: an SQL expression)
   Heuristic: two Hangul words where the last is one syllable (almost every Korean surname is).
 --}}
-(case when regexp_matches(trim({{expr}}), '^[가-힣]{1,3} [가-힣]$')
+(case when {{regexp_like expr "'^ *[가-힣]{1,3} [가-힣] *$'"}}
       then split_part(trim({{expr}}), ' ', 2) || split_part(trim({{expr}}), ' ', 1)
       else {{expr}} end)

@@ -10,5 +10,5 @@
     when upper(trim({{expr}})) in ('CA', 'CAN', 'CANADA') then 'CA'
     when upper(trim({{expr}})) in ('AU', 'AUS', 'AUSTRALIA') then 'AU'
     when upper(trim({{expr}})) in ('IE', 'IRL', 'IRELAND') then 'IE'
-    when regexp_matches(trim({{expr}}), '^[A-Za-z]{2}$') then upper(trim({{expr}}))
+    when {{regexp_like expr "'^ *[A-Za-z]{2} *$'"}} then upper(trim({{expr}}))
 end)

@@ -57,8 +57,8 @@
     R=2 Hibernating      Hibernating         At Risk             At Risk    Can't Lose Them
     R=1 Lost             Hibernating         At Risk             At Risk    Can't Lose Them
 
-  Portability: date_diff('day', a, b) and INTERVAL '1' DAY are DuckDB/Trino syntax (Snowflake spells
-  them DATEDIFF(day, a, b) and INTERVAL '1 day').
+  Portability: day differences go through the cross-dialect {{datediff}} helper (DATEDIFF(day, a, b) on
+  Snowflake, date_diff('day', a, b) on DuckDB/Trino).
 --}}
 WITH rfm_orders AS (
     SELECT
@@ -101,9 +101,9 @@ rfm_metrics AS (
         last_order_at,
         frequency,
         monetary,
-        date_diff('day', CAST(last_order_at AS DATE), as_of_date) AS recency_days,
-        date_diff('day', CAST(first_order_at AS DATE), CAST(last_order_at AS DATE)) AS customer_lifetime_days,
-        date_diff('day', CAST(first_order_at AS DATE), as_of_date) AS tenure_days
+        {{datediff "day" "CAST(last_order_at AS DATE)" "as_of_date"}} AS recency_days,
+        {{datediff "day" "CAST(first_order_at AS DATE)" "CAST(last_order_at AS DATE)"}} AS customer_lifetime_days,
+        {{datediff "day" "CAST(first_order_at AS DATE)" "as_of_date"}} AS tenure_days
     FROM rfm_customers
 ),
 

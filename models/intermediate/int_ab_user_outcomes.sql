@@ -4,7 +4,7 @@
 select
     test_id,
     customer_id,
-    any_value(variant) as variant,
+    {{any_value "variant"}} as variant,
     max(converted) as converted,
     max(conversion_value) as conversion_value
 from {{ref "stg_ab_assignments"}}

@@ -3,7 +3,7 @@ with pages as (
     select
         session_id,
         count(*) as page_views,
-        string_agg(page_path, ' > ' order by page_sequence) as page_path,
+        {{listagg "page_path" "' > '" order_by="page_sequence"}} as page_path,
         min(viewed_at) as first_view_at,
         max(viewed_at) as last_view_at
     from {{ref "stg_page_views"}}
@@ -14,12 +14,12 @@ events as (
     select
         session_id,
         min(event_ts) as first_event_at,
-        bool_or(event_type = 'view_product') as viewed_product,
-        bool_or(event_type = 'add_to_cart') as added_to_cart,
-        bool_or(event_type = 'begin_checkout') as began_checkout,
-        bool_or(event_type = 'purchase') as purchased,
+        {{bool_or "event_type = 'view_product'"}} as viewed_product,
+        {{bool_or "event_type = 'add_to_cart'"}} as added_to_cart,
+        {{bool_or "event_type = 'begin_checkout'"}} as began_checkout,
+        {{bool_or "event_type = 'purchase'"}} as purchased,
         min(case when event_type = 'purchase' then event_ts end) as purchased_at,
-        any_value(case when event_type = 'purchase' then order_id end) as order_id,
+        {{any_value "case when event_type = 'purchase' then order_id end"}} as order_id,
         count(*) as events
     from {{ref "stg_events"}}
     group by session_id

@@ -7,7 +7,7 @@ select
     row_number() over (partition by coalesce(f.customer_id, f.anonymous_id) order by f.started_at, f.session_id) as session_number,
     f.started_at,
     f.ended_at,
-    date_diff('second', f.started_at, f.ended_at) as session_duration_seconds,
+    {{datediff "second" "f.started_at" "f.ended_at"}} as session_duration_seconds,
     f.device,
     f.browser,
     f.utm_source,
@@ -36,5 +36,5 @@ select
         else 1
     end as funnel_step,
     f.order_id,
-    case when f.purchased then date_diff('second', f.started_at, f.purchased_at) end as time_to_convert_seconds
+    case when f.purchased then {{datediff "second" "f.started_at" "f.purchased_at"}} end as time_to_convert_seconds
 from {{ref "int_session_funnel"}} as f

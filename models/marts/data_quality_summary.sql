@@ -40,6 +40,6 @@ select
     table_name,
     check_name,
     value,
-    value::double / nullif(max(case when check_name = 'rows' then value end) over (partition by table_name), 0) as share_of_rows
+    cast(value as {{type_float}}) / nullif(max(case when check_name = 'rows' then value end) over (partition by table_name), 0) as share_of_rows
 from checks
 order by table_name, check_name

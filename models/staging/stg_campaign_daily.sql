@@ -1,7 +1,13 @@
 {{!-- Daily campaign delivery, one row per campaign and day, money in USD, with a funnel-consistency flag. --}}
+{{!-- Deduplicated with a row_number() subquery, not QUALIFY (Trino has none). --}}
+with ranked as (
+    select *, row_number() over (partition by trim(campaign_id), {{ident "date"}} order by impressions desc nulls last) as dedup_rank
+    from {{ref "raw_campaign_daily"}}
+)
+
 select
     trim(d.campaign_id) as campaign_id,
-    d."date" as activity_date,
+    d.{{ident "date"}} as activity_date,
     d.impressions,
     d.clicks,
     d.conversions,
@@ -13,7 +19,6 @@ select
         and d.spend >= 0
         and (c.channel = 'tv' or d.clicks <= d.impressions)
         and (c.channel = 'tv' or d.conversions <= d.clicks) as is_valid_funnel
-from {{ref "raw_campaign_daily"}} as d
+from ranked as d
 left join {{ref "stg_campaigns"}} as c on c.campaign_id = trim(d.campaign_id)
-where d.campaign_id is not null
-qualify row_number() over (partition by trim(d.campaign_id), d."date" order by d.impressions desc nulls last) = 1
+where d.campaign_id is not null and d.dedup_rank = 1

@@ -1,4 +1,10 @@
 {{!-- Campaigns with flight dates checked (end before start is flagged, open-ended kept). --}}
+{{!-- Deduplicated with a row_number() subquery, not QUALIFY (Trino has none). --}}
+with ranked as (
+    select *, row_number() over (partition by trim(campaign_id) order by start_date) as dedup_rank
+    from {{ref "raw_campaigns"}}
+)
+
 select
     trim(campaign_id) as campaign_id,
     trim(campaign_name) as campaign_name,
@@ -12,6 +18,5 @@ select
     budget,
     case when upper(trim(currency)) = 'KRW' then budget / {{var "fx_krw_per_usd"}} else budget end as budget_usd,
     end_date is null or end_date >= start_date as has_valid_dates
-from {{ref "raw_campaigns"}}
-where campaign_id is not null
-qualify row_number() over (partition by trim(campaign_id) order by start_date) = 1
+from ranked
+where campaign_id is not null and dedup_rank = 1

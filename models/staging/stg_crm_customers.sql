@@ -1,16 +1,19 @@
 {{!-- CRM customers, cleaned: trimmed and normalized names, emails, phones, genders, countries and dates,
       with validity flags. One row per customer_id (the latest update wins). --}}
 with source as (
-    select *, {{> normalize_country expr="country"}} as country_code_raw
+    select
+        *,
+        {{> normalize_country expr="country"}} as country_code_raw,
+        row_number() over (partition by trim(customer_id) order by updated_at desc nulls last) as dedup_rank
     from {{ref "raw_crm_customers"}}
 ),
 
 cleaned as (
     select
         trim(customer_id) as customer_id,
-        nullif(trim(regexp_replace(first_name, '\s+', ' ', 'g')), '') as first_name,
+        nullif(trim({{regexp_replace "first_name" (literal "\s+") "' '"}}), '') as first_name,
         nullif(trim(middle_name), '') as middle_name,
-        nullif(trim(regexp_replace(last_name, '\s+', ' ', 'g')), '') as last_name,
+        nullif(trim({{regexp_replace "last_name" (literal "\s+") "' '"}}), '') as last_name,
         nullif(lower(trim(email)), '') as email,
         nullif(trim(phone), '') as phone_raw,
         {{> normalize_phone expr="phone" country="country_code_raw"}} as phone_e164,
@@ -20,7 +23,7 @@ cleaned as (
             when gender is null or trim(gender) = '' then null
             else 'other'
         end as gender,
-        try_cast(trim(birth_date) as date) as birth_date,
+        {{safe_cast "trim(birth_date)" "date"}} as birth_date,
         trim(birth_date) as birth_date_raw,
         country_code_raw as country_code,
         nullif(trim(city), '') as city,
@@ -38,8 +41,7 @@ cleaned as (
         ) as created_at,
         updated_at
     from source
-    where customer_id is not null
-    qualify row_number() over (partition by trim(customer_id) order by updated_at desc nulls last) = 1
+    where customer_id is not null and dedup_rank = 1
 )
 
 select

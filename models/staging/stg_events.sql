@@ -2,9 +2,12 @@
       started (client clock skew) are flagged and clamped to the session start. --}}
 with deduped as (
     select *
-    from {{ref "raw_events"}}
-    where event_id is not null
-    qualify row_number() over (partition by trim(event_id) order by event_ts) = 1
+    from (
+        select *, row_number() over (partition by trim(event_id) order by event_ts) as dedup_rank
+        from {{ref "raw_events"}}
+        where event_id is not null
+    ) as ranked
+    where dedup_rank = 1
 )
 
 select

@@ -1,6 +1,12 @@
 {{!-- Order lines with validity flags (non-positive quantity, unknown order) and amounts in USD. --}}
+{{!-- Deduplicated with a row_number() subquery, not QUALIFY (Trino has none). --}}
+with ranked as (
+    select *, row_number() over (partition by trim(order_id), line_number order by quantity desc) as dedup_rank
+    from {{ref "raw_order_items"}}
+)
+
 select
-    trim(i.order_id) || '-' || cast(i.line_number as varchar) as order_item_id,
+    {{concat "trim(i.order_id)" "'-'" "cast(i.line_number as varchar)"}} as order_item_id,
     trim(i.order_id) as order_id,
     i.line_number,
     trim(i.product_id) as product_id,
@@ -14,7 +20,6 @@ select
         / case when upper(trim(i.currency)) = 'KRW' then {{var "fx_krw_per_usd"}} else 1 end as line_amount_usd,
     coalesce(i.quantity, 0) > 0 as is_valid_quantity,
     o.order_id is null as is_orphan_order
-from {{ref "raw_order_items"}} as i
+from ranked as i
 left join (select distinct trim(order_id) as order_id from {{ref "raw_orders"}}) as o on o.order_id = trim(i.order_id)
-where i.order_id is not null
-qualify row_number() over (partition by trim(i.order_id), i.line_number order by i.quantity desc) = 1
+where i.order_id is not null and i.dedup_rank = 1

@@ -2,9 +2,12 @@
       USD, with a referential-integrity flag for the customer. --}}
 with deduped as (
     select *
-    from {{ref "raw_orders"}}
-    where order_id is not null
-    qualify row_number() over (partition by trim(order_id) order by updated_at desc nulls last, status) = 1
+    from (
+        select *, row_number() over (partition by trim(order_id) order by updated_at desc nulls last, status) as dedup_rank
+        from {{ref "raw_orders"}}
+        where order_id is not null
+    ) as ranked
+    where dedup_rank = 1
 )
 
 select

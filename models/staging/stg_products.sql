@@ -1,4 +1,10 @@
 {{!-- Product catalogue; SKUs normalized (upper case, trimmed); prices also in USD. --}}
+{{!-- Deduplicated with a row_number() subquery, not QUALIFY (Trino has none). --}}
+with ranked as (
+    select *, row_number() over (partition by trim(product_id) order by created_at desc nulls last) as dedup_rank
+    from {{ref "raw_products"}}
+)
+
 select
     trim(product_id) as product_id,
     upper(trim(sku)) as sku,
@@ -10,6 +16,5 @@ select
     coalesce(is_active, false) as is_active,
     unit_price > 0 as has_valid_price,
     created_at
-from {{ref "raw_products"}}
-where product_id is not null
-qualify row_number() over (partition by trim(product_id) order by created_at desc nulls last) = 1
+from ranked
+where product_id is not null and dedup_rank = 1

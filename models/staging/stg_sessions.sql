@@ -1,4 +1,6 @@
 {{!-- Web/app sessions with UTM values normalized and attributed to a campaign when the UTM matches. --}}
+{{!-- Deduplicated with a row_number() subquery, not QUALIFY (Trino has none). --}}
+with ranked as (
 select
     trim(s.session_id) as session_id,
     nullif(trim(s.customer_id), '') as customer_id,
@@ -12,8 +14,15 @@ select
     c.campaign_id,
     s.landing_page,
     s.referrer,
-    s.customer_id is null as is_anonymous
+    s.customer_id is null as is_anonymous,
+    row_number() over (partition by trim(s.session_id) order by s.started_at) as dedup_rank
 from {{ref "raw_sessions"}} as s
 left join {{ref "stg_campaigns"}} as c on c.utm_campaign = nullif(lower(trim(s.utm_campaign)), '')
 where s.session_id is not null
-qualify row_number() over (partition by trim(s.session_id) order by s.started_at) = 1
+)
+
+select
+    session_id, customer_id, anonymous_id, started_at, device, browser, utm_source, utm_medium, utm_campaign,
+    campaign_id, landing_page, referrer, is_anonymous
+from ranked
+where dedup_rank = 1

@@ -24,7 +24,11 @@
  *
  * SQL translation (only what DuckDB cannot take as written): `<catalog>.information_schema.x` →
  * `information_schema.x` (DuckDB's spans all catalogs and has `table_catalog`), and `ALTER ... RENAME TO`
- * a qualified name → the bare name. Catalogs are in-memory DuckDB databases attached under their Trino
+ * a qualified name → the bare name; Trino functions DuckDB lacks, as Weir's cross-dialect helpers render
+ * them: `regexp_like(` → `regexp_matches(` (both search), `listagg(x, sep) within group (order by o)` →
+ * `string_agg(x, sep order by o)`, `to_hex(md5(to_utf8(x)))` → `md5(x)` (already hex; callers lower()).
+ * (`regexp_replace(s, p, r)` replaces only the first match on DuckDB: values may differ, row counts do not.)
+ * Catalogs are in-memory DuckDB databases attached under their Trino
  * name (DuckDB's default in-memory database is already called `memory`).
  */
 import http from 'node:http';
@@ -354,7 +358,40 @@ export function translate(sql: string): string {
   const ident = `(?:"(?:[^"]|"")*"|[A-Za-z_][\\w$]*)`;
   return sql
     .replace(new RegExp(`${ident}\\s*\\.\\s*information_schema\\s*\\.`, 'gi'), 'information_schema.')
-    .replace(new RegExp(`(\\brename\\s+to\\s+)(?:${ident}\\s*\\.\\s*)+(${ident})`, 'gi'), '$1$2');
+    .replace(new RegExp(`(\\brename\\s+to\\s+)(?:${ident}\\s*\\.\\s*)+(${ident})`, 'gi'), '$1$2')
+    .replace(/\bregexp_like\s*\(/gi, 'regexp_matches(')
+    .replace(/\bto_hex\(md5\(to_utf8\(/gi, '((md5((')
+    .replace(/\blistagg\s*\(/gi, '\u0000listagg(')
+    .split('\u0000')
+    .map(translateListagg)
+    .join('');
+}
+
+/** `listagg(x, sep) within group (order by o)…` at the start of `part` → `string_agg(x, sep order by o)…`. */
+function translateListagg(part: string): string {
+  if (!part.startsWith('listagg(') && !part.startsWith('LISTAGG(')) return part;
+  const close = matchingParen(part, 'listagg'.length);
+  const m = /^\s*within\s+group\s*\(\s*order\s+by\s+/i.exec(part.slice(close + 1));
+  if (close < 0 || !m) return part;
+  const orderStart = close + 1 + m[0].length;
+  const orderEnd = matchingParen(part, orderStart - m[0].length + m[0].lastIndexOf('('));
+  if (orderEnd < 0) return part;
+  return `string_agg(${part.slice('listagg('.length, close)} order by ${part.slice(orderStart, orderEnd)})${part.slice(orderEnd + 1)}`;
+}
+
+/** Index of the parenthesis closing the one at `open` (quotes respected), or -1. */
+function matchingParen(s: string, open: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** DuckDB type name → Trino type name. */
