@@ -10,16 +10,16 @@
   the PII UDF's job (libphonenumber-js); this keeps the warehouse's join keys consistent.
 --}}
 (case
-    when {{expr}} is null or regexp_replace({{expr}}, '[^0-9]', '', 'g') = '' then null
-    when length(regexp_replace({{expr}}, '[^0-9]', '', 'g')) not between 8 and 15 then null
-    when trim({{expr}}) like '+%' or trim({{expr}}) like '00%' then '+' || regexp_replace(regexp_replace({{expr}}, '[^0-9]', '', 'g'), '^00', '')
+    when {{expr}} is null or {{regexp_replace expr "'[^0-9]'" "''"}} = '' then null
+    when length({{regexp_replace expr "'[^0-9]'" "''"}}) not between 8 and 15 then null
+    when trim({{expr}}) like '+%' or trim({{expr}}) like '00%' then '+' || regexp_replace({{regexp_replace expr "'[^0-9]'" "''"}}, '^00', '')
 {{#if country}}
-    when {{country}} = 'GB' and regexp_replace({{expr}}, '[^0-9]', '', 'g') like '0%' then '+44' || substr(regexp_replace({{expr}}, '[^0-9]', '', 'g'), 2)
-    when {{country}} = 'IE' and regexp_replace({{expr}}, '[^0-9]', '', 'g') like '0%' then '+353' || substr(regexp_replace({{expr}}, '[^0-9]', '', 'g'), 2)
-    when {{country}} = 'AU' and regexp_replace({{expr}}, '[^0-9]', '', 'g') like '0%' then '+61' || substr(regexp_replace({{expr}}, '[^0-9]', '', 'g'), 2)
+    when {{country}} = 'GB' and {{regexp_replace expr "'[^0-9]'" "''"}} like '0%' then '+44' || substr({{regexp_replace expr "'[^0-9]'" "''"}}, 2)
+    when {{country}} = 'IE' and {{regexp_replace expr "'[^0-9]'" "''"}} like '0%' then '+353' || substr({{regexp_replace expr "'[^0-9]'" "''"}}, 2)
+    when {{country}} = 'AU' and {{regexp_replace expr "'[^0-9]'" "''"}} like '0%' then '+61' || substr({{regexp_replace expr "'[^0-9]'" "''"}}, 2)
 {{/if}}
-    when regexp_replace({{expr}}, '[^0-9]', '', 'g') like '82%' and length(regexp_replace({{expr}}, '[^0-9]', '', 'g')) between 11 and 12 then '+' || regexp_replace({{expr}}, '[^0-9]', '', 'g')
-    when regexp_replace({{expr}}, '[^0-9]', '', 'g') like '0%' and length(regexp_replace({{expr}}, '[^0-9]', '', 'g')) between 9 and 11 then '+82' || substr(regexp_replace({{expr}}, '[^0-9]', '', 'g'), 2)
-    when length(regexp_replace({{expr}}, '[^0-9]', '', 'g')) = 10 then '+1' || regexp_replace({{expr}}, '[^0-9]', '', 'g')
-    when length(regexp_replace({{expr}}, '[^0-9]', '', 'g')) = 11 and regexp_replace({{expr}}, '[^0-9]', '', 'g') like '1%' then '+' || regexp_replace({{expr}}, '[^0-9]', '', 'g')
+    when {{regexp_replace expr "'[^0-9]'" "''"}} like '82%' and length({{regexp_replace expr "'[^0-9]'" "''"}}) between 11 and 12 then '+' || {{regexp_replace expr "'[^0-9]'" "''"}}
+    when {{regexp_replace expr "'[^0-9]'" "''"}} like '0%' and length({{regexp_replace expr "'[^0-9]'" "''"}}) between 9 and 11 then '+82' || substr({{regexp_replace expr "'[^0-9]'" "''"}}, 2)
+    when length({{regexp_replace expr "'[^0-9]'" "''"}}) = 10 then '+1' || {{regexp_replace expr "'[^0-9]'" "''"}}
+    when length({{regexp_replace expr "'[^0-9]'" "''"}}) = 11 and {{regexp_replace expr "'[^0-9]'" "''"}} like '1%' then '+' || {{regexp_replace expr "'[^0-9]'" "''"}}
 end)

@@ -35,10 +35,8 @@ cleaned as (
         end as marketing_opt_in,
         nullif(lower(trim(acquisition_channel)), '') as acquisition_channel,
         signup_date,
-        coalesce(
-            try_strptime(trim(created_at), '%Y-%m-%d %H:%M:%S'),
-            try_strptime(trim(created_at), '%Y-%m-%dT%H:%M:%SZ')
-        ) as created_at,
+        {{!-- 'YYYY-MM-DD HH:MM:SS' or ISO 'YYYY-MM-DDTHH:MM:SSZ' (UTC) → timestamp, NULL when unparsable --}}
+        {{safe_cast "replace(replace(trim(created_at), 'T', ' '), 'Z', '')" (type_timestamp)}} as created_at,
         updated_at
     from source
     where customer_id is not null and dedup_rank = 1

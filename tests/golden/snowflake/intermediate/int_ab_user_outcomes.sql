@@ -1,0 +1,13 @@
+select
+  test_id,
+  customer_id,
+  any_value(variant) as variant,
+  max(converted) as converted,
+  max(conversion_value) as conversion_value
+from
+  "ANALYTICS"."MAIN_STAGING"."STG_AB_ASSIGNMENTS"
+where
+  not is_multi_variant
+group by
+  test_id,
+  customer_id

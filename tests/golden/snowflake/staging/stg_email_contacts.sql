@@ -1,0 +1,53 @@
+with
+  ranked as (
+    select
+      *,
+      row_number() over (
+        partition by
+          trim(contact_id)
+        order by
+          updated_at desc nulls last
+      ) as dedup_rank
+    from
+      "ANALYTICS"."MAIN_RAW"."RAW_EMAIL_CONTACTS"
+  )
+select
+  trim(contact_id) as contact_id,
+  nullif(lower(trim(email_address)), '') as email,
+  nullif(trim(regexp_replace(full_name, '\\s+', ' ')), '') as full_name,
+  nullif(trim(phone), '') as phone_raw,
+  (
+    case
+      when phone is null
+      or regexp_replace(phone, '[^0-9]', '') = '' then null
+      when length(regexp_replace(phone, '[^0-9]', '')) not between 8 and 15 then null
+      when trim(phone) like '+%'
+      or trim(phone) like '00%' then '+' || regexp_replace(regexp_replace(phone, '[^0-9]', ''), '^00', '')
+      when regexp_replace(phone, '[^0-9]', '') like '82%'
+      and length(regexp_replace(phone, '[^0-9]', '')) between 11 and 12 then '+' || regexp_replace(phone, '[^0-9]', '')
+      when regexp_replace(phone, '[^0-9]', '') like '0%'
+      and length(regexp_replace(phone, '[^0-9]', '')) between 9 and 11 then '+82' || substr(regexp_replace(phone, '[^0-9]', ''), 2)
+      when length(regexp_replace(phone, '[^0-9]', '')) = 10 then '+1' || regexp_replace(phone, '[^0-9]', '')
+      when length(regexp_replace(phone, '[^0-9]', '')) = 11
+      and regexp_replace(phone, '[^0-9]', '') like '1%' then '+' || regexp_replace(phone, '[^0-9]', '')
+    end
+  ) as phone_e164,
+  lower(trim(language)) as language,
+  lower(trim(subscription_status)) as subscription_status,
+  lower(trim(source)) as signup_source,
+  created_at,
+  updated_at,
+  (
+    (
+      regexp_instr(
+        lower(trim(email_address)),
+        '^[a-z0-9._%+''-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$'
+      ) > 0
+    )
+    and lower(trim(email_address)) not like '%..%'
+  ) as is_valid_email
+from
+  ranked
+where
+  contact_id is not null
+  and dedup_rank = 1

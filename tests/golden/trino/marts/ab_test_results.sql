@@ -1,0 +1,274 @@
+with
+  "__weir_ephemeral__int_ab_user_outcomes" as (
+    select
+      test_id,
+      customer_id,
+      arbitrary(variant) as variant,
+      max(converted) as converted,
+      max(conversion_value) as conversion_value
+    from
+      "lake"."main_staging"."stg_ab_assignments"
+    where
+      not is_multi_variant
+    group by
+      test_id,
+      customer_id
+  ),
+  results as (
+    with
+      ab_variant_totals as (
+        select
+          "test_id" as ab_test,
+          "variant" as ab_variant,
+          COUNT(*) as users,
+          SUM(COALESCE(CAST("converted" as INTEGER), 0)) as conversions
+        from
+          "__weir_ephemeral__int_ab_user_outcomes"
+        group by
+          "test_id",
+          "variant"
+      ),
+      ab_pairs as (
+        select
+          v.ab_test,
+          v.ab_variant,
+          c.users as control_users,
+          c.conversions as control_conversions,
+          CAST(c.conversions as DOUBLE) / c.users as control_rate,
+          v.users as variant_users,
+          v.conversions as variant_conversions,
+          CAST(v.conversions as DOUBLE) / v.users as variant_rate,
+          CAST(c.conversions + v.conversions as DOUBLE) / (c.users + v.users) as pooled_rate
+        from
+          ab_variant_totals as v
+          left join ab_variant_totals as c on c.ab_test = v.ab_test
+          and c.ab_variant = 'control'
+        where
+          v.ab_variant <> 'control'
+      ),
+      ab_stats as (
+        select
+          ab_test,
+          ab_variant,
+          control_users,
+          control_conversions,
+          control_rate,
+          variant_users,
+          variant_conversions,
+          variant_rate,
+          variant_rate - control_rate as absolute_lift,
+          (variant_rate - control_rate) / NULLIF(control_rate, 0) as relative_lift,
+          (variant_rate - control_rate) / NULLIF(
+            sqrt(
+              pooled_rate * (1 - pooled_rate) * (1.0e0 / control_users + 1.0e0 / variant_users)
+            ),
+            0
+          ) as z_score,
+          sqrt(
+            control_rate * (1 - control_rate) / control_users + variant_rate * (1 - variant_rate) / variant_users
+          ) as wald_se
+        from
+          ab_pairs
+      ),
+      ab_tests as (
+        select
+          ab_stats.*,
+          (
+            case
+              when abs(CAST((z_score) as DOUBLE)) <= 6.7448975e-1 then 1e+0 - 2e+0 * abs(CAST((z_score) as DOUBLE)) * (
+                (
+                  (
+                    (
+                      (
+                        6.568233791820745e-2 * (
+                          CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                        ) + 2.2352520354606837e+0
+                      ) * (
+                        CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                      ) + 1.6102823106855587e+2
+                    ) * (
+                      CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                    ) + 1.0676894854603709e+3
+                  ) * (
+                    CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                  ) + 1.815498125334356e+4
+                ) / (
+                  (
+                    (
+                      (
+                        (
+                          CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                        ) + 4.7202581904688245e+1
+                      ) * (
+                        CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                      ) + 9.760985517377767e+2
+                    ) * (
+                      CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                    ) + 1.0260932208618979e+4
+                  ) * (
+                    CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                  ) + 4.550778933502673e+4
+                )
+              )
+              when abs(CAST((z_score) as DOUBLE)) > 3.85e+1 then 0e+0
+              else 2e+0 * exp(
+                -5e-1 * CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+              ) * case
+                when abs(CAST((z_score) as DOUBLE)) <= 5.656854249492381e+0 then (
+                  (
+                    (
+                      (
+                        (
+                          (
+                            (
+                              (
+                                1.0765576773720192e-8 * abs(CAST((z_score) as DOUBLE)) + 3.9894151208813466e-1
+                              ) * abs(CAST((z_score) as DOUBLE)) + 8.883149794388377e+0
+                            ) * abs(CAST((z_score) as DOUBLE)) + 9.350665613217785e+1
+                          ) * abs(CAST((z_score) as DOUBLE)) + 5.972702763948002e+2
+                        ) * abs(CAST((z_score) as DOUBLE)) + 2.4945375852903726e+3
+                      ) * abs(CAST((z_score) as DOUBLE)) + 6.848190450536283e+3
+                    ) * abs(CAST((z_score) as DOUBLE)) + 1.160265143764735e+4
+                  ) * abs(CAST((z_score) as DOUBLE)) + 9.842714838383978e+3
+                ) / (
+                  (
+                    (
+                      (
+                        (
+                          (
+                            (
+                              (
+                                abs(CAST((z_score) as DOUBLE)) + 2.2266688044328117e+1
+                              ) * abs(CAST((z_score) as DOUBLE)) + 2.35387901782625e+2
+                            ) * abs(CAST((z_score) as DOUBLE)) + 1.5193775994075547e+3
+                          ) * abs(CAST((z_score) as DOUBLE)) + 6.485558298266761e+3
+                        ) * abs(CAST((z_score) as DOUBLE)) + 1.8615571640885097e+4
+                      ) * abs(CAST((z_score) as DOUBLE)) + 3.490095272114598e+4
+                    ) * abs(CAST((z_score) as DOUBLE)) + 3.891200328609327e+4
+                  ) * abs(CAST((z_score) as DOUBLE)) + 1.9685429676859992e+4
+                )
+                else (
+                  3.989422804014327e-1 - (
+                    1e+0 / (
+                      CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                    )
+                  ) * (
+                    (
+                      (
+                        (
+                          (
+                            2.3073441764940174e-2 * (
+                              1e+0 / (
+                                CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                              )
+                            ) + 2.15898534057957e-1
+                          ) * (
+                            1e+0 / (
+                              CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                            )
+                          ) + 1.2740116116024736e-1
+                        ) * (
+                          1e+0 / (
+                            CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                          )
+                        ) + 2.2235277870649807e-2
+                      ) * (
+                        1e+0 / (
+                          CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                        )
+                      ) + 1.4216191932278934e-3
+                    ) * (
+                      1e+0 / (
+                        CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                      )
+                    ) + 2.9112874951168793e-5
+                  ) / (
+                    (
+                      (
+                        (
+                          (
+                            (
+                              1e+0 / (
+                                CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                              )
+                            ) + 1.284260096144911e+0
+                          ) * (
+                            1e+0 / (
+                              CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                            )
+                          ) + 4.682382124808651e-1
+                        ) * (
+                          1e+0 / (
+                            CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                          )
+                        ) + 6.598813786892856e-2
+                      ) * (
+                        1e+0 / (
+                          CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                        )
+                      ) + 3.7823963320275824e-3
+                    ) * (
+                      1e+0 / (
+                        CAST((z_score) as DOUBLE) * CAST((z_score) as DOUBLE)
+                      )
+                    ) + 7.297515550839662e-5
+                  )
+                ) / abs(CAST((z_score) as DOUBLE))
+              end
+            end
+          ) as p_value
+        from
+          ab_stats
+      )
+    select
+      ab_test as "test_id",
+      ab_variant as "variant",
+      control_users,
+      control_conversions,
+      control_rate,
+      variant_users,
+      variant_conversions,
+      variant_rate,
+      absolute_lift,
+      relative_lift,
+      z_score,
+      p_value,
+      absolute_lift - 1.959963984540054e0 * wald_se as ci_low,
+      absolute_lift + 1.959963984540054e0 * wald_se as ci_high,
+      COALESCE(p_value < 0.05, false) as is_significant,
+      case
+        when p_value < 0.05
+        and absolute_lift > 0 then CAST(ab_variant as VARCHAR)
+        when p_value < 0.05
+        and absolute_lift < 0 then 'control'
+      end as winner
+    from
+      ab_tests
+    order by
+      ab_test,
+      ab_variant
+  )
+select
+  r.test_id,
+  t.test_name,
+  t.primary_metric,
+  t.start_date,
+  t.end_date,
+  r.variant,
+  r.control_users,
+  r.control_conversions,
+  r.control_rate,
+  r.variant_users,
+  r.variant_conversions,
+  r.variant_rate,
+  r.absolute_lift,
+  r.relative_lift,
+  r.z_score,
+  r.p_value,
+  r.ci_low,
+  r.ci_high,
+  r.is_significant,
+  r.winner
+from
+  results as r
+  left join "lake"."main_staging"."stg_ab_tests" as t on t.test_id = r.test_id

@@ -1,0 +1,12 @@
+select
+  trim(test_id) as test_id,
+  trim(test_name) as test_name,
+  hypothesis,
+  start_date,
+  end_date,
+  lower(trim(primary_metric)) as primary_metric,
+  variants as variant_count
+from
+  "lake"."main_raw"."raw_ab_tests"
+where
+  test_id is not null

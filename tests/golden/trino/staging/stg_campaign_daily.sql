@@ -1,0 +1,46 @@
+with
+  ranked as (
+    select
+      *,
+      row_number() over (
+        partition by
+          trim(campaign_id),
+          "date"
+        order by
+          impressions desc nulls last
+      ) as dedup_rank
+    from
+      "lake"."main_raw"."raw_campaign_daily"
+  )
+select
+  trim(d.campaign_id) as campaign_id,
+  d."date" as activity_date,
+  d.impressions,
+  d.clicks,
+  d.conversions,
+  d.spend,
+  d.revenue,
+  d.spend / case
+    when c.currency = 'KRW' then 1300
+    else 1
+  end as spend_usd,
+  d.revenue / case
+    when c.currency = 'KRW' then 1300
+    else 1
+  end as revenue_usd,
+  d.impressions is not null
+  and d.spend >= 0
+  and (
+    c.channel = 'tv'
+    or d.clicks <= d.impressions
+  )
+  and (
+    c.channel = 'tv'
+    or d.conversions <= d.clicks
+  ) as is_valid_funnel
+from
+  ranked as d
+  left join "lake"."main_staging"."stg_campaigns" as c on c.campaign_id = trim(d.campaign_id)
+where
+  d.campaign_id is not null
+  and d.dedup_rank = 1
