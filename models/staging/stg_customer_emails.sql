@@ -2,11 +2,11 @@
 select
     trim(email_id) as email_id,
     lower(trim(coalesce(
-        nullif(regexp_extract(from_address, '<([^>]+)>', 1), ''),
+        nullif({{regexp_extract "from_address" (literal '<([^>]+)>') "1"}}, ''),
         from_address
     ))) as from_email,
     from_address as from_address_raw,
-    nullif(trim(coalesce(from_name, nullif(trim(regexp_extract(from_address, '^\s*"?([^"<]+?)"?\s*<', 1)), ''))), '') as from_name,
+    nullif(trim(coalesce(from_name, nullif(trim({{regexp_extract "from_address" (literal '^\s*"?([^"<]+?)"?\s*<') "1"}}), ''))), '') as from_name,
     lower(trim(to_address)) as to_address,
     subject,
     body,

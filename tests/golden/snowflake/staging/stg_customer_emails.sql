@@ -3,7 +3,10 @@ select
   lower(
     trim(
       coalesce(
-        nullif(regexp_extract (from_address, '<([^>]+)>', 1), ''),
+        nullif(
+          regexp_substr(from_address, '<([^>]+)>', 1, 1, 'e', 1),
+          ''
+        ),
         from_address
       )
     )
@@ -15,7 +18,14 @@ select
         from_name,
         nullif(
           trim(
-            regexp_extract (from_address, '^\s*"?([^"<]+?)"?\s*<', 1)
+            regexp_substr(
+              from_address,
+              '^\\s*"?([^"<]+?)"?\\s*<',
+              1,
+              1,
+              'e',
+              1
+            )
           ),
           ''
         )
