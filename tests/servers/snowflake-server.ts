@@ -3,7 +3,8 @@
  * Snowflake REST protocol that `snowflake-sdk` (3.x) uses, so the Snowflake adapter can be exercised with
  * the official client without an account. SQL runs on an embedded DuckDB behind it; only what DuckDB
  * can't read is translated (TRANSIENT tables, Snowflake's backslash escapes in string literals,
- * `ALTER SESSION SET QUERY_TAG`, which is recorded). Written from the sdk's source
+ * `ALTER SESSION SET QUERY_TAG`, which is recorded, and `CREATE FUNCTION ... LANGUAGE JAVASCRIPT`, see
+ * {@link parseJavaScriptUdf}). Written from the sdk's source
  * (`node_modules/snowflake-sdk/dist/lib`: services/sf.js, connection/statement.js, connection/result/*).
  *
  * Endpoints: `POST /session/v1/login-request` (gzipped JSON; tokens + sessionInfo, or the 390100 error
@@ -19,7 +20,10 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBInstance, DuckDBScalarFunction, DuckDBTimestampValue, TIMESTAMP, VARCHAR,
+  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
+} from '@duckdb/node-api';
 
 /** One recorded statement. */
 export interface RecordedQuery {
@@ -172,6 +176,104 @@ const json = (res: http.ServerResponse, body: unknown, status = 200) => {
   res.end(JSON.stringify(body));
 };
 
+/** A parsed `CREATE [OR REPLACE] FUNCTION ... LANGUAGE JAVASCRIPT ... AS $$body$$`. */
+export interface JavaScriptUdfDdl {
+  /** Unqualified function name, lower-case. */
+  readonly name: string;
+  /** Argument names (upper-cased, as Snowflake exposes them to the body) and Snowflake types. */
+  readonly args: readonly { name: string; type: string }[];
+  readonly returns: string;
+  readonly strict: boolean;
+  readonly body: string;
+}
+
+/** Snowflake type of a JavaScript UDF argument/result → DuckDB type. */
+const JS_UDF_TYPES: Record<string, DuckDBType> = {
+  STRING: VARCHAR, VARCHAR, TEXT: VARCHAR, FLOAT: DOUBLE, DOUBLE, BOOLEAN, DATE, TIMESTAMP_NTZ: TIMESTAMP, TIMESTAMP,
+};
+
+/** Reads a single-quoted Snowflake string literal at `i` (backslash escapes, `''`). */
+function readSnowflakeString(sql: string, i: number): { value: string; end: number } {
+  let value = '';
+  let j = i + 1;
+  for (; j < sql.length; j++) {
+    const c = sql[j];
+    if (c === '\\' && j + 1 < sql.length) {
+      const n = sql[++j];
+      value += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n === '0' ? '\0' : n;
+    } else if (c === "'") {
+      if (sql[j + 1] === "'") {
+        value += "'";
+        j++;
+      } else break;
+    } else value += c;
+  }
+  return { value, end: j + 1 };
+}
+
+/**
+ * Parses `CREATE [OR REPLACE] FUNCTION <name>(<ARGS>) RETURNS <type> LANGUAGE JAVASCRIPT [RETURNS NULL ON NULL
+ * INPUT | STRICT | CALLED ON NULL INPUT] [IMMUTABLE | VOLATILE] [COMMENT = '...'] AS $$body$$` (or `AS '<body>'`).
+ * @returns undefined when the statement is not a JavaScript function definition
+ */
+export function parseJavaScriptUdf(sql: string): JavaScriptUdfDdl | undefined {
+  const head = /^\s*create\s+(?:or\s+replace\s+)?(?:secure\s+)?function\s+((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*)\s*\(([^)]*)\)\s*returns\s+(\w+)/i.exec(sql);
+  if (!head) return undefined;
+  const words: string[] = [];
+  let body: string | undefined;
+  let i = head[0].length;
+  while (i < sql.length && body === undefined) {
+    const ch = sql[i];
+    if (/\s/.test(ch)) i++;
+    else if (ch === '$' && sql[i + 1] === '$') {
+      const j = sql.indexOf('$$', i + 2);
+      if (words[words.length - 1] === 'AS') body = sql.slice(i + 2, j < 0 ? sql.length : j);
+      i = j < 0 ? sql.length : j + 2;
+    } else if (ch === "'") {
+      const lit = readSnowflakeString(sql, i);
+      if (words[words.length - 1] === 'AS') body = lit.value;
+      i = lit.end;
+    } else {
+      const w = /^[\w$]+/.exec(sql.slice(i))?.[0] ?? ch;
+      words.push(w.toUpperCase());
+      i += w.length;
+    }
+  }
+  const clauses = words.join(' ');
+  if (!/\bLANGUAGE JAVASCRIPT\b/.test(clauses) || body === undefined) return undefined;
+  const parts = head[1].split('.');
+  const args = head[2].split(',').map((a) => a.trim()).filter(Boolean).map((a) => {
+    const [name, type] = a.split(/\s+/);
+    return { name: name.replace(/"/g, '').toUpperCase(), type: type.toUpperCase() };
+  });
+  return {
+    name: parts[parts.length - 1].replace(/"/g, '').toLowerCase(), args, returns: head[3].toUpperCase(),
+    strict: /\bRETURNS NULL ON NULL INPUT\b|\bSTRICT\b/.test(clauses), body,
+  };
+}
+
+const UDF_DAY_MS = 86_400_000;
+
+/** DuckDB value → the JS value a Snowflake JavaScript UDF receives. */
+function udfArg(v: DuckDBValue): unknown {
+  if (v instanceof DuckDBDateValue) return new Date(v.days * UDF_DAY_MS);
+  if (v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n));
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+/** A JavaScript UDF's result → DuckDB value of its declared Snowflake return type. */
+function udfResult(v: unknown, type: string): DuckDBValue {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'FLOAT': case 'DOUBLE': return Number(v);
+    case 'BOOLEAN': return Boolean(v);
+    case 'DATE': return dateValue(Math.floor((v as Date).getTime() / UDF_DAY_MS));
+    case 'TIMESTAMP_NTZ': case 'TIMESTAMP': return timestampValue(BigInt((v as Date).getTime()) * 1000n);
+    default: return typeof v === 'string' ? v : String(v);
+  }
+}
+
 /** Snowflake's statementTypeId for a statement (what `getNumUpdatedRows` keys off). */
 function statementKind(sql: string): 'select' | 'insert' | 'ddl' | 'alter_session' | 'other' {
   const s = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').toLowerCase();
@@ -196,6 +298,47 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
   const unknownRequests: string[] = [];
   const bodies: string[] = [];
   const users = new Map(Object.entries(options.users).map(([u, p]) => [u.toUpperCase(), p]));
+  /** JavaScript UDFs by `name/arity`: the current compiled body (CREATE OR REPLACE swaps it). */
+  const jsUdfs = new Map<string, { fn: (...a: unknown[]) => unknown; ddl: JavaScriptUdfDdl }>();
+
+  /**
+   * MIMICS SNOWFLAKE EXECUTING A JAVASCRIPT UDF: the body is compiled with `new Function(<ARG NAMES>, body)`
+   * in this process and registered as a DuckDB scalar function of that name and arity (catalog-wide, so
+   * every session sees it). Functions are unqualified here (DuckDB scalar functions have no schema).
+   */
+  const createJavaScriptUdf = (ddl: JavaScriptUdfDdl) => {
+    const types = ddl.args.map((a) => JS_UDF_TYPES[a.type]);
+    const returnType = JS_UDF_TYPES[ddl.returns];
+    if (!returnType || types.some((t) => !t)) throw new Error(`unsupported JavaScript UDF type in ${ddl.name}(${ddl.args.map((a) => a.type).join(', ')}) RETURNS ${ddl.returns}`);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const fn = new Function(...ddl.args.map((a) => a.name), ddl.body) as (...a: unknown[]) => unknown;
+    const key = `${ddl.name}/${ddl.args.length}`;
+    const existing = jsUdfs.get(key);
+    jsUdfs.set(key, { fn, ddl });
+    if (existing) return; // OR REPLACE: the registered DuckDB function looks the body up by key
+    const arity = ddl.args.length;
+    admin.registerScalarFunction(DuckDBScalarFunction.create({
+      name: ddl.name, returnType, parameterTypes: types, volatile: true, specialHandling: true,
+      mainFunction: (info, input, output) => {
+        const current = jsUdfs.get(key)!;
+        const vectors = Array.from({ length: arity }, (_, i) => input.getColumnVector(i));
+        for (let row = 0; row < input.rowCount; row++) {
+          const args = vectors.map((v) => v.getItem(row));
+          if (current.ddl.strict && args.some((a) => a === null)) {
+            output.setItem(row, null);
+            continue;
+          }
+          try {
+            output.setItem(row, udfResult(current.fn(...args.map(udfArg)), current.ddl.returns));
+          } catch (e) {
+            info.setError(`JavaScript execution error: Uncaught ${(e as Error).name ?? 'Error'}: ${(e as Error).message} in ${ddl.name.toUpperCase()}`);
+            return;
+          }
+        }
+        output.flush();
+      },
+    }));
+  };
 
   const readBody = async (req: http.IncomingMessage): Promise<Record<string, unknown>> => {
     const chunks: Buffer[] = [];
@@ -286,6 +429,20 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       if (m) session.queryTag = translateStringLiterals(`'${m[1]}'`).slice(1, -1).replace(/''/g, "'");
       else if (/unset\s+query_tag/i.test(sqlText)) session.queryTag = undefined;
       envelope([textCol('status')], [['Statement executed successfully.']], 0x4100);
+      return;
+    }
+    const jsUdf = kind === 'ddl' ? parseJavaScriptUdf(sqlText) : undefined;
+    if (jsUdf) {
+      try {
+        createJavaScriptUdf(jsUdf);
+      } catch (e) {
+        json(res, {
+          data: { internalError: false, errorCode: '100131', age: 0, sqlState: '22000', queryId, line: -1, pos: -1, type: 'COMPILATION' },
+          code: '100131', message: `SQL compilation error:\nJavaScript compilation error: ${(e as Error).message}`, success: false, headers: null,
+        });
+        return;
+      }
+      envelope([textCol('status')], [[`Function ${jsUdf.name.toUpperCase()} successfully created.`]], 0x6000);
       return;
     }
     const duckSql = translateStringLiterals(sqlText).replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);

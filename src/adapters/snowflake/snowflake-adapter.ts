@@ -15,6 +15,10 @@
  * - Errors: login failures (wrong password, unreachable host, timeout) become `WEIR_DB_OPEN_FAILED` naming
  *   the target; SQL errors become AdapterError with Snowflake's code and SQL state (the runner names the
  *   node). Credentials are never put in messages; the sdk's own logger is switched off.
+ * - UDFs: portable scalar UDFs are deployed before the first node as JavaScript UDFs in the target's
+ *   database/schema (`registerUdfs`, see snowflake-udfs.ts). Batch UDFs and non-portable scalar UDFs are
+ *   not deployed; a statement calling one fails with Snowflake's "Unknown function" error, to which the
+ *   adapter appends why that UDF is missing.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -23,10 +27,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { WeirError } from '../../errors/weir-error.js';
 import type { RelationName } from '../../manifest/types.js';
-import { AdapterError, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
+import { AdapterError, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad, type UdfRegistration } from '../adapter.js';
 import type { RelationKind } from '../ansi-sql.js';
 import { makeSnowflakeDialect } from './snowflake-dialect.js';
 import { tmpRelation } from '../relation-swap.js';
+import { snowflakeUdfDdl } from './snowflake-udfs.js';
 
 type SnowflakeSdk = typeof import('snowflake-sdk');
 type SdkConnection = import('snowflake-sdk').Connection;
@@ -133,6 +138,8 @@ class SnowflakeConnectionWrapper implements Connection {
     private readonly conn: SdkConnection,
     private readonly queryTimeoutMs: number,
     private readonly queryTagPrefix: string | undefined,
+    /** UDF name (lower-case) → why it is not deployed on Snowflake, appended to "unknown function" errors. */
+    private readonly undeployedUdfs: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
@@ -155,7 +162,7 @@ class SnowflakeConnectionWrapper implements Connection {
             return;
           }
           if (err) {
-            reject(mapSnowflakeError(err));
+            reject(explainUndeployedUdf(mapSnowflakeError(err), this.undeployedUdfs));
             return;
           }
           const columns = (stmt.getColumns() ?? []).map((c) => ({ name: c.getName(), type: c.getType().toUpperCase() }));
@@ -187,6 +194,18 @@ class SnowflakeConnectionWrapper implements Connection {
   }
 }
 
+/**
+ * Adds why a UDF is missing to an "unknown function" error naming a project UDF that was not deployed
+ * (Snowflake: `Unknown function SHOUT`; the test server: DuckDB's `Scalar Function with name shout does not exist`).
+ */
+function explainUndeployedUdf(e: AdapterError, undeployed: ReadonlyMap<string, string>): AdapterError {
+  if (undeployed.size === 0) return e;
+  const m = /unknown function\s+(?:[\w$"]+\.)*"?([\w$]+)"?|function with name "?([\w$]+)"? does not exist/i.exec(e.message);
+  const why = m ? undeployed.get((m[1] ?? m[2]).toLowerCase()) : undefined;
+  if (!why) return e;
+  return new AdapterError(`${e.message}\n${why}`, { sqlState: e.sqlState, cause: e.cause });
+}
+
 /** A bind value the sdk accepts (strings, numbers, booleans, null, Date). */
 function toBind(v: unknown): unknown {
   if (v === undefined) return null;
@@ -206,6 +225,8 @@ export class SnowflakeAdapter implements Adapter {
   readonly capabilities = CAPABILITIES;
   private sdk?: SnowflakeSdk;
   private readonly connections = new Set<SnowflakeConnectionWrapper>();
+  /** Project UDFs not deployed here (lower-case name → reason), for "unknown function" errors. */
+  private readonly undeployedUdfs = new Map<string, string>();
 
   constructor(
     private readonly target: SnowflakeTarget,
@@ -289,7 +310,7 @@ export class SnowflakeAdapter implements Adapter {
     } catch (e) {
       throw this.loginError(e);
     }
-    const c = new SnowflakeConnectionWrapper(conn, this.target.query_timeout_seconds * 1000, this.target.query_tag);
+    const c = new SnowflakeConnectionWrapper(conn, this.target.query_timeout_seconds * 1000, this.target.query_tag, this.undeployedUdfs);
     this.connections.add(c);
     return c;
   }
@@ -410,6 +431,39 @@ export class SnowflakeAdapter implements Adapter {
       await conn.execute(`drop table if exists ${tmp}`).catch(() => undefined);
     }
     return rows.length;
+  }
+
+  /**
+   * Deploys portable scalar UDFs as JavaScript UDFs (`CREATE OR REPLACE FUNCTION`, one per arity) in the
+   * target's database and schema, bundled from the project root. Batch UDFs and non-portable scalar UDFs
+   * are skipped (Snowflake can't call back into this process); calls to them fail with Snowflake's
+   * "Unknown function" error plus the reason. The `impl` of a registration is unused here.
+   * @throws WeirError `WEIR_UDF_INVALID` when a portable UDF can't be bundled; AdapterError from Snowflake
+   */
+  async registerUdfs(udfs: readonly UdfRegistration[]): Promise<void> {
+    const deploy = [];
+    for (const { udf } of udfs) {
+      const def = udf.definition;
+      if (def.kind === 'scalar' && def.portable) {
+        deploy.push(udf);
+        this.undeployedUdfs.delete(def.name.toLowerCase());
+      } else {
+        this.undeployedUdfs.set(def.name.toLowerCase(), def.kind === 'batch'
+          ? `UDF ${def.name} (${udf.module}) is a batch UDF: batch UDFs can't run on Snowflake (only portable scalar UDFs are deployed as JavaScript UDFs).`
+          : `UDF ${def.name} (${udf.module}) is not portable, so it was not deployed to Snowflake: mark it \`portable: true\` if its code uses no Node APIs.`);
+      }
+    }
+    if (deploy.length === 0) return;
+    const statements: string[] = [];
+    for (const udf of deploy) statements.push(...(await snowflakeUdfDdl(udf, this.projectRoot, { database: this.target.database, schema: this.target.schema })));
+    const conn = await this.connect();
+    try {
+      await this.createSchema(conn, this.target.schema);
+      for (const sql of statements) await conn.execute(sql);
+    } finally {
+      await conn.close();
+      this.connections.delete(conn as SnowflakeConnectionWrapper);
+    }
   }
 
   describe(): Record<string, unknown> {

@@ -1,0 +1,111 @@
+/**
+ * Portable TypeScript UDFs deployed to Snowflake through the adapter, against the local protocol server in
+ * tests/servers/snowflake-server.ts (NOT Snowflake: it mimics JavaScript UDFs by compiling the body in
+ * process and registering a DuckDB scalar function). Portable scalar UDFs become `CREATE OR REPLACE
+ * FUNCTION ... LANGUAGE JAVASCRIPT` statements (one per arity) and are callable from models; batch and
+ * non-portable UDFs are not deployed, and calling one fails with the reason.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
+import { startSnowflakeServer, type SnowflakeTestServer } from '../servers/snowflake-server.js';
+
+const DEFINE = path.resolve(__dirname, '../../src/udfs/define.ts').split(path.sep).join('/');
+const PASSWORD = 'pw-udf-secret-42';
+let server: SnowflakeTestServer;
+let dir: string;
+
+const UDFS = `
+import { defineScalarUdf, defineBatchUdf } from '${DEFINE}';
+
+export const shout = defineScalarUdf({
+  name: 'shout',
+  args: [{ name: 's', type: 'VARCHAR' }, { name: 'n', type: 'INTEGER', optional: true }],
+  returns: 'VARCHAR', deterministic: true, portable: true,
+  description: "Upper-cases s and appends n exclamation marks (default 1); it's portable.",
+  fn: (s: string, n?: number) => s.toUpperCase() + '!'.repeat(n ?? 1),
+});
+
+export const local_len = defineScalarUdf({
+  name: 'local_len', args: [{ name: 's', type: 'VARCHAR' }], returns: 'INTEGER', deterministic: true,
+  description: 'Not portable: runs only in process.',
+  fn: (s: string) => s.length,
+});
+
+export const slow_len = defineBatchUdf({
+  name: 'slow_len', args: [{ name: 's', type: 'VARCHAR' }], returns: 'INTEGER', deterministic: true,
+  description: 'Batch UDF.',
+  run: async (rows) => rows.map(([s]) => String(s).length),
+});
+`;
+
+const env = () => ({ ...process.env, SNOWFLAKE_PASSWORD: PASSWORD, SNOWFLAKE_ACCESS_URL: server.url });
+
+beforeAll(async () => {
+  server = await startSnowflakeServer({ users: { weir_ci: PASSWORD } });
+  dir = await makeProject({
+    'project.yaml': `name: t
+target: dev
+targets:
+  dev:
+    type: duckdb
+    path: target/t.duckdb
+  snowflake:
+    type: snowflake
+    account: acme-test
+    user: weir_ci
+    password: '{{env "SNOWFLAKE_PASSWORD"}}'
+    database: analytics
+    schema: dev
+    access_url: '{{env "SNOWFLAKE_ACCESS_URL"}}'
+    threads: 2
+    connect_retries: 0
+`,
+    'udfs/text.ts': UDFS,
+    'seeds/words.csv': 'id,word\n1,alpha\n2,beta\n3,\n',
+    'models/loud.sql': `{{config materialized="table"}}
+select id, shout(word) as one, shout(word, 3) as three from {{ref "words"}}`,
+  });
+});
+afterAll(async () => {
+  cleanupProjects();
+  await server?.close();
+});
+
+describe('portable UDFs on the snowflake target (local protocol server, not Snowflake)', () => {
+  it('deploys portable scalar UDFs as JavaScript UDFs (one per arity) and models call them', async () => {
+    const r = await runCli(['build', '--target', 'snowflake'], dir, env());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await server.duck(`select id, one, three from "ANALYTICS"."DEV"."LOUD" order by id`)).toEqual([
+      [1n, 'ALPHA!', 'ALPHA!!!'],
+      [2n, 'BETA!', 'BETA!!!'],
+      [3n, null, null], // RETURNS NULL ON NULL INPUT
+    ]);
+    const creates = server.queries.map((q) => q.sqlText).filter((s) => /^create or replace function/i.test(s));
+    expect(creates.map((s) => /^CREATE OR REPLACE FUNCTION ([\w.]+\([^)]*\))/.exec(s)?.[1])).toEqual([
+      'ANALYTICS.DEV.SHOUT(S STRING)',
+      'ANALYTICS.DEV.SHOUT(S STRING, N FLOAT)',
+    ]);
+    expect(creates.every((s) => /LANGUAGE JAVASCRIPT/.test(s) && /RETURNS NULL ON NULL INPUT/.test(s))).toBe(true);
+    // Only portable scalar UDFs are deployed.
+    expect(server.queries.some((q) => /function\s+\S*(local_len|slow_len)/i.test(q.sqlText))).toBe(false);
+    // A second run replaces the functions (CREATE OR REPLACE) and still works.
+    const again = await runCli(['run', '--target', 'snowflake'], dir, env());
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+  });
+
+  it('a model calling a non-portable or batch UDF fails with the unknown-function error and the reason', async () => {
+    writeFiles(dir, {
+      'models/uses_local.sql': `{{config materialized="table"}}select local_len(word) as n from {{ref "words"}}`,
+      'models/uses_batch.sql': `{{config materialized="table"}}select slow_len(word) as n from {{ref "words"}}`,
+    });
+    const local = await runCli(['run', '--target', 'snowflake', '--select', 'uses_local'], dir, env());
+    expect(local.code).not.toBe(0);
+    const out = local.stdout + local.stderr;
+    expect(out).toMatch(/local_len/i);
+    expect(out).toMatch(/is not portable, so it was not deployed to Snowflake/);
+    const batch = await runCli(['run', '--target', 'snowflake', '--select', 'uses_batch'], dir, env());
+    expect(batch.code).not.toBe(0);
+    expect(batch.stdout + batch.stderr).toMatch(/slow_len.*is a batch UDF/);
+  });
+});
