@@ -19,3 +19,8 @@ export { normalCdf, normalTwoSidedP, normalCdfSql, normalTwoSidedPSql } from './
 export { ARTIFACT_SCHEMAS, WEIR_VERSION } from './artifacts/artifacts.js';
 export { defineScalarUdf, defineBatchUdf, isUdfDefinition, resolveUdfVersion } from './udfs/define.js';
 export type { ScalarUdf, BatchUdf, UdfDefinition, UdfArg, UdfSqlType, UdfContext, BatchContext } from './udfs/define.js';
+export { retryLastRun, planRetry } from './api/retry.js';
+export type { RetryPlan, RetryOptions } from './api/retry.js';
+export { loadPreviousState } from './artifacts/previous-state.js';
+export type { PreviousState } from './artifacts/previous-state.js';
+export { SelectorState } from './graph/state.js';

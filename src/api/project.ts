@@ -31,6 +31,9 @@ import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 import { resolveUdfVersion } from '../udfs/define.js';
+import { loadPreviousState, type PreviousState } from '../artifacts/previous-state.js';
+import { SelectorState } from '../graph/state.js';
+import { deferredRelations } from '../execution/defer.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build';
@@ -39,6 +42,11 @@ export type RunCommand = 'seed' | 'run' | 'test' | 'build';
 export interface SelectionArgs {
   readonly select?: readonly string[];
   readonly exclude?: readonly string[];
+  /**
+   * Directory with an earlier run's manifest.json (and run_results.json), for `state:` / `result:`
+   * selectors and `defer` (absolute, or relative to the project directory).
+   */
+  readonly state?: string;
 }
 
 /** Options of {@link WeirProject.execute} and the seed/run/test/build shortcuts. */
@@ -47,6 +55,12 @@ export interface RunArgs extends SelectionArgs {
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
   readonly reporter?: Reporter;
+  /** With `state`: refs to unselected nodes missing from this target read the state manifest's relations. */
+  readonly defer?: boolean;
+  /** With `defer`: read unselected nodes from the state's relations even when this target has them. */
+  readonly favorState?: boolean;
+  /** Run exactly these unique_ids (no selector evaluation; `weir retry`). */
+  readonly only?: readonly string[];
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -82,6 +96,10 @@ export class WeirProject {
   private readonly secrets: Set<string>;
   private redactor: Redactor;
   private redactorSize = 0;
+  /** Earlier runs' artifacts by absolute directory (see {@link previousState}). */
+  private readonly states = new Map<string, PreviousState>();
+  /** Variables given at load time (`--vars`), recorded in run_results.json for `weir retry`. */
+  cliVars: Readonly<Record<string, unknown>> = {};
 
   private constructor(
     readonly files: ProjectFiles,
@@ -133,6 +151,7 @@ export class WeirProject {
     };
     const udfs = await loadUdfs(files.udfModules, files.root);
     const project = new WeirProject(files, manifest, dag, env, dialect, targetInfo, processEnv, udfs);
+    project.cliVars = options.vars ?? {};
     for (const w of files.warnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
     return project;
   }
@@ -143,14 +162,29 @@ export class WeirProject {
   }
 
   /** A renderer for this target (one per command). */
-  renderer(): Renderer {
-    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets });
+  renderer(relationOverrides?: ReadonlyMap<string, string>): Renderer {
+    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets, relationOverrides });
   }
 
-  /** Selected unique_ids for a command, in manifest order. @throws WeirError `WEIR_SELECTOR_INVALID` */
+  /**
+   * The artifacts of an earlier run in `dir` (relative to the project directory), read once per project.
+   * @throws WeirError `WEIR_STATE_INVALID` (missing directory or manifest, unreadable artifacts)
+   */
+  previousState(dir: string): PreviousState {
+    const abs = path.resolve(this.files.root, dir);
+    let s = this.states.get(abs);
+    if (!s) this.states.set(abs, (s = loadPreviousState(abs)));
+    return s;
+  }
+
+  /**
+   * Selected unique_ids for a command, in manifest order.
+   * @throws WeirError `WEIR_SELECTOR_INVALID`; `WEIR_STATE_INVALID` for `state:`/`result:` without usable state
+   */
   select(command: RunCommand | 'compile' | 'ls', args: SelectionArgs & { resourceTypes?: GraphNode['resource_type'][] } = {}): string[] {
     const types = args.resourceTypes ?? (command === 'ls' ? ['seed', 'model', 'source', 'test'] : RESOURCE_TYPES[command]);
-    return selectNodes(this.manifest, this.dag, { select: args.select, exclude: args.exclude, resourceTypes: types, indirectTests: true });
+    const state = args.state ? new SelectorState(this.previousState(args.state), this.manifest) : undefined;
+    return selectNodes(this.manifest, this.dag, { select: args.select, exclude: args.exclude, resourceTypes: types, indirectTests: true, state });
   }
 
   private metadata(): ArtifactMetadata {
@@ -163,6 +197,15 @@ export class WeirProject {
   /** Writes `manifest.json` with whatever compiled facts are known. */
   writeManifest(compiled: ReadonlyMap<string, CompiledFacts> = new Map()): string {
     const file = path.join(this.targetDir, 'manifest.json');
+    // Every node's relation is named (not only the compiled ones): a later run may defer to it (--defer).
+    const renderer = this.renderer();
+    const facts = new Map(compiled);
+    for (const node of this.manifest.nodes.values()) {
+      if (node.resource_type === 'test' || (node.resource_type === 'model' && node.config.materialized === 'ephemeral')) continue;
+      const f = facts.get(node.unique_id);
+      if (!f?.relation_name) facts.set(node.unique_id, { ...f, relation_name: renderer.relationName(node) });
+    }
+    compiled = facts;
     // With no secrets known there is nothing to redact: skip the per-string redaction walk.
     writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.secrets.size ? this.redact : undefined, this.udfManifest()));
     return file;
@@ -228,17 +271,31 @@ export class WeirProject {
    */
   async execute(command: RunCommand, args: RunArgs = {}): Promise<RunSummary> {
     const reporter = redactingReporter(args.reporter ?? silentReporter, this.redact);
-    const selected = this.select(command, args);
+    if (args.defer && !args.state) throw new WeirError('WEIR_USAGE', '--defer needs --state DIR (the artifacts of the run whose relations to read)');
+    const selected = args.only
+      ? args.only.filter((u) => RESOURCE_TYPES[command].includes(this.manifest.nodes.get(u)?.resource_type as GraphNode['resource_type']))
+      : this.select(command, args);
     if (selected.length === 0 && (args.select?.length || args.exclude?.length)) {
       reporter.emit({
         code: 'WEIR_WARNING', ts: now(), level: 'warn',
         message: `nothing to ${command}: --select ${(args.select ?? []).join(' ') || '(all)'}${args.exclude?.length ? ` --exclude ${args.exclude.join(' ')}` : ''} matches no ${RESOURCE_TYPES[command].join('/')} node${suggestion(args.select ?? [], this.manifest.refIndex.keys())} (list nodes with \`weir ls\`)`,
       });
     }
-    const renderer = this.renderer();
+    let renderer = this.renderer();
     const start = performance.now();
     const threads = args.threads ?? this.targetInfo.threads;
     const adapter = await this.openAdapter();
+    try {
+      if (args.defer && args.state) {
+        const overrides = await deferredRelations({
+          manifest: this.manifest, renderer, adapter, previous: this.previousState(args.state), selected: new Set(selected), favorState: !!args.favorState,
+        });
+        renderer = this.renderer(overrides);
+      }
+    } catch (e) {
+      await adapter.close();
+      throw e;
+    }
     let results: RunResultEntry[] = [];
     const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
     try {
@@ -271,7 +328,10 @@ export class WeirProject {
         const artifact: RunResultsArtifact = {
           metadata: { ...this.metadata(), weir_schema_version: ARTIFACT_SCHEMAS.runResults },
           command, success, elapsed_time: elapsed,
-          args: { select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh, target: this.targetInfo.name },
+          args: {
+            which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
+            target: this.targetInfo.name, vars: this.cliVars, state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
+          },
           results,
         };
         writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Manifest } from '../manifest/manifest.js';
 import type { NodeStatus } from '../events/events.js';
 import { redactDeep, type Redactor } from '../utils/redact.js';
+import { macroChecksum, nodeChecksum } from './checksums.js';
 
 /** Schema identifiers of the artifacts this version writes. */
 export const ARTIFACT_SCHEMAS = {
@@ -109,6 +110,7 @@ export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata,
         unique_id: uid, resource_type: node.resource_type, name: node.name, package_name: node.package_name, fqn: node.fqn,
         path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
         source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name,
+        checksum: nodeChecksum(node),
       };
       continue;
     }
@@ -123,6 +125,7 @@ export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata,
         path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
         depends_on, raw_code: node.raw_code, compiled_code: c?.compiled_code, compiled_path: c?.compiled_path, relation_name: c?.relation_name,
         test_type: node.test_type, test_metadata: g ? { name: g.name, kwargs: g.kwargs, column_name: g.column_name, attached_node: g.attached_node } : undefined,
+        checksum: nodeChecksum(node),
       };
       continue;
     }
@@ -132,9 +135,10 @@ export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata,
       path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
       depends_on, raw_code: node.resource_type === 'seed' ? undefined : node.raw_code, compiled_code: c?.compiled_code, compiled_path: c?.compiled_path, relation_name: c?.relation_name,
       tests, seed_file: node.resource_type === 'seed' ? node.path : undefined,
+      checksum: nodeChecksum(node),
     };
   }
-  const macros = Object.fromEntries(manifest.macros.map((m) => [m.unique_id, m]));
+  const macros = Object.fromEntries(manifest.macros.map((m) => [m.unique_id, { ...m, checksum: macroChecksum(m) }]));
   const out = {
     metadata: { ...metadata, weir_schema_version: ARTIFACT_SCHEMAS.manifest },
     nodes, sources, macros, udfs,

@@ -11,6 +11,8 @@ import { TextReporter } from '../events/text-reporter.js';
 import { JsonReporter } from '../events/json-reporter.js';
 import { now, type Reporter } from '../events/events.js';
 import { formatResult, type ResultFormat } from './output.js';
+import { retryLastRun } from '../api/retry.js';
+import path from 'node:path';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -73,7 +75,9 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     builder: (y: Argv) => selectionOptions(y)
       .option('threads', { type: 'number', describe: 'worker threads (connections); default: the target\'s threads' })
       .option('fail-fast', { type: 'boolean', default: false, describe: 'stop starting new nodes after the first failure' })
-      .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild incremental models from scratch' }),
+      .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild incremental models from scratch' })
+      .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target read the state manifest\'s relations' })
+      .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' }),
     handler: async (a: Record<string, unknown>) => {
       const project = await load(a as unknown as GlobalArgs);
       if (a.threads !== undefined && (!Number.isInteger(a.threads) || (a.threads as number) < 1)) {
@@ -82,10 +86,14 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       const summary = await project.execute(command, {
         select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined,
         failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
+        state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
       });
       exitCode = summary.exitCode;
     },
   });
+  /** `--state` as an absolute path (relative paths are relative to the working directory, as in dbt). */
+  const stateDir = (a: Record<string, unknown>): string | undefined =>
+    typeof a.state === 'string' && a.state ? path.resolve(io.cwd ?? process.cwd(), a.state) : undefined;
 
   const parser = yargs([...argv])
     .scriptName('weir')
@@ -106,7 +114,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       builder: (y: Argv) => selectionOptions(y).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        const { compiled, errors } = project.compile({ select: list(a.select), exclude: list(a.exclude) });
+        const { compiled, errors } = project.compile({ select: list(a.select), exclude: list(a.exclude), state: stateDir(a) });
         if (a.print) for (const c of compiled.values()) print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
         for (const e of errors) reportError(e, reporter!);
         if (!a.print) reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${compiled.size} node${compiled.size === 1 ? '' : 's'} to ${project.files.config['target-path']}/compiled${errors.length ? `, ${errors.length} failed` : ''}` });
@@ -135,7 +143,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
           if (types && types.every((t) => t === 'udf')) return;
         }
         const nodeTypes = types?.filter((t) => t !== 'udf');
-        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never });
+        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never, state: stateDir(a) });
         for (const uid of uids) {
           const n = project.manifest.nodes.get(uid)!;
           if (a.output === 'json') {
@@ -144,6 +152,21 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
           else if (a.output === 'name') print(`${n.name}\n`);
           else print(`${n.fqn.join('.')}\n`);
         }
+      },
+    })
+    .command({
+      command: 'retry',
+      describe: 're-run the nodes that errored, failed or were skipped in the last run (same command and flags)',
+      handler: async (a: Record<string, unknown>) => {
+        const g = a as unknown as GlobalArgs;
+        const project = await load(g);
+        const summary = await retryLastRun(project, {
+          reporter: reporter!,
+          // The previous run's target and vars, unless given on this command line.
+          reload: g.target !== undefined || g.vars !== undefined ? undefined : async (o) =>
+            WeirProject.load({ projectDir: g['project-dir'] ?? io.cwd, target: o.target, vars: o.vars, env: io.env, reporter: reporter!, partialParse: g['partial-parse'] !== false }),
+        });
+        exitCode = summary?.exitCode ?? 0;
       },
     })
     .command({
@@ -180,7 +203,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, compile, ls, show, query or debug.')
+    .demandCommand(1, 'Give a command: seed, run, test, build, retry, compile, ls, show, query or debug.')
     .strict()
     .help()
     .version(false)
@@ -211,7 +234,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
 function selectionOptions(y: Argv) {
   return y
     .option('select', { alias: ['s', 'models', 'm'], type: 'string', array: true, describe: 'selector(s): name, +name, name+, n+name, @name, tag:x, path:p, resource_type:t; space = union, comma = intersection' })
-    .option('exclude', { type: 'string', array: true, describe: 'selector(s) to leave out' });
+    .option('exclude', { type: 'string', array: true, describe: 'selector(s) to leave out' })
+    .option('state', { type: 'string', describe: 'directory with an earlier run\'s manifest.json (and run_results.json) for state:/result: selectors and --defer' });
 }
 
 function errorEvent(e: WeirError) {

@@ -42,6 +42,11 @@ export interface RenderOptions {
   readonly processEnv?: NodeJS.ProcessEnv;
   /** Set that receives secret env values templates read (shared with the caller's redactor); default: a new set. */
   readonly secrets?: Set<string>;
+  /**
+   * Relation text to use for refs to these nodes (by unique_id) instead of the target's: `--defer` reads
+   * unselected, unbuilt parents from the relations of an earlier run's manifest.
+   */
+  readonly relationOverrides?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -132,7 +137,7 @@ export class Renderer {
         useEphemeral(depUid);
         return ephemeralName(dep, dialect);
       }
-      return this.relationName(dep)!;
+      return this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!;
     };
 
     let body: string;

@@ -48,6 +48,9 @@ export type WeirErrorCode =
   | 'WEIR_UDF_UNAVAILABLE'
   | 'WEIR_NODE_NOT_FOUND'
   | 'WEIR_USAGE'
+  | 'WEIR_STATE_INVALID'
+  | 'WEIR_HOOK_FAILED'
+  | 'WEIR_OPERATION_FAILED'
   | 'WEIR_INTERNAL';
 
 /** Codes that mean "the project or the command is invalid" (exit code 2) rather than "a node failed". */
@@ -57,7 +60,7 @@ const INVALID_INPUT_CODES: ReadonlySet<WeirErrorCode> = new Set<WeirErrorCode>([
   'WEIR_TEMPLATE_SYNTAX', 'WEIR_TEMPLATE_RENDER', 'WEIR_HELPER_UNKNOWN', 'WEIR_REF_NOT_FOUND',
   'WEIR_SOURCE_NOT_FOUND', 'WEIR_REF_DYNAMIC', 'WEIR_MACRO_INVALID', 'WEIR_DUPLICATE_NODE', 'WEIR_DAG_CYCLE',
   'WEIR_SELECTOR_INVALID', 'WEIR_VARS_INVALID', 'WEIR_CONFIG_INVALID', 'WEIR_DB_LOCKED', 'WEIR_DB_OPEN_FAILED',
-  'WEIR_NODE_NOT_FOUND', 'WEIR_USAGE', 'WEIR_UDF_INVALID',
+  'WEIR_NODE_NOT_FOUND', 'WEIR_USAGE', 'WEIR_UDF_INVALID', 'WEIR_STATE_INVALID',
 ]);
 
 /** Options accepted by the {@link WeirError} constructor. */

@@ -3,7 +3,8 @@
  * space-separated terms are a union, comma-joined atoms an intersection; an atom is
  * `[@][N+]method:value[+N]` where `+` before/after adds ancestors/descendants (optionally limited to N
  * edges) and `@` adds descendants and all their ancestors. Methods: default (name or fqn path),
- * `tag:`, `path:`, `resource_type:`, `fqn:`, `source:`, `config.<key>:`, `test_type:`, `package:`.
+ * `tag:`, `path:`, `resource_type:`, `fqn:`, `source:`, `config.<key>:`, `test_type:`, `package:`, and with
+ * an earlier run's artifacts (`--state`) `state:` and `result:` (see state.ts).
  * Wildcards `*` and `?` are allowed in values.
  */
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { WeirError } from '../errors/weir-error.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
 import { ancestors, descendants, type Dag } from './dag.js';
+import { RESULT_VALUES, STATE_VALUES, stateRequired, type SelectorState } from './state.js';
 
 /** One parsed selector atom. */
 export interface SelectorAtom {
@@ -23,7 +25,7 @@ export interface SelectorAtom {
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/;
-const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name']);
+const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name', 'state', 'result']);
 
 /**
  * Parses one atom.
@@ -61,7 +63,7 @@ function badSelector(raw: string, why: string): WeirError {
 const globToRegExp = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 
 /** Whether `node` matches the atom's method and value (graph operators not applied). */
-export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' | 'value'>, manifest: Manifest): boolean {
+export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' | 'value'>, manifest: Manifest, state?: SelectorState): boolean {
   const v = atom.value;
   const re = globToRegExp(v);
   switch (atom.method) {
@@ -91,6 +93,12 @@ export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' |
       return node.resource_type === 'test' && (re.test(node.name) || (!!node.generic && re.test(node.generic.name)));
     case 'package':
       return re.test(node.package_name);
+    case 'state':
+      if (!state) throw stateRequired(`state:${v}`);
+      return state.matchesState(node, v);
+    case 'result':
+      if (!state) throw stateRequired(`result:${v}`);
+      return state.matchesResult(node, v);
     default: {
       if (atom.method.startsWith('config.')) {
         const key = atom.method.slice('config.'.length);
@@ -104,9 +112,14 @@ export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' |
 }
 
 /** Nodes selected by one atom, graph operators applied. */
-function selectAtom(atom: SelectorAtom, manifest: Manifest, dag: Dag): Set<string> {
+function selectAtom(atom: SelectorAtom, manifest: Manifest, dag: Dag, state?: SelectorState): Set<string> {
+  if (atom.method === 'state' || atom.method === 'result') {
+    const allowed: readonly string[] = atom.method === 'state' ? STATE_VALUES : RESULT_VALUES;
+    if (!allowed.includes(atom.value)) throw badSelector(atom.raw, `unknown ${atom.method} '${atom.value}' (${allowed.map((x) => `${atom.method}:${x}`).join(', ')})`);
+    if (!state) throw stateRequired(atom.raw);
+  }
   const out = new Set<string>();
-  for (const node of manifest.nodes.values()) if (matchesAtom(node, atom, manifest)) out.add(node.unique_id);
+  for (const node of manifest.nodes.values()) if (matchesAtom(node, atom, manifest, state)) out.add(node.unique_id);
   const base = [...out];
   for (const uid of base) {
     if (atom.parents) for (const a of ancestors(dag, uid, atom.parents)) out.add(a);
@@ -122,7 +135,7 @@ function selectAtom(atom: SelectorAtom, manifest: Manifest, dag: Dag): Set<strin
  * @returns selected unique_ids (all nodes when `selectors` is empty)
  * @throws WeirError `WEIR_SELECTOR_INVALID`
  */
-export function evaluateSelectors(selectors: readonly string[], manifest: Manifest, dag: Dag): Set<string> {
+export function evaluateSelectors(selectors: readonly string[], manifest: Manifest, dag: Dag, state?: SelectorState): Set<string> {
   const terms = selectors.flatMap((s) => s.split(/\s+/)).filter(Boolean);
   if (terms.length === 0) return new Set(manifest.nodes.keys());
   const out = new Set<string>();
@@ -130,7 +143,7 @@ export function evaluateSelectors(selectors: readonly string[], manifest: Manife
     const atoms = term.split(',').filter(Boolean).map(parseAtom);
     let acc: Set<string> | undefined;
     for (const atom of atoms) {
-      const sel = selectAtom(atom, manifest, dag);
+      const sel = selectAtom(atom, manifest, dag, state);
       acc = acc ? new Set([...acc].filter((x) => sel.has(x))) : sel;
     }
     for (const x of acc ?? []) out.add(x);
@@ -149,6 +162,8 @@ export interface SelectionOptions {
    * among the resource types.
    */
   readonly indirectTests?: boolean;
+  /** The earlier run's artifacts, for `state:` and `result:` atoms (`--state`). */
+  readonly state?: SelectorState;
 }
 
 /**
@@ -157,8 +172,8 @@ export interface SelectionOptions {
  * @returns unique_ids in manifest order
  */
 export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOptions): string[] {
-  const selected = evaluateSelectors(options.select ?? [], manifest, dag);
-  const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag) : new Set<string>();
+  const selected = evaluateSelectors(options.select ?? [], manifest, dag, options.state);
+  const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag, options.state) : new Set<string>();
   const chosen = new Set([...selected].filter((u) => !excluded.has(u)));
   if (options.indirectTests !== false && options.resourceTypes.includes('test') && options.select?.length) {
     for (const node of manifest.nodes.values()) {

@@ -13,6 +13,7 @@ import { ARTIFACT_SCHEMAS, manifestArtifact, writeJsonAtomic, type ArtifactMetad
 import type { Manifest } from '../../../src/manifest/manifest.js';
 import { createRedactor, redactDeep, type Redactor } from '../../../src/utils/redact.js';
 import { cleanupProjects, makeProject } from '../../helpers/project.js';
+import { macroChecksum, nodeChecksum } from '../../../src/artifacts/checksums.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'weir-manifest-'));
 afterAll(() => {
@@ -40,7 +41,7 @@ function reference(manifest: Manifest, md: ArtifactMetadata, compiled: ReadonlyM
       path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
     };
     if (node.resource_type === 'source') {
-      sources[uid] = { ...common, source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name };
+      sources[uid] = { ...common, source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name, checksum: nodeChecksum(node) };
       continue;
     }
     const depends_on = {
@@ -57,9 +58,10 @@ function reference(manifest: Manifest, md: ArtifactMetadata, compiled: ReadonlyM
       relation_name: c?.relation_name,
       ...(node.resource_type === 'test' ? { test_type: node.test_type, test_metadata: node.generic ? { name: node.generic.name, kwargs: node.generic.kwargs, column_name: node.generic.column_name, attached_node: node.generic.attached_node } : undefined } : { tests }),
       ...(node.resource_type === 'seed' ? { seed_file: node.path } : {}),
+      checksum: nodeChecksum(node),
     };
   }
-  const macros = Object.fromEntries(manifest.macros.map((m) => [m.unique_id, m]));
+  const macros = Object.fromEntries(manifest.macros.map((m) => [m.unique_id, { ...m, checksum: macroChecksum(m) }]));
   return redactDeep({
     metadata: { ...md, weir_schema_version: ARTIFACT_SCHEMAS.manifest },
     nodes, sources, macros, udfs,

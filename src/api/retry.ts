@@ -1,0 +1,99 @@
+/**
+ * `weir retry`, after dbt's (https://docs.getdbt.com/reference/commands/retry): re-runs only the nodes
+ * that errored, failed or were skipped in the last `seed`/`run`/`test`/`build` of this target directory
+ * (its `run_results.json`), with the same command and flags (threads, fail-fast, full-refresh, target,
+ * vars, state/defer as recorded in `args`). When the last run succeeded there is nothing to do. The
+ * retry writes a new run_results.json with the same `args`, so a second retry picks up what still fails.
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { WeirError } from '../errors/weir-error.js';
+import { now, type Reporter } from '../events/events.js';
+import { parseRunResults, readJsonArtifact } from '../artifacts/previous-state.js';
+import type { RunResultsArtifact } from '../artifacts/artifacts.js';
+import type { RunCommand, RunSummary, WeirProject } from './project.js';
+
+/** Statuses a retry re-runs. */
+export const RETRY_STATUSES: ReadonlySet<string> = new Set(['error', 'fail', 'skipped']);
+const RETRYABLE: readonly RunCommand[] = ['seed', 'run', 'test', 'build'];
+
+/** What a retry would do. */
+export interface RetryPlan {
+  readonly previous: RunResultsArtifact;
+  readonly command: RunCommand;
+  /** unique_ids to run (those still in the project), in the previous run's order. */
+  readonly nodes: readonly string[];
+  /** unique_ids of the previous run that no longer exist in the project. */
+  readonly gone: readonly string[];
+}
+
+/**
+ * Reads the last run of a target directory and lists what to retry.
+ * @throws WeirError `WEIR_STATE_INVALID` when there is no run_results.json, it is unreadable, or it
+ *   records a command that can't be retried
+ */
+export function planRetry(project: WeirProject): RetryPlan {
+  const file = path.join(project.targetDir, 'run_results.json');
+  if (!existsSync(file)) {
+    throw new WeirError('WEIR_STATE_INVALID', `nothing to retry: no previous run in ${path.relative(project.files.root, file) || file}`, {
+      hint: 'Run `weir run`, `test`, `seed` or `build` first; `weir retry` re-runs what failed or was skipped in that run.',
+    });
+  }
+  const previous = parseRunResults(readJsonArtifact(file, 'run results'), file);
+  const command = String((previous.args as Record<string, unknown>).which ?? previous.command) as RunCommand;
+  if (!RETRYABLE.includes(command)) {
+    throw new WeirError('WEIR_STATE_INVALID', `the previous run was '${command}', which weir retry can't repeat`, {
+      hint: `weir retry repeats ${RETRYABLE.join(', ')}.`,
+    });
+  }
+  const nodes: string[] = [];
+  const gone: string[] = [];
+  for (const r of previous.results) {
+    if (!RETRY_STATUSES.has(r.status) || !r.unique_id || nodes.includes(r.unique_id)) continue;
+    if (project.manifest.nodes.has(r.unique_id)) nodes.push(r.unique_id);
+    else if (!r.unique_id.startsWith('operation.')) gone.push(r.unique_id);
+  }
+  return { previous, command, nodes, gone };
+}
+
+/** Options of {@link retryLastRun}. */
+export interface RetryOptions {
+  readonly reporter?: Reporter;
+  /**
+   * Loads the project again for the previous run's target and vars when they differ from `project`'s
+   * (omit it to keep `project` as loaded, e.g. when the user chose the target explicitly).
+   */
+  readonly reload?: (o: { target: string; vars: Record<string, unknown> }) => Promise<WeirProject>;
+}
+
+/**
+ * Re-runs the failed and skipped nodes of the last run.
+ * @returns the run's summary, or undefined when there was nothing to retry (reported as a message)
+ * @throws WeirError `WEIR_STATE_INVALID` (see {@link planRetry}); what {@link WeirProject.execute} throws
+ */
+export async function retryLastRun(project: WeirProject, options: RetryOptions = {}): Promise<RunSummary | undefined> {
+  const plan = planRetry(project);
+  const a = plan.previous.args as Record<string, unknown>;
+  const say = (message: string, level: 'info' | 'warn' = 'info') => options.reporter?.emit({ code: level === 'warn' ? 'WEIR_WARNING' : 'WEIR_MESSAGE', ts: now(), level, message });
+  for (const g of plan.gone) say(`not retrying ${g}: it is no longer in the project`, 'warn');
+  if (plan.nodes.length === 0) {
+    say(plan.previous.success && plan.gone.length === 0
+      ? `nothing to retry: the previous \`weir ${plan.command}\` succeeded`
+      : `nothing to retry: no node of the previous \`weir ${plan.command}\` errored, failed or was skipped`);
+    return undefined;
+  }
+  const target = typeof a.target === 'string' ? a.target : project.targetInfo.name;
+  const vars = a.vars && typeof a.vars === 'object' && !Array.isArray(a.vars) ? (a.vars as Record<string, unknown>) : {};
+  let p = project;
+  if (options.reload && (target !== project.targetInfo.name || JSON.stringify(vars) !== JSON.stringify(project.cliVars))) p = await options.reload({ target, vars });
+  say(`retrying ${plan.nodes.length} node${plan.nodes.length === 1 ? '' : 's'} of the previous \`weir ${plan.command}\` (target '${p.targetInfo.name}')`);
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  return p.execute(plan.command, {
+    only: plan.nodes,
+    select: list(a.select), exclude: list(a.exclude),
+    threads: typeof a.threads === 'number' ? a.threads : undefined,
+    failFast: a.fail_fast === true, fullRefresh: a.full_refresh === true,
+    state: typeof a.state === 'string' ? a.state : undefined, defer: a.defer === true, favorState: a.favor_state === true,
+    reporter: options.reporter,
+  });
+}

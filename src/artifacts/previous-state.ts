@@ -1,0 +1,132 @@
+/**
+ * Reading the artifacts of an earlier invocation (`--state DIR`): its `manifest.json` (what was deployed:
+ * checksums, config, macro dependencies, relation names) and, when present, its `run_results.json`
+ * (per-node statuses for `result:` selectors and `weir retry`). Only the fields state selection needs
+ * are typed; everything else is kept as read.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { WeirError } from '../errors/weir-error.js';
+import { ARTIFACT_SCHEMAS, type RunResultsArtifact } from './artifacts.js';
+import type { Checksum } from './checksums.js';
+
+/** A node (or source) of an earlier manifest, as far as state selection reads it. */
+export interface PreviousNode {
+  readonly unique_id: string;
+  readonly resource_type: string;
+  readonly name?: string;
+  readonly config?: Record<string, unknown>;
+  readonly raw_code?: string;
+  readonly checksum?: Checksum;
+  readonly depends_on?: { readonly nodes?: readonly string[]; readonly macros?: readonly string[] };
+  readonly relation_name?: string;
+  readonly test_metadata?: unknown;
+}
+
+/** A macro of an earlier manifest. */
+export interface PreviousMacro {
+  readonly unique_id: string;
+  readonly raw_code?: string;
+  readonly checksum?: Checksum;
+}
+
+/** An earlier `manifest.json` (nodes and sources merged into one map by unique_id). */
+export interface PreviousManifest {
+  readonly metadata: Record<string, unknown>;
+  readonly nodes: ReadonlyMap<string, PreviousNode>;
+  readonly macros: ReadonlyMap<string, PreviousMacro>;
+}
+
+/** The artifacts found in a `--state` directory. */
+export interface PreviousState {
+  /** Absolute directory. */
+  readonly dir: string;
+  readonly manifest: PreviousManifest;
+  /** Absent when the directory holds no run_results.json. */
+  readonly runResults?: RunResultsArtifact;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads and parses a JSON artifact. @throws WeirError `WEIR_STATE_INVALID` naming the file */
+export function readJsonArtifact(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new WeirError('WEIR_STATE_INVALID', `cannot read ${what} ${file}: ${(e as Error).message}`, { location: { file } });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new WeirError('WEIR_STATE_INVALID', `${what} ${file} is not valid JSON: ${(e as Error).message}`, {
+      location: { file }, hint: 'The file is damaged or not an artifact: copy it again from the run that wrote it.',
+    });
+  }
+}
+
+/**
+ * Parses an earlier manifest value.
+ * @throws WeirError `WEIR_STATE_INVALID` when it is not a Weir manifest
+ */
+export function parsePreviousManifest(value: unknown, file: string): PreviousManifest {
+  const meta = isObj(value) && isObj(value.metadata) ? value.metadata : undefined;
+  if (!meta || !isObj((value as Record<string, unknown>).nodes) || typeof meta.weir_schema_version !== 'string' || !meta.weir_schema_version.includes('/manifest/')) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a Weir manifest.json (no metadata.weir_schema_version of a manifest)`, {
+      location: { file }, hint: 'Point --state at the target directory of an earlier `weir run`/`build`/`compile` (it holds manifest.json).',
+    });
+  }
+  if (meta.weir_schema_version !== ARTIFACT_SCHEMAS.manifest) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} has schema ${meta.weir_schema_version}; this Weir reads ${ARTIFACT_SCHEMAS.manifest}`, {
+      location: { file }, hint: 'Regenerate the state artifacts with this Weir version (`weir compile` on the production checkout).',
+    });
+  }
+  const v = value as Record<string, unknown>;
+  const nodes = new Map<string, PreviousNode>();
+  for (const part of [v.nodes, v.sources]) {
+    if (!isObj(part)) continue;
+    for (const [uid, n] of Object.entries(part)) if (isObj(n)) nodes.set(uid, { ...(n as object), unique_id: uid } as PreviousNode);
+  }
+  const macros = new Map<string, PreviousMacro>();
+  if (isObj(v.macros)) for (const [uid, m] of Object.entries(v.macros)) if (isObj(m)) macros.set(uid, { ...(m as object), unique_id: uid } as PreviousMacro);
+  return { metadata: meta, nodes, macros };
+}
+
+/**
+ * Parses an earlier run_results value.
+ * @throws WeirError `WEIR_STATE_INVALID` when it is not Weir run results
+ */
+export function parseRunResults(value: unknown, file: string): RunResultsArtifact {
+  const meta = isObj(value) && isObj(value.metadata) ? value.metadata : undefined;
+  if (!meta || !Array.isArray((value as Record<string, unknown>).results) || typeof meta.weir_schema_version !== 'string' || !meta.weir_schema_version.includes('/run-results/')) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a Weir run_results.json`, {
+      location: { file }, hint: 'It is written to the target directory by `weir run`, `test`, `seed` and `build`.',
+    });
+  }
+  return value as RunResultsArtifact;
+}
+
+/**
+ * Loads the artifacts of an earlier invocation from `dir`.
+ * @param dir absolute, or relative to `cwd`
+ * @throws WeirError `WEIR_STATE_INVALID` for a missing directory, a missing or unreadable manifest.json,
+ *   or artifacts that are not Weir's (each message names the path and how to fix it)
+ */
+export function loadPreviousState(dir: string, cwd: string = process.cwd()): PreviousState {
+  const abs = path.resolve(cwd, dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+    throw new WeirError('WEIR_STATE_INVALID', `--state directory ${dir} does not exist`, {
+      hint: 'Pass the directory holding the manifest.json of the run to compare with, e.g. --state prod-artifacts/ (copy the production target/ there).',
+    });
+  }
+  const manifestFile = path.join(abs, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new WeirError('WEIR_STATE_INVALID', `no manifest.json in --state directory ${dir}`, {
+      hint: 'Copy manifest.json (and run_results.json for result: selectors) from the target directory of the run to compare with.',
+    });
+  }
+  const manifest = parsePreviousManifest(readJsonArtifact(manifestFile, 'state manifest'), manifestFile);
+  const rrFile = path.join(abs, 'run_results.json');
+  const runResults = existsSync(rrFile) ? parseRunResults(readJsonArtifact(rrFile, 'state run results'), rrFile) : undefined;
+  return { dir: abs, manifest, runResults };
+}
