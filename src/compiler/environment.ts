@@ -28,6 +28,11 @@ export interface RenderState {
   resolveSource(source: string, table: string): string;
   /** Values that must be redacted from logs (env values of secret-looking variables). */
   readonly secrets: Set<string>;
+  /**
+   * Helper name → fixed result (a unit test's `overrides.macros`, e.g. `is_incremental: true`): the helper
+   * returns the value instead of running.
+   */
+  readonly macroOverrides?: Readonly<Record<string, unknown>>;
 }
 
 type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
@@ -251,6 +256,24 @@ function registerCrossDialect(hb: typeof Handlebars): void {
   def('bool_or', 1, 1, ([e], a) => fnOf(a).boolOr(sqlArg('bool_or', 'the condition', e)));
 }
 
+/**
+ * Wraps every registered helper except Handlebars' own so that a render's `macroOverrides` (unit tests'
+ * `overrides.macros`) can replace its result. Helpers are looked up at call time, so wrapping once here
+ * covers compiled and interpreted templates alike.
+ */
+function overridableHelpers(hb: typeof Handlebars): void {
+  const own = new Set<string>(HANDLEBARS_HELPERS);
+  const helpers = hb.helpers as Record<string, Handlebars.HelperDelegate>;
+  for (const [name, fn] of Object.entries(helpers)) {
+    if (own.has(name) || name.startsWith('__')) continue;
+    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const o = (args[args.length - 1] as HelperOptions | undefined)?.data?.weir?.macroOverrides;
+      if (o && Object.prototype.hasOwnProperty.call(o, name)) return o[name];
+      return (fn as (...a: unknown[]) => unknown).apply(this, args);
+    });
+  }
+}
+
 /** A macro (partial) source to register. */
 export interface PartialSource {
   readonly name: string;
@@ -294,6 +317,7 @@ export class TemplateEnvironment {
         });
       }
     }
+    overridableHelpers(this.hb);
     for (const p of partials) {
       this.macroFiles.set(p.name, p.path);
       const fn = this.compile(p.raw, p.path);

@@ -53,7 +53,7 @@ interface CacheFile {
  * Modules whose code decides what an entry holds. Their size and mtime are part of the key, so a Weir
  * build that changes them (even without a version bump, as during development) never reads old entries.
  */
-const ENTRY_MODULES = ['parse-cache', 'template', 'template-plan', '../loader/schema-yaml', '../loader/yaml-file'];
+const ENTRY_MODULES = ['parse-cache', 'template', 'template-plan', '../loader/schema-yaml', '../loader/yaml-file', '../loader/unit-test-yaml'];
 
 let staticKey: Record<string, unknown> | undefined;
 /** The header a cache file must carry to be used. */

@@ -16,6 +16,7 @@ import type {
 import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
+import { unitTestNode } from './unit-tests.js';
 
 /** Materializations a model may use. */
 export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral'] as const;
@@ -318,6 +319,20 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       fqn: [project, ...f.folders, f.name], path: f.path, description: leadingComment(f.raw), config, tags: config.tags, columns: {}, meta: {},
       test_type: 'singular', raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} },
     });
+  }
+
+  // --- unit tests from YAML (compiler/unit-tests.ts)
+  for (const sf of files.schemaFiles) {
+    for (const u of sf.unit_tests ?? []) {
+      const node = unitTestNode(u, {
+        project, nodes, refIndex, sourceIndex, disabled, isHelper: (n) => env.isHelper(n), finishConfig: (raw) => finishConfig(raw, 'test'),
+      }, errors);
+      if (node && nodes.has(node.unique_id)) {
+        errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `unit test '${node.name}' of model '${u.model}' is defined twice (also in ${nodes.get(node.unique_id)!.path})`, {
+          location: { file: u.file, line: u.line }, hint: 'Unit test names must be unique per model.',
+        }));
+      } else if (node) addTest(node);
+    }
   }
 
   // --- resolve dependencies

@@ -9,6 +9,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode, ModelNode, RelationName, TestNode } from '../manifest/types.js';
 import { annotateRenderError, HelperError, type RenderState, type TemplateEnvironment, type CompiledTemplate } from './environment.js';
 import { genericTestSql } from './generic-tests.js';
+import { fixtureColumns, unitTestSql, type UnitTestSql } from './unit-tests.js';
 
 /** Target facts visible to templates as `target.*` (no secrets). */
 export interface TargetInfo {
@@ -143,43 +144,24 @@ export class Renderer {
     let body: string;
     if (node.resource_type === 'test' && node.test_type === 'generic') {
       body = this.renderGenericTest(node, resolveNode);
+    } else if (node.resource_type === 'test' && node.test_type === 'unit') {
+      const u = this.unitTest(node, new Map(), false);
+      return { unique_id: uid, compiled_code: u.sql, ephemerals: [] };
     } else {
-      const tmplNode = node as ModelNode | TestNode;
-      const state: RenderState = {
-        nodeId: uid,
-        file: node.path,
-        dialect,
-        vars: this.o.vars,
-        env: this.o.processEnv ?? process.env,
-        secrets: this.secrets,
-        resolveRef: (name) => {
+      body = this.renderTemplate(node as ModelNode | TestNode, relation, relation_name, {
+        ref: (name) => {
           const depUid = manifest.refIndex.get(name);
           if (!depUid || !(manifest.parents.get(uid) ?? []).includes(depUid)) {
             throw new HelperError(`ref '${name}' was not recorded in the parse phase: ref arguments must be string literals written in the model or its macros`);
           }
           return resolveNode(depUid);
         },
-        resolveSource: (src, table) => {
+        source: (src, table) => {
           const depUid = manifest.sourceIndex.get(`${src}.${table}`);
           if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
           return this.relationName(manifest.nodes.get(depUid)!)!;
         },
-      };
-      let tmpl = this.templates.get(uid);
-      if (!tmpl) {
-        tmpl = this.o.env.compile(tmplNode.raw_code, node.path);
-        this.templates.set(uid, tmpl);
-      }
-      const t = this.o.target;
-      const context: Record<string, unknown> = {
-        target: { name: t.name, type: t.type, schema: t.schema, database: t.database, threads: t.threads },
-        name: node.name,
-        schema: relation?.schema,
-        identifier: relation?.identifier,
-        database: relation?.database,
-        toString: () => relation_name ?? '',
-      };
-      body = tmpl(context, { data: { weir: state } }).trim().replace(/;\s*$/, '');
+      });
     }
     let compiled = body;
     if (ephemerals.length) {
@@ -193,6 +175,78 @@ export class Renderer {
       this.ephemeralBodies.set(uid, body);
     }
     return { unique_id: uid, compiled_code: compiled, relation: node.resource_type === 'model' && node.config.materialized !== 'ephemeral' ? relation : undefined, relation_name: node.resource_type === 'model' && node.config.materialized !== 'ephemeral' ? relation_name : undefined, ephemerals };
+  }
+
+  /**
+   * Renders a model's or singular test's template with the given ref/source resolution. `thisRelation`
+   * replaces what `{{this}}` renders to; `overrides` (unit tests) replace vars and helper results.
+   */
+  private renderTemplate(
+    node: ModelNode | TestNode, relation: RelationName | undefined, relation_name: string | undefined,
+    resolve: { ref(name: string): string; source(src: string, table: string): string },
+    overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: string },
+  ): string {
+    const state: RenderState = {
+      nodeId: node.unique_id,
+      file: node.path,
+      dialect: this.o.dialect,
+      vars: overrides ? { ...this.o.vars, ...overrides.vars } : this.o.vars,
+      env: this.o.processEnv ?? process.env,
+      secrets: this.secrets,
+      resolveRef: resolve.ref,
+      resolveSource: resolve.source,
+      ...(overrides && Object.keys(overrides.macros).length ? { macroOverrides: overrides.macros } : {}),
+    };
+    let tmpl = this.templates.get(node.unique_id);
+    if (!tmpl) {
+      tmpl = this.o.env.compile(node.raw_code, node.path);
+      this.templates.set(node.unique_id, tmpl);
+    }
+    const t = this.o.target;
+    const self = overrides?.thisRelation ?? relation_name ?? '';
+    const context: Record<string, unknown> = {
+      target: { name: t.name, type: t.type, schema: t.schema, database: t.database, threads: t.threads },
+      name: node.name,
+      schema: relation?.schema,
+      identifier: relation?.identifier,
+      database: relation?.database,
+      toString: () => self,
+    };
+    return tmpl(context, { data: { weir: state } }).trim().replace(/;\s*$/, '');
+  }
+
+  /**
+   * The SQL of a unit test: its model rendered over inline relations of the given rows (see
+   * compiler/unit-tests.ts). Not cached: a run passes the warehouse columns of each input.
+   * @param warehouse columns of the real relation of each input node (by unique_id), when it exists
+   * @param strict see unitTestSql (false: `weir compile`, nothing introspected)
+   * @throws WeirError naming the model's file and line (template errors) or the YAML file (bad values)
+   */
+  unitTest(node: TestNode, warehouse: ReadonlyMap<string, readonly { name: string; type?: string }[]> = new Map(), strict = true): UnitTestSql {
+    const { manifest, dialect } = this.o;
+    const model = manifest.nodes.get(node.unit!.model) as ModelNode;
+    const relation = this.relationOf(model);
+    return unitTestSql(node, dialect, (inputs) => {
+      const missing = (what: string) => new HelperError(`unit test '${node.name}' gives no input for ${what}: add it under given:`);
+      try {
+        return this.renderTemplate(model, relation, relation ? dialect.relation(relation) : undefined, {
+          ref: (name) => {
+            const dep = manifest.refIndex.get(name);
+            const cte = dep && inputs.get(dep);
+            if (!cte) throw missing(`ref('${name}')`);
+            return cte;
+          },
+          source: (src, table) => {
+            const dep = manifest.sourceIndex.get(`${src}.${table}`);
+            const cte = dep && inputs.get(dep);
+            if (!cte) throw missing(`source('${src}', '${table}')`);
+            return cte;
+          },
+        }, { ...node.unit!.overrides, thisRelation: inputs.get('this') });
+      } catch (e) {
+        throw annotateRenderError(e, model.path, node.unique_id, model.raw_code);
+      }
+    }, (input) => fixtureColumns(input, manifest.nodes.get(input.node), warehouse.get(input.node) ?? []), strict);
   }
 
   private readonly ephemeralBodies = new Map<string, string>();

@@ -2,7 +2,8 @@
  * The execution plan: which selected nodes run, and what each waits for. Dependencies through
  * unselected nodes are kept transitively (a selected node waits for its nearest selected ancestors);
  * ephemeral models are never executed (they're inlined). For `build`, a test blocks the children of the
- * node it tests, so a failing test skips what is downstream of it (dbt build semantics).
+ * node it tests, so a failing test skips what is downstream of it (dbt build semantics); a model waits for
+ * its unit tests, which wait only for the model's own upstream.
  */
 import type { Dag } from '../graph/dag.js';
 import { WeirError } from '../errors/weir-error.js';
@@ -27,6 +28,12 @@ export function isExecutable(manifest: Manifest, uid: string): boolean {
   return true;
 }
 
+/** The model a unit test tests, or undefined for other nodes. */
+function unitTestedModel(manifest: Manifest, uid: string): string | undefined {
+  const n = manifest.nodes.get(uid);
+  return n?.resource_type === 'test' && n.test_type === 'unit' ? n.unit?.model : undefined;
+}
+
 /**
  * Builds the plan.
  * @param selected unique_ids chosen by the selector (any order)
@@ -38,7 +45,10 @@ export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly strin
   for (const uid of chosen) {
     const deps = new Set<string>();
     const seen = new Set<string>();
-    const stack = [...dag.inNeighbors(uid)];
+    // A unit test reads none of its model's relations: it waits for what its model waits for (so it can
+    // type its inputs from them), and with testsBlockChildren the model waits for it (below).
+    const unitOf = unitTestedModel(manifest, uid);
+    const stack = unitOf ? [...dag.inNeighbors(unitOf)] : [...dag.inNeighbors(uid)];
     while (stack.length) {
       const p = stack.pop()!;
       if (seen.has(p)) continue;
@@ -65,6 +75,12 @@ export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly strin
     for (const t of chosen) {
       const test = manifest.nodes.get(t)!;
       if (test.resource_type !== 'test') continue;
+      const unitOf = unitTestedModel(manifest, t);
+      if (unitOf) {
+        // dbt build: a model's unit tests run before it; a failing one skips the model (and so its children).
+        if (chosen.has(unitOf)) waitsFor.get(unitOf)!.add(t);
+        continue;
+      }
       const parents = manifest.parents.get(t) ?? [];
       // The nodes a test guards: a generic test's attached node (the model whose column it checks; for
       // relationships the `to` model is only read); a singular test's last parents (those that are not

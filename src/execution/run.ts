@@ -17,6 +17,7 @@ import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
 import { materializeTable, materializeView, runTestQuery } from './materializations.js';
 import { RelationCache } from './relation-cache.js';
+import { runUnitTest } from './unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
 import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
@@ -72,7 +73,7 @@ export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[],
 
 /** Path (relative to the target dir) where a node's compiled SQL is written. */
 export function compiledPathOf(manifest: Manifest, node: GraphNode): string {
-  const p = node.resource_type === 'test' && node.test_type === 'generic'
+  const p = node.resource_type === 'test' && node.test_type !== 'singular'
     ? `${node.path.replace(/\.ya?ml$/, '')}/${node.name}.sql`
     : node.path;
   return path.posix.join('compiled', manifest.projectName, p);
@@ -202,6 +203,14 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         break;
       }
       case 'test': {
+        if (node.test_type === 'unit') {
+          const u = await runUnitTest(adapter, conn, renderer, manifest, node);
+          if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(u.sql)}\n`);
+          failures = u.failures;
+          status = u.status === 'pass' ? 'pass' : node.config.severity === 'warn' ? 'warn' : 'fail';
+          if (u.message) message = `unit test ${node.name} of model '${manifest.nodes.get(node.unit!.model)?.name}': ${u.message}`;
+          break;
+        }
         failures = await runTestQuery(conn, compiled.compiled_code!);
         if (failures === 0) status = 'pass';
         else {

@@ -3,8 +3,9 @@
  * space-separated terms are a union, comma-joined atoms an intersection; an atom is
  * `[@][N+]method:value[+N]` where `+` before/after adds ancestors/descendants (optionally limited to N
  * edges) and `@` adds descendants and all their ancestors. Methods: default (name or fqn path),
- * `tag:`, `path:`, `resource_type:`, `fqn:`, `source:`, `config.<key>:`, `test_type:`, `package:`, and with
- * an earlier run's artifacts (`--state`) `state:` and `result:` (see state.ts).
+ * `tag:`, `path:`, `resource_type:` (`unit_test` for unit tests), `fqn:`, `source:`, `config.<key>:`,
+ * `test_type:` (`unit`, `data` = `generic` + `singular`), `package:`, and with an earlier run's artifacts
+ * (`--state`) `state:` and `result:` (see state.ts).
  * Wildcards `*` and `?` are allowed in values.
  */
 import path from 'node:path';
@@ -84,11 +85,13 @@ export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' |
       return p === want || p.startsWith(`${want}/`) || re.test(p);
     }
     case 'resource_type':
-      return re.test(node.resource_type);
+      // Unit tests are `unit_test` (as in dbt), not `test`.
+      return node.resource_type === 'test' && node.test_type === 'unit' ? re.test('unit_test') : re.test(node.resource_type);
     case 'source':
       return node.resource_type === 'source' && (re.test(node.source_name) || re.test(`${node.source_name}.${node.name}`));
     case 'test_type':
-      return node.resource_type === 'test' && (re.test(node.test_type) || v === 'data');
+      // `data` = generic + singular (dbt's data tests); `unit` = unit tests.
+      return node.resource_type === 'test' && (re.test(node.test_type) || (v === 'data' && node.test_type !== 'unit'));
     case 'test_name':
       return node.resource_type === 'test' && (re.test(node.name) || (!!node.generic && re.test(node.generic.name)));
     case 'package':

@@ -4,6 +4,7 @@
  */
 import { WeirError } from '../errors/weir-error.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
+import { readUnitTests, type UnitTestPatch } from './unit-test-yaml.js';
 
 /** One generic test use as written in YAML, before it becomes a test node. */
 export interface TestSpec {
@@ -66,6 +67,8 @@ export interface SourcePatch {
 export interface SchemaFile {
   readonly nodes: readonly NodePatch[];
   readonly sources: readonly SourcePatch[];
+  /** `unit_tests:` entries (see unit-test-yaml.ts). */
+  readonly unit_tests: readonly UnitTestPatch[];
 }
 
 type Obj = Record<string, unknown>;
@@ -80,7 +83,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
   const nodes: NodePatch[] = [];
   const sources: SourcePatch[] = [];
   const root = yaml.value;
-  if (root === undefined || root === null) return { nodes, sources };
+  if (root === undefined || root === null) return { nodes, sources, unit_tests: [] };
   const fail = (path: (string | number)[], message: string, hint?: string) => {
     errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `${formatKeyPath(path)}: ${message}`, {
       location: { file: yaml.file, keyPath: formatKeyPath(path), ...yaml.locate(path) },
@@ -89,7 +92,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
   };
   if (!isObj(root)) {
     fail([], 'a schema file must be a mapping with `models:`, `seeds:` or `sources:`');
-    return { nodes, sources };
+    return { nodes, sources, unit_tests: [] };
   }
   const known = new Set(['version', 'models', 'seeds', 'sources', 'macros', 'snapshots', 'exposures', 'unit_tests', 'udfs']);
   for (const key of Object.keys(root)) {
@@ -250,5 +253,5 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
       });
     }
   }
-  return { nodes, sources };
+  return { nodes, sources, unit_tests: readUnitTests(yaml, root.unit_tests, errors) };
 }

@@ -125,11 +125,56 @@ export interface GenericTestSpec {
   readonly column_name?: string;
 }
 
-/** A data test: generic (from YAML) or singular (`tests/**.sql` returning failing rows). */
+/**
+ * One input of a unit test: rows standing in for a `ref`/`source` of the tested model (or `this`, the model's
+ * own relation, read by incremental models).
+ */
+export interface UnitTestInput {
+  /** As written in YAML, e.g. `ref('stg_orders')`. */
+  readonly input: string;
+  /** unique_id of the replaced node (`this`: the tested model). */
+  readonly node: string;
+  readonly kind: 'ref' | 'source' | 'this';
+  /** `dict` (a list of mappings), `csv` (text) or `sql` (a query giving the rows). */
+  readonly format: 'dict' | 'csv' | 'sql';
+  /** The rows (`dict` and `csv`; CSV values are strings, empty fields null). */
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+  /** Column names in first-seen order (`dict`/`csv`). */
+  readonly columns: readonly string[];
+  /** `sql` format: the query. */
+  readonly sql?: string;
+  readonly line?: number;
+}
+
+/** The expected output of a unit test. */
+export interface UnitTestExpect {
+  readonly format: 'dict' | 'csv' | 'sql';
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+  readonly columns: readonly string[];
+  readonly sql?: string;
+  readonly line?: number;
+}
+
+/** A unit test (`unit_tests:` in schema YAML, as in dbt 1.8): given input rows, expected output rows. */
+export interface UnitTestSpec {
+  /** unique_id of the tested model. */
+  readonly model: string;
+  readonly given: readonly UnitTestInput[];
+  readonly expect: UnitTestExpect;
+  /** `overrides.vars` (merged over the project's vars) and `overrides.macros` (helper name → value). */
+  readonly overrides: { readonly vars: Readonly<Record<string, unknown>>; readonly macros: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * A test: generic data test (from YAML), singular data test (`tests/**.sql` returning failing rows), or unit
+ * test (`unit_tests:` in YAML; unique_id `unit_test.<project>.<model>.<name>`).
+ */
 export interface TestNode extends BaseNode {
   readonly resource_type: 'test';
-  readonly test_type: 'generic' | 'singular';
+  readonly test_type: 'generic' | 'singular' | 'unit';
   readonly generic?: GenericTestSpec;
+  /** Unit tests: inputs, expected rows, overrides. */
+  readonly unit?: UnitTestSpec;
   /** Singular tests: the template; generic tests: the generated SQL template. */
   readonly raw_code: string;
   readonly deps: TemplateDeps;

@@ -284,6 +284,46 @@ export const cases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'unit tests: inline inputs typed from the built relations, CSV fixtures, a failing one prints a row diff',
+    async run(ctx) {
+      const unit = (total: string) => `unit_tests:
+  - name: counts_and_totals
+    model: customer_orders
+    given:
+      - input: ref('stg_customers')
+        rows:
+          - {id: 1, name: Ann, country: KR}
+          - {id: 2, name: "O'Bo", country: JP}
+      - input: ref('orders')
+        format: csv
+        rows: |
+          id,customer_id,amount
+          10,1,5.5
+          11,1,4.25
+    expect:
+      rows:
+        - {id: 1, name: Ann, n_orders: 2, total: ${total}}
+        - {id: 2, name: "O'Bo", n_orders: 0, total: 0}
+`;
+      writeFiles(ctx.dir, { 'models/unit.yml': unit('9.75') });
+      try {
+        let r = await cli(ctx, ['test', '--select', 'test_type:unit']);
+        expect(r.code, show(r)).toBe(0);
+        expect(show(r)).toMatch(/PASS.*counts_and_totals/);
+        // The compiled query typed the inputs from the built relations (e.g. a date column never given).
+        const compiled = readFileSync(path.join(ctx.dir, 'target/compiled/conf/models/unit/counts_and_totals.sql'), 'utf8');
+        expect(compiled).toMatch(/cast\(NULL as [^)]+\) as "?signup"?,/i);
+        writeFiles(ctx.dir, { 'models/unit.yml': unit('10') });
+        r = await cli(ctx, ['test', '--select', 'test_type:unit']);
+        expect(r.code, show(r)).toBe(1);
+        expect(show(r)).toContain('1 expected row missing (-), 1 unexpected row (+)');
+        expect(show(r)).toMatch(/- \| 1\s+\| Ann\s+\| 2\s+\| 10\n\s*\+ \| 1\s+\| Ann\s+\| 2\s+\| 9\.75/);
+      } finally {
+        rmSync(path.join(ctx.dir, 'models/unit.yml'));
+      }
+    },
+  },
+  {
     name: 'cancel interrupts a long query; the connection stays usable',
     async run(ctx) {
       await withAdapter(ctx, async (_a, conn) => {

@@ -47,6 +47,18 @@ describe('demo warehouse', () => {
     expect(summary.counts.pass).toBeGreaterThan(40);
   });
 
+  it('runs the marts\' unit tests before building their models, and they pass', () => {
+    const ids = summary.results.map((r) => r.unique_id);
+    const units = summary.results.filter((r) => r.unique_id.startsWith('unit_test.'));
+    expect(units.map((r) => `${r.unique_id}:${r.status}`).sort()).toEqual([
+      'unit_test.weir_demo.ab_test_results.ab_no_winner_at_strict_alpha:pass',
+      'unit_test.weir_demo.ab_test_results.ab_winner_at_default_alpha:pass',
+      'unit_test.weir_demo.customer_rfm.rfm_segments_by_quintile:pass',
+    ]);
+    expect(ids.indexOf('unit_test.weir_demo.customer_rfm.rfm_segments_by_quintile')).toBeLessThan(ids.indexOf('model.weir_demo.customer_rfm'));
+    expect(ids.indexOf('unit_test.weir_demo.ab_test_results.ab_winner_at_default_alpha')).toBeLessThan(ids.indexOf('model.weir_demo.ab_test_results'));
+  });
+
   it('loads the seeds at their documented sizes', async () => {
     const [r] = await rows(`select
       (select count(*) from main_raw.raw_crm_customers) as customers,
