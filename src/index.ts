@@ -24,3 +24,5 @@ export type { RetryPlan, RetryOptions } from './api/retry.js';
 export { loadPreviousState } from './artifacts/previous-state.js';
 export type { PreviousState } from './artifacts/previous-state.js';
 export { SelectorState } from './graph/state.js';
+export { runOperation, parseOperationArgs } from './api/operation.js';
+export type { OperationResult } from './api/operation.js';

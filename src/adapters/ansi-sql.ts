@@ -73,6 +73,26 @@ export interface DdlRules {
   dropRelation(relation: string, kind: RelationKind): string;
   /** Renames `from` (qualified) to the bare identifier `toIdentifier` in the same schema. */
   renameRelation(from: string, toIdentifier: string, kind: RelationKind): string;
+  /**
+   * `grant <privilege> on <relation> to <grantee>` for the `grants:` config; absent on engines without
+   * GRANT (DuckDB). `privilege` is validated by the caller ({@link checkPrivilege}); `grantee.name` is
+   * already quoted; `grantee.type` undefined means the engine's usual principal (Snowflake: a role,
+   * Trino: a user).
+   * @throws Error for a principal kind the engine can't grant to
+   */
+  grant?(relation: string, kind: RelationKind, privilege: string, grantee: { readonly type?: 'role' | 'user'; readonly name: string }): string;
+}
+
+/**
+ * Validates a privilege name of a `grants:` config (`select`, `insert`, `all privileges`, ...): letters,
+ * underscores and single spaces only, so it can be written into a GRANT statement as is.
+ * @returns the privilege in lower case
+ * @throws Error for anything else
+ */
+export function checkPrivilege(privilege: string): string {
+  const p = String(privilege).trim();
+  if (!/^[A-Za-z][A-Za-z_]*( [A-Za-z_]+)*$/.test(p)) throw new Error(`'${privilege}' is not a privilege name (e.g. select, insert, all privileges)`);
+  return p.toLowerCase();
 }
 
 /** ANSI DDL (DuckDB, Trino and Postgres accept these forms). */

@@ -34,6 +34,7 @@ import { resolveUdfVersion } from '../udfs/define.js';
 import { loadPreviousState, type PreviousState } from '../artifacts/previous-state.js';
 import { SelectorState } from '../graph/state.js';
 import { deferredRelations } from '../execution/defer.js';
+import { runWithProjectHooks } from '../execution/hooks.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build';
@@ -305,11 +306,14 @@ export class WeirProject {
       });
       reporter.emit({ code: 'WEIR_RUN_START', ts: now(), level: 'info', command, target: this.targetInfo.name, adapter_type: this.targetInfo.type, node_count: executable.length, threads });
       try {
-        results = await executeRun({
+        const ctx = {
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
           threads, failFast: !!args.failFast, redact: this.redact,
           udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
-        }, selected, command === 'build');
+        };
+        // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
+        const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
+        results = await runWithProjectHooks({ ...ctx, hooks, selected, testsBlockChildren: command === 'build' }, () => executeRun(ctx, selected, command === 'build'));
       } finally {
         for (const r of results) counts[r.status]++;
         const elapsed = (performance.now() - start) / 1000;

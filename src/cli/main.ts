@@ -12,6 +12,7 @@ import { JsonReporter } from '../events/json-reporter.js';
 import { now, type Reporter } from '../events/events.js';
 import { formatResult, type ResultFormat } from './output.js';
 import { retryLastRun } from '../api/retry.js';
+import { parseOperationArgs, runOperation } from '../api/operation.js';
 import path from 'node:path';
 
 /** Streams the CLI writes to (injectable for tests). */
@@ -170,6 +171,21 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       },
     })
     .command({
+      command: 'run-operation <macro>',
+      describe: 'render a macro with --args and run its SQL on the target',
+      builder: (y: Argv) => y
+        .positional('macro', { type: 'string', demandOption: true, describe: 'macro name (macros/<name>.sql)' })
+        .option('args', { type: 'string', describe: 'macro arguments as YAML or JSON, e.g. \'{"days": 7}\'' }),
+      handler: async (a: Record<string, unknown>) => {
+        const macroArgs = parseOperationArgs(a.args as string | undefined);
+        const project = await load(a as unknown as GlobalArgs);
+        const r = await runOperation(project, String(a.macro), macroArgs);
+        const n = r.result?.rows.length ?? 0;
+        reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: r.sql ? `run-operation ${r.macro}: OK${n ? ` (${n} row${n === 1 ? '' : 's'})` : ''}` : `run-operation ${r.macro}: the macro rendered no SQL; nothing was run` });
+        if (n && r.result?.columns.length && (a as unknown as GlobalArgs)['log-format'] !== 'json') print(formatResult(r.result, 'table'));
+      },
+    })
+    .command({
       command: 'show',
       describe: 'preview a model\'s rows',
       builder: (y: Argv) => y
@@ -203,7 +219,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, retry, compile, ls, show, query or debug.')
+    .demandCommand(1, 'Give a command: seed, run, test, build, retry, run-operation, compile, ls, show, query or debug.')
     .strict()
     .help()
     .version(false)

@@ -249,6 +249,64 @@ export class Renderer {
     }, (input) => fixtureColumns(input, manifest.nodes.get(input.node), warehouse.get(input.node) ?? []), strict);
   }
 
+  /**
+   * Renders template text that is not a node's body: hooks (`pre_hook`, `on-run-end`, ...) and
+   * operations. `{{this}}` is the node's relation when `nodeId` is given; `ref` resolves any model or seed
+   * by name (hooks are not parsed for dependencies; an ephemeral model can't be referenced), `source` any
+   * declared source. Compiled templates are cached by text.
+   * @param o.file project-relative file the text comes from (for messages)
+   * @param o.context extra template variables (e.g. `schemas` for on-run-end, macro arguments)
+   * @returns the rendered SQL, trimmed
+   * @throws WeirError with the file (and line when Handlebars reports one) for syntax and render errors
+   */
+  renderText(text: string, o: { file: string; nodeId?: string; context?: Readonly<Record<string, unknown>> }): string {
+    const { manifest, dialect } = this.o;
+    const node = o.nodeId ? manifest.nodes.get(o.nodeId) : undefined;
+    const relation = node ? this.relationOf(node) : undefined;
+    const relationText = relation ? dialect.relation(relation) : '';
+    const state: RenderState = {
+      nodeId: o.nodeId ?? o.file,
+      file: o.file,
+      dialect,
+      vars: this.o.vars,
+      env: this.o.processEnv ?? process.env,
+      secrets: this.secrets,
+      resolveRef: (name) => {
+        const depUid = manifest.refIndex.get(name);
+        if (!depUid) throw new HelperError(`unknown model or seed '${name}' in ref`);
+        const dep = manifest.nodes.get(depUid)!;
+        if (dep.resource_type === 'model' && dep.config.materialized === 'ephemeral') throw new HelperError(`ref '${name}': an ephemeral model has no relation to use here`);
+        return this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!;
+      },
+      resolveSource: (src, table) => {
+        const depUid = manifest.sourceIndex.get(`${src}.${table}`);
+        if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
+        return this.relationName(manifest.nodes.get(depUid)!)!;
+      },
+    };
+    const t = this.o.target;
+    const context: Record<string, unknown> = {
+      target: { name: t.name, type: t.type, schema: t.schema, database: t.database, threads: t.threads },
+      name: node?.name,
+      schema: relation?.schema,
+      identifier: relation?.identifier,
+      database: relation?.database,
+      ...o.context,
+      toString: () => relationText,
+    };
+    try {
+      let tmpl = this.textTemplates.get(text);
+      if (!tmpl) {
+        tmpl = this.o.env.compile(text, o.file);
+        this.textTemplates.set(text, tmpl);
+      }
+      return tmpl(context, { data: { weir: state } }).trim();
+    } catch (e) {
+      throw annotateRenderError(e, o.file, o.nodeId ?? o.file, text);
+    }
+  }
+  private readonly textTemplates = new Map<string, CompiledTemplate>();
+
   private readonly ephemeralBodies = new Map<string, string>();
   private ephemeralBody(uid: string): string {
     this.render(uid);

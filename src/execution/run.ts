@@ -22,6 +22,7 @@ import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfS
 import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
 import type { BatchContext, ScalarUdf } from '../udfs/define.js';
+import { applyGrants, runNodeHooks } from './hooks.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -180,6 +181,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     let rows: number | undefined;
     let failures: number | undefined;
     let message: string | undefined;
+    await runNodeHooks(ctx, node, conn, 'pre_hook');
     switch (node.resource_type) {
       case 'seed': {
         const relation = compiled.relation!;
@@ -221,6 +223,10 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       }
       default:
         break;
+    }
+    if (node.resource_type === 'model' || node.resource_type === 'seed') {
+      await runNodeHooks(ctx, node, conn, 'post_hook');
+      await applyGrants(ctx, node, conn, node.config.materialized === 'view' ? 'view' : 'table');
     }
     timing.push({ name: 'execute', started_at: compiledAt, completed_at: now() });
     return {

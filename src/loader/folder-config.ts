@@ -23,14 +23,24 @@ function splitLevel(level: Obj): { config: Obj; folders: Record<string, Obj> } {
   return { config, folders };
 }
 
-/** Merges config layers: later wins, except `tags` which accumulate (deduplicated, order kept). */
+/** Hook keys: their values accumulate across layers, as dbt's hooks do (`pre-hook` is `pre_hook`). */
+const HOOK_KEYS: Readonly<Record<string, string>> = { pre_hook: 'pre_hook', 'pre-hook': 'pre_hook', post_hook: 'post_hook', 'post-hook': 'post_hook' };
+
+/**
+ * Merges config layers: later wins, except `tags` which accumulate (deduplicated, order kept) and hooks
+ * (`pre_hook`/`pre-hook`, `post_hook`/`post-hook`) which accumulate into one list under the underscore key.
+ */
 export function mergeConfig(...layers: readonly Obj[]): Obj {
   const out: Obj = {};
   const tags: string[] = [];
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined) continue;
-      if (k === 'tags') {
+      const hook = HOOK_KEYS[k];
+      if (hook) {
+        const prev = out[hook] === undefined ? [] : Array.isArray(out[hook]) ? (out[hook] as unknown[]) : [out[hook]];
+        out[hook] = [...prev, ...(Array.isArray(v) ? v : [v])];
+      } else if (k === 'tags') {
         for (const t of Array.isArray(v) ? v : String(v).split(/[,\s]+/)) if (t && !tags.includes(String(t))) tags.push(String(t));
       } else if (isObj(v) && isObj(out[k])) out[k] = { ...(out[k] as Obj), ...v };
       else out[k] = v;

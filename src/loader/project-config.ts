@@ -39,6 +39,8 @@ export const projectConfigSchema = z
     seeds: folderConfig.default({}),
     tests: folderConfig.default({}),
     target: z.string().min(1).optional(),
+    'on-run-start': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
+    'on-run-end': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
     targets: z.record(z.string(), targetSchema).refine((t) => Object.keys(t).length > 0, 'define at least one target'),
   })
   .strict();
@@ -147,7 +149,7 @@ export function validateProjectConfig(value: unknown, yaml: YamlFile): ProjectCo
     return new WeirError('WEIR_PROJECT_INVALID', `${keyPath ? `${keyPath}: ` : ''}${message}`, {
       location: { file: yaml.file, keyPath: keyPath || undefined, ...yaml.locate(path) },
       hint: issue.code === 'unrecognized_keys'
-        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, target-path, vars, models, seeds, tests, target, targets.'
+        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, target-path, vars, models, seeds, tests, on-run-start, on-run-end, target, targets.'
         : undefined,
     });
   });

@@ -16,6 +16,7 @@
  * 57014). Anything else is answered 404 and
  * recorded in `unknownRequests` (tests assert it stays empty) and printed to stderr.
  */
+import { grantTarget } from './grants.js';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
@@ -445,14 +446,16 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       envelope([textCol('status')], [[`Function ${jsUdf.name.toUpperCase()} successfully created.`]], 0x6000);
       return;
     }
-    const duckSql = translateStringLiterals(sqlText).replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
+    // DuckDB has no GRANT: answer it by checking that the relation exists.
+    const grantOn = grantTarget(sqlText);
+    const duckSql = grantOn ? `select * from ${grantOn} limit 0` : translateStringLiterals(sqlText).replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
     try {
       const reader = await session.conn.runAndReadAll(duckSql, decodeBindings(body.bindings as Record<string, { type: string; value: unknown }> | undefined));
       if (kind === 'insert') {
         envelope([{ ...textCol('number of rows inserted'), type: 'fixed', scale: 0, precision: 19, nullable: false }], [[String(reader.rowsChanged)]], 0x3100);
         return;
       }
-      if (kind === 'ddl') {
+      if (kind === 'ddl' || grantOn) {
         envelope([textCol('status')], [['Statement executed successfully.']], 0x6000);
         return;
       }

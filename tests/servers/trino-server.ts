@@ -18,6 +18,8 @@
  *   errorType, errorLocation, failureInfo), HTTP 200.
  * - `DELETE /v1/query/{queryId}` (and `DELETE` on a `nextUri`) cancels: DuckDB is interrupted and the next
  *   GET reports `USER_CANCELED`.
+ * - `GRANT <privilege> ON TABLE <relation> TO ...` checks that the relation exists (DuckDB has no GRANT)
+ *   and answers `updateType: GRANT`; the statement is recorded like any other.
  * - `SET SESSION k = v` / `RESET SESSION k` answer with `X-Trino-Set-Session` / `X-Trino-Clear-Session`.
  * - Option `immediateResults`: the POST itself answers with the complete result and no `nextUri` (real
  *   Trino never does this; it exercises the client quirk that drops such data).
@@ -31,6 +33,7 @@
  * Catalogs are in-memory DuckDB databases attached under their Trino
  * name (DuckDB's default in-memory database is already called `memory`).
  */
+import { grantTarget } from './grants.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -270,7 +273,8 @@ export class TrinoTestServer {
         }
       }
       if (q.cancelled) throw new Error('INTERRUPT Error: Interrupted!');
-      const reader = await q.conn.runAndReadAll(translate(q.rec.sql));
+      const grantOn = grantTarget(q.rec.sql);
+      const reader = await q.conn.runAndReadAll(grantOn ? `select * from ${grantOn} limit 0` : translate(q.rec.sql));
       const kind = statementKind(q.rec.sql);
       if (kind === 'CREATE TABLE AS' || kind === 'INSERT' || kind === 'DELETE' || kind === 'UPDATE') {
         const count = reader.columnNames()[0] === 'Count' && reader.currentRowCount > 0 ? Number(reader.getRowsJS()[0][0]) : reader.rowsChanged;

@@ -97,6 +97,11 @@ export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
     createOrReplaceTableAs: (relation: string, select: string) => `create or replace ${table} ${relation} as\n${select}`,
     // An unqualified new name would move the relation into the session's current schema: qualify it.
     renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${qualifierOf(from)}${toIdentifier}`,
+    // Object privileges go to roles: https://docs.snowflake.com/en/sql-reference/sql/grant-privilege
+    grant: (relation: string, kind: RelationKind, privilege: string, grantee: { type?: 'role' | 'user'; name: string }) => {
+      if (grantee.type === 'user') throw new Error(`Snowflake grants privileges on a ${kind} to roles, not users: write the grantee as a role name`);
+      return `grant ${privilege} on ${kind} ${relation} to role ${grantee.name}`;
+    },
   });
 }
 

@@ -46,6 +46,9 @@ export const trinoDdl: DdlRules = Object.freeze({
   ...ansiDdl,
   renameRelation: (from: string, toIdentifier: string, kind: RelationKind) =>
     `alter ${kind} ${from} rename to ${relationQualifier(from)}${toIdentifier}`,
+  // https://trino.io/docs/current/sql/grant.html: GRANT privilege ON TABLE t TO (user | USER u | ROLE r); views are tables here.
+  grant: (relation: string, _kind: RelationKind, privilege: string, grantee: { type?: 'role' | 'user'; name: string }) =>
+    `grant ${privilege} on table ${relation} to ${grantee.type ? `${grantee.type} ` : ''}${grantee.name}`,
 });
 
 /** The Trino dialect (stateless singleton). */
