@@ -3,7 +3,7 @@
  * selection, `state:modified`). Shaped like dbt's `checksum: {name: 'sha256', checksum: '<hex>'}`
  * (https://docs.getdbt.com/reference/artifacts/manifest-json). What is hashed per resource type:
  * - model, singular test: the raw template text (the file's contents);
- * - generic test: its definition (test name, arguments, column, attached node);
+ * - generic test: its definition (test name, arguments, column, attached node); unit test: its spec;
  * - seed: the CSV file's bytes (read once per process per file size and mtime);
  * - source: its warehouse address and freshness settings;
  * - macro: its raw text.
@@ -47,6 +47,7 @@ function bodyOf(node: GraphNode): string {
     case 'model':
       return node.raw_code;
     case 'test':
+      if (node.unit) return JSON.stringify(['unit', canonical(node.unit)]);
       if (node.test_type === 'generic' && node.generic) {
         const g = node.generic;
         return JSON.stringify(['generic', g.name, g.column_name ?? null, g.attached_node, canonical(g.kwargs)]);
