@@ -26,3 +26,6 @@ export type { PreviousState } from './artifacts/previous-state.js';
 export { SelectorState } from './graph/state.js';
 export { runOperation, parseOperationArgs } from './api/operation.js';
 export type { OperationResult } from './api/operation.js';
+export { sourceFreshness } from './api/freshness.js';
+export type { FreshnessArgs, FreshnessSummary } from './api/freshness.js';
+export type { FreshnessResult, FreshnessStatus } from './execution/freshness.js';

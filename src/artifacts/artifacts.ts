@@ -110,6 +110,7 @@ export function manifestArtifact(manifest: Manifest, metadata: ArtifactMetadata,
         unique_id: uid, resource_type: node.resource_type, name: node.name, package_name: node.package_name, fqn: node.fqn,
         path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
         source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name,
+        freshness: node.freshness, loaded_at_field: node.loaded_at_field,
         checksum: nodeChecksum(node),
       };
       continue;

@@ -13,6 +13,7 @@ import { now, type Reporter } from '../events/events.js';
 import { formatResult, type ResultFormat } from './output.js';
 import { retryLastRun } from '../api/retry.js';
 import { parseOperationArgs, runOperation } from '../api/operation.js';
+import { sourceFreshness } from '../api/freshness.js';
 import path from 'node:path';
 
 /** Streams the CLI writes to (injectable for tests). */
@@ -186,6 +187,18 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       },
     })
     .command({
+      command: 'source <action>',
+      describe: 'source commands: `weir source freshness` checks loaded_at_field against freshness and writes target/sources.json',
+      builder: (y: Argv) => selectionOptions(y)
+        .positional('action', { choices: ['freshness'] as const, demandOption: true })
+        .option('output', { alias: 'o', type: 'string', describe: 'where to write sources.json (default: <target-path>/sources.json)' }),
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        const summary = await sourceFreshness(project, { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), output: a.output as string | undefined, reporter: reporter! });
+        exitCode = summary.exitCode;
+      },
+    })
+    .command({
       command: 'show',
       describe: 'preview a model\'s rows',
       builder: (y: Argv) => y
@@ -219,7 +232,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, retry, run-operation, compile, ls, show, query or debug.')
+    .demandCommand(1, 'Give a command: seed, run, test, build, retry, run-operation, source freshness, compile, ls, show, query or debug.')
     .strict()
     .help()
     .version(false)

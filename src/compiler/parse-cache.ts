@@ -29,7 +29,7 @@ import type { TemplatePlan } from './template-plan.js';
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 
 /** Bumped whenever the shape of cached entries or what they mean changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** A cached template: facts plus (when the template is in the interpreted subset) its render plan. */
 export interface CachedTemplate {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import type { ProjectFiles, SqlFile } from '../loader/load-project.js';
 import { mergeConfig } from '../loader/folder-config.js';
+import { mergeFreshness } from '../loader/freshness-spec.js';
 import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
 import { uniqueId, type Manifest } from '../manifest/manifest.js';
 import type {
@@ -226,6 +227,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
           resource_type: 'source', unique_id: uid, name: t.name, package_name: project, fqn: [project, s.name, t.name], path: s.file,
           description: t.description, config, tags: config.tags, columns: columnsOf(t.columns), meta: t.meta,
           source_name: s.name, source_description: s.description, identifier: t.identifier, schema: s.schema, database: s.database, loader: s.loader,
+          freshness: mergeFreshness(s.freshness, t.freshness), loaded_at_field: t.loaded_at_field ?? s.loaded_at_field,
         };
         nodes.set(uid, node);
         sourceIndex.set(`${s.name}.${t.name}`, uid);

@@ -2,6 +2,7 @@
  * Schema YAML files beside models (`models/**.yml`, `seeds/**.yml`): descriptions, columns, generic tests
  * and sources, in dbt's `version: 2` shape. Parsing collects every problem with file and key path.
  */
+import { readFreshness, type FreshnessSpec } from './freshness-spec.js';
 import { WeirError } from '../errors/weir-error.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
 import { readUnitTests, type UnitTestPatch } from './unit-test-yaml.js';
@@ -49,6 +50,10 @@ export interface SourceTablePatch {
   readonly tests: readonly TestSpec[];
   readonly meta: Readonly<Record<string, unknown>>;
   readonly config: Readonly<Record<string, unknown>>;
+  /** `freshness:` (null: explicitly disabled; see freshness-spec.ts). */
+  readonly freshness?: FreshnessSpec | null;
+  /** `loaded_at_field:` (an SQL expression). */
+  readonly loaded_at_field?: string;
 }
 
 /** A `sources:` entry. */
@@ -59,6 +64,9 @@ export interface SourcePatch {
   readonly database?: string;
   readonly loader?: string;
   readonly tables: readonly SourceTablePatch[];
+  /** Source-level `freshness:` and `loaded_at_field:`, inherited by the tables. */
+  readonly freshness?: FreshnessSpec | null;
+  readonly loaded_at_field?: string;
   readonly file: string;
   readonly line?: number;
 }
@@ -210,6 +218,21 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
     });
   }
 
+  /** `freshness` and `loaded_at_field` of a source or table (top-level keys, or under `config:` as in dbt 1.9). */
+  const freshnessOf = (o: Obj, p: (string | number)[]): { freshness?: FreshnessSpec | null; loaded_at_field?: string } => {
+    const cfg = isObj(o.config) ? o.config : {};
+    const fKey = 'freshness' in o ? [...p, 'freshness'] : [...p, 'config', 'freshness'];
+    const freshness = readFreshness('freshness' in o ? o.freshness : cfg.freshness, fKey, fail);
+    const lKey = 'loaded_at_field' in o ? [...p, 'loaded_at_field'] : [...p, 'config', 'loaded_at_field'];
+    const raw = 'loaded_at_field' in o ? o.loaded_at_field : cfg.loaded_at_field;
+    let loaded_at_field: string | undefined;
+    if (raw !== undefined && raw !== null) {
+      if (typeof raw === 'string' && raw.trim()) loaded_at_field = raw;
+      else fail(lKey, 'loaded_at_field must be a column name or SQL expression', 'e.g. loaded_at_field: _loaded_at');
+    }
+    return { ...(freshness !== undefined ? { freshness } : {}), ...(loaded_at_field ? { loaded_at_field } : {}) };
+  };
+
   const srcList = root.sources;
   if (srcList !== undefined && srcList !== null) {
     if (!Array.isArray(srcList)) fail(['sources'], 'sources must be a list');
@@ -237,6 +260,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
               tests: readTests(t.data_tests ?? t.tests, [...tp, 'tests']),
               meta: isObj(t.meta) ? t.meta : {},
               config: isObj(t.config) ? t.config : {},
+              ...freshnessOf(t, tp),
             });
           });
         }
@@ -247,6 +271,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
           database: str(s.database, [...p, 'database'], 'database'),
           loader: str(s.loader, [...p, 'loader'], 'loader'),
           tables,
+          ...freshnessOf(s, p),
           file: yaml.file,
           line: yaml.locate(p).line,
         });

@@ -114,6 +114,24 @@ export interface SourceNode extends BaseNode {
   readonly schema: string;
   readonly database?: string;
   readonly loader?: string;
+  /** Freshness setting (source-level merged with table-level; absent: not checked). */
+  readonly freshness?: FreshnessSpec;
+  /** SQL expression whose maximum is the time the table was last loaded. */
+  readonly loaded_at_field?: string;
+}
+
+/** A source freshness threshold (see loader/freshness-spec.ts). */
+export interface FreshnessThreshold {
+  readonly count: number;
+  readonly period: 'minute' | 'hour' | 'day';
+}
+
+/** A source freshness setting: `warn_after` / `error_after` thresholds and an optional SQL `filter`. */
+export interface FreshnessSpec {
+  readonly warn_after?: FreshnessThreshold;
+  readonly error_after?: FreshnessThreshold;
+  /** SQL predicate applied before taking the maximum. */
+  readonly filter?: string;
 }
 
 /** Generic test invocation (from schema YAML). */

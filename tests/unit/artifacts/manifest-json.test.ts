@@ -41,7 +41,7 @@ function reference(manifest: Manifest, md: ArtifactMetadata, compiled: ReadonlyM
       path: node.path, description: node.description, config: node.config, tags: node.tags, columns: node.columns, meta: node.meta,
     };
     if (node.resource_type === 'source') {
-      sources[uid] = { ...common, source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name, checksum: nodeChecksum(node) };
+      sources[uid] = { ...common, source_name: node.source_name, source_description: node.source_description, identifier: node.identifier, schema: node.schema, database: node.database, loader: node.loader, relation_name: c?.relation_name, freshness: node.freshness, loaded_at_field: node.loaded_at_field, checksum: nodeChecksum(node) };
       continue;
     }
     const depends_on = {
