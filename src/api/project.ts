@@ -31,7 +31,7 @@ import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 import { resolveUdfVersion } from '../udfs/define.js';
-import { loadPreviousState, type PreviousState } from '../artifacts/previous-state.js';
+import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../artifacts/previous-state.js';
 import { SelectorState } from '../graph/state.js';
 import { deferredRelations } from '../execution/defer.js';
 import { runWithProjectHooks } from '../execution/hooks.js';
@@ -184,7 +184,10 @@ export class WeirProject {
    */
   select(command: RunCommand | 'compile' | 'ls', args: SelectionArgs & { resourceTypes?: GraphNode['resource_type'][] } = {}): string[] {
     const types = args.resourceTypes ?? (command === 'ls' ? ['seed', 'model', 'source', 'test'] : RESOURCE_TYPES[command]);
-    const state = args.state ? new SelectorState(this.previousState(args.state), this.manifest) : undefined;
+    const sourcesFile = path.join(this.targetDir, 'sources.json');
+    const state = args.state
+      ? new SelectorState(this.previousState(args.state), this.manifest, { sources: () => readSourcesArtifact(sourcesFile), sourcesFile: path.relative(this.files.root, sourcesFile) })
+      : undefined;
     return selectNodes(this.manifest, this.dag, { select: args.select, exclude: args.exclude, resourceTypes: types, indirectTests: true, state });
   }
 

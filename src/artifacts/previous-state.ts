@@ -37,6 +37,12 @@ export interface PreviousManifest {
   readonly macros: ReadonlyMap<string, PreviousMacro>;
 }
 
+/** A `sources.json` (from `weir source freshness`), as far as `source_status:` reads it. */
+export interface SourcesArtifact {
+  readonly metadata: Record<string, unknown>;
+  readonly results: readonly { readonly unique_id: string; readonly status: string; readonly max_loaded_at?: string | null }[];
+}
+
 /** The artifacts found in a `--state` directory. */
 export interface PreviousState {
   /** Absolute directory. */
@@ -44,6 +50,23 @@ export interface PreviousState {
   readonly manifest: PreviousManifest;
   /** Absent when the directory holds no run_results.json. */
   readonly runResults?: RunResultsArtifact;
+  /** Absent when the directory holds no sources.json. */
+  readonly sources?: SourcesArtifact;
+}
+
+/**
+ * Reads a `sources.json` if it exists.
+ * @returns undefined when there is no such file
+ * @throws WeirError `WEIR_STATE_INVALID` when it is unreadable or not Weir's
+ */
+export function readSourcesArtifact(file: string): SourcesArtifact | undefined {
+  if (!existsSync(file)) return undefined;
+  const v = readJsonArtifact(file, 'source freshness results');
+  const meta = isObj(v) && isObj(v.metadata) ? v.metadata : undefined;
+  if (!meta || !Array.isArray((v as Record<string, unknown>).results) || typeof meta.weir_schema_version !== 'string' || !meta.weir_schema_version.includes('/sources/')) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a Weir sources.json`, { location: { file }, hint: 'It is written by `weir source freshness`.' });
+  }
+  return v as unknown as SourcesArtifact;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -128,5 +151,5 @@ export function loadPreviousState(dir: string, cwd: string = process.cwd()): Pre
   const manifest = parsePreviousManifest(readJsonArtifact(manifestFile, 'state manifest'), manifestFile);
   const rrFile = path.join(abs, 'run_results.json');
   const runResults = existsSync(rrFile) ? parseRunResults(readJsonArtifact(rrFile, 'state run results'), rrFile) : undefined;
-  return { dir: abs, manifest, runResults };
+  return { dir: abs, manifest, runResults, sources: readSourcesArtifact(path.join(abs, 'sources.json')) };
 }

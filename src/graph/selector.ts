@@ -13,7 +13,7 @@ import { WeirError } from '../errors/weir-error.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
 import { ancestors, descendants, type Dag } from './dag.js';
-import { RESULT_VALUES, STATE_VALUES, stateRequired, type SelectorState } from './state.js';
+import { RESULT_VALUES, SOURCE_STATUS_VALUES, STATE_VALUES, stateRequired, type SelectorState } from './state.js';
 
 /** One parsed selector atom. */
 export interface SelectorAtom {
@@ -26,7 +26,7 @@ export interface SelectorAtom {
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/;
-const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name', 'state', 'result']);
+const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name', 'state', 'result', 'source_status']);
 
 /**
  * Parses one atom.
@@ -102,6 +102,9 @@ export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' |
     case 'result':
       if (!state) throw stateRequired(`result:${v}`);
       return state.matchesResult(node, v);
+    case 'source_status':
+      if (!state) throw stateRequired(`source_status:${v}`);
+      return state.matchesSourceStatus(node, v);
     default: {
       if (atom.method.startsWith('config.')) {
         const key = atom.method.slice('config.'.length);
@@ -116,8 +119,8 @@ export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' |
 
 /** Nodes selected by one atom, graph operators applied. */
 function selectAtom(atom: SelectorAtom, manifest: Manifest, dag: Dag, state?: SelectorState): Set<string> {
-  if (atom.method === 'state' || atom.method === 'result') {
-    const allowed: readonly string[] = atom.method === 'state' ? STATE_VALUES : RESULT_VALUES;
+  if (atom.method === 'state' || atom.method === 'result' || atom.method === 'source_status') {
+    const allowed: readonly string[] = atom.method === 'state' ? STATE_VALUES : atom.method === 'result' ? RESULT_VALUES : SOURCE_STATUS_VALUES;
     if (!allowed.includes(atom.value)) throw badSelector(atom.raw, `unknown ${atom.method} '${atom.value}' (${allowed.map((x) => `${atom.method}:${x}`).join(', ')})`);
     if (!state) throw stateRequired(atom.raw);
   }

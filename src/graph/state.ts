@@ -11,10 +11,14 @@
  * - `state:modified` when it is new or any of the above holds; `state:unmodified` / `state:old` are the
  *   complements for existing nodes.
  * `result:<status>` selects nodes with that status in the earlier run_results.json.
+ * `source_status:fresher` selects sources whose newest row (`max_loaded_at` in this target's
+ * sources.json) is newer than in the state's sources.json (or that the state did not check), as dbt's
+ * (https://docs.getdbt.com/reference/node-selection/methods#source_status); `source_status:fresher+`
+ * then builds what reads from new data.
  */
 import { WeirError } from '../errors/weir-error.js';
 import { canonical, macroChecksum, nodeChecksum } from '../artifacts/checksums.js';
-import type { PreviousNode, PreviousState } from '../artifacts/previous-state.js';
+import type { PreviousNode, PreviousState, SourcesArtifact } from '../artifacts/previous-state.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
 
@@ -23,6 +27,8 @@ export type Modification = 'body' | 'configs' | 'macros';
 
 /** `state:` values accepted. */
 export const STATE_VALUES = ['modified', 'modified.body', 'modified.configs', 'modified.macros', 'new', 'old', 'unmodified'] as const;
+/** `source_status:` values accepted. */
+export const SOURCE_STATUS_VALUES = ['fresher'] as const;
 /** `result:` values accepted (node statuses of run_results.json). */
 export const RESULT_VALUES = ['error', 'fail', 'skipped', 'success', 'warn', 'pass'] as const;
 
@@ -34,9 +40,31 @@ export class SelectorState {
   private readonly memo = new Map<string, ReadonlySet<Modification> | 'new'>();
   private macroChanged?: Map<string, boolean>;
   private readonly resultStatus = new Map<string, string>();
+  private currentSources?: SourcesArtifact | null;
 
-  constructor(readonly previous: PreviousState, private readonly manifest: Manifest) {
+  /**
+   * @param current the current target's artifacts: `sources` reads its sources.json (for `source_status:`;
+   *   called only when such an atom is evaluated), `sourcesFile` says where, for messages
+   */
+  constructor(readonly previous: PreviousState, private readonly manifest: Manifest, private readonly current: { sources?: () => SourcesArtifact | undefined; sourcesFile?: string } = {}) {
     for (const r of previous.runResults?.results ?? []) this.resultStatus.set(r.unique_id, r.status);
+  }
+
+  /**
+   * Whether a source matches a `source_status:` value.
+   * @throws WeirError `WEIR_STATE_INVALID` when either sources.json is missing
+   */
+  matchesSourceStatus(node: GraphNode, value: string): boolean {
+    const hint = 'Run `weir source freshness` in production (copy its sources.json into the --state directory) and in this target before selecting by source_status.';
+    if (!this.previous.sources) throw new WeirError('WEIR_STATE_INVALID', `source_status:${value} needs sources.json in the --state directory ${this.previous.dir}`, { hint });
+    if (this.currentSources === undefined) this.currentSources = this.current.sources?.() ?? null;
+    if (!this.currentSources) throw new WeirError('WEIR_STATE_INVALID', `source_status:${value} needs this target's ${this.current.sourcesFile ?? 'sources.json'}`, { hint });
+    if (node.resource_type !== 'source') return false;
+    const now = this.currentSources.results.find((r) => r.unique_id === node.unique_id);
+    if (!now || now.status === 'runtime error' || !now.max_loaded_at) return false;
+    const before = this.previous.sources.results.find((r) => r.unique_id === node.unique_id);
+    if (!before || before.status === 'runtime error' || !before.max_loaded_at) return true;
+    return Date.parse(now.max_loaded_at) > Date.parse(before.max_loaded_at);
   }
 
   /** `'new'`, or the set of modifications (empty when unchanged). */

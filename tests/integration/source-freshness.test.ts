@@ -2,7 +2,7 @@
  * `weir source freshness` on DuckDB: statuses against the engine's clock, target/sources.json, exit codes,
  * selection and the messages for sources that can't be checked.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, jsonLines, makeProject, runCli, writeFiles } from '../helpers/project.js';
@@ -102,5 +102,35 @@ describe('weir source freshness', () => {
     const r = await runCli(['source', 'freshness'], bad);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/models\/s.yml:4:\d+ \(sources\[0\].freshness.warn_after.period\): .*must be minute, hour or day, got "weeks"/);
+  });
+
+  it('source_status:fresher selects sources with newer data than the state, and what reads them', async () => {
+    const d = await makeProject({
+      'project.yaml': PROJECT,
+      'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    schema: raw\n    loaded_at_field: loaded_at\n    freshness: {warn_after: {count: 1, period: day}}\n    tables: [{name: orders}, {name: events}]\n',
+      'models/o.sql': 'select * from {{source "shop" "orders"}}',
+      'models/e.sql': 'select * from {{source "shop" "events"}}',
+      'macros/setup.sql': SETUP,
+      'macros/more_orders.sql': "insert into raw.orders values (now()::timestamp, 2)",
+    });
+    expect((await runCli(['run-operation', 'setup'], d)).code).toBe(0);
+    expect((await runCli(['compile', '-q'], d)).code).toBe(0);
+    expect((await runCli(['source', 'freshness', '-q'], d)).code).toBe(0);
+    cpSync(path.join(d, 'target'), path.join(d, 'prod'), { recursive: true });
+    expect((await runCli(['run-operation', 'more_orders'], d)).code).toBe(0);
+    expect((await runCli(['source', 'freshness', '-q'], d)).code).toBe(0);
+    const r = await runCli(['ls', '--state', 'prod', '-s', 'source_status:fresher+', '--output', 'name'], d);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['o', 'orders']);
+    // Without a sources.json on either side the selector says which one is missing.
+    rmSync(path.join(d, 'target/sources.json'));
+    const noCurrent = await runCli(['ls', '--state', 'prod', '-s', 'source_status:fresher'], d);
+    expect(noCurrent.code).toBe(2);
+    expect(noCurrent.stdout).toContain("source_status:fresher needs this target's target/sources.json");
+    rmSync(path.join(d, 'prod/sources.json'));
+    const noState = await runCli(['ls', '--state', 'prod', '-s', 'source_status:fresher'], d);
+    expect(noState.stdout).toMatch(/source_status:fresher needs sources.json in the --state directory/);
+    const bad = await runCli(['ls', '--state', 'prod', '-s', 'source_status:stale'], d);
+    expect(bad.stdout).toContain("invalid selector 'source_status:stale'");
   });
 });
