@@ -307,7 +307,7 @@ export class WeirProject {
         const n = this.manifest.nodes.get(u)!;
         return !(n.resource_type === 'model' && n.config.materialized === 'ephemeral');
       });
-      reporter.emit({ code: 'WEIR_RUN_START', ts: now(), level: 'info', command, target: this.targetInfo.name, adapter_type: this.targetInfo.type, node_count: executable.length, threads });
+      reporter.emit({ code: 'WEIR_RUN_START', ts: now(), level: 'info', command, target: this.targetInfo.name, adapter_type: this.targetInfo.type, node_count: executable.length + (this.files.config['on-run-start'] ?? []).length + (this.files.config['on-run-end'] ?? []).length, threads });
       try {
         const ctx = {
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,

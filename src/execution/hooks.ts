@@ -30,6 +30,11 @@ import type { GraphNode } from '../manifest/types.js';
 import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 
+/** Whether a node builds a relation (models, seeds and any later relation-building kind; not tests or sources). */
+export function buildsRelation(node: GraphNode): boolean {
+  return node.resource_type !== 'test' && node.resource_type !== 'source';
+}
+
 /** A node-level hook kind. */
 export type NodeHookKind = 'pre_hook' | 'post_hook';
 
@@ -83,7 +88,7 @@ async function execHook(conn: Connection, sql: string, label: string, location: 
  * @throws WeirError `WEIR_HOOK_FAILED` (or the render error) naming the hook and the node's file
  */
 export async function runNodeHooks(ctx: HookContext, node: GraphNode, conn: Connection, kind: NodeHookKind): Promise<void> {
-  if (node.resource_type !== 'model' && node.resource_type !== 'seed') return;
+  if (!buildsRelation(node)) return;
   const hooks = nodeHooks(node, kind);
   if (kind === 'pre_hook') {
     // Check the rest of the node's hook and grant config before anything is built.
@@ -149,7 +154,7 @@ const grantNoticeShown = new WeakSet<object>();
  * @throws WeirError `WEIR_CONFIG_INVALID` for a malformed config; `WEIR_HOOK_FAILED` when a GRANT fails
  */
 export async function applyGrants(ctx: HookContext, node: GraphNode, conn: Connection, kind: RelationKind): Promise<string[]> {
-  if (node.resource_type !== 'model' && node.resource_type !== 'seed') return [];
+  if (!buildsRelation(node)) return [];
   const grants = parseGrants((node.config as Record<string, unknown>).grants, node.path);
   if (grants.length === 0) return [];
   const d = ctx.adapter.dialect;

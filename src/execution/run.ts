@@ -22,7 +22,7 @@ import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfS
 import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
 import type { BatchContext, ScalarUdf } from '../udfs/define.js';
-import { applyGrants, runNodeHooks } from './hooks.js';
+import { applyGrants, buildsRelation, runNodeHooks } from './hooks.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -224,7 +224,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       default:
         break;
     }
-    if (node.resource_type === 'model' || node.resource_type === 'seed') {
+    if (buildsRelation(node)) {
       await runNodeHooks(ctx, node, conn, 'post_hook');
       await applyGrants(ctx, node, conn, node.config.materialized === 'view' ? 'view' : 'table');
     }
