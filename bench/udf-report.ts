@@ -97,6 +97,7 @@ export async function udfSections(repoRoot: string): Promise<string[]> {
       ['customer_email_matching (emails → CRM customer)', int(m.predicted), int(m.correct), `${int(m.matchable)} emails from CRM people`, fmt(m.correct / m.predicted), fmt(m.correct / m.matchable)],
       ['business_id_mapping (record pairs sharing a business id)', int(b.predicted), int(b.tp), `${int(b.actual)} true pairs`, fmt(b.tp / b.predicted), fmt(b.tp / b.actual)],
     ]), '');
+    out.push('The weights and thresholds of both models were chosen on this data (in-sample figures). The misses are near the data\'s ceiling: senders writing from an address none of the person\'s records has, with no contact details in the body and only a name that namesakes share (mostly Korean names, drawn from a small pool); record pairs that agree on no email, local part, phone or birth date (10 % of the true pairs).', '');
   } finally {
     rmSync(demoDir, { recursive: true, force: true });
   }

@@ -25,7 +25,9 @@
  * `fuzz_ratio`, `fuzz_partial_ratio`, `fuzz_token_sort_ratio`, `fuzz_token_set_ratio`, `fuzz_wratio`
  * (rapidfuzz semantics, 0–100; an optional BOOLEAN third argument applies rapidfuzz's `default_process`,
  * which rapidfuzz does not apply by default while thefuzz does), `normalize_name` (optional BOOLEAN
- * `romanize`), `double_metaphone` / `double_metaphone_alt` (4-character primary / alternate codes).
+ * `romanize`), `double_metaphone` / `double_metaphone_alt` (4-character primary / alternate codes),
+ * `name_keys` (`'<family> <given>'` keys that agree across Korean/English spellings and name orders,
+ * see `./lib/names.ts`).
  *
  * All are deterministic and self-contained (no Node APIs, no dependencies), hence `portable`. NULL in,
  * NULL out.
@@ -44,6 +46,7 @@ import {
   levenshteinSimilarity,
   normalizeName,
 } from './lib/fuzzy.js';
+import { personNameKeys } from './lib/names.js';
 
 const AB = [
   { name: 'a', type: 'VARCHAR' },
@@ -147,4 +150,16 @@ export const double_metaphone_alt = defineScalarUdf({
   portable: true,
   description: 'Double Metaphone alternate code, at most 4 characters (Lawrence Philips 2000), for blocking.',
   fn: (s: string) => doubleMetaphone(s)[1],
+});
+
+export const name_keys = defineScalarUdf({
+  name: 'name_keys',
+  args: [{ name: 'name', type: 'VARCHAR' }],
+  returns: 'VARCHAR',
+  deterministic: true,
+  portable: true,
+  description:
+    "Person-name keys '<family> <given>' joined by '|' (usually one): 이소영, 소영 이, Soyeong Lee and LEE SO-YEONG all give 'i soyeong'; " +
+    "'Smith, Bob' gives 'smith robert'. '' when the name has fewer than two parts. Split with string_split(name_keys(x), '|') for blocking.",
+  fn: (name: string) => personNameKeys(name).join('|'),
 });

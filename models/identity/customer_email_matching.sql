@@ -1,127 +1,289 @@
-{{!-- Links every inbound email's sender to a CRM customer.
-      1. exact_email: the sender address equals a CRM email (after lower-casing and dropping a +tag);
-      2. phone_in_body: a phone number found in the body (detect_pii) is a CRM customer's phone
-         (compared as keyed E.164 pseudonyms), and only one customer has it;
-      3. fuzzy: candidates blocked on the same email local part, the same normalized name or the same
-         Double Metaphone key of the name, scored by name similarity (token-set ratio of normalized,
-         romanized names), email local-part similarity (Jaro-Winkler) and same domain; the best candidate
-         above the threshold wins, unless another person ties with it (ambiguous: left unmatched).
-      One row per email; customer_id is NULL when no customer matches. --}}
+{{!-- Links every inbound email's sender to a CRM customer, through the people of business_id_mapping
+      (a person's CRM records and email-system contacts share a business id).
+
+      Evidence for a sender and a person, in bits (additive log2 likelihood ratios; the weights and the
+      threshold were chosen on the demo data against the generator's truth):
+        address: the sender address is one of the person's addresses (CRM or email system; +tag and
+          Gmail dots ignored) — decisive;
+        contact in the body: a phone number or an address written in the body is the person's: +12;
+        local part: the same local part at a domain one keystroke away (gmial.com) or holding digits:
+          +10; the same letters-only local part at another domain: +3 (namesakes share those); local
+          parts with Jaro-Winkler ≥ 0.88: +1; the same stem with other trailing digits (jkim83 vs
+          jkim91, often two birth years): −3;
+        birth year: a two-digit number ending the local part equal to the person's birth year, with a
+          shared name key: +5;
+        name: the sender's name (From: display name, else the signature line) shares a name key
+          (name_keys: 김지후 = Jihu Kim = KIM JI-HU, Bob Smith = Robert Smith) with the person:
+          1 + 1.5·log2(1/e) bits (1 to 10), e being the key's expected chance carriers N·P(family)·P(given)
+          (a term-frequency u probability: 김지후 tells far less than Vaughn Hamill); one bit less for a
+          family name with the given name's initial (L. Campbell) or a typo in the family name
+          (phonetically equal, JW ≥ 0.88); +2 for a looser agreement (initial or JW ≥ 0.88 on one part);
+          names on both sides that agree in none of these ways: −10.
+      The best person with at least {{var "matching_min_bits" 3}} bits wins, unless the runner-up is within
+      {{var "matching_min_margin" 2}} bits (ambiguous: left unmatched). A sender who is an email-system contact
+      without a CRM record matches no customer (no_crm_record). customer_id is the person's CRM record
+      holding the sender address, else one sharing a name key with the sender, else the oldest. One row
+      per email; customer_id is NULL when no customer matches. --}}
 {{config materialized="table"}}
 with senders as (
     select
         email_id,
         from_email,
-        regexp_replace(split_part(from_email, '@', 1), '\+.*$', '') as local_part,
-        split_part(from_email, '@', 2) as domain,
-        normalize_name(from_name, true) as name_norm,
-        double_metaphone(normalize_name(from_name, true)) as name_key
-    from {{ref "stg_customer_emails"}}
+        case when from_email like '%@gmail.com'
+             then replace(split_part(regexp_replace(from_email, '\+[^@]*@', '@'), '@', 1), '.', '') || '@gmail.com'
+             else regexp_replace(from_email, '\+[^@]*@', '@') end as email,
+        coalesce(from_name, signature_name) as sender_name,
+        body
+    from (
+        select
+            *,
+            -- the signature: the second line of the last paragraph ("Thanks,\nJane Doe", "감사합니다.\n김민수 드림")
+            nullif(trim(regexp_replace(
+                string_split(string_split(body, chr(10) || chr(10))[-1], chr(10))[2],
+                '\s+(드림|올림)$', '')), '') as signature_name
+        from {{ref "stg_customer_emails"}}
+    ) as e
 ),
 
-customers as (
-    select
-        customer_id,
-        email,
-        regexp_replace(split_part(email, '@', 1), '\+.*$', '') as local_part,
-        split_part(email, '@', 2) as domain,
-        normalize_name(full_name, true) as name_norm,
-        double_metaphone(normalize_name(full_name, true)) as name_key
-    from {{ref "stg_crm_customers"}}
+sender_keys as (
+    select distinct email_id, k
+    from (
+        select email_id, unnest(string_split(name_keys(sender_name), '|')) as k
+        from senders
+        where sender_name is not null and not {{regexp_like "sender_name" (literal "[0-9:@]")}}
+    )
+    where k <> ''
 ),
 
-exact as (
-    select s.email_id, min(c.customer_id) as customer_id, count(distinct c.customer_id) as n
-    from senders as s
-    join customers as c on c.local_part = s.local_part and c.domain = s.domain
-    group by s.email_id
+-- every person of the CRM and the email system (a sender who is an email-system contact without a CRM
+-- record is matched to that person, so to no customer)
+people as (
+    select r.*, b.business_id, c.birth_date as crm_birth_date
+    from {{ref "int_identity_records"}} as r
+    join {{ref "business_id_mapping"}} as b on b.record_id = r.record_id
+    left join {{ref "stg_crm_customers"}} as c on r.source_system = 'crm' and c.customer_id = r.source_id and c.is_valid_birth_date
 ),
 
-candidates as (
-    -- blocking: three equi-joins (a join on OR would compare every sender with every customer)
-    select s.email_id, c.customer_id
-    from senders as s join customers as c on c.local_part = s.local_part
-    where length(s.local_part) >= 5
-    union
-    select s.email_id, c.customer_id
-    from senders as s join customers as c on c.name_norm = s.name_norm
-    where s.name_norm <> ''
-    union
-    select s.email_id, c.customer_id
-    from senders as s join customers as c on c.name_key = s.name_key
-    where s.name_key <> ''
+person_keys as (
+    select distinct business_id, k
+    from (select business_id, name_key1 as k from people union all select business_id, name_key2 from people)
+    where k is not null
+),
+
+key_parts as (
+    select k, split_part(k, ' ', 1) as family, split_part(k, ' ', 2) as given
+    from (select name_key1 as k from {{ref "int_identity_records"}} union all select name_key2 from {{ref "int_identity_records"}})
+    where k is not null
+),
+
+-- expected number of identity records carrying a key by chance (see identity_pair_scores)
+key_frequency as (
+    select k.k, max(f.n * g.n) / (select count(*) from key_parts) as expected
+    from (select distinct k, family, given from key_parts) as k
+    join (select family, count(*) as n from key_parts group by family) as f on f.family = k.family
+    join (select given, count(*) as n from key_parts group by given) as g on g.given = k.given
+    group by k.k
+),
+
+-- expected chance carriers of a family name with a given-name initial ("L. Campbell")
+initial_frequency as (
+    select f.family, g.initial, f.n * g.n / (select count(*) from key_parts) as expected
+    from (select family, count(*) as n from key_parts group by family) as f
+    join (select left(given, 1) as initial, count(*) as n from key_parts group by 1) as g on true
+    where f.family in (select split_part(k, ' ', 1) from sender_keys where length(split_part(k, ' ', 2)) = 1)
+),
+
+sender_key_parts as (
+    select email_id, k, split_part(k, ' ', 1) as family, split_part(k, ' ', 2) as given,
+        double_metaphone(split_part(k, ' ', 1)) as family_dm, double_metaphone(split_part(k, ' ', 2)) as given_dm
+    from sender_keys
+),
+
+person_key_parts as (
+    select business_id, k, split_part(k, ' ', 1) as family, split_part(k, ' ', 2) as given,
+        double_metaphone(split_part(k, ' ', 1)) as family_dm, double_metaphone(split_part(k, ' ', 2)) as given_dm
+    from person_keys
 ),
 
 body_phones as (
     select distinct e.email_id, pii_hash(substring(e.body, x."start" + 1, x."end" - x."start"), 'PHONE_NUMBER') as phone_key
-    from {{ref "stg_customer_emails"}} as e,
+    from senders as e,
         unnest(from_json(detect_pii(e.body), '[{"entity_type":"VARCHAR","start":"INTEGER","end":"INTEGER","score":"DOUBLE"}]')) as u(x)
     where x.entity_type = 'PHONE_NUMBER'
 ),
 
-customer_phones as (
-    select customer_id, pii_hash(phone_raw, 'PHONE_NUMBER') as phone_key
-    from {{ref "stg_crm_customers"}}
-    where phone_raw is not null
+body_emails as (
+    select distinct email_id,
+        case when a like '%@gmail.com' then replace(split_part(a, '@', 1), '.', '') || '@gmail.com' else a end as email
+    from (
+        select email_id, regexp_replace(lower(unnest(regexp_extract_all(body, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'))), '\+[^@]*@', '@') as a
+        from senders
+    )
 ),
 
-phone_matches as (
-    select b.email_id, min(c.customer_id) as customer_id, count(distinct c.customer_id) as n
-    from body_phones as b
-    join customer_phones as c on c.phone_key = b.phone_key
-    where b.email_id not in (select email_id from exact)
-    group by b.email_id
+person_phones as (
+    select distinct b.business_id, pii_hash(c.phone_raw, 'PHONE_NUMBER') as phone_key
+    from {{ref "stg_crm_customers"}} as c
+    join people as b on b.record_id = 'crm:' || c.customer_id
+    where c.phone_raw is not null
+    union
+    select distinct b.business_id, pii_hash(c.phone_raw, 'PHONE_NUMBER')
+    from {{ref "stg_email_contacts"}} as c
+    join people as b on b.record_id = 'email:' || c.contact_id
+    where c.phone_raw is not null
 ),
 
-unmatched_candidates as (
-    select * from candidates
-    where email_id not in (select email_id from exact)
-      and email_id not in (select email_id from phone_matches where n = 1)
+-- candidate (email, person) pairs, each with the evidence that produced it (equi-joins only)
+evidence as (
+    select s.email_id, p.business_id, 'address' as kind, 0 as bits
+    from senders as s join people as p on p.email = s.email
+    union all
+    select b.email_id, p.business_id, 'phone_in_body', 12
+    from body_phones as b join person_phones as p on p.phone_key = b.phone_key
+    union all
+    select b.email_id, p.business_id, 'email_in_body', 12
+    from body_emails as b join people as p on p.email = b.email
+    union all
+    select s.email_id, p.business_id, 'local_part',
+        case when dl_distance(split_part(s.email, '@', 2), split_part(p.email, '@', 2)) = 1
+                  or {{regexp_like "p.email_local" (literal "[0-9]")}} then 10 else 3 end
+    from senders as s join people as p on p.email_local = replace(split_part(s.email, '@', 1), '.', '')
+    where length(p.email_local) >= 4 and p.email <> s.email
+    union all
+    -- a two-digit number in the sender's local part equal to the person's birth year (jkim87, jihu_kim87)
+    select s.email_id, p.business_id, 'birth_year', 5
+    from senders as s
+    join people as p on p.crm_birth_date is not null
+        and {{regexp_extract "split_part(s.email, '@', 1)" (literal "(^|[^0-9])([0-9]{2})$") "2"}} = strftime(p.crm_birth_date, '%y')
+    join person_keys as pk on pk.business_id = p.business_id
+    join sender_keys as sk on sk.email_id = s.email_id and sk.k = pk.k
+    union all
+    -- a family name with the initial of the given name (L. Campbell ~ Lauren Campbell)
+    select s.email_id, p.business_id, 'name_key',
+        least(10, greatest(1, 1 + 1.5 * log2(1 / f.expected))) - 1
+    from sender_key_parts as s
+    join person_key_parts as p on p.family = s.family and left(p.given, 1) = s.given and length(s.given) = 1 and length(p.given) > 1
+    join initial_frequency as f on f.family = s.family and f.initial = s.given
+    union all
+    -- the same given name, the family name phonetically equal (a typo: Reicheert ~ Reichert)
+    select s.email_id, p.business_id, 'name_key',
+        least(10, greatest(1, 1 + 1.5 * log2(1 / f.expected))) - 1
+    from sender_key_parts as s
+    join person_key_parts as p on p.given = s.given and p.family_dm = s.family_dm and p.family <> s.family
+    join key_frequency as f on f.k = p.k
+    where jw_similarity(p.family, s.family) >= 0.88
+    union all
+    select s.email_id, p.business_id, 'name_key',
+        least(10, greatest(1, 1 + 1.5 * log2(1 / f.expected)))
+    from sender_keys as s
+    join person_keys as p on p.k = s.k
+    join key_frequency as f on f.k = s.k
+),
+
+candidates as (
+    select email_id, business_id,
+        bool_or(kind = 'address') as same_address,
+        max(case when kind = 'phone_in_body' then bits else 0 end) as phone_bits,
+        max(case when kind = 'email_in_body' then bits else 0 end) as body_email_bits,
+        max(case when kind = 'local_part' then bits else 0 end) as local_bits,
+        max(case when kind = 'name_key' then bits else 0 end) as name_bits,
+        max(case when kind = 'birth_year' then bits else 0 end) as birth_year_bits
+    from evidence
+    group by email_id, business_id
+),
+
+-- name and local-part comparisons for candidates that no key joined
+compared as (
+    select
+        c.*,
+        (select max(jw_similarity(split_part(s.email, '@', 1), p.email_local))
+         from people as p where p.business_id = c.business_id and p.email_local is not null) as local_jw,
+        -- the same local part with other trailing digits (jkim83 vs jkim91: often two birth years)
+        exists (
+            select 1 from people as p
+            where p.business_id = c.business_id
+              and regexp_replace(p.email_local, '[0-9]+$', '') = regexp_replace(replace(split_part(s.email, '@', 1), '.', ''), '[0-9]+$', '')
+              and {{regexp_like "p.email_local" (literal "[0-9]$")}}
+              and {{regexp_like "split_part(s.email, '@', 1)" (literal "[0-9]$")}}
+              and p.email_local <> replace(split_part(s.email, '@', 1), '.', '')
+        ) as digits_conflict,
+        exists (select 1 from sender_keys as sk where sk.email_id = c.email_id) as sender_named,
+        exists (select 1 from person_keys as pk where pk.business_id = c.business_id) as person_named,
+        exists (
+            select 1 from sender_keys as sk, person_keys as pk
+            where sk.email_id = c.email_id and pk.business_id = c.business_id
+              and ((split_part(sk.k, ' ', 1) = split_part(pk.k, ' ', 1) and (
+                        (length(split_part(sk.k, ' ', 2)) = 1 and starts_with(split_part(pk.k, ' ', 2), split_part(sk.k, ' ', 2)))
+                        or jw_similarity(split_part(sk.k, ' ', 2), split_part(pk.k, ' ', 2)) >= 0.88))
+                   or (split_part(sk.k, ' ', 2) = split_part(pk.k, ' ', 2)
+                       and jw_similarity(split_part(sk.k, ' ', 1), split_part(pk.k, ' ', 1)) >= 0.88))
+        ) as name_close
+    from candidates as c
+    join senders as s on s.email_id = c.email_id
 ),
 
 scored as (
     select
-        k.email_id,
-        k.customer_id,
-        coalesce(fuzz_token_set_ratio(s.name_norm, c.name_norm), 0) / 100.0 as name_score,
-        coalesce(fuzz_ratio(s.name_norm, c.name_norm), 0) as name_ratio,
-        coalesce(jaro_winkler_similarity(s.local_part, c.local_part), 0) as local_score,
-        case when s.domain = c.domain then 1.0 else 0.0 end as domain_score
-    from unmatched_candidates as k
-    join senders as s on s.email_id = k.email_id
-    join customers as c on c.customer_id = k.customer_id
+        *,
+        case when same_address then 99 else
+            greatest(phone_bits, body_email_bits) + birth_year_bits
+            - case when digits_conflict and local_bits = 0 then {{var "matching_digits_conflict_bits" 3}} else 0 end
+            + case when local_bits > 0 then local_bits when local_jw >= 0.88 then 1 else 0 end
+            + case when name_bits > 0 then name_bits
+                   when name_close then 2
+                   when sender_named and person_named then -10
+                   else 0 end
+        end as bits
+    from compared
 ),
 
 ranked as (
     select
         *,
-        0.6 * name_score + 0.3 * local_score + 0.1 * domain_score as match_score,
-        -- ties on the score are broken by the closeness of the whole names; still tied = ambiguous
-        rank() over (partition by email_id order by 0.6 * name_score + 0.3 * local_score + 0.1 * domain_score desc, name_ratio desc) as rnk
+        row_number() over (partition by email_id order by bits desc, business_id) as rn,
+        lead(bits) over (partition by email_id order by bits desc, business_id) as next_bits
     from scored
 ),
 
-fuzzy as (
-    select email_id, min(customer_id) as customer_id, max(match_score) as match_score, count(*) as tied
+-- the best person, unless the runner-up is within {{var "matching_min_margin" 2}} bits of it (ambiguous)
+best as (
+    select email_id, business_id, bits, same_address,
+        greatest(phone_bits, body_email_bits) as body_bits,
+        coalesce(bits - next_bits >= {{var "matching_min_margin" 2}}, true) as decisive
     from ranked
-    where rnk = 1 and match_score >= {{var "matching_threshold" 0.8}}
-      and name_score >= 0.95 and (local_score >= 0.85 or domain_score = 1)
-    group by email_id
+    where rn = 1 and bits >= {{var "matching_min_bits" 3}}
+),
+
+-- the CRM record to report for a person: the one holding the sender address, else one sharing a name key
+-- with the sender, else the oldest
+chosen as (
+    select b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits,
+        min(p.source_id) filter (where p.email = s.email) as address_customer,
+        min(p.source_id) filter (where exists (
+            select 1 from sender_keys as sk where sk.email_id = b.email_id and sk.k in (p.name_key1, p.name_key2))) as name_customer,
+        min(p.source_id) as oldest_customer
+    from best as b
+    join senders as s on s.email_id = b.email_id
+    left join people as p on p.business_id = b.business_id and p.source_system = 'crm'
+    group by b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits
 )
 
 select
     s.email_id,
     s.from_email,
-    coalesce(e.customer_id, case when p.n = 1 then p.customer_id end, case when f.tied = 1 then f.customer_id end) as customer_id,
-    case when e.customer_id is not null then 1.0 when p.n = 1 then 1.0 when f.tied = 1 then f.match_score end as match_score,
+    case when c.decisive then coalesce(c.address_customer, c.name_customer, c.oldest_customer) end as customer_id,
+    case when c.decisive then c.business_id end as business_id,
+    case when c.decisive then
+        case when c.same_address then 1.0 else round(1 - power(2, -c.bits), 6) end
+    end as match_score,
     case
-        when e.customer_id is not null then 'exact_email'
-        when p.n = 1 then 'phone_in_body'
-        when f.tied = 1 then 'fuzzy_name_email'
-        when f.tied > 1 then 'ambiguous'
+        when not c.decisive then 'ambiguous'
+        when c.oldest_customer is null and c.business_id is not null then 'no_crm_record'
+        when c.address_customer is not null then 'exact_email'
+        when c.same_address then 'contact_email'
+        when c.body_bits > 0 then 'contact_in_body'
+        when c.oldest_customer is not null then 'fuzzy_name_email'
         else 'unmatched'
     end as match_method
 from senders as s
-left join exact as e on e.email_id = s.email_id
-left join phone_matches as p on p.email_id = s.email_id
-left join fuzzy as f on f.email_id = s.email_id
+left join chosen as c on c.email_id = s.email_id

@@ -167,9 +167,11 @@ describe('demo warehouse', () => {
     const precision = r.correct / r.predicted;
     const recall = r.correct / r.matchable;
     console.log(`customer_email_matching: precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)} (${r.correct}/${r.matchable})`);
-    // Measured 0.989 / 0.841; the issue's goal is 0.95 / 0.95 — recall is short (see BENCHMARKS.md).
-    expect(precision).toBeGreaterThan(0.95);
-    expect(recall).toBeGreaterThan(0.8);
+    // The issue's goal, 0.95 for both; measured 0.9505 / 0.9505 (2,709 of 2,850). This is at the data's ceiling:
+    // the misses are senders writing from an address none of the person's records has, with no contact details
+    // in the body and a name that namesakes share (BENCHMARKS.md (f)).
+    expect(precision).toBeGreaterThanOrEqual(0.95);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
   });
 
   it('gives people with several accounts one business id (pairwise precision/recall against the truth)', async () => {
@@ -183,10 +185,11 @@ describe('demo warehouse', () => {
     expect(r.records).toBe(18_000);
     const precision = r.tp / r.predicted, recall = r.tp / r.actual;
     console.log(`business_id_mapping: pairs predicted ${r.predicted}, true ${r.actual}, precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}`);
-    // Measured: precision 1.000, recall 0.737 at match probability ≥ 0.99 (BENCHMARKS.md): the threshold
-    // favours never merging two people over finding every duplicate.
-    expect(precision).toBeGreaterThan(0.97);
-    expect(recall).toBeGreaterThan(0.7);
+    // Measured: precision 0.977, recall 0.904 at match probability ≥ 0.9. Recall stays short of the issue's 0.95:
+    // 848 of the 8,229 true pairs (10.3%) agree on no email, local part, phone or birth date, only (if at all) on a
+    // name, and Korean names are shared by many people (BENCHMARKS.md (f)).
+    expect(precision).toBeGreaterThanOrEqual(0.95);
+    expect(recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('leaves no PII in the anonymized exports: detect_pii finds nothing above 0.5 in any text column', async () => {

@@ -435,6 +435,7 @@ describe('UDF definitions (udfs/fuzzy.ts)', () => {
       [
         'jaro_sim', 'jw_similarity', 'levenshtein_similarity', 'dl_distance', 'fuzz_ratio', 'fuzz_partial_ratio',
         'fuzz_token_sort_ratio', 'fuzz_token_set_ratio', 'fuzz_wratio', 'normalize_name', 'double_metaphone', 'double_metaphone_alt',
+        'name_keys',
       ].sort(),
     );
     for (const d of defs) {
@@ -455,6 +456,8 @@ describe('UDF definitions (udfs/fuzzy.ts)', () => {
     expect(call('normalize_name', '김 민수 님')).toBe('김민수');
     expect(call('double_metaphone', 'Schmidt')).toBe('XMT');
     expect(call('double_metaphone_alt', 'Schmidt')).toBe('SMT');
+    expect(call('name_keys', 'Yun Ju Seo')).toBe('seo yunju|yun juseo');
+    expect(call('name_keys', 'Jihu')).toBe('');
   });
 });
 

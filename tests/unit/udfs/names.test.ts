@@ -1,0 +1,75 @@
+/**
+ * Tests of udfs/lib/names.ts: person-name keys that agree across Korean and English spellings, name
+ * orders, nicknames and honorifics (the comparison the demo's identity models block and score on).
+ */
+import { describe, expect, it } from 'vitest';
+import { personNameKeys } from '../../../udfs/lib/names.js';
+
+describe('personNameKeys: Korean names', () => {
+  it('gives one key for Hangul in either order, with or without a space, and the romanized spellings', () => {
+    const spellings = ['이소영', '이 소영', '소영 이', 'Soyeong Lee', 'LEE SO-YEONG', 'So Yeong Lee', 'Lee Soyeong', 'Yi Soyeong', 'Rhee, Soyeong', '이소영 고객님'];
+    for (const s of spellings) expect(personNameKeys(s), s).toContain('i soyeong');
+    // the Hangul readings are exact
+    expect(personNameKeys('소영 이')).toEqual(['i soyeong']);
+    expect(personNameKeys('이 소영')).toEqual(['i soyeong']);
+  });
+
+  it('maps the customary surname spellings to Revised Romanization', () => {
+    expect(personNameKeys('Minsu Kim')[0]).toBe('gim minsu');
+    expect(personNameKeys('Park Ji-hoon')[0]).toBe('bak jihoon');
+    expect(personNameKeys('박지훈')).toEqual(['bak jihun']);
+    expect(personNameKeys('Choi Yu-na')[0]).toBe('choe yuna');
+    expect(personNameKeys('Jung Ha-eun')[0]).toBe('jeong haeun');
+    expect(personNameKeys('정하은')).toEqual(['jeong haeun']);
+    // a spelling shared by two surnames gives both readings
+    expect(personNameKeys('Yoo Jin')).toEqual(expect.arrayContaining(['yu jin', 'ryu jin']));
+  });
+
+  it('romanizes given names syllable by syllable (no sound change across syllables, as RR prescribes for names)', () => {
+    // 한국 would be "hanguk" either way; 별라 keeps the initial r of 라 as a separate syllable
+    expect(personNameKeys('김별라')).toEqual(['gim byeolra']);
+    expect(personNameKeys('Byeol-ra Kim')[0]).toBe('gim byeolra');
+  });
+
+  it('reads both ends when both could be a surname, and two-syllable surnames', () => {
+    expect(personNameKeys('Yun Ju Seo')).toEqual(['seo yunju', 'yun juseo']);
+    expect(personNameKeys('서윤주')).toEqual(['seo yunju']);
+    expect(personNameKeys('남궁민수')).toEqual(['namgung minsu']);
+    expect(personNameKeys('Namkoong Minsu')[0]).toBe('namgung minsu');
+  });
+
+  it('keeps 양 as a surname although it is also an honorific', () => {
+    expect(personNameKeys('수지 양')).toEqual(['yang suji']);
+    expect(personNameKeys('김민수 님')).toEqual(['gim minsu']);
+  });
+});
+
+describe('personNameKeys: English names', () => {
+  it('keeps the first and last word, in "family given" form, whatever the order, case and middle names', () => {
+    for (const s of ['Robert Smith', 'ROBERT SMITH', 'Smith, Robert', 'Robert J. Smith', 'Mr. Robert James Smith Jr.']) {
+      expect(personNameKeys(s), s).toEqual(['smith robert']);
+    }
+  });
+
+  it('maps nicknames to full names, one key per full name when ambiguous', () => {
+    expect(personNameKeys('Bob Smith')).toEqual(['smith robert']);
+    expect(personNameKeys('Chris Doe')).toEqual(['doe christopher', 'doe christina', 'doe christine']);
+    expect(personNameKeys('Tina Doe')).toEqual(['doe christina']);
+  });
+
+  it('also gives the English reading of a two-word name that starts with a Korean surname spelling', () => {
+    expect(personNameKeys('Kim Crooks')).toEqual(['gim crooks', 'crooks kimberly']);
+  });
+
+  it('joins hyphenated words and keeps initials', () => {
+    expect(personNameKeys("Kelvin Konopelski-O'Reilly")).toEqual(['konopelskioreilly kelvin']);
+    expect(personNameKeys('K. Spencer')).toEqual(['spencer k']);
+  });
+
+  it('gives no key for a name that cannot identify anyone', () => {
+    expect(personNameKeys('')).toEqual([]);
+    expect(personNameKeys('   ')).toEqual([]);
+    expect(personNameKeys('Jihu')).toEqual([]);
+    expect(personNameKeys('김')).toEqual([]);
+  });
+});
