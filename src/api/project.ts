@@ -35,6 +35,7 @@ import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../a
 import { SelectorState } from '../graph/state.js';
 import { deferredRelations } from '../execution/defer.js';
 import { runWithProjectHooks } from '../execution/hooks.js';
+import { recordedVars } from './retry.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build';
@@ -337,7 +338,7 @@ export class WeirProject {
           command, success, elapsed_time: elapsed,
           args: {
             which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
-            target: this.targetInfo.name, vars: this.cliVars, state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
+            target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
           },
           results,
         };

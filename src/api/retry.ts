@@ -11,7 +11,31 @@ import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 import { parseRunResults, readJsonArtifact } from '../artifacts/previous-state.js';
 import type { RunResultsArtifact } from '../artifacts/artifacts.js';
+import { SECRET_KEY_PATTERN } from '../loader/project-config.js';
+import { REDACTED } from '../utils/redact.js';
 import type { RunCommand, RunSummary, WeirProject } from './project.js';
+
+/**
+ * The `--vars` to record in run_results.json `args`: values under secret-looking keys (password, token,
+ * api_key, ...; at any depth) are replaced by `***`, so they never reach the artifact. `weir retry` then
+ * asks for `--vars` again instead of running with the placeholder.
+ */
+export function recordedVars(vars: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const walk = (v: unknown, key: string): unknown => {
+    if (SECRET_KEY_PATTERN.test(key) && v !== null && v !== undefined && typeof v !== 'object') return REDACTED;
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(vars, '') as Record<string, unknown>;
+}
+
+/** Key paths of `vars` whose recorded value is the redaction placeholder. */
+function redactedVarPaths(vars: unknown, prefix = ''): string[] {
+  if (vars === REDACTED) return [prefix];
+  if (vars && typeof vars === 'object') return Object.entries(vars).flatMap(([k, v]) => redactedVarPaths(v, prefix ? `${prefix}.${k}` : k));
+  return [];
+}
 
 /** Statuses a retry re-runs. */
 export const RETRY_STATUSES: ReadonlySet<string> = new Set(['error', 'fail', 'skipped']);
@@ -64,6 +88,8 @@ export interface RetryOptions {
    * (omit it to keep `project` as loaded, e.g. when the user chose the target explicitly).
    */
   readonly reload?: (o: { target: string; vars: Record<string, unknown> }) => Promise<WeirProject>;
+  /** `--vars` were given to this invocation: use them, not the recorded ones. */
+  readonly varsGiven?: boolean;
 }
 
 /**
@@ -84,6 +110,12 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   }
   const target = typeof a.target === 'string' ? a.target : project.targetInfo.name;
   const vars = a.vars && typeof a.vars === 'object' && !Array.isArray(a.vars) ? (a.vars as Record<string, unknown>) : {};
+  const hidden = redactedVarPaths(vars);
+  if (hidden.length && !options.varsGiven) {
+    throw new WeirError('WEIR_USAGE', `the previous run's --vars ${hidden.join(', ')} ${hidden.length === 1 ? 'was' : 'were'} not recorded (secret-looking name): pass --vars to weir retry`, {
+      hint: `e.g. weir retry --vars '{"${hidden[0].split('.')[0]}": ...}' (the other recorded flags are still reused)`,
+    });
+  }
   let p = project;
   if (options.reload && (target !== project.targetInfo.name || JSON.stringify(vars) !== JSON.stringify(project.cliVars))) p = await options.reload({ target, vars });
   say(`retrying ${plan.nodes.length} node${plan.nodes.length === 1 ? '' : 's'} of the previous \`weir ${plan.command}\` (target '${p.targetInfo.name}')`);

@@ -164,9 +164,12 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         const project = await load(g);
         const summary = await retryLastRun(project, {
           reporter: reporter!,
-          // The previous run's target and vars, unless given on this command line.
-          reload: g.target !== undefined || g.vars !== undefined ? undefined : async (o) =>
-            WeirProject.load({ projectDir: g['project-dir'] ?? io.cwd, target: o.target, vars: o.vars, env: io.env, reporter: reporter!, partialParse: g['partial-parse'] !== false }),
+          varsGiven: g.vars !== undefined,
+          // The previous run's target and vars, except those given on this command line.
+          reload: async (o) => WeirProject.load({
+            projectDir: g['project-dir'] ?? io.cwd, target: g.target ?? o.target, vars: g.vars !== undefined ? parseVars(g.vars) : o.vars,
+            env: io.env, reporter: reporter!, partialParse: g['partial-parse'] !== false,
+          }),
         });
         exitCode = summary?.exitCode ?? 0;
       },

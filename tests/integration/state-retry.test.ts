@@ -126,4 +126,25 @@ describe('weir retry', () => {
     expect(f).toHaveLength(1); // the passing not_null test is not re-run
     expect(f[0]).toMatch(/^accepted_values_a_id2_[0-9a-f]{6}:fail$/);
   });
+
+  it('records --vars without secret-looking values; retry reuses the rest and asks for the secrets again', async () => {
+    const dir = await makeProject({
+      ...FILES,
+      'models/b.sql': 'select * from {{ref "a"}} where id > {{var "min_id"}} and {{#if (var "broken")}}no_such_column{{else}}true{{/if}}',
+    });
+    const vars = '{"min_id": 0, "broken": true, "api_token": "s3cret-token-value"}';
+    const first = await runCli(['build', '--target', 'ci', '--vars', vars, '-q'], dir);
+    expect(first.code).toBe(1);
+    const text = readFileSync(path.join(dir, 'target/run_results.json'), 'utf8');
+    expect(text).not.toContain('s3cret-token-value');
+    expect(JSON.parse(text).args.vars).toEqual({ min_id: 0, broken: true, api_token: '***' });
+    const r = await runCli(['retry'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("the previous run's --vars api_token was not recorded (secret-looking name): pass --vars to weir retry");
+    // Explicit --vars replace the recorded ones; the target still comes from run_results.json.
+    const ok = await runCli(['retry', '--vars', '{"min_id": 0, "broken": false, "api_token": "x"}', '--log-format', 'json'], dir);
+    expect(ok.code).toBe(0);
+    expect(finished(ok.stdout)).toEqual(['b:success', 'c:success']);
+    expect(jsonLines(ok.stdout).find((e) => e.code === 'WEIR_RUN_START')).toMatchObject({ target: 'ci' });
+  });
 });
