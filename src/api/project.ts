@@ -241,8 +241,8 @@ export class WeirProject {
    * Compiles selected models and tests, writing formatted SQL to `target/compiled/` and `manifest.json`.
    * @returns compiled nodes and per-node errors (a broken model doesn't stop the others)
    */
-  compile(args: SelectionArgs & { format?: boolean } = {}): { compiled: Map<string, CompiledNode & { compiled_path?: string }>; errors: WeirError[] } {
-    const renderer = this.renderer();
+  compile(args: SelectionArgs & { format?: boolean; relationOverrides?: ReadonlyMap<string, string> } = {}): { compiled: Map<string, CompiledNode & { compiled_path?: string }>; errors: WeirError[] } {
+    const renderer = this.renderer(args.relationOverrides);
     const uids = this.select('compile', args);
     const { compiled, errors } = renderer.renderAll(uids);
     const facts = new Map<string, CompiledFacts>();
@@ -259,6 +259,23 @@ export class WeirProject {
     }
     this.writeManifest(facts);
     return { compiled: out, errors };
+  }
+
+  /**
+   * The relations `--defer` reads instead of this target's, for a selection (see execution/defer.ts):
+   * opens the target to see which relations exist (unless `favorState`).
+   * @returns unique_id → relation text from the state manifest
+   * @throws WeirError `WEIR_STATE_INVALID` for unusable state; connection errors
+   */
+  async deferOverrides(command: RunCommand | 'compile', args: SelectionArgs & { favorState?: boolean }): Promise<Map<string, string>> {
+    if (!args.state) throw new WeirError('WEIR_USAGE', '--defer needs --state DIR (the artifacts of the run whose relations to read)');
+    const selected = new Set(this.select(command, args));
+    const adapter = await this.openAdapter();
+    try {
+      return await deferredRelations({ manifest: this.manifest, renderer: this.renderer(), adapter, previous: this.previousState(args.state), selected, favorState: !!args.favorState });
+    } finally {
+      await adapter.close();
+    }
   }
 
   /** Opens the target's adapter. Callers must `close()` it. */

@@ -113,10 +113,14 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .command({
       command: 'compile',
       describe: 'render models and tests to SQL in target/compiled (formatted) and write manifest.json',
-      builder: (y: Argv) => selectionOptions(y).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' }),
+      builder: (y: Argv) => selectionOptions(y).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' })
+        .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target render as the state manifest\'s relations' })
+        .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: use the state\'s relations even when this target has them' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        const { compiled, errors } = project.compile({ select: list(a.select), exclude: list(a.exclude), state: stateDir(a) });
+        const sel = { select: list(a.select), exclude: list(a.exclude), state: stateDir(a) };
+        const relationOverrides = a.defer ? await project.deferOverrides('compile', { ...sel, favorState: a['favor-state'] as boolean }) : undefined;
+        const { compiled, errors } = project.compile({ ...sel, relationOverrides });
         if (a.print) for (const c of compiled.values()) print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
         for (const e of errors) reportError(e, reporter!);
         if (!a.print) reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${compiled.size} node${compiled.size === 1 ? '' : 's'} to ${project.files.config['target-path']}/compiled${errors.length ? `, ${errors.length} failed` : ''}` });

@@ -64,6 +64,20 @@ describe('--state and --defer', () => {
     expect(readFileSync(path.join(dir, 'target/compiled/t/models/b.sql'), 'utf8')).toContain('from "main"."a"');
   });
 
+  it('compile --defer renders unbuilt parents as the state\'s relations', async () => {
+    const dir = await makeProject(FILES);
+    expect((await runCli(['build', '-q'], dir)).code).toBe(0);
+    cpSync(path.join(dir, 'target'), path.join(dir, 'prod'), { recursive: true });
+    const r = await runCli(['compile', '--target', 'ci', '-s', 'b', '--state', 'prod', '--defer', '-q'], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'target/compiled/t/models/b.sql'), 'utf8')).toMatch(/from\s+"main"\."a"/);
+    await runCli(['compile', '--target', 'ci', '-s', 'b', '-q'], dir);
+    expect(readFileSync(path.join(dir, 'target/compiled/t/models/b.sql'), 'utf8')).toMatch(/from\s+"ci"\."a"/);
+    const noState = await runCli(['compile', '--defer'], dir);
+    expect(noState.code).toBe(2);
+    expect(noState.stdout).toContain('--defer needs --state DIR');
+  });
+
   it('errors clearly for --defer without --state and a missing state directory', async () => {
     const dir = await makeProject(FILES);
     const r = await runCli(['run', '--defer'], dir);
