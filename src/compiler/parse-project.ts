@@ -18,6 +18,8 @@ import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
 import { unitTestNode } from './unit-tests.js';
+import { checkTestConfig } from './test-config.js';
+import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
 
 /** Materializations a model may use. */
 export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral'] as const;
@@ -248,11 +250,18 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     nodes.set(uid, node);
   };
   const genericFor = (spec: TestSpec, attached: GraphNode, column: string | undefined) => {
-    if (!(GENERIC_TESTS as readonly string[]).includes(spec.name)) {
-      const s = closest(spec.name, GENERIC_TESTS);
+    const custom = (GENERIC_TESTS as readonly string[]).includes(spec.name) ? undefined : customTestMacro(spec.name, files.macros);
+    if (!(GENERIC_TESTS as readonly string[]).includes(spec.name) && !custom) {
+      const known = [...GENERIC_TESTS, ...customTestNames(files.macros)];
+      const s = closest(spec.name, known);
       errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `unknown generic test '${spec.name}' on ${attached.name}${column ? `.${column}` : ''}`, {
-        location: { file: spec.file, line: spec.line }, hint: s ? `Did you mean '${s}'?` : `Generic tests: ${GENERIC_TESTS.join(', ')}.`,
+        location: { file: spec.file, line: spec.line },
+        hint: `${s ? `Did you mean '${s}'? ` : ''}Generic tests: ${known.join(', ')}; a custom one is tests/generic/${spec.name}.sql or macros/test_${spec.name}.sql.`,
       }));
+      return;
+    }
+    if (custom) {
+      customFor(spec, attached, column, custom);
       return;
     }
     const name = spec.name as GenericTestName;
@@ -287,11 +296,36 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     const testName = plain && base.length <= 80 ? base : `${base.slice(0, 60).replace(/_+$/, '')}_${hash}`;
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, { tags: attached.tags }, spec.config), 'test');
     if (!config.enabled) return;
+    checkTestConfig(config, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);
     addTest({
       resource_type: 'test', unique_id: uniqueId('test', project, testName), name: testName, package_name: project,
       fqn: [project, ...attached.fqn.slice(1, -1), testName], path: spec.file, description: '', config, tags: config.tags, columns: {}, meta: {},
       test_type: 'generic', generic: { name, kwargs, attached_node: attached.unique_id, column_name: colName }, raw_code: '',
       deps: { refs, sources, macros: [], config: {} },
+    });
+  };
+  /** A custom generic test (compiler/custom-generic-tests.ts): the partial `macro` rendered with the arguments. */
+  const customFor = (spec: TestSpec, attached: GraphNode, column: string | undefined, macro: string) => {
+    const args = customTestArgs(spec.kwargs, spec.line);
+    const colName = column ?? (typeof spec.kwargs.column_name === 'string' ? spec.kwargs.column_name : undefined);
+    const raw = `{{> ${macro}}}`;
+    const local: WeirError[] = [];
+    const deps = closure(collectFacts(parseTemplate(raw, spec.file), spec.file, local), spec.file);
+    errors.push(...local);
+    const refs: RefCall[] = [...(attached.resource_type === 'source' ? [] : [{ name: attached.name }]), ...args.refs, ...deps.refs];
+    const sources: SourceCall[] = [...(attached.resource_type === 'source' ? [{ source: (attached as SourceNode).source_name, table: attached.name }] : []), ...args.sources, ...deps.sources];
+    const base = `${spec.name}_${attached.resource_type === 'source' ? `source_${(attached as SourceNode).source_name}_` : ''}${attached.name}${colName ? `_${colName}` : ''}`
+      .replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/, '');
+    const hash = createHash('sha1').update(JSON.stringify([colName, spec.kwargs])).digest('hex').slice(0, 6);
+    const testName = `${base.slice(0, 60).replace(/_+$/, '')}_${hash}`;
+    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, { tags: attached.tags }, spec.config), 'test');
+    if (!config.enabled) return;
+    checkTestConfig(config, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);
+    addTest({
+      resource_type: 'test', unique_id: uniqueId('test', project, testName), name: testName, package_name: project,
+      fqn: [project, ...attached.fqn.slice(1, -1), testName], path: spec.file, description: '', config, tags: config.tags, columns: {}, meta: {},
+      test_type: 'generic', generic: { name: spec.name, kwargs: args.kwargs, attached_node: attached.unique_id, column_name: colName, macro }, raw_code: raw,
+      deps: { refs, sources, macros: deps.macros, config: {} },
     });
   };
   const testsFor = (attached: GraphNode, modelTests: readonly TestSpec[], columns: readonly ColumnPatch[]) => {
@@ -316,6 +350,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     const deps = parseSql(f);
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, f.folderConfig, deps?.config ?? {}), 'test');
     if (!config.enabled) continue;
+    checkTestConfig(config, { file: f.path, what: `test ${f.name}` }, errors);
     addTest({
       resource_type: 'test', unique_id: uniqueId('test', project, f.name), name: f.name, package_name: project,
       fqn: [project, ...f.folders, f.name], path: f.path, description: leadingComment(f.raw), config, tags: config.tags, columns: {}, meta: {},

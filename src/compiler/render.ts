@@ -8,7 +8,8 @@ import { WeirError } from '../errors/weir-error.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode, ModelNode, RelationName, TestNode } from '../manifest/types.js';
 import { annotateRenderError, HelperError, type RenderState, type TemplateEnvironment, type CompiledTemplate } from './environment.js';
-import { genericTestSql } from './generic-tests.js';
+import { columnSql, genericTestSql } from './generic-tests.js';
+import { isRelationArg } from './custom-generic-tests.js';
 import { fixtureColumns, unitTestSql, type UnitTestSql } from './unit-tests.js';
 
 /** Target facts visible to templates as `target.*` (no secrets). */
@@ -62,6 +63,11 @@ export class Renderer {
 
   constructor(private readonly o: RenderOptions) {
     this.secrets = o.secrets ?? new Set<string>();
+  }
+
+  /** The target this renderer renders for. */
+  get target(): TargetInfo {
+    return this.o.target;
   }
 
   /** The relation a model/seed is built into, or a source is read from. */
@@ -141,27 +147,28 @@ export class Renderer {
       return this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!;
     };
 
+    const resolve = {
+      ref: (name: string) => {
+        const depUid = manifest.refIndex.get(name);
+        if (!depUid || !(manifest.parents.get(uid) ?? []).includes(depUid)) {
+          throw new HelperError(`ref '${name}' was not recorded in the parse phase: ref arguments must be string literals written in the model or its macros`);
+        }
+        return resolveNode(depUid);
+      },
+      source: (src: string, table: string) => {
+        const depUid = manifest.sourceIndex.get(`${src}.${table}`);
+        if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
+        return this.relationName(manifest.nodes.get(depUid)!)!;
+      },
+    };
     let body: string;
     if (node.resource_type === 'test' && node.test_type === 'generic') {
-      body = this.renderGenericTest(node, resolveNode);
+      body = this.renderGenericTest(node, resolveNode, resolve);
     } else if (node.resource_type === 'test' && node.test_type === 'unit') {
       const u = this.unitTest(node, new Map(), false);
       return { unique_id: uid, compiled_code: u.sql, ephemerals: [] };
     } else {
-      body = this.renderTemplate(node as ModelNode | TestNode, relation, relation_name, {
-        ref: (name) => {
-          const depUid = manifest.refIndex.get(name);
-          if (!depUid || !(manifest.parents.get(uid) ?? []).includes(depUid)) {
-            throw new HelperError(`ref '${name}' was not recorded in the parse phase: ref arguments must be string literals written in the model or its macros`);
-          }
-          return resolveNode(depUid);
-        },
-        source: (src, table) => {
-          const depUid = manifest.sourceIndex.get(`${src}.${table}`);
-          if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
-          return this.relationName(manifest.nodes.get(depUid)!)!;
-        },
-      });
+      body = this.renderTemplate(node as ModelNode | TestNode, relation, relation_name, resolve);
     }
     let compiled = body;
     if (ephemerals.length) {
@@ -178,13 +185,15 @@ export class Renderer {
   }
 
   /**
-   * Renders a model's or singular test's template with the given ref/source resolution. `thisRelation`
-   * replaces what `{{this}}` renders to; `overrides` (unit tests) replace vars and helper results.
+   * Renders a model's or test's template with the given ref/source resolution. `thisRelation` replaces
+   * what `{{this}}` renders to; `overrides` (unit tests) replace vars and helper results; `extraContext`
+   * adds template variables (a custom generic test's `model`, `column_name` and arguments).
    */
   private renderTemplate(
     node: ModelNode | TestNode, relation: RelationName | undefined, relation_name: string | undefined,
     resolve: { ref(name: string): string; source(src: string, table: string): string },
     overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: string },
+    extraContext: Readonly<Record<string, unknown>> = {},
   ): string {
     const state: RenderState = {
       nodeId: node.unique_id,
@@ -205,6 +214,7 @@ export class Renderer {
     const t = this.o.target;
     const self = overrides?.thisRelation ?? relation_name ?? '';
     const context: Record<string, unknown> = {
+      ...extraContext,
       target: { name: t.name, type: t.type, schema: t.schema, database: t.database, threads: t.threads },
       name: node.name,
       schema: relation?.schema,
@@ -313,11 +323,22 @@ export class Renderer {
     return this.ephemeralBodies.get(uid)!;
   }
 
-  private renderGenericTest(node: TestNode, resolveNode: (uid: string) => string): string {
+  private renderGenericTest(node: TestNode, resolveNode: (uid: string) => string, resolve: { ref(name: string): string; source(src: string, table: string): string }): string {
     const spec = node.generic!;
     const { manifest, dialect } = this.o;
     let model = resolveNode(spec.attached_node);
     if (node.config.where) model = `(select * from ${model} where ${node.config.where})`;
+    if (spec.macro) {
+      // A custom generic test: its partial, with the model, the column and the arguments as variables.
+      const args: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(spec.kwargs)) {
+        args[k] = isRelationArg(v)
+          ? resolveNode(v.kind === 'ref' ? manifest.refIndex.get(v.name)! : manifest.sourceIndex.get(`${v.source}.${v.table}`)!)
+          : v;
+      }
+      const extra = { ...args, model, ...(spec.column_name !== undefined ? { column_name: columnSql(spec.column_name, dialect) } : {}) };
+      return this.renderTemplate(node, undefined, undefined, resolve, undefined, extra);
+    }
     let to: string | undefined;
     if (spec.name === 'relationships') {
       const target = spec.kwargs.to as { kind: 'ref'; name: string } | { kind: 'source'; source: string; table: string };

@@ -15,7 +15,9 @@ import type { RunResultEntry } from '../artifacts/artifacts.js';
 import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
-import { materializeTable, materializeView, runTestQuery } from './materializations.js';
+import { materializeTable, materializeView } from './materializations.js';
+import { failuresRelation, runDataTest, testMessage } from './data-test-runner.js';
+import { storeFailuresAs } from '../compiler/test-config.js';
 import { RelationCache } from './relation-cache.js';
 import { runUnitTest } from './unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
@@ -98,7 +100,14 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   const schemas = new Map<string, string | undefined>();
   for (const uid of plan.order) {
     const node = manifest.nodes.get(uid)!;
-    if (node.resource_type === 'test') continue;
+    if (node.resource_type === 'test') {
+      // Tests that store their failing rows need `<target schema>_test_failures`.
+      if (storeFailuresAs(node.config)) {
+        const r = failuresRelation(node, renderer.target);
+        schemas.set(`${r.database ?? ''}.${r.schema}`, r.database);
+      }
+      continue;
+    }
     const r = renderer.relationOf(node);
     if (r) schemas.set(`${r.database ?? ''}.${r.schema}`, r.database);
   }
@@ -213,12 +222,10 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           if (u.message) message = `unit test ${node.name} of model '${manifest.nodes.get(node.unit!.model)?.name}': ${u.message}`;
           break;
         }
-        failures = await runTestQuery(conn, compiled.compiled_code!);
-        if (failures === 0) status = 'pass';
-        else {
-          status = node.config.severity === 'warn' ? 'warn' : 'fail';
-          message = `${failures} failing row${failures === 1 ? '' : 's'}${compiledPath ? `; query: target/${compiledPath}` : ''}`;
-        }
+        const t = await runDataTest(adapter, conn, node, compiled.compiled_code!, renderer.target, relations);
+        failures = t.failures;
+        status = t.status;
+        if (failures !== 0 || t.stored) message = testMessage(node, t, compiledPath);
         break;
       }
       default:

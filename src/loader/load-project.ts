@@ -206,11 +206,15 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   }
 
   const singularTests: SqlFile[] = [];
+  // `tests/generic/<name>.sql` defines custom generic test <name>: the partial `test_<name>`.
+  const genericTestMacros: MacroFile[] = [];
   for (const tp of config['test-paths']) {
     const base = path.resolve(root, tp);
     for (const abs of listFiles(base)) {
       const folders = foldersOf(base, abs);
-      if (abs.endsWith('.sql')) {
+      if (abs.endsWith('.sql') && folders[0] === 'generic') {
+        genericTestMacros.push({ name: `test_${path.basename(abs, '.sql')}`, path: rel(abs), absolutePath: abs, kind: 'partial', raw: readFileSync(abs, 'utf8') });
+      } else if (abs.endsWith('.sql')) {
         singularTests.push({
           name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
           folderConfig: resolveFolderConfig(config.tests, config.name, folders),
@@ -219,7 +223,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     }
   }
 
-  const macros: MacroFile[] = [];
+  const macros: MacroFile[] = [...genericTestMacros];
   for (const mp of config['macro-paths']) {
     const base = path.resolve(root, mp);
     for (const abs of listFiles(base)) {

@@ -145,7 +145,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
         const b: Obj = { ...(body ?? {}) };
         const config: Obj = isObj(b.config) ? { ...b.config } : {};
         delete b.config;
-        for (const k of ['severity', 'where', 'tags', 'enabled', 'error_if', 'warn_if', 'limit', 'store_failures']) {
+        for (const k of ['severity', 'where', 'tags', 'enabled', 'error_if', 'warn_if', 'limit', 'store_failures', 'store_failures_as', 'fail_calc']) {
           if (k in b) {
             config[k] = b[k];
             delete b[k];

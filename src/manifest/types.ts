@@ -136,11 +136,14 @@ export interface FreshnessSpec {
 
 /** Generic test invocation (from schema YAML). */
 export interface GenericTestSpec {
-  readonly name: GenericTestName;
+  /** A built-in test, or a custom one (then {@link macro} names its partial). */
+  readonly name: GenericTestName | (string & {});
   readonly kwargs: Readonly<Record<string, unknown>>;
   /** unique_id of the model/seed/source the test is attached to. */
   readonly attached_node: string;
   readonly column_name?: string;
+  /** Custom generic tests: the partial (`test_<name>`) rendering the failing-rows query. */
+  readonly macro?: string;
 }
 
 /**

@@ -324,6 +324,48 @@ export const cases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'store_failures keeps failing rows as a table or view in <schema>_test_failures, named in the message; thresholds',
+    async run(ctx) {
+      writeFiles(ctx.dir, {
+        'models/failures.yml': `models:
+  - name: customer_orders
+    columns:
+      - name: id
+        tests:
+          - accepted_values: {values: [1, 2], quote: false, store_failures: true}
+      - name: name
+        tests:
+          - not_null: {store_failures_as: view, error_if: ">5"}
+          - accepted_values: {values: [N1], store_failures: true, limit: 2, warn_if: ">10"}
+`,
+      });
+      try {
+        const r = await cli(ctx, ['test', '--select', 'customer_orders']);
+        expect(r.code, show(r)).toBe(1);
+        const results = (JSON.parse(readFileSync(path.join(ctx.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; failures?: number; message?: string }[] }).results;
+        const byId = (re: RegExp) => results.find((x) => re.test(x.unique_id))!;
+        const ids = byId(/accepted_values_customer_orders_id_/);
+        expect(ids).toMatchObject({ status: 'fail', failures: 4 });
+        expect(ids.message).toMatch(/failing rows stored in \S*test_failures\S*accepted_values_customer_orders_id_[0-9a-f]{6}/i);
+        expect(byId(/not_null_customer_orders_name$/)).toMatchObject({ status: 'pass', failures: 0 });
+        // 5 names other than N1, limited to 2; below warn_if >10 (the default error_if != 0 still fails it).
+        expect(byId(/accepted_values_customer_orders_name_/)).toMatchObject({ status: 'fail', failures: 2 });
+        await withAdapter(ctx, async (a, conn) => {
+          const schema = `${a.defaultSchema}_test_failures`;
+          const rels = Object.fromEntries((await a.listRelations([schema])).map((x) => [x.identifier.toLowerCase(), x.kind]));
+          expect(rels['not_null_customer_orders_name']).toBe('view');
+          const idRel = Object.keys(rels).find((k) => k.startsWith('accepted_values_customer_orders_id_'))!;
+          expect(rels[idRel]).toBe('table');
+          const rel = { database: a.defaultDatabase, schema, identifier: idRel };
+          const stored = await conn.execute(`select value_field from ${a.dialect.relation(rel)} order by value_field`);
+          expect(stored.rows.map((x) => Number(x[0]))).toEqual([3, 4, 5, 6]);
+        });
+      } finally {
+        rmSync(path.join(ctx.dir, 'models/failures.yml'));
+      }
+    },
+  },
+  {
     name: 'cancel interrupts a long query; the connection stays usable',
     async run(ctx) {
       await withAdapter(ctx, async (_a, conn) => {

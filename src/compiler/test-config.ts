@@ -1,0 +1,97 @@
+/**
+ * Data test configuration with dbt's semantics
+ * (https://docs.getdbt.com/reference/data-test-configs): `fail_calc` (what is counted over the failing
+ * rows, default `count(*)`), `warn_if` / `error_if` thresholds on that number (default `!=0`) read with
+ * `severity`, `limit` on the failing rows, and `store_failures` / `store_failures_as` (keep the failing rows
+ * in a table or view). Checked in the parse phase; evaluated after the test query ran.
+ */
+import { WeirError } from '../errors/weir-error.js';
+import type { NodeConfig } from '../manifest/types.js';
+
+/** A threshold such as `>10` or `!=0`. */
+export interface Threshold {
+  readonly op: '>' | '>=' | '<' | '<=' | '==' | '!=';
+  readonly value: number;
+}
+
+const THRESHOLD = /^\s*(>=|<=|==|!=|<>|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/**
+ * Parses a threshold: a comparison operator (`>`, `>=`, `<`, `<=`, `=`/`==`, `!=`/`<>`) and a number.
+ * @returns undefined when the text is not a threshold
+ */
+export function parseThreshold(text: unknown): Threshold | undefined {
+  if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+  const m = THRESHOLD.exec(String(text));
+  if (!m) return undefined;
+  const op = m[1] === '=' ? '==' : m[1] === '<>' ? '!=' : m[1];
+  return { op: op as Threshold['op'], value: Number(m[2]) };
+}
+
+/** Whether `n` meets the threshold. */
+export function meets(n: number, t: Threshold): boolean {
+  switch (t.op) {
+    case '>': return n > t.value;
+    case '>=': return n >= t.value;
+    case '<': return n < t.value;
+    case '<=': return n <= t.value;
+    case '==': return n === t.value;
+    default: return n !== t.value;
+  }
+}
+
+/** Where a test's config was written, for messages. */
+export interface ConfigSite {
+  readonly file: string;
+  readonly line?: number;
+  /** e.g. `test not_null_orders_id`. */
+  readonly what: string;
+}
+
+/**
+ * Checks a data test's config keys; problems go to `errors` (`WEIR_CONFIG_INVALID`, naming the file and
+ * line): a malformed `warn_if`/`error_if`, a `limit` that is not a whole number ≥ 0, `store_failures` not a
+ * boolean, `store_failures_as` other than `table`/`view`, an empty `fail_calc`.
+ */
+export function checkTestConfig(config: NodeConfig, site: ConfigSite, errors: WeirError[]): void {
+  const bad = (message: string, hint: string) => errors.push(new WeirError('WEIR_CONFIG_INVALID', `${site.what}: ${message}`, { location: { file: site.file, line: site.line }, hint }));
+  for (const key of ['warn_if', 'error_if'] as const) {
+    const v = config[key];
+    if (v !== undefined && !parseThreshold(v)) {
+      bad(`${key} must be a comparison with a number, got ${JSON.stringify(v)}`, `Examples: ${key}: ">10", ${key}: "!=0", ${key}: ">=100".`);
+    }
+  }
+  const limit = config.limit;
+  if (limit !== undefined && limit !== null && !(typeof limit === 'number' && Number.isInteger(limit) && limit >= 0)) {
+    bad(`limit must be a whole number of rows, got ${JSON.stringify(limit)}`, 'Example: limit: 100.');
+  }
+  if (config.store_failures !== undefined && typeof config.store_failures !== 'boolean') {
+    bad(`store_failures must be true or false, got ${JSON.stringify(config.store_failures)}`, 'Example: store_failures: true.');
+  }
+  const as = config.store_failures_as;
+  if (as !== undefined && as !== 'table' && as !== 'view') {
+    bad(`store_failures_as must be table or view, got ${JSON.stringify(as)}`, 'Example: store_failures_as: view.');
+  }
+  const fc = config.fail_calc;
+  if (fc !== undefined && (typeof fc !== 'string' || !fc.trim())) {
+    bad(`fail_calc must be an SQL expression over the failing rows, got ${JSON.stringify(fc)}`, "Examples: fail_calc: count(*), fail_calc: \"sum(case when amount > 100 then 1 else 0 end)\".");
+  }
+}
+
+/** How failing rows are kept, or undefined when they are not (`store_failures_as` implies storing). */
+export function storeFailuresAs(config: NodeConfig): 'table' | 'view' | undefined {
+  if (config.store_failures_as === 'table' || config.store_failures_as === 'view') return config.store_failures_as;
+  return config.store_failures === true ? 'table' : undefined;
+}
+
+/**
+ * A test's status from its `fail_calc` result, with dbt's rules: severity `error` fails when `error_if`
+ * holds (default `!=0`), else warns when `warn_if` holds; severity `warn` only warns, when `warn_if` holds.
+ */
+export function testStatus(failures: number, config: NodeConfig): 'pass' | 'warn' | 'fail' {
+  const warnIf = parseThreshold(config.warn_if ?? '!=0') ?? { op: '!=', value: 0 };
+  const errorIf = parseThreshold(config.error_if ?? '!=0') ?? { op: '!=', value: 0 };
+  if (config.severity !== 'warn' && meets(failures, errorIf)) return 'fail';
+  if (meets(failures, warnIf)) return 'warn';
+  return 'pass';
+}
