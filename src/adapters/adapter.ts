@@ -39,6 +39,11 @@ export interface Dialect {
    * the compiler calls these and never branches on the engine. See {@link SqlFunctions}.
    */
   readonly fn: SqlFunctions;
+  /**
+   * Type-name synonyms of the engine beyond ANSI's (adapters/type-names.ts), used to compare a contract's
+   * `data_type` with the type the engine reports, e.g. Snowflake `{integer: 'number', ...}`.
+   */
+  readonly typeAliases?: Readonly<Record<string, string>>;
 }
 
 /** What an engine supports; materializations branch on these flags, never on the engine name. */

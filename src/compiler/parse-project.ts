@@ -19,6 +19,7 @@ import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
 import { unitTestNode } from './unit-tests.js';
 import { checkTestConfig } from './test-config.js';
+import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
 
 /** Materializations a model may use. */
@@ -201,6 +202,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       meta: patch?.meta ?? {}, raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} }, patch_path: patch?.file,
     };
     if (deps) modelDeps.set(uid, deps);
+    checkContract(node, { file: patch?.file ?? f.path, line: patch?.line }, errors);
     addRefName(f.name, uid, f.path); // before nodes.set: a same-named node has the same uid, and the message names both paths
     nodes.set(uid, node);
   }

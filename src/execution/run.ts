@@ -18,6 +18,7 @@ import { schedule } from './scheduler.js';
 import { materializeTable, materializeView } from './materializations.js';
 import { failuresRelation, runDataTest, testMessage } from './data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
+import { contractEnforced, enforceContract } from './contracts.js';
 import { RelationCache } from './relation-cache.js';
 import { runUnitTest } from './unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
@@ -204,6 +205,8 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       }
       case 'model': {
         const relation = compiled.relation!;
+        // An enforced contract is checked before the relation is touched: a violation keeps the old one.
+        if (contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, compiled.compiled_code!);
         if (node.config.materialized === 'table') {
           rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!, relations)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;

@@ -366,6 +366,44 @@ export const cases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'contracts: a met contract builds; a violation fails the node column by column and keeps the old table',
+    async run(ctx) {
+      const yaml = (totalType: string) => `models:
+  - name: contracted
+    config:
+      contract: {enforced: true}
+    columns:
+      - name: id
+        data_type: bigint
+      - name: name
+        data_type: varchar
+      - name: total
+        data_type: ${totalType}
+`;
+      writeFiles(ctx.dir, {
+        'models/contracted.sql': '{{config materialized="table"}}select id, name, total from {{ref "customer_orders"}}',
+        'models/contracted.yml': yaml('double'),
+      });
+      try {
+        let r = await cli(ctx, ['run', '--select', 'contracted']);
+        expect(r.code, show(r)).toBe(0);
+        writeFiles(ctx.dir, { 'models/contracted.yml': yaml('date') });
+        writeFiles(ctx.dir, { 'models/contracted.sql': '{{config materialized="table"}}select id, total from {{ref "customer_orders"}} where 1 = 0' });
+        r = await cli(ctx, ['run', '--select', 'contracted']);
+        expect(r.code).toBe(1);
+        expect(show(r)).toContain("contract of model 'contracted' not met (2 differences)");
+        expect(show(r)).toMatch(/- total: type differs: contract date, query \w+/);
+        expect(show(r)).toMatch(/- name: in the contract \(varchar\) but not returned by the query/);
+        await withAdapter(ctx, async (a, conn, rel) => {
+          expect(await count(a, conn, rel('contracted'))).toBe(6);
+        });
+      } finally {
+        rmSync(path.join(ctx.dir, 'models/contracted.yml'));
+        rmSync(path.join(ctx.dir, 'models/contracted.sql'));
+      }
+    },
+  },
+  {
     name: 'cancel interrupts a long query; the connection stays usable',
     async run(ctx) {
       await withAdapter(ctx, async (_a, conn) => {

@@ -106,6 +106,19 @@ export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
 }
 
 /**
+ * Snowflake's type synonyms: every exact numeric is NUMBER (result metadata says FIXED), every float is
+ * FLOAT (REAL in metadata), every string VARCHAR (TEXT), TIMESTAMP is TIMESTAMP_NTZ by default.
+ * https://docs.snowflake.com/en/sql-reference/intro-summary-data-types
+ */
+export const SNOWFLAKE_TYPE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  ...Object.fromEntries(['number', 'decimal', 'numeric', 'dec', 'int', 'integer', 'bigint', 'smallint', 'tinyint', 'byteint', 'fixed', 'int4', 'int8', 'int2'].map((t) => [t, 'number'])),
+  ...Object.fromEntries(['float', 'float4', 'float8', 'double', 'double precision', 'real'].map((t) => [t, 'float'])),
+  ...Object.fromEntries(['varchar', 'string', 'text', 'char', 'character', 'nvarchar', 'nchar', 'char varying', 'character varying'].map((t) => [t, 'varchar'])),
+  timestamp: 'timestamp_ntz', datetime: 'timestamp_ntz', timestamp_ntz: 'timestamp_ntz', 'timestamp without time zone': 'timestamp_ntz',
+  timestamp_tz: 'timestamp_tz', 'timestamp with time zone': 'timestamp_tz', timestamptz: 'timestamp_tz', timestamp_ltz: 'timestamp_ltz',
+});
+
+/**
  * The Snowflake dialect for given DDL options (the adapter builds one per target).
  * @param options `transient` makes table DDL create transient tables
  */
@@ -120,6 +133,7 @@ export function makeSnowflakeDialect(options: SnowflakeDdlOptions = {}): Dialect
       [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteSnowflakeIdentifier).join('.'),
     ddl: snowflakeDdl(options),
     fn: snowflakeFunctions,
+    typeAliases: SNOWFLAKE_TYPE_ALIASES,
   });
 }
 

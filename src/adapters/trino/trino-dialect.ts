@@ -62,4 +62,6 @@ export const trinoDialect: Dialect = Object.freeze({
     [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteIdentifierAnsi).join('.'),
   ddl: trinoDdl,
   fn: trinoFunctions,
+  // FLOAT is DOUBLE in Trino; REAL stays 4-byte (ANSI aliases cover the rest).
+  typeAliases: Object.freeze({ float: 'double' }),
 });
