@@ -61,6 +61,16 @@ export interface AdapterCapabilities {
    * statement with {@link DdlRules.createOrReplaceTableAs} instead of temporary table + swap.
    */
   readonly atomicReplaceTable?: boolean;
+  /**
+   * DML (`insert`/`delete`/`update`/`merge`) inside BEGIN/COMMIT rolls back as a unit, even where DDL
+   * commits implicitly (Snowflake). Incremental strategies run their DML in one transaction when set.
+   */
+  readonly transactionalDml?: boolean;
+  /**
+   * `MERGE INTO ... USING ... WHEN MATCHED ... WHEN NOT MATCHED` is available for every table Weir
+   * builds. Without it the `merge` incremental strategy runs as `delete+insert`.
+   */
+  readonly merge?: boolean;
 }
 
 /** Column metadata of a result or relation. */

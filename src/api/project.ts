@@ -36,6 +36,7 @@ import { SelectorState } from '../graph/state.js';
 import { deferredRelations } from '../execution/defer.js';
 import { runWithProjectHooks } from '../execution/hooks.js';
 import { recordedVars } from './retry.js';
+import { parseUtcDate } from '../compiler/incremental-config.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build';
@@ -56,6 +57,12 @@ export interface RunArgs extends SelectionArgs {
   readonly threads?: number;
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
+  /**
+   * Microbatch backfill window (`--event-time-start` / `--event-time-end`): a date or timestamp, UTC
+   * (`2024-01-01`, `2024-01-01T06:00:00`).
+   */
+  readonly eventTimeStart?: string | Date;
+  readonly eventTimeEnd?: string | Date;
   readonly reporter?: Reporter;
   /** With `state`: refs to unselected nodes missing from this target read the state manifest's relations. */
   readonly defer?: boolean;
@@ -89,6 +96,25 @@ const RESOURCE_TYPES: Record<RunCommand | 'compile', GraphNode['resource_type'][
   build: ['seed', 'model', 'test'],
   compile: ['model', 'test'],
 };
+
+/**
+ * Parses `--event-time-start` / `--event-time-end`.
+ * @throws WeirError `WEIR_USAGE` for a value that is not a date, or an end not after the start
+ */
+function eventTimeWindow(args: RunArgs): { eventTimeStart?: Date; eventTimeEnd?: Date } {
+  const parse = (v: string | Date | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    const d = parseUtcDate(v);
+    if (!d) throw new WeirError('WEIR_USAGE', `${flag} '${String(v)}' is not a date`, { hint: `Give a UTC date or timestamp, e.g. ${flag} 2024-01-01 or ${flag} 2024-01-01T06:00:00.` });
+    return d;
+  };
+  const eventTimeStart = parse(args.eventTimeStart, '--event-time-start');
+  const eventTimeEnd = parse(args.eventTimeEnd, '--event-time-end');
+  if (eventTimeStart && eventTimeEnd && eventTimeEnd <= eventTimeStart) {
+    throw new WeirError('WEIR_USAGE', `--event-time-end (${eventTimeEnd.toISOString()}) must be after --event-time-start (${eventTimeStart.toISOString()})`);
+  }
+  return { eventTimeStart, eventTimeEnd };
+}
 
 /** A loaded, parsed project bound to one target. */
 export class WeirProject {
@@ -293,6 +319,7 @@ export class WeirProject {
    */
   async execute(command: RunCommand, args: RunArgs = {}): Promise<RunSummary> {
     const reporter = redactingReporter(args.reporter ?? silentReporter, this.redact);
+    const eventTime = eventTimeWindow(args);
     if (args.defer && !args.state) throw new WeirError('WEIR_USAGE', '--defer needs --state DIR (the artifacts of the run whose relations to read)');
     const selected = args.only
       ? args.only.filter((u) => RESOURCE_TYPES[command].includes(this.manifest.nodes.get(u)?.resource_type as GraphNode['resource_type']))
@@ -331,6 +358,7 @@ export class WeirProject {
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
           threads, failFast: !!args.failFast, redact: this.redact,
           udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
+          fullRefresh: !!args.fullRefresh, ...eventTime,
         };
         // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
         const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };

@@ -79,7 +79,9 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       .option('fail-fast', { type: 'boolean', default: false, describe: 'stop starting new nodes after the first failure' })
       .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild incremental models from scratch' })
       .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target read the state manifest\'s relations' })
-      .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' }),
+      .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' })
+      .option('event-time-start', { type: 'string', describe: 'microbatch models: first event time to (re)process, UTC (e.g. 2024-01-01)' })
+      .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' }),
     handler: async (a: Record<string, unknown>) => {
       const project = await load(a as unknown as GlobalArgs);
       if (a.threads !== undefined && (!Number.isInteger(a.threads) || (a.threads as number) < 1)) {
@@ -89,6 +91,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined,
         failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
+        eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
       });
       exitCode = summary.exitCode;
     },

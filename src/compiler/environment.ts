@@ -33,6 +33,8 @@ export interface RenderState {
    * returns the value instead of running.
    */
   readonly macroOverrides?: Readonly<Record<string, unknown>>;
+  /** What `(is_incremental)` returns: true only in an incremental model's incremental run (default false). */
+  readonly isIncremental?: boolean;
 }
 
 type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
@@ -45,6 +47,8 @@ export const BUILTIN_HELPERS = [
   'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
   'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
   'regexp_extract', 'any_value', 'bool_or',
+  // Incremental models: {{#if (is_incremental)}} ... {{/if}}
+  'is_incremental',
 ] as const;
 
 /** Handlebars' own helpers. */
@@ -181,6 +185,8 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(String(positional(args)[0])));
   hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(String(positional(args)[0])));
   registerCrossDialect(hb);
+  // True only when the model is incremental, its table exists and --full-refresh is off (set per render).
+  hb.registerHelper('is_incremental', (...args: unknown[]) => state(args).isIncremental === true);
 }
 
 /** An SQL-expression argument of a cross-dialect helper: a non-empty string, or a number. */

@@ -21,9 +21,10 @@ import { unitTestNode } from './unit-tests.js';
 import { checkTestConfig } from './test-config.js';
 import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
+import { incrementalConfigOf } from './incremental-config.js';
 
 /** Materializations a model may use. */
-export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral'] as const;
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental'] as const;
 const GENERIC_TESTS: readonly GenericTestName[] = ['not_null', 'unique', 'accepted_values', 'relationships'];
 
 /** Context keys available in a model template (besides helpers). */
@@ -194,6 +195,14 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': unknown materialization '${String(config.materialized)}'`, {
         location: { file: f.path }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,
       }));
+    }
+    if (config.materialized === 'incremental') {
+      try {
+        incrementalConfigOf(config, f.name, f.path);
+      } catch (e) {
+        if (e instanceof WeirError) errors.push(e);
+        else throw e;
+      }
     }
     const uid = uniqueId('model', project, f.name);
     const node: ModelNode = {

@@ -34,6 +34,17 @@ export interface CompiledNode {
   readonly ephemerals: readonly string[];
 }
 
+/**
+ * Render inputs of one incremental build step (see {@link Renderer.renderWith}): whether
+ * `{{#if (is_incremental)}}` blocks are on, and the time window of a microbatch, to which the node's
+ * upstream refs and sources that declare `event_time` are filtered (as dbt's microbatch does).
+ */
+export interface RenderOverrides {
+  readonly isIncremental?: boolean;
+  /** `[start, end)` in UTC. */
+  readonly eventTimeWindow?: { readonly start: Date; readonly end: Date };
+}
+
 /** Options for {@link Renderer}. */
 export interface RenderOptions {
   readonly manifest: Manifest;
@@ -110,6 +121,20 @@ export class Renderer {
     }
   }
 
+  /**
+   * Renders one node with incremental inputs (not cached: each call renders afresh).
+   * @throws WeirError with file, line and node id when the template fails to render
+   */
+  renderWith(uid: string, overrides: RenderOverrides): CompiledNode {
+    try {
+      return this.renderUncached(uid, overrides);
+    } catch (e) {
+      const node = this.o.manifest.nodes.get(uid);
+      const source = node && (node.resource_type === 'model' || node.resource_type === 'test') ? node.raw_code : undefined;
+      throw annotateRenderError(e, node?.path ?? uid, uid, source);
+    }
+  }
+
   /** Renders every node that has SQL; returns results and per-node errors. */
   renderAll(uids: Iterable<string> = this.o.manifest.nodes.keys()): { compiled: Map<string, CompiledNode>; errors: WeirError[] } {
     const compiled = new Map<string, CompiledNode>();
@@ -124,7 +149,7 @@ export class Renderer {
     return { compiled, errors };
   }
 
-  private renderUncached(uid: string): CompiledNode {
+  private renderUncached(uid: string, incremental?: RenderOverrides): CompiledNode {
     const { manifest, dialect } = this.o;
     const node = manifest.nodes.get(uid);
     if (!node) throw new WeirError('WEIR_NODE_NOT_FOUND', `no node ${uid}`);
@@ -144,7 +169,15 @@ export class Renderer {
         useEphemeral(depUid);
         return ephemeralName(dep, dialect);
       }
-      return this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!;
+      return windowed(dep, this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!);
+    };
+    // A microbatch reads only its window of upstream relations that declare `event_time`.
+    const window = incremental?.eventTimeWindow;
+    const windowed = (dep: GraphNode, rel: string): string => {
+      const col = dep.config.event_time;
+      if (!window || typeof col !== 'string' || !col.trim()) return rel;
+      const c = dialect.quoteIdentifier(col.trim());
+      return `(select * from ${rel} where ${c} >= ${dialect.literal(window.start)} and ${c} < ${dialect.literal(window.end)})`;
     };
 
     const resolve = {
@@ -158,7 +191,8 @@ export class Renderer {
       source: (src: string, table: string) => {
         const depUid = manifest.sourceIndex.get(`${src}.${table}`);
         if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
-        return this.relationName(manifest.nodes.get(depUid)!)!;
+        const dep = manifest.nodes.get(depUid)!;
+        return windowed(dep, this.relationName(dep)!);
       },
     };
     let body: string;
@@ -168,7 +202,7 @@ export class Renderer {
       const u = this.unitTest(node, new Map(), false);
       return { unique_id: uid, compiled_code: u.sql, ephemerals: [] };
     } else {
-      body = this.renderTemplate(node as ModelNode | TestNode, relation, relation_name, resolve);
+      body = this.renderTemplate(node as ModelNode | TestNode, relation, relation_name, resolve, undefined, {}, incremental?.isIncremental ?? false);
     }
     let compiled = body;
     if (ephemerals.length) {
@@ -181,19 +215,22 @@ export class Renderer {
     if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') {
       this.ephemeralBodies.set(uid, body);
     }
-    return { unique_id: uid, compiled_code: compiled, relation: node.resource_type === 'model' && node.config.materialized !== 'ephemeral' ? relation : undefined, relation_name: node.resource_type === 'model' && node.config.materialized !== 'ephemeral' ? relation_name : undefined, ephemerals };
+    const persisted = node.resource_type === 'model' && node.config.materialized !== 'ephemeral';
+    return { unique_id: uid, compiled_code: compiled, relation: persisted ? relation : undefined, relation_name: persisted ? relation_name : undefined, ephemerals };
   }
 
   /**
    * Renders a model's or test's template with the given ref/source resolution. `thisRelation` replaces
    * what `{{this}}` renders to; `overrides` (unit tests) replace vars and helper results; `extraContext`
-   * adds template variables (a custom generic test's `model`, `column_name` and arguments).
+   * adds template variables (a custom generic test's `model`, `column_name` and arguments); `isIncremental`
+   * is what `(is_incremental)` returns.
    */
   private renderTemplate(
     node: ModelNode | TestNode, relation: RelationName | undefined, relation_name: string | undefined,
     resolve: { ref(name: string): string; source(src: string, table: string): string },
     overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: string },
     extraContext: Readonly<Record<string, unknown>> = {},
+    isIncremental = false,
   ): string {
     const state: RenderState = {
       nodeId: node.unique_id,
@@ -205,6 +242,7 @@ export class Renderer {
       resolveRef: resolve.ref,
       resolveSource: resolve.source,
       ...(overrides && Object.keys(overrides.macros).length ? { macroOverrides: overrides.macros } : {}),
+      isIncremental,
     };
     let tmpl = this.templates.get(node.unique_id);
     if (!tmpl) {

@@ -52,6 +52,8 @@ export type WeirErrorCode =
   | 'WEIR_STATE_INVALID'
   | 'WEIR_HOOK_FAILED'
   | 'WEIR_OPERATION_FAILED'
+  /** An incremental model's columns differ from its table's under `on_schema_change: fail`. */
+  | 'WEIR_SCHEMA_CHANGE'
   | 'WEIR_INTERNAL';
 
 /** Codes that mean "the project or the command is invalid" (exit code 2) rather than "a node failed". */

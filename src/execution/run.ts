@@ -19,6 +19,7 @@ import { materializeTable, materializeView } from './materializations.js';
 import { failuresRelation, runDataTest, testMessage } from './data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
 import { contractEnforced, enforceContract } from './contracts.js';
+import { materializeIncremental } from './incremental.js';
 import { RelationCache } from './relation-cache.js';
 import { runUnitTest } from './unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
@@ -44,6 +45,11 @@ export interface RunContext {
   readonly udfs?: readonly LoadedUdf[];
   /** What batch UDFs receive (project dir, vars, env). */
   readonly batchContext?: Omit<BatchContext, 'nodeId'>;
+  /** `--full-refresh`: incremental models are rebuilt from scratch. */
+  readonly fullRefresh?: boolean;
+  /** `--event-time-start` / `--event-time-end`: the window microbatch models process (UTC). */
+  readonly eventTimeStart?: Date;
+  readonly eventTimeEnd?: Date;
 }
 
 /**
@@ -207,7 +213,18 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         const relation = compiled.relation!;
         // An enforced contract is checked before the relation is touched: a violation keeps the old one.
         if (contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, compiled.compiled_code!);
-        if (node.config.materialized === 'table') {
+        if (node.config.materialized === 'incremental') {
+          const r = await materializeIncremental({
+            adapter, conn, node, relation, relations, fullRefresh: ctx.fullRefresh, eventTimeStart: ctx.eventTimeStart, eventTimeEnd: ctx.eventTimeEnd,
+            render: (o) => {
+              const sql = renderer.renderWith(node.unique_id, o).compiled_code!;
+              if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(sql)}\n`);
+              return sql;
+            },
+          });
+          rows = r.rowsAffected;
+          message = r.message;
+        } else if (node.config.materialized === 'table') {
           rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!, relations)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
         } else {

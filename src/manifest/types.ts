@@ -3,8 +3,11 @@
  * produced by the loader and enriched by the compiler; every later phase only reads them.
  */
 
-/** How a model is persisted. `ephemeral` models are inlined as CTEs into their dependents. */
-export type Materialization = 'view' | 'table' | 'ephemeral' | 'seed' | 'test';
+/**
+ * How a model is persisted. `ephemeral` models are inlined as CTEs into their dependents; `incremental`
+ * tables are updated from the model's new rows; `snapshot` tables keep SCD type-2 history.
+ */
+export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental' | 'snapshot' | 'seed' | 'test';
 
 /** Generic test names built into Weir. */
 export type GenericTestName = 'not_null' | 'unique' | 'accepted_values' | 'relationships';

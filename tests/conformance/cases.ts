@@ -77,16 +77,16 @@ function projectYaml(target: string): string {
   return `name: conf\ntarget: conf\ntargets:\n  conf:\n${target}`;
 }
 
-async function cli(ctx: CaseContext, args: string[], env = ctx.h.env()): Promise<CliResult> {
+export async function cli(ctx: CaseContext, args: string[], env = ctx.h.env()): Promise<CliResult> {
   const r = await runCli(args, ctx.dir, env);
   ctx.outputs.push(r);
   return r;
 }
 
-const show = (r: CliResult) => r.stdout + r.stderr;
+export const show = (r: CliResult) => r.stdout + r.stderr;
 
 /** Opens the project's adapter (through the registry, as a run does), runs `fn` on one connection, closes. */
-async function withAdapter<T>(ctx: CaseContext, fn: (a: Adapter, conn: Connection, rel: (identifier: string) => RelationName) => Promise<T>): Promise<T> {
+export async function withAdapter<T>(ctx: CaseContext, fn: (a: Adapter, conn: Connection, rel: (identifier: string) => RelationName) => Promise<T>): Promise<T> {
   const project = await WeirProject.load({ projectDir: ctx.dir, env: ctx.h.env(), partialParse: false });
   const adapter = await project.openAdapter();
   const conn = await adapter.connect();
@@ -98,13 +98,13 @@ async function withAdapter<T>(ctx: CaseContext, fn: (a: Adapter, conn: Connectio
   }
 }
 
-async function count(a: Adapter, conn: Connection, rel: RelationName): Promise<number> {
+export async function count(a: Adapter, conn: Connection, rel: RelationName): Promise<number> {
   const r = await conn.execute(`select count(*) as n from ${a.dialect.relation(rel)}`);
   return Number(r.rows[0][0]);
 }
 
 /** Relations of the target schema as `name → kind`, names lower-cased (Snowflake stores upper case). */
-async function relations(a: Adapter): Promise<Record<string, string>> {
+export async function relations(a: Adapter): Promise<Record<string, string>> {
   const rels = await a.listRelations([a.defaultSchema]);
   return Object.fromEntries(rels.map((r) => [r.identifier.toLowerCase(), r.kind]));
 }

@@ -38,6 +38,9 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   atomicRename: true,
   nativeCsvLoad: true,
   concurrentConnections: true,
+  // BEGIN/COMMIT cover DML and DDL; MERGE INTO since DuckDB 1.4 (https://duckdb.org/docs/stable/sql/statements/merge_into).
+  transactionalDml: true,
+  merge: true,
 });
 
 /** Converts a DuckDB error into an AdapterError, explaining missing extensions. */

@@ -97,6 +97,10 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   nativeCsvLoad: false,
   concurrentConnections: true,
   atomicReplaceTable: true,
+  // DML in an explicit transaction rolls back (https://docs.snowflake.com/en/sql-reference/transactions);
+  // MERGE: https://docs.snowflake.com/en/sql-reference/sql/merge
+  transactionalDml: true,
+  merge: true,
 });
 
 let sdkPromise: Promise<SnowflakeSdk> | undefined;

@@ -87,6 +87,11 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   atomicRename: false,
   nativeCsvLoad: false,
   concurrentConnections: true,
+  // Multi-statement transactions need the client to carry X-Trino-Transaction-Id (trino-client does not), and
+  // MERGE exists only on some connectors (Iceberg, Delta Lake, Hive ACID; not memory or most JDBC ones), so
+  // the `merge` incremental strategy runs as delete+insert: https://trino.io/docs/current/sql/merge.html
+  transactionalDml: false,
+  merge: false,
 });
 
 /** A Trino query failure (in-band `error` object), or a protocol/HTTP failure (no errorName). */
