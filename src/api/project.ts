@@ -39,7 +39,7 @@ import { recordedVars } from './retry.js';
 import { parseUtcDate } from '../compiler/incremental-config.js';
 
 /** Commands that execute nodes. */
-export type RunCommand = 'seed' | 'run' | 'test' | 'build';
+export type RunCommand = 'seed' | 'run' | 'test' | 'build' | 'snapshot';
 
 /** Selection flags shared by commands. */
 export interface SelectionArgs {
@@ -93,8 +93,9 @@ const RESOURCE_TYPES: Record<RunCommand | 'compile', GraphNode['resource_type'][
   seed: ['seed'],
   run: ['model'],
   test: ['test'],
-  build: ['seed', 'model', 'test'],
-  compile: ['model', 'test'],
+  build: ['seed', 'model', 'snapshot', 'test'],
+  snapshot: ['snapshot'],
+  compile: ['model', 'snapshot', 'test'],
 };
 
 /**
@@ -210,7 +211,7 @@ export class WeirProject {
    * @throws WeirError `WEIR_SELECTOR_INVALID`; `WEIR_STATE_INVALID` for `state:`/`result:` without usable state
    */
   select(command: RunCommand | 'compile' | 'ls', args: SelectionArgs & { resourceTypes?: GraphNode['resource_type'][] } = {}): string[] {
-    const types = args.resourceTypes ?? (command === 'ls' ? ['seed', 'model', 'source', 'test'] : RESOURCE_TYPES[command]);
+    const types = args.resourceTypes ?? (command === 'ls' ? ['seed', 'model', 'snapshot', 'source', 'test'] : RESOURCE_TYPES[command]);
     const sourcesFile = path.join(this.targetDir, 'sources.json');
     const state = args.state
       ? new SelectorState(this.previousState(args.state), this.manifest, { sources: () => readSourcesArtifact(sourcesFile), sourcesFile: path.relative(this.files.root, sourcesFile) })
@@ -409,6 +410,10 @@ export class WeirProject {
   /** `weir test` */
   test(args: RunArgs = {}): Promise<RunSummary> {
     return this.execute('test', args);
+  }
+  /** `weir snapshot`: runs the snapshots (SCD type 2) in DAG order. */
+  snapshot(args: RunArgs = {}): Promise<RunSummary> {
+    return this.execute('snapshot', args);
   }
   /** `weir build` */
   build(args: RunArgs = {}): Promise<RunSummary> {

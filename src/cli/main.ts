@@ -112,7 +112,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .command(runCmd('seed', 'load CSV seeds into the warehouse'))
     .command(runCmd('run', 'build models in DAG order'))
     .command(runCmd('test', 'run data tests'))
-    .command(runCmd('build', 'seeds, models and tests in DAG order; a failing test skips its descendants'))
+    .command(runCmd('build', 'seeds, models, snapshots and tests in DAG order; a failing test skips its descendants'))
+    .command(runCmd('snapshot', 'record SCD type-2 history of the snapshots (snapshots/*.sql)'))
     .command({
       command: 'compile',
       describe: 'render models and tests to SQL in target/compiled (formatted) and write manifest.json',
@@ -135,7 +136,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       aliases: ['list'],
       describe: 'list nodes',
       builder: (y: Argv) => selectionOptions(y)
-        .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'source', 'test', 'udf'], describe: 'only these resource types' })
+        .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'snapshot', 'source', 'test', 'udf'], describe: 'only these resource types' })
         .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
@@ -242,7 +243,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, retry, run-operation, source freshness, compile, ls, show, query or debug.')
+    .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query or debug.')
     .strict()
     .help()
     .version(false)

@@ -12,7 +12,7 @@ import { mergeFreshness } from '../loader/freshness-spec.js';
 import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
 import { uniqueId, type Manifest } from '../manifest/manifest.js';
 import type {
-  ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SourceCall, SourceNode, TemplateDeps, TestNode,
+  ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SnapshotNode, SourceCall, SourceNode, TemplateDeps, TestNode,
 } from '../manifest/types.js';
 import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
@@ -22,9 +22,10 @@ import { checkTestConfig } from './test-config.js';
 import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
 import { incrementalConfigOf } from './incremental-config.js';
+import { snapshotConfigOf } from './snapshot-config.js';
 
 /** Materializations a model may use. */
-export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental'] as const;
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot'] as const;
 const GENERIC_TESTS: readonly GenericTestName[] = ['not_null', 'unique', 'accepted_values', 'relationships'];
 
 /** Context keys available in a model template (besides helpers). */
@@ -196,9 +197,10 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
         location: { file: f.path }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,
       }));
     }
-    if (config.materialized === 'incremental') {
+    if (config.materialized === 'incremental' || config.materialized === 'snapshot') {
       try {
-        incrementalConfigOf(config, f.name, f.path);
+        if (config.materialized === 'incremental') incrementalConfigOf(config, f.name, f.path);
+        else snapshotConfigOf(config, f.name, f.path, 'model');
       } catch (e) {
         if (e instanceof WeirError) errors.push(e);
         else throw e;
@@ -213,6 +215,29 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     if (deps) modelDeps.set(uid, deps);
     checkContract(node, { file: patch?.file ?? f.path, line: patch?.line }, errors);
     addRefName(f.name, uid, f.path); // before nodes.set: a same-named node has the same uid, and the message names both paths
+    nodes.set(uid, node);
+  }
+  // --- snapshots (SCD type 2): like models, with their own resource type and config checks
+  for (const f of files.snapshots ?? []) {
+    const deps = parseSql(f);
+    const config = finishConfig(mergeConfig({ materialized: 'snapshot' }, f.folderConfig, deps?.config ?? {}), 'snapshot');
+    if (!config.enabled) {
+      disabled.add(f.name);
+      continue;
+    }
+    try {
+      snapshotConfigOf(config, f.name, f.path);
+    } catch (e) {
+      if (e instanceof WeirError) errors.push(e);
+      else throw e;
+    }
+    const uid = uniqueId('snapshot', project, f.name);
+    const node: SnapshotNode = {
+      resource_type: 'snapshot', unique_id: uid, name: f.name, package_name: project, fqn: [project, ...f.folders, f.name], path: f.path,
+      description: leadingComment(f.raw), config: { ...config, materialized: 'snapshot' }, tags: config.tags, columns: {}, meta: {}, raw_code: f.raw,
+      deps: deps ?? { refs: [], sources: [], macros: [], config: {} },
+    };
+    addRefName(f.name, uid, f.path);
     nodes.set(uid, node);
   }
   for (const kind of ['models', 'seeds'] as const) {
@@ -428,7 +453,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
   };
 }
 
-const ORDER: Record<string, number> = { seed: 0, model: 1, source: 2, test: 3 };
+const ORDER: Record<string, number> = { seed: 0, model: 1, snapshot: 1.5, source: 2, test: 3 };
 function sortNodes(nodes: Map<string, GraphNode>): Map<string, GraphNode> {
   return new Map([...nodes.entries()].sort(([a, x], [b, y]) => ORDER[x.resource_type] - ORDER[y.resource_type] || (a < b ? -1 : a > b ? 1 : 0)));
 }

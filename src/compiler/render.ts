@@ -6,7 +6,7 @@
 import type { Dialect } from '../adapters/adapter.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { GraphNode, ModelNode, RelationName, TestNode } from '../manifest/types.js';
+import type { GraphNode, ModelNode, RelationName, SnapshotNode, TestNode } from '../manifest/types.js';
 import { annotateRenderError, HelperError, type RenderState, type TemplateEnvironment, type CompiledTemplate } from './environment.js';
 import { columnSql, genericTestSql } from './generic-tests.js';
 import { isRelationArg } from './custom-generic-tests.js';
@@ -114,7 +114,7 @@ export class Renderer {
       return out;
     } catch (e) {
       const node = this.o.manifest.nodes.get(uid);
-      const source = node && (node.resource_type === 'model' || node.resource_type === 'test') ? node.raw_code : undefined;
+      const source = node && (node.resource_type === 'model' || node.resource_type === 'test' || node.resource_type === 'snapshot') ? node.raw_code : undefined;
       const err = annotateRenderError(e, node?.path ?? uid, uid, source);
       this.cache.set(uid, err);
       throw err;
@@ -130,7 +130,7 @@ export class Renderer {
       return this.renderUncached(uid, overrides);
     } catch (e) {
       const node = this.o.manifest.nodes.get(uid);
-      const source = node && (node.resource_type === 'model' || node.resource_type === 'test') ? node.raw_code : undefined;
+      const source = node && (node.resource_type === 'model' || node.resource_type === 'test' || node.resource_type === 'snapshot') ? node.raw_code : undefined;
       throw annotateRenderError(e, node?.path ?? uid, uid, source);
     }
   }
@@ -202,7 +202,7 @@ export class Renderer {
       const u = this.unitTest(node, new Map(), false);
       return { unique_id: uid, compiled_code: u.sql, ephemerals: [] };
     } else {
-      body = this.renderTemplate(node as ModelNode | TestNode, relation, relation_name, resolve, undefined, {}, incremental?.isIncremental ?? false);
+      body = this.renderTemplate(node as ModelNode | TestNode | SnapshotNode, relation, relation_name, resolve, undefined, {}, incremental?.isIncremental ?? false);
     }
     let compiled = body;
     if (ephemerals.length) {
@@ -215,7 +215,7 @@ export class Renderer {
     if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') {
       this.ephemeralBodies.set(uid, body);
     }
-    const persisted = node.resource_type === 'model' && node.config.materialized !== 'ephemeral';
+    const persisted = (node.resource_type === 'model' && node.config.materialized !== 'ephemeral') || node.resource_type === 'snapshot';
     return { unique_id: uid, compiled_code: compiled, relation: persisted ? relation : undefined, relation_name: persisted ? relation_name : undefined, ephemerals };
   }
 
@@ -226,7 +226,7 @@ export class Renderer {
    * is what `(is_incremental)` returns.
    */
   private renderTemplate(
-    node: ModelNode | TestNode, relation: RelationName | undefined, relation_name: string | undefined,
+    node: ModelNode | TestNode | SnapshotNode, relation: RelationName | undefined, relation_name: string | undefined,
     resolve: { ref(name: string): string; source(src: string, table: string): string },
     overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: string },
     extraContext: Readonly<Record<string, unknown>> = {},

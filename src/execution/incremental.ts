@@ -125,10 +125,10 @@ async function withStaging(
 }
 
 /**
- * Runs `alters` then `dml`: in one transaction when the engine has transactional DML (the alters join it
+ * Runs `alters` then `dml` (SQL statements): in one transaction when the engine has transactional DML (the alters join it
  * when DDL is transactional too, else they run first, on their own).
  */
-async function inTransaction(adapter: Adapter, conn: Connection, alters: readonly string[], dml: readonly string[]): Promise<void> {
+export async function inTransaction(adapter: Adapter, conn: Connection, alters: readonly string[], dml: readonly string[]): Promise<void> {
   const tx = adapter.capabilities.transactionalDml === true;
   const ddlInTx = tx && adapter.capabilities.transactionalDdl;
   if (!ddlInTx) for (const s of alters) await conn.execute(s);

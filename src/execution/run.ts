@@ -20,6 +20,7 @@ import { failuresRelation, runDataTest, testMessage } from './data-test-runner.j
 import { storeFailuresAs } from '../compiler/test-config.js';
 import { contractEnforced, enforceContract } from './contracts.js';
 import { materializeIncremental } from './incremental.js';
+import { runSnapshotNode } from './snapshot.js';
 import { RelationCache } from './relation-cache.js';
 import { runUnitTest } from './unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
@@ -224,6 +225,8 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           });
           rows = r.rowsAffected;
           message = r.message;
+        } else if (node.config.materialized === 'snapshot') {
+          ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, compiled.compiled_code!, relations));
         } else if (node.config.materialized === 'table') {
           rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!, relations)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
@@ -231,6 +234,11 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           await materializeView(adapter, conn, relation, compiled.compiled_code!, relations);
           message = 'CREATE VIEW';
         }
+        break;
+      }
+      case 'snapshot': {
+        relationName = adapter.dialect.relation(compiled.relation!);
+        ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, compiled.relation!, compiled.compiled_code!, relations));
         break;
       }
       case 'test': {

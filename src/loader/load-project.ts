@@ -78,6 +78,8 @@ export interface ProjectFiles {
   readonly models: readonly SqlFile[];
   readonly seeds: readonly SeedFile[];
   readonly singularTests: readonly SqlFile[];
+  /** Snapshot queries (`snapshot-paths`, default `snapshots/`). */
+  readonly snapshots: readonly SqlFile[];
   readonly macros: readonly MacroFile[];
   /** UDF module paths (absolute): the files directly in each udf path. */
   readonly udfModules: readonly string[];
@@ -223,6 +225,20 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     }
   }
 
+  const snapshots: SqlFile[] = [];
+  for (const sp of config['snapshot-paths']) {
+    const base = path.resolve(root, sp);
+    for (const abs of listFiles(base)) {
+      const folders = foldersOf(base, abs);
+      if (abs.endsWith('.sql')) {
+        snapshots.push({
+          name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
+          folderConfig: resolveFolderConfig(config.snapshots, config.name, folders),
+        });
+      } else if (/\.ya?ml$/.test(abs)) readYaml(abs);
+    }
+  }
+
   const macros: MacroFile[] = [...genericTestMacros];
   for (const mp of config['macro-paths']) {
     const base = path.resolve(root, mp);
@@ -250,6 +266,6 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   return {
     root, configFile, config, targetName, target, secrets: [...secrets],
     vars: { ...config.vars, ...(options.vars ?? {}) },
-    models, seeds, singularTests, macros, udfModules, schemaFiles, warnings, parseCache,
+    models, seeds, singularTests, snapshots, macros, udfModules, schemaFiles, warnings, parseCache,
   };
 }

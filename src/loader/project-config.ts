@@ -33,11 +33,13 @@ export const projectConfigSchema = z
     'macro-paths': pathList.default(['macros']),
     'udf-paths': pathList.default(['udfs']),
     'test-paths': pathList.default(['tests']),
+    'snapshot-paths': pathList.default(['snapshots']),
     'target-path': z.string().min(1).default('target'),
     vars: z.record(z.string(), z.unknown()).default({}),
     models: folderConfig.default({}),
     seeds: folderConfig.default({}),
     tests: folderConfig.default({}),
+    snapshots: folderConfig.default({}),
     target: z.string().min(1).optional(),
     'on-run-start': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
     'on-run-end': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
@@ -149,7 +151,7 @@ export function validateProjectConfig(value: unknown, yaml: YamlFile): ProjectCo
     return new WeirError('WEIR_PROJECT_INVALID', `${keyPath ? `${keyPath}: ` : ''}${message}`, {
       location: { file: yaml.file, keyPath: keyPath || undefined, ...yaml.locate(path) },
       hint: issue.code === 'unrecognized_keys'
-        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, target-path, vars, models, seeds, tests, on-run-start, on-run-end, target, targets.'
+        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, target-path, vars, models, seeds, tests, snapshots, on-run-start, on-run-end, target, targets.'
         : undefined,
     });
   });

@@ -99,6 +99,17 @@ export interface ModelNode extends BaseNode {
   readonly patch_path?: string;
 }
 
+/**
+ * A snapshot (`snapshots/**.sql`): a query whose rows are recorded as SCD type-2 history in a table
+ * (config `unique_key`, `strategy`, `updated_at` / `check_cols`, `hard_deletes`).
+ */
+export interface SnapshotNode extends BaseNode {
+  readonly resource_type: 'snapshot';
+  readonly raw_code: string;
+  readonly deps: TemplateDeps;
+  readonly patch_path?: string;
+}
+
 /** A CSV seed (`seeds/**.csv[.gz]`). */
 export interface SeedNode extends BaseNode {
   readonly resource_type: 'seed';
@@ -216,8 +227,8 @@ export interface MacroNode {
 }
 
 /** Any node that can be executed or depended upon. */
-export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode;
+export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
 /** Nodes that are executed by a run (sources are only read). */
-export type ExecutableNode = ModelNode | SeedNode | TestNode;
+export type ExecutableNode = ModelNode | SeedNode | TestNode | SnapshotNode;
 /** The resource types that appear in the manifest and in `resource_type:` selectors. */
 export type ResourceType = GraphNode['resource_type'] | 'macro';

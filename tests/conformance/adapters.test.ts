@@ -8,6 +8,7 @@ import { cleanupProjects } from '../helpers/project.js';
 import { cases, makeConformanceProject, type CaseContext } from './cases.js';
 import { harnesses } from './harnesses.js';
 import { incrementalCases } from './incremental-cases.js';
+import { snapshotCases } from './snapshot-cases.js';
 
 afterAll(cleanupProjects);
 
@@ -20,7 +21,7 @@ describe.each(harnesses().map((h) => [h.name, h] as const))('adapter conformance
   afterAll(() => h.stop());
 
   for (const c of cases) it(c.name, () => c.run(ctx), 30_000);
-  for (const c of incrementalCases) it(c.name, () => c.run(ctx), 60_000);
+  for (const c of [...incrementalCases, ...snapshotCases]) it(c.name, () => c.run(ctx), 60_000);
 
   it('the engine server saw no request it does not implement', () => {
     expect(h.unknownRequests()).toEqual([]);

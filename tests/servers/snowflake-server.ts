@@ -2,7 +2,7 @@
  * TEST INFRASTRUCTURE — NOT SNOWFLAKE. A local HTTP server on 127.0.0.1 speaking the subset of the
  * Snowflake REST protocol that `snowflake-sdk` (3.x) uses, so the Snowflake adapter can be exercised with
  * the official client without an account. SQL runs on an embedded DuckDB behind it; only what DuckDB
- * can't read is translated (TRANSIENT tables, qualified `RENAME TO` targets, Snowflake's backslash escapes in string literals,
+ * can't read is translated (TRANSIENT tables, qualified `RENAME TO` targets, `cast(x as timestamp_ntz)`, Snowflake's backslash escapes in string literals,
  * `ALTER SESSION SET QUERY_TAG`, which is recorded, and `CREATE FUNCTION ... LANGUAGE JAVASCRIPT`, see
  * {@link parseJavaScriptUdf}). Written from the sdk's source
  * (`node_modules/snowflake-sdk/dist/lib`: services/sf.js, connection/statement.js, connection/result/*).
@@ -450,7 +450,9 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
     const grantOn = grantTarget(sqlText);
     const duckSql = grantOn ? `select * from ${grantOn} limit 0` : translateStringLiterals(sqlText).replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`)
       // Snowflake's `ALTER TABLE x RENAME TO db.schema.y` takes a qualified new name; DuckDB's only a bare one.
-      .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1');
+      .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1')
+      // TIMESTAMP_NTZ (Snowflake's timestamp without time zone) is DuckDB's TIMESTAMP.
+      .replace(/\bas\s+timestamp_ntz\b/gi, 'as timestamp');
     try {
       const reader = await session.conn.runAndReadAll(duckSql, decodeBindings(body.bindings as Record<string, { type: string; value: unknown }> | undefined));
       if (kind === 'insert') {

@@ -364,7 +364,7 @@ export function translate(sql: string): string {
     .replace(new RegExp(`${ident}\\s*\\.\\s*information_schema\\s*\\.`, 'gi'), 'information_schema.')
     .replace(new RegExp(`(\\brename\\s+to\\s+)(?:${ident}\\s*\\.\\s*)+(${ident})`, 'gi'), '$1$2')
     .replace(/\bregexp_like\s*\(/gi, 'regexp_matches(')
-    .replace(/\bto_hex\(md5\(to_utf8\(/gi, '((md5((')
+    .replace(/\bto_hex\(md5\(to_utf8\(/gi, '(md5((') // three parentheses opened for three
     .replace(/\blistagg\s*\(/gi, '\u0000listagg(')
     .split('\u0000')
     .map(translateListagg)
