@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Manifest } from '../manifest/manifest.js';
 import type { NodeStatus } from '../events/events.js';
 import { redactDeep, type Redactor } from '../utils/redact.js';
+import { removeStaleTempFiles } from '../utils/write-file.js';
 import { macroChecksum, nodeChecksum } from './checksums.js';
 
 /** Schema identifiers of the artifacts this version writes. */
@@ -65,12 +66,13 @@ export interface RunResultsArtifact {
   readonly results: readonly RunResultEntry[];
 }
 
-/** Writes JSON atomically (temp file + rename) so readers never see half a file. */
+/** Writes JSON atomically (temp file + rename) so readers never see half a file; removes killed runs' temp files. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${stringify(value)}\n`);
   renameSync(tmp, file);
+  removeStaleTempFiles(file); // a killed run's half-written file
 }
 
 /**

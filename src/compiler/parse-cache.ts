@@ -24,6 +24,7 @@ import Handlebars from 'handlebars';
 import type { SchemaFile } from '../loader/schema-yaml.js';
 import type { TemplateFacts } from './template.js';
 import type { TemplatePlan } from './template-plan.js';
+import { removeStaleTempFiles } from '../utils/write-file.js';
 
 /** File name of the cache inside the target directory. */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
@@ -244,6 +245,7 @@ export class ParseCache {
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ key: this.key, files }));
       renameSync(tmp, this.file);
+      removeStaleTempFiles(this.file); // a killed run's half-written cache
       this.changed = false;
     } catch {
       /* the cache is an optimization only */
