@@ -385,6 +385,7 @@ export class WeirProject {
           args: {
             which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
             target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
+            event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
           },
           results,
         };

@@ -1,6 +1,6 @@
 /**
  * `weir retry`, after dbt's (https://docs.getdbt.com/reference/commands/retry): re-runs only the nodes
- * that errored, failed or were skipped in the last `seed`/`run`/`test`/`build` of this target directory
+ * that errored, failed or were skipped in the last `seed`/`run`/`test`/`build`/`snapshot` of this target directory
  * (its `run_results.json`), with the same command and flags (threads, fail-fast, full-refresh, target,
  * vars, state/defer as recorded in `args`). When the last run succeeded there is nothing to do. The
  * retry writes a new run_results.json with the same `args`, so a second retry picks up what still fails.
@@ -39,7 +39,7 @@ function redactedVarPaths(vars: unknown, prefix = ''): string[] {
 
 /** Statuses a retry re-runs. */
 export const RETRY_STATUSES: ReadonlySet<string> = new Set(['error', 'fail', 'skipped']);
-const RETRYABLE: readonly RunCommand[] = ['seed', 'run', 'test', 'build'];
+const RETRYABLE: readonly RunCommand[] = ['seed', 'run', 'test', 'build', 'snapshot'];
 
 /** What a retry would do. */
 export interface RetryPlan {
@@ -125,6 +125,8 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
     select: list(a.select), exclude: list(a.exclude),
     threads: typeof a.threads === 'number' ? a.threads : undefined,
     failFast: a.fail_fast === true, fullRefresh: a.full_refresh === true,
+    eventTimeStart: typeof a.event_time_start === 'string' ? a.event_time_start : undefined,
+    eventTimeEnd: typeof a.event_time_end === 'string' ? a.event_time_end : undefined,
     state: typeof a.state === 'string' ? a.state : undefined, defer: a.defer === true, favorState: a.favor_state === true,
     reporter: options.reporter,
   });

@@ -92,4 +92,18 @@ select id, ts, (select count(*) from {{ref "ev"}}) as seen from {{ref "ev"}}`,
     expect(r.code, out(r)).toBe(0);
     expect(await rows(dir, 'select id from main.mb order by id')).toEqual([{ id: 2 }]);
   });
+  it('weir retry repeats a failed microbatch backfill with the same --event-time window', async () => {
+    const cfg = '{{config materialized="incremental" incremental_strategy="microbatch" event_time="ts" batch_size="day" begin="2024-01-01"}}';
+    const dir = await makeProject({
+      'seeds/ev.csv': 'id,ts\n1,2024-01-01 10:00:00\n2,2024-01-02 11:00:00\n3,2024-01-03 12:00:00\n',
+      'models/mb.sql': `${cfg}select id, ts, nope from {{ref "ev"}}`,
+    });
+    expect((await runCli(['seed'], dir)).code).toBe(0);
+    const r = await runCli(['run', '--event-time-start', '2024-01-02', '--event-time-end', '2024-01-03'], dir);
+    expect(r.code).toBe(1);
+    writeFiles(dir, { 'models/mb.sql': `${cfg}select id, ts from {{ref "ev"}}` });
+    const again = await runCli(['retry'], dir);
+    expect(again.code, out(again)).toBe(0);
+    expect(await rows(dir, 'select id from main.mb order by id')).toEqual([{ id: 2 }]);
+  });
 });

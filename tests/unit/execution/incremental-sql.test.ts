@@ -146,6 +146,8 @@ describe('incremental config', () => {
     expect(parseUtcDate('2024-02-29')).toEqual(new Date(Date.UTC(2024, 1, 29)));
     expect(parseUtcDate('2024-01-01T06:30:00Z')).toEqual(new Date(Date.UTC(2024, 0, 1, 6, 30)));
     expect(parseUtcDate('2024-01-01 06:30')).toEqual(new Date(Date.UTC(2024, 0, 1, 6, 30)));
+    const d = new Date(Date.UTC(2024, 0, 1, 6, 30, 5, 120));
+    expect(parseUtcDate(d.toISOString())).toEqual(d); // as run_results.json records it for weir retry
     expect(parseUtcDate('2023-02-29')).toBeUndefined();
     expect(parseUtcDate('soon')).toBeUndefined();
     expect(parseUtcDate(20240101)).toBeUndefined();
