@@ -228,7 +228,7 @@ export class Renderer {
   private renderTemplate(
     node: ModelNode | TestNode | SnapshotNode, relation: RelationName | undefined, relation_name: string | undefined,
     resolve: { ref(name: string): string; source(src: string, table: string): string },
-    overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: string },
+    overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: () => string },
     extraContext: Readonly<Record<string, unknown>> = {},
     isIncremental = false,
   ): string {
@@ -250,7 +250,7 @@ export class Renderer {
       this.templates.set(node.unique_id, tmpl);
     }
     const t = this.o.target;
-    const self = overrides?.thisRelation ?? relation_name ?? '';
+    const self = overrides?.thisRelation ?? (() => relation_name ?? '');
     const context: Record<string, unknown> = {
       ...extraContext,
       target: { name: t.name, type: t.type, schema: t.schema, database: t.database, threads: t.threads },
@@ -258,7 +258,7 @@ export class Renderer {
       schema: relation?.schema,
       identifier: relation?.identifier,
       database: relation?.database,
-      toString: () => self,
+      toString: () => self(),
     };
     return tmpl(context, { data: { weir: state } }).trim().replace(/;\s*$/, '');
   }
@@ -290,7 +290,14 @@ export class Renderer {
             if (!cte) throw missing(`source('${src}', '${table}')`);
             return cte;
           },
-        }, { ...node.unit!.overrides, thisRelation: inputs.get('this') });
+        }, {
+          ...node.unit!.overrides,
+          thisRelation: () => {
+            const cte = inputs.get('this');
+            if (!cte) throw missing('this (the model\'s own relation)');
+            return cte;
+          },
+        });
       } catch (e) {
         throw annotateRenderError(e, model.path, node.unique_id, model.raw_code);
       }

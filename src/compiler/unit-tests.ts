@@ -218,6 +218,16 @@ export function fixtureColumns(input: UnitTestInput, upstream: GraphNode | undef
   return out;
 }
 
+/** Input CTE names by input key, remembering which ones the rendered model asked for. */
+class UsedNames extends Map<string, string> {
+  readonly used = new Set<string>();
+  override get(key: string): string | undefined {
+    const v = super.get(key);
+    if (v !== undefined) this.used.add(key);
+    return v;
+  }
+}
+
 /** The SQL of one unit test. */
 export interface UnitTestSql {
   /** The model's query over the inline inputs. */
@@ -241,11 +251,15 @@ export function unitTestSql(
   strict = true,
 ): UnitTestSql {
   const spec = node.unit!;
-  const names = new Map<string, string>();
+  const names = new UsedNames();
+  for (const g of spec.given) names.set(g.kind === 'this' ? 'this' : g.node, fixtureName(g, dialect));
+  // Render first: only the inputs the rendered model reads become CTEs (e.g. `this` outside an incremental run).
+  const body = renderModel(names);
   const ctes: { name: string; sql: string }[] = [];
   for (const g of spec.given) {
-    const name = fixtureName(g, dialect);
-    names.set(g.kind === 'this' ? 'this' : g.node, name);
+    const key = g.kind === 'this' ? 'this' : g.node;
+    if (!names.used.has(key)) continue;
+    const name = names.get(key)!;
     let sql: string;
     const cols = g.format === 'sql' ? [] : columnsOf(g);
     try {
@@ -256,7 +270,6 @@ export function unitTestSql(
     }
     ctes.push({ name, sql });
   }
-  const body = renderModel(names);
   return {
     sql: ctes.length ? injectCtes(body, ctes) : body,
     expectSql: spec.expect.format === 'sql' ? spec.expect.sql : undefined,
