@@ -30,8 +30,8 @@ with senders as (
         email_id,
         from_email,
         case when from_email like '%@gmail.com'
-             then replace(split_part(regexp_replace(from_email, '\+[^@]*@', '@'), '@', 1), '.', '') || '@gmail.com'
-             else regexp_replace(from_email, '\+[^@]*@', '@') end as email,
+             then replace(split_part(regexp_replace(from_email, {{literal '\+[^@]*@'}}, '@'), '@', 1), '.', '') || '@gmail.com'
+             else regexp_replace(from_email, {{literal '\+[^@]*@'}}, '@') end as email,
         coalesce(from_name, signature_name) as sender_name,
         body
     from (
@@ -40,7 +40,7 @@ with senders as (
             -- the signature: the second line of the last paragraph ("Thanks,\nJane Doe", "감사합니다.\n김민수 드림")
             nullif(trim(regexp_replace(
                 string_split(string_split(body, chr(10) || chr(10))[-1], chr(10))[2],
-                '\s+(드림|올림)$', '')), '') as signature_name
+                {{literal '\s+(드림|올림)$'}}, '')), '') as signature_name
         from {{ref "stg_customer_emails"}}
     ) as e
 ),
@@ -116,7 +116,7 @@ body_emails as (
     select distinct email_id,
         case when a like '%@gmail.com' then replace(split_part(a, '@', 1), '.', '') || '@gmail.com' else a end as email
     from (
-        select email_id, regexp_replace(lower(unnest(regexp_extract_all(body, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'))), '\+[^@]*@', '@') as a
+        select email_id, regexp_replace(lower(unnest(regexp_extract_all(body, {{literal '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'}}))), {{literal '\+[^@]*@'}}, '@') as a
         from senders
     )
 ),
@@ -160,21 +160,21 @@ evidence as (
     union all
     -- a family name with the initial of the given name (L. Campbell ~ Lauren Campbell)
     select s.email_id, p.business_id, 'name_key',
-        least(10, greatest(1, 1 + 1.5 * log2(1 / f.expected))) - 1
+        {{least "10" (greatest "1" "1 + 1.5 * log2(1 / f.expected)")}} - 1
     from sender_key_parts as s
     join person_key_parts as p on p.family = s.family and left(p.given, 1) = s.given and length(s.given) = 1 and length(p.given) > 1
     join initial_frequency as f on f.family = s.family and f.initial = s.given
     union all
     -- the same given name, the family name phonetically equal (a typo: Reicheert ~ Reichert)
     select s.email_id, p.business_id, 'name_key',
-        least(10, greatest(1, 1 + 1.5 * log2(1 / f.expected))) - 1
+        {{least "10" (greatest "1" "1 + 1.5 * log2(1 / f.expected)")}} - 1
     from sender_key_parts as s
     join person_key_parts as p on p.given = s.given and p.family_dm = s.family_dm and p.family <> s.family
     join key_frequency as f on f.k = p.k
     where jw_similarity(p.family, s.family) >= 0.88
     union all
     select s.email_id, p.business_id, 'name_key',
-        least(10, greatest(1, 1 + 1.5 * log2(1 / f.expected)))
+        {{least "10" (greatest "1" "1 + 1.5 * log2(1 / f.expected)")}}
     from sender_keys as s
     join person_keys as p on p.k = s.k
     join key_frequency as f on f.k = s.k
@@ -226,7 +226,7 @@ scored as (
     select
         *,
         case when same_address then 99 else
-            greatest(phone_bits, body_email_bits) + birth_year_bits
+            {{greatest "phone_bits" "body_email_bits"}} + birth_year_bits
             - case when digits_conflict and local_bits = 0 then {{var "matching_digits_conflict_bits" 3}} else 0 end
             + case when local_bits > 0 then local_bits when local_jw >= 0.88 then 1 else 0 end
             + case when name_bits > 0 then name_bits
@@ -248,7 +248,7 @@ ranked as (
 -- the best person, unless the runner-up is within {{var "matching_min_margin" 2}} bits of it (ambiguous)
 best as (
     select email_id, business_id, bits, same_address,
-        greatest(phone_bits, body_email_bits) as body_bits,
+        {{greatest "phone_bits" "body_email_bits"}} as body_bits,
         coalesce(bits - next_bits >= {{var "matching_min_margin" 2}}, true) as decisive
     from ranked
     where rn = 1 and bits >= {{var "matching_min_bits" 3}}

@@ -9,7 +9,7 @@ with records as (
         'crm' as source_system,
         customer_id as source_id,
         full_name,
-        regexp_replace(email, '\+[^@]*@', '@') as email,
+        regexp_replace(email, {{literal '\+[^@]*@'}}, '@') as email,
         phone_e164,
         case when is_valid_birth_date then birth_date end as birth_date
     from {{ref "stg_crm_customers"}}
@@ -19,7 +19,7 @@ with records as (
         'email',
         contact_id,
         full_name,
-        regexp_replace(email, '\+[^@]*@', '@'),
+        regexp_replace(email, {{literal '\+[^@]*@'}}, '@'),
         phone_e164,
         cast(null as date)
     from {{ref "stg_email_contacts"}}

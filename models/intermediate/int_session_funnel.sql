@@ -45,7 +45,7 @@ select
     coalesce(e.purchased, false) as purchased,
     e.purchased_at,
     e.order_id,
-    greatest(coalesce(p.last_view_at, s.started_at), coalesce(e.purchased_at, s.started_at)) as ended_at
+    {{greatest "coalesce(p.last_view_at, s.started_at)" "coalesce(e.purchased_at, s.started_at)"}} as ended_at
 from {{ref "stg_sessions"}} as s
 left join pages as p on p.session_id = s.session_id
 left join events as e on e.session_id = s.session_id

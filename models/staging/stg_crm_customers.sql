@@ -44,7 +44,7 @@ cleaned as (
 
 select
     *,
-    trim(concat_ws(' ', first_name, middle_name, last_name)) as full_name,
+    trim({{concat_ws "' '" "first_name" "middle_name" "last_name"}}) as full_name,
     {{> is_valid_email expr="email"}} as is_valid_email,
     phone_e164 is not null as is_valid_phone,
     birth_date is not null

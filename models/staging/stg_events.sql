@@ -13,7 +13,7 @@ with deduped as (
 select
     trim(e.event_id) as event_id,
     trim(e.session_id) as session_id,
-    greatest(e.event_ts, s.started_at) as event_ts,
+    {{greatest "e.event_ts" "s.started_at"}} as event_ts,
     e.event_ts as event_ts_raw,
     lower(trim(e.event_type)) as event_type,
     nullif(trim(e.product_id), '') as product_id,

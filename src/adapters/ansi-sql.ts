@@ -173,6 +173,12 @@ export interface SqlFunctions {
   regexpExtract(s: string, pattern: string, group: string): string;
   /** TRUE when `expr` is TRUE for at least one row of the group. */
   boolOr(expr: string): string;
+  /** The parts joined by `separator`, NULL parts skipped (DuckDB/Trino `concat_ws` semantics); all NULL → ''. */
+  concatWs(separator: string, parts: readonly string[]): string;
+  /** The largest non-NULL argument; NULL only when all are NULL (DuckDB's `greatest`). */
+  greatest(args: readonly string[]): string;
+  /** The smallest non-NULL argument; NULL only when all are NULL (DuckDB's `least`). */
+  least(args: readonly string[]): string;
 }
 
 /** `(expr)` unless `expr` is a plain identifier, qualified name, number or string literal. */
@@ -208,6 +214,13 @@ function unitInterval(part: DatePart): string {
  * - regexp_replace: `regexp_replace(s, p, r)` replaces every match on Trino and Snowflake
  *   (https://trino.io/docs/current/functions/regexp.html#regexp_replace); DuckDB needs the `'g'` flag.
  * - regexp_extract: `regexp_extract(s, p, group)` (DuckDB, Trino).
+ * - concat_ws: `concat_ws(sep, a, b)`, which skips NULL parts on DuckDB
+ *   (https://duckdb.org/docs/stable/sql/functions/text#concat_wsseparator-string-) and Trino
+ *   (https://trino.io/docs/current/functions/string.html#concat_ws).
+ * - greatest / least ignoring NULLs: `greatest(coalesce(a, b), coalesce(b, a))` — each argument falls back
+ *   to the others, so a NULL never wins and the result is NULL only when all are; this is needed on Trino,
+ *   whose greatest/least return NULL when any argument is NULL
+ *   (https://trino.io/docs/current/functions/comparison.html#greatest-and-least). DuckDB overrides it.
  */
 export const ansiFunctions: SqlFunctions = Object.freeze({
   dateadd: (part: DatePart, n: string, expr: string) => `(${paren(expr)} + ${paren(n)} * ${unitInterval(part)})`,
@@ -226,4 +239,13 @@ export const ansiFunctions: SqlFunctions = Object.freeze({
   regexpReplace: (s: string, pattern: string, replacement: string) => `regexp_replace(${s}, ${pattern}, ${replacement})`,
   regexpExtract: (s: string, pattern: string, group: string) => `regexp_extract(${s}, ${pattern}, ${group})`,
   boolOr: (expr: string) => `bool_or(${expr})`,
+  concatWs: (separator: string, parts: readonly string[]) => `concat_ws(${separator}, ${parts.join(', ')})`,
+  greatest: (args: readonly string[]) => `greatest(${nullSafeArgs(args).join(', ')})`,
+  least: (args: readonly string[]) => `least(${nullSafeArgs(args).join(', ')})`,
 });
+
+/** Each argument coalesced with the others (`a, b` → `coalesce(a, b), coalesce(b, a)`), so NULLs never decide greatest/least. */
+function nullSafeArgs(args: readonly string[]): string[] {
+  if (args.length < 2) return [...args];
+  return args.map((a, i) => `coalesce(${[a, ...args.filter((_, j) => j !== i)].join(', ')})`);
+}

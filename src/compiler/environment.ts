@@ -46,7 +46,7 @@ export const BUILTIN_HELPERS = [
   // Cross-dialect SQL helpers (see registerCrossDialect).
   'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
   'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
-  'regexp_extract', 'any_value', 'bool_or',
+  'regexp_extract', 'any_value', 'bool_or', 'concat_ws', 'greatest', 'least',
   // Incremental models: {{#if (is_incremental)}} ... {{/if}}
   'is_incremental',
 ] as const;
@@ -202,7 +202,8 @@ const HELPER_USAGE: Readonly<Record<string, string>> = {
   safe_cast: '"trim(birth_date)" "date"', concat: '"first_name" "\' \'" "last_name"', split_part: '"name" "\' \'" 1',
   listagg: '"page_path" "\' > \'" order_by="page_sequence"', hash: '"email"', regexp_like: '"email" "\'@\'"',
   regexp_replace: '"phone" "\'[^0-9]\'" "\'\'"', regexp_extract: '"from_address" "\'<([^>]+)>\'" 1',
-  any_value: '"variant"', bool_or: '"is_purchase"',
+  any_value: '"variant"', bool_or: '"is_purchase"', concat_ws: '"\' \'" "first_name" "middle_name" "last_name"',
+  greatest: '"e.event_ts" "s.started_at"', least: '"a" "b"',
 };
 
 /**
@@ -260,6 +261,8 @@ function registerCrossDialect(hb: typeof Handlebars): void {
   def('regexp_extract', 3, 3, ([s, p, g], a) => fnOf(a).regexpExtract(sqlArg('regexp_extract', 'the string', s), sqlArg('regexp_extract', 'the pattern', p), sqlArg('regexp_extract', 'the group', g)));
   def('any_value', 1, 1, ([e], a) => fnOf(a).anyValue(sqlArg('any_value', 'the value', e)));
   def('bool_or', 1, 1, ([e], a) => fnOf(a).boolOr(sqlArg('bool_or', 'the condition', e)));
+  def('concat_ws', 2, 100, ([sep, ...parts], a) => fnOf(a).concatWs(sqlArg('concat_ws', 'the separator', sep), parts.map((v, i) => sqlArg('concat_ws', `part ${i + 1}`, v))));
+  for (const k of ['greatest', 'least'] as const) def(k, 2, 100, (vals, a) => fnOf(a)[k](vals.map((v, i) => sqlArg(k, `argument ${i + 1}`, v))));
 }
 
 /**

@@ -12,7 +12,8 @@ import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifier
  *   (DuckDB's `listagg` is an alias without `within group`);
  * - regexp_like: `regexp_matches(s, p)` (search semantics) — https://duckdb.org/docs/stable/sql/functions/regular_expressions;
  * - hash: `md5(s)`, 32 lower-case hex characters — https://duckdb.org/docs/stable/sql/functions/text#md5string;
- * - any_value / bool_or as in the defaults — https://duckdb.org/docs/stable/sql/functions/aggregates.
+ * - any_value / bool_or as in the defaults — https://duckdb.org/docs/stable/sql/functions/aggregates;
+ * - greatest / least: native, they skip NULLs — https://duckdb.org/docs/stable/sql/functions/numeric#greatestx1-x2-.
  */
 export const duckdbFunctions: SqlFunctions = Object.freeze({
   ...ansiFunctions,
@@ -21,6 +22,8 @@ export const duckdbFunctions: SqlFunctions = Object.freeze({
   regexpLike: (s: string, pattern: string) => `regexp_matches(${s}, ${pattern})`,
   // Without 'g' DuckDB replaces the first match only: https://duckdb.org/docs/stable/sql/functions/regular_expressions#regexp_replacestring-regex-replacement-options
   regexpReplace: (s: string, pattern: string, replacement: string) => `regexp_replace(${s}, ${pattern}, ${replacement}, 'g')`,
+  greatest: (args: readonly string[]) => `greatest(${args.join(', ')})`,
+  least: (args: readonly string[]) => `least(${args.join(', ')})`,
 });
 
 /** The DuckDB dialect (stateless singleton). */

@@ -25,7 +25,9 @@ import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, 
  * - safe_cast: `try_cast(cast(expr as varchar) as type)`: Snowflake's TRY_CAST only accepts string input
  *   — https://docs.snowflake.com/en/sql-reference/functions/try_cast
  * - types: varchar, bigint, double, timestamp_ntz — https://docs.snowflake.com/en/sql-reference/intro-summary-data-types
- * - listagg: `listagg(expr, sep) within group (order by o)` — https://docs.snowflake.com/en/sql-reference/functions/listagg
+ * - listagg: `nullif(listagg(expr, sep) within group (order by o), '')` — Snowflake returns '' where
+ *   DuckDB and Trino return NULL (a group whose values are all NULL); the nullif also turns a group whose
+ *   only value is '' into NULL, the one case where the engines still differ — https://docs.snowflake.com/en/sql-reference/functions/listagg
  * - current_timestamp: `current_timestamp()` — https://docs.snowflake.com/en/sql-reference/functions/current_timestamp
  * - hash: `md5(expr)`, 32 lower-case hex characters — https://docs.snowflake.com/en/sql-reference/functions/md5
  * - regexp_like: `(regexp_instr(s, p) > 0)`, because Snowflake's REGEXP_LIKE implicitly anchors the
@@ -34,6 +36,13 @@ import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, 
  * - any_value: `any_value(x)` — https://docs.snowflake.com/en/sql-reference/functions/any_value
  * - bool_or: `boolor_agg(x)` — https://docs.snowflake.com/en/sql-reference/functions/boolor_agg
  * - split_part: `split_part(s, d, n)` — https://docs.snowflake.com/en/sql-reference/functions/split_part
+ * - concat_ws skipping NULLs: `array_to_string(array_construct_compact(a, b), sep)`, because Snowflake's
+ *   CONCAT_WS returns NULL when any part is NULL (https://docs.snowflake.com/en/sql-reference/functions/concat_ws);
+ *   ARRAY_CONSTRUCT_COMPACT drops NULLs — https://docs.snowflake.com/en/sql-reference/functions/array_construct_compact,
+ *   https://docs.snowflake.com/en/sql-reference/functions/array_to_string
+ * - greatest / least skipping NULLs: `greatest_ignore_nulls(...)` / `least_ignore_nulls(...)`, because
+ *   Snowflake's GREATEST/LEAST return NULL when any argument is NULL —
+ *   https://docs.snowflake.com/en/sql-reference/functions/greatest_ignore_nulls
  * Patterns are string literals, and Snowflake treats `\` as an escape in literals: write regex
  * patterns with `{{literal "..."}}` so the backslashes are doubled.
  */
@@ -48,6 +57,11 @@ export const snowflakeFunctions: SqlFunctions = Object.freeze({
   boolOr: (expr: string) => `boolor_agg(${expr})`,
   // https://docs.snowflake.com/en/sql-reference/functions/regexp_substr ('e' extracts a capture group)
   regexpExtract: (s: string, pattern: string, group: string) => `regexp_substr(${s}, ${pattern}, 1, 1, 'e', ${group})`,
+  listagg: (expr: string, separator: string, orderBy?: string) =>
+    `nullif(listagg(${expr}, ${separator})${orderBy ? ` within group (order by ${orderBy})` : ''}, '')`,
+  concatWs: (separator: string, parts: readonly string[]) => `array_to_string(array_construct_compact(${parts.join(', ')}), ${separator})`,
+  greatest: (args: readonly string[]) => `greatest_ignore_nulls(${args.join(', ')})`,
+  least: (args: readonly string[]) => `least_ignore_nulls(${args.join(', ')})`,
 });
 
 /**

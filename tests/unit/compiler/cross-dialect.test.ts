@@ -38,8 +38,8 @@ const CASES: [string, string, string, string][] = [
   ['{{type_string}} {{type_int}} {{type_float}} {{type_timestamp}}', 'varchar bigint double timestamp', 'varchar bigint double timestamp_ntz', 'varchar bigint double timestamp(6)'],
   [`{{concat "a" "'-'" "cast(n as varchar)"}}`, `(a || '-' || (cast(n as varchar)))`, `(a || '-' || (cast(n as varchar)))`, `(a || '-' || (cast(n as varchar)))`],
   [`{{split_part "s" "' '" 2}}`, `split_part(s, ' ', 2)`, `split_part(s, ' ', 2)`, `split_part(s, ' ', 2)`],
-  [`{{listagg "p" "' > '" order_by="seq"}}`, `string_agg(p, ' > ' order by seq)`, `listagg(p, ' > ') within group (order by seq)`, `listagg(p, ' > ') within group (order by seq)`],
-  [`{{listagg "p" "','"}}`, `string_agg(p, ',')`, `listagg(p, ',')`, `listagg(p, ',')`],
+  [`{{listagg "p" "' > '" order_by="seq"}}`, `string_agg(p, ' > ' order by seq)`, `nullif(listagg(p, ' > ') within group (order by seq), '')`, `listagg(p, ' > ') within group (order by seq)`],
+  [`{{listagg "p" "','"}}`, `string_agg(p, ',')`, `nullif(listagg(p, ','), '')`, `listagg(p, ',')`],
   ['{{current_timestamp}}', 'current_timestamp', 'current_timestamp()', 'current_timestamp'],
   ['{{hash "email"}}', 'md5(email)', 'md5(email)', 'lower(to_hex(md5(to_utf8(email))))'],
   [`{{regexp_like "s" "'^[a-z]+$'"}}`, `regexp_matches(s, '^[a-z]+$')`, `(regexp_instr(s, '^[a-z]+$') > 0)`, `regexp_like(s, '^[a-z]+$')`],
@@ -47,6 +47,9 @@ const CASES: [string, string, string, string][] = [
   [`{{regexp_extract "s" "'<([^>]+)>'" 1}}`, `regexp_extract(s, '<([^>]+)>', 1)`, `regexp_substr(s, '<([^>]+)>', 1, 1, 'e', 1)`, `regexp_extract(s, '<([^>]+)>', 1)`],
   ['{{any_value "v"}}', 'any_value(v)', 'any_value(v)', 'arbitrary(v)'],
   [`{{bool_or "t = 'x'"}}`, `bool_or(t = 'x')`, `boolor_agg(t = 'x')`, `bool_or(t = 'x')`],
+  [`{{concat_ws "' '" "a" "b" "c"}}`, `concat_ws(' ', a, b, c)`, `array_to_string(array_construct_compact(a, b, c), ' ')`, `concat_ws(' ', a, b, c)`],
+  ['{{greatest "a" "b"}}', 'greatest(a, b)', 'greatest_ignore_nulls(a, b)', 'greatest(coalesce(a, b), coalesce(b, a))'],
+  ['{{least "a" "b" "c"}}', 'least(a, b, c)', 'least_ignore_nulls(a, b, c)', 'least(coalesce(a, b, c), coalesce(b, a, c), coalesce(c, a, b))'],
 ];
 
 describe('cross-dialect helpers render per dialect', () => {
@@ -138,6 +141,11 @@ describe('DuckDB executes what the helpers render', () => {
     expect(await one(`{{regexp_replace "'0 10-1234'" "'[^0-9]'" "''"}}`)).toBe('0101234');
     expect(await one(`{{regexp_extract "'Kim <k@x.kr>'" "'<([^>]+)>'" 1}}`)).toBe('k@x.kr');
     expect(await one(`{{current_timestamp}} is not null`)).toBe(true);
+    // NULLs are skipped, as the helper promises on every engine (Snowflake's own CONCAT_WS/GREATEST would give NULL).
+    expect(await one(`{{concat_ws "' '" "'Ann'" "null" "'Lee'"}}`)).toBe('Ann Lee');
+    expect(Number(await one(`{{greatest "1" "null" "3"}}`))).toBe(3);
+    expect(Number(await one(`{{least "null" "2"}}`))).toBe(2);
+    expect(await one(`{{greatest "null" "null"}}`)).toBeNull();
   });
   it('aggregates', async () => {
     const t = `from (values (1, 'c', false), (2, 'a', true), (3, null, false), (4, 'b', false)) t(seq, p, flag)`;

@@ -3,9 +3,12 @@ with
     select
       session_id,
       count(*) as page_views,
-      listagg(page_path, ' > ') within group (
-        order by
-          page_sequence
+      nullif(
+        listagg(page_path, ' > ') within group (
+          order by
+            page_sequence
+        ),
+        ''
       ) as page_path,
       min(viewed_at) as first_view_at,
       max(viewed_at) as last_view_at
@@ -58,7 +61,7 @@ select
   coalesce(e.purchased, false) as purchased,
   e.purchased_at,
   e.order_id,
-  greatest(
+  greatest_ignore_nulls(
     coalesce(p.last_view_at, s.started_at),
     coalesce(e.purchased_at, s.started_at)
   ) as ended_at

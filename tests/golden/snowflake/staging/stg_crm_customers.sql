@@ -111,7 +111,10 @@ with
 select
   *,
   trim(
-    concat_ws(' ', first_name, middle_name, last_name)
+    array_to_string(
+      array_construct_compact(first_name, middle_name, last_name),
+      ' '
+    )
   ) as full_name,
   (
     (

@@ -59,8 +59,14 @@ select
   e.purchased_at,
   e.order_id,
   greatest(
-    coalesce(p.last_view_at, s.started_at),
-    coalesce(e.purchased_at, s.started_at)
+    coalesce(
+      coalesce(p.last_view_at, s.started_at),
+      coalesce(e.purchased_at, s.started_at)
+    ),
+    coalesce(
+      coalesce(e.purchased_at, s.started_at),
+      coalesce(p.last_view_at, s.started_at)
+    )
   ) as ended_at
 from
   "lake"."main_staging"."stg_sessions" as s
