@@ -1,7 +1,9 @@
 /**
  * PII UDFs (Presidio-style detection and redaction; implementation in `udfs/lib/pii.ts`).
- * Not portable: they use `node:crypto` (SHA-256, HMAC) and libphonenumber-js, so they run on DuckDB
- * only, not bundled into Snowflake JavaScript UDFs.
+ * Portable: the detection, redaction and hashing code is pure JavaScript (libphonenumber-js,
+ * @noble/hashes), so on Snowflake the UDFs are deployed as JavaScript UDFs. Only `setup` (resolving the
+ * key, below) uses Node, and it runs in Weir's process; the resolved key is handed to the deployed
+ * functions through `deployValues` (so it is part of their SECURE definition in Snowflake).
  *
  * Hash mode and `pii_hash` read the HMAC key from the environment variable `WEIR_PII_KEY` (or, when it
  * is unset, a random key kept in `<target dir>/pii.key`; see setupKey); the same
@@ -12,7 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { defineScalarUdf, type UdfContext } from '../src/udfs/define.js';
+import { defineScalarUdf, deployedValue, type UdfContext } from '../src/udfs/define.js';
 import { detectPii, PII_ENTITY_TYPES, piiPseudonym, redactPii, type PiiEntityType, type RedactionMode } from './lib/pii.js';
 
 let configuredKey: string | undefined;
@@ -43,9 +45,14 @@ function setupKey(ctx: UdfContext): void {
 
 /** The run's HMAC key (see {@link setupKey}); falls back to `WEIR_PII_KEY` when called outside a Weir run. */
 function piiKey(fn: string): string {
-  const key = configuredKey ?? process.env.WEIR_PII_KEY;
+  const key = configuredKey ?? deployedValue('WEIR_PII_KEY') ?? (typeof process === 'undefined' ? undefined : process.env.WEIR_PII_KEY);
   if (!key) throw new Error(`${fn}: hash pseudonyms need an HMAC key; set the environment variable WEIR_PII_KEY (keep it secret and stable: changing it changes every pseudonym)`);
   return key;
+}
+
+/** What the deployed (Snowflake) functions need: the key resolved by {@link setupKey}. */
+function deployKey(): Readonly<Record<string, string>> {
+  return configuredKey ? { WEIR_PII_KEY: configuredKey } : {};
 }
 
 const KNOWN = new Set<string>(PII_ENTITY_TYPES);
@@ -69,7 +76,7 @@ export const detect_pii = defineScalarUdf({
   args: [{ name: 'text', type: 'VARCHAR' }],
   returns: 'JSON',
   deterministic: true,
-  portable: false,
+  portable: true,
   description:
     'PII entities found in text as a JSON array of {entity_type, start, end, score} (offsets in UTF-16 code units, end exclusive; '
     + 'score 0–1, threshold 0.3). Presidio entity names and scoring: regex + checksum validation + context words.',
@@ -80,6 +87,7 @@ export const detect_pii = defineScalarUdf({
 export const redact_pii = defineScalarUdf({
   name: 'redact_pii',
   setup: setupKey,
+  deployValues: deployKey,
   args: [
     { name: 'text', type: 'VARCHAR' },
     { name: 'entities', type: 'VARCHAR', optional: true, description: "Comma-separated entity types or 'ALL' (default)." },
@@ -87,7 +95,7 @@ export const redact_pii = defineScalarUdf({
   ],
   returns: 'VARCHAR',
   deterministic: true,
-  portable: false,
+  portable: true,
   description: 'Text with detected PII replaced: mask <EMAIL_ADDRESS>, keyed HMAC-SHA256 pseudonym <EMAIL_ADDRESS:3f9a2c1b>, or partial mask.',
   fn: (text: string, entities?: string | null, mode?: string | null) => {
     const m = (mode ?? 'mask').trim().toLowerCase();
@@ -100,10 +108,11 @@ export const redact_pii = defineScalarUdf({
 export const pii_hash = defineScalarUdf({
   name: 'pii_hash',
   setup: setupKey,
+  deployValues: deployKey,
   args: [{ name: 'value', type: 'VARCHAR' }, { name: 'entity_type', type: 'VARCHAR' }],
   returns: 'VARCHAR',
   deterministic: true,
-  portable: false,
+  portable: true,
   description: "Keyed pseudonym <TYPE:hmac8> of a whole value (HMAC-SHA256 with the PII key over the normalized value), identical to redact_pii(…, 'hash') tokens; entity_type may also name an identifier such as CUSTOMER_ID.",
   fn: (value: string, entityType: string) => {
     const t = entityType.trim().toUpperCase();

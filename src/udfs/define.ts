@@ -83,8 +83,28 @@ export interface ScalarUdf extends UdfBase {
   readonly kind: 'scalar';
   /** The implementation. Receives JS values, returns a JS value (or null). Must not be async. */
   readonly fn: (...args: never[]) => unknown;
-  /** Self-contained (no Node APIs, no native modules): can be bundled as a Snowflake JavaScript UDF. */
+  /**
+   * `fn` is self-contained (no Node APIs, no native modules), so the UDF can be bundled as a Snowflake
+   * JavaScript UDF. Only `fn` runs there; `setup` keeps running in Weir's process and may use Node.
+   */
   readonly portable?: boolean;
+  /**
+   * Portable UDFs only: values `fn` needs from Weir's process when it runs inside the warehouse (e.g. a
+   * key that `setup` resolved). Called after `setup` when the UDF is deployed; the deployed function sets
+   * them before calling `fn`, which reads them with {@link deployedValue}. They are written into the
+   * function's definition (Weir creates it SECURE, so only its owner role can read the body, but the
+   * CREATE statement is in the warehouse's query history): return only what the warehouse may hold.
+   */
+  readonly deployValues?: () => Readonly<Record<string, string>>;
+}
+
+/**
+ * Inside a deployed portable UDF (a Snowflake JavaScript UDF): the value `name` from the UDF's
+ * {@link ScalarUdf.deployValues}; undefined in Weir's own process.
+ */
+export function deployedValue(name: string): string | undefined {
+  const values = (globalThis as { __weir_deployed_values?: Readonly<Record<string, string>> }).__weir_deployed_values;
+  return values?.[name];
 }
 
 /** An asynchronous UDF evaluated client-side in batches, results cached in a table. */

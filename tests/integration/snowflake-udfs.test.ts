@@ -81,17 +81,41 @@ describe('portable UDFs on the snowflake target (local protocol server, not Snow
       [2n, 'BETA!', 'BETA!!!'],
       [3n, null, null], // RETURNS NULL ON NULL INPUT
     ]);
-    const creates = server.queries.map((q) => q.sqlText).filter((s) => /^create or replace function/i.test(s));
-    expect(creates.map((s) => /^CREATE OR REPLACE FUNCTION ([\w.]+\([^)]*\))/.exec(s)?.[1])).toEqual([
+    const creates = server.queries.map((q) => q.sqlText).filter((s) => /^create or replace secure function/i.test(s));
+    expect(creates.map((s) => /^CREATE OR REPLACE SECURE FUNCTION ([\w.]+\([^)]*\))/.exec(s)?.[1])).toEqual([
       'ANALYTICS.DEV.SHOUT(S STRING)',
       'ANALYTICS.DEV.SHOUT(S STRING, N FLOAT)',
     ]);
     expect(creates.every((s) => /LANGUAGE JAVASCRIPT/.test(s) && /RETURNS NULL ON NULL INPUT/.test(s))).toBe(true);
     // Only portable scalar UDFs are deployed.
     expect(server.queries.some((q) => /function\s+\S*(local_len|slow_len)/i.test(q.sqlText))).toBe(false);
-    // A second run replaces the functions (CREATE OR REPLACE) and still works.
+    expect(creates.every((s) => /COMMENT = '.*\[weir udf udfs\/text.ts v1 sha256:[0-9a-f]{16}\]'/.test(s))).toBe(true);
+  });
+
+  it('deploys a UDF again only when it is missing or its bundled body changed', async () => {
+    const creates = () => server.queries.filter((q) => /^create or replace secure function/i.test(q.sqlText)).map((q) => /FUNCTION ([\w.]+\([^)]*\))/.exec(q.sqlText)![1]);
+    const shows = () => server.queries.filter((q) => /^show user functions in schema "ANALYTICS"\."DEV"$/i.test(q.sqlText)).length;
+    const before = creates().length;
+    const showsBefore = shows();
+    // A second run and ad-hoc queries find the functions unchanged: one SHOW each, no CREATE.
     const again = await runCli(['run', '--target', 'snowflake'], dir, env());
     expect(again.code, again.stdout + again.stderr).toBe(0);
+    const q = await runCli(['query', '--target', 'snowflake', "select shout('hi', 2) as s", '--format', 'json'], dir, env());
+    expect(q.code, q.stdout + q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)).toEqual([{ s: 'HI!!' }]);
+    expect(creates().length).toBe(before);
+    expect(shows()).toBe(showsBefore + 2);
+    // Changing the UDF's code redeploys its overloads, and only them.
+    writeFiles(dir, { 'udfs/text.ts': UDFS.replace("'!'.repeat(n ?? 1)", "'?'.repeat(n ?? 1)") });
+    const changed = await runCli(['query', '--target', 'snowflake', "select shout('hi') as s", '--format', 'json'], dir, env());
+    expect(changed.code, changed.stdout + changed.stderr).toBe(0);
+    expect(JSON.parse(changed.stdout)).toEqual([{ s: 'HI?' }]);
+    expect(creates().slice(before)).toEqual(['ANALYTICS.DEV.SHOUT(S STRING)', 'ANALYTICS.DEV.SHOUT(S STRING, N FLOAT)']);
+    // Going back to the old code deploys it again (its fingerprint differs from the deployed one).
+    writeFiles(dir, { 'udfs/text.ts': UDFS });
+    const restored = await runCli(['query', '--target', 'snowflake', "select shout('a') as s", '--format', 'json'], dir, env());
+    expect(JSON.parse(restored.stdout)).toEqual([{ s: 'A!' }]);
+    expect(creates().length).toBe(before + 4);
   });
 
   it('a model calling a non-portable or batch UDF fails with the unknown-function error and the reason', async () => {

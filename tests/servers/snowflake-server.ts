@@ -19,12 +19,15 @@
 import { grantTarget } from './grants.js';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID, verify as cryptoVerify } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
-  BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBInstance, DuckDBScalarFunction, DuckDBTimestampValue, TIMESTAMP, VARCHAR,
+  BOOLEAN, DATE, DOUBLE, LIST, listValue, DuckDBDateValue, DuckDBInstance, DuckDBScalarFunction, DuckDBTimestampValue, TIMESTAMP, VARCHAR,
   dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
+import { snowflakeToDuckDb, translateStringLiterals, UnsupportedSnowflakeSql } from './snowflake-sql.js';
+
+export { translateStringLiterals } from './snowflake-sql.js';
 
 /** One recorded statement. */
 export interface RecordedQuery {
@@ -70,60 +73,6 @@ const PARAMETERS = [
   { name: 'CLIENT_RESULT_CHUNK_SIZE', value: 160 },
   { name: 'QUERY_CONTEXT_CACHE_SIZE', value: 5 },
 ];
-
-/**
- * Rewrites Snowflake string literals (`\` escapes) into standard SQL literals DuckDB reads; leaves
- * quoted identifiers, `$$` bodies and comments alone.
- */
-export function translateStringLiterals(sql: string): string {
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (ch === "'") {
-      let j = i + 1;
-      let value = '';
-      for (; j < sql.length; j++) {
-        const c = sql[j];
-        if (c === '\\' && j + 1 < sql.length) {
-          const n = sql[++j];
-          value += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n === '0' ? '\0' : n;
-        } else if (c === "'") {
-          if (sql[j + 1] === "'") {
-            value += "'";
-            j++;
-          } else break;
-        } else value += c;
-      }
-      out += `'${value.replace(/'/g, "''")}'`;
-      i = j + 1;
-    } else if (ch === '"') {
-      const j = sql.indexOf('"', i + 1);
-      const end = j < 0 ? sql.length : j + 1;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (ch === '$' && sql[i + 1] === '$') {
-      const j = sql.indexOf('$$', i + 2);
-      const end = j < 0 ? sql.length : j + 2;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      const j = sql.indexOf('\n', i);
-      const end = j < 0 ? sql.length : j;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const j = sql.indexOf('*/', i + 2);
-      const end = j < 0 ? sql.length : j + 2;
-      out += sql.slice(i, end);
-      i = end;
-    } else {
-      out += ch;
-      i++;
-    }
-  }
-  return out;
-}
 
 /** Snowflake's answer for a DuckDB type: rowtype entry fields and how to encode values. */
 function snowflakeType(duckType: string): { type: string; scale: number; precision: number } {
@@ -172,6 +121,35 @@ function decodeBindings(bindings: Record<string, { type: string; value: unknown 
   });
 }
 
+/**
+ * A multi-row `INSERT INTO t (cols) VALUES (?, ?), (?, ?), ...` with binds (how Weir loads seeds) as one
+ * DuckDB statement with one VARCHAR list per column, `INSERT INTO t (cols) SELECT unnest($1), unnest($2)`:
+ * the same rows and the same casts to the column types as binding every value, without DuckDB parsing
+ * and binding tens of thousands of parameters per statement. Undefined for any other statement shape.
+ */
+function bulkInsert(sql: string, bindings: Record<string, { type: string; value: unknown }>): { sql: string; values: DuckDBValue[]; types: DuckDBType[] } | undefined {
+  const head = /^\s*insert\s+into\s+((?:"(?:[^"]|"")*"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[\w$]+))*)\s*\(([^()]*)\)\s*values\s*/i.exec(sql);
+  if (!head) return undefined;
+  const rest = sql.slice(head[0].length);
+  if (!/^[\s(),?]*$/.test(rest)) return undefined;
+  const firstTuple = /^\(([\s,?]*)\)/.exec(rest);
+  if (!firstTuple) return undefined;
+  const ncols = (firstTuple[1].match(/\?/g) ?? []).length;
+  const nparams = (rest.match(/\?/g) ?? []).length;
+  const keys = Object.keys(bindings);
+  if (ncols === 0 || nparams !== keys.length || nparams % ncols !== 0 || (rest.match(/\(/g) ?? []).length !== nparams / ncols) return undefined;
+  const cols: (string | null)[][] = Array.from({ length: ncols }, () => []);
+  for (let k = 0; k < nparams; k++) {
+    const v = bindings[String(k + 1)]?.value;
+    cols[k % ncols].push(v === null || v === undefined ? null : String(v));
+  }
+  return {
+    sql: `insert into ${head[1]} (${head[2]}) select ${cols.map((_, i) => `unnest($${i + 1})`).join(', ')}`,
+    values: cols.map((c) => listValue(c)),
+    types: cols.map(() => LIST(VARCHAR)),
+  };
+}
+
 const json = (res: http.ServerResponse, body: unknown, status = 200) => {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -181,6 +159,11 @@ const json = (res: http.ServerResponse, body: unknown, status = 200) => {
 export interface JavaScriptUdfDdl {
   /** Unqualified function name, lower-case. */
   readonly name: string;
+  /** Database and schema when qualified (upper-cased, quotes removed). */
+  readonly database?: string;
+  readonly schema?: string;
+  readonly comment?: string;
+  readonly secure: boolean;
   /** Argument names (upper-cased, as Snowflake exposes them to the body) and Snowflake types. */
   readonly args: readonly { name: string; type: string }[];
   readonly returns: string;
@@ -222,6 +205,7 @@ export function parseJavaScriptUdf(sql: string): JavaScriptUdfDdl | undefined {
   if (!head) return undefined;
   const words: string[] = [];
   let body: string | undefined;
+  let comment: string | undefined;
   let i = head[0].length;
   while (i < sql.length && body === undefined) {
     const ch = sql[i];
@@ -233,6 +217,7 @@ export function parseJavaScriptUdf(sql: string): JavaScriptUdfDdl | undefined {
     } else if (ch === "'") {
       const lit = readSnowflakeString(sql, i);
       if (words[words.length - 1] === 'AS') body = lit.value;
+      else if (words[words.length - 1] === '=' && words[words.length - 2] === 'COMMENT') comment = lit.value;
       i = lit.end;
     } else {
       const w = /^[\w$]+/.exec(sql.slice(i))?.[0] ?? ch;
@@ -242,13 +227,15 @@ export function parseJavaScriptUdf(sql: string): JavaScriptUdfDdl | undefined {
   }
   const clauses = words.join(' ');
   if (!/\bLANGUAGE JAVASCRIPT\b/.test(clauses) || body === undefined) return undefined;
-  const parts = head[1].split('.');
+  const parts = head[1].split('.').map((p) => p.replace(/"/g, '').toUpperCase());
   const args = head[2].split(',').map((a) => a.trim()).filter(Boolean).map((a) => {
     const [name, type] = a.split(/\s+/);
     return { name: name.replace(/"/g, '').toUpperCase(), type: type.toUpperCase() };
   });
   return {
-    name: parts[parts.length - 1].replace(/"/g, '').toLowerCase(), args, returns: head[3].toUpperCase(),
+    name: parts[parts.length - 1].toLowerCase(), args, returns: head[3].toUpperCase(),
+    database: parts.length === 3 ? parts[0] : undefined, schema: parts.length >= 2 ? parts[parts.length - 2] : undefined,
+    comment, secure: /^\s*create\s+(?:or\s+replace\s+)?secure\b/i.test(sql),
     strict: /\bRETURNS NULL ON NULL INPUT\b|\bSTRICT\b/.test(clauses), body,
   };
 }
@@ -285,11 +272,55 @@ function statementKind(sql: string): 'select' | 'insert' | 'ddl' | 'alter_sessio
   return 'other';
 }
 
+/** What {@link verifyKeyPairJwt} needs to know about the user. */
+export interface KeyPairUser {
+  /** The user's RSA public key (PEM, SPKI), as `ALTER USER ... SET RSA_PUBLIC_KEY` would register it. */
+  readonly publicKey: string;
+}
+
+const b64url = (s: string) => Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+
+/**
+ * Verifies a key-pair login JWT the way Snowflake documents it
+ * (https://docs.snowflake.com/en/developer-guide/sql-api/authenticating#using-key-pair-authentication):
+ * RS256 signature by the private key of the user's registered public key; `iss` =
+ * `<ACCOUNT>.<USER>.SHA256:<base64 SHA-256 of the public key's DER (SPKI)>`, `sub` = `<ACCOUNT>.<USER>`
+ * (account and user upper-cased); not expired (`exp` in seconds, or in milliseconds as snowflake-sdk
+ * sends it).
+ * @returns undefined when valid, else why not
+ */
+export function verifyKeyPairJwt(token: string, account: string, user: string, registered: KeyPairUser | undefined, now = Date.now()): string | undefined {
+  if (!registered) return `user ${user} has no RSA public key`;
+  const parts = token.split('.');
+  if (parts.length !== 3) return 'not a JWT';
+  let header: { alg?: string };
+  let claims: { iss?: string; sub?: string; exp?: number; iat?: number };
+  try {
+    header = JSON.parse(b64url(parts[0]).toString('utf8')) as typeof header;
+    claims = JSON.parse(b64url(parts[1]).toString('utf8')) as typeof claims;
+  } catch {
+    return 'malformed JWT';
+  }
+  if (header.alg !== 'RS256') return `unsupported JWT algorithm ${String(header.alg)}`;
+  const publicKey = createPublicKey(registered.publicKey);
+  if (!cryptoVerify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), publicKey, b64url(parts[2]))) return 'JWT signature does not match the registered public key';
+  const fingerprint = `SHA256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}`;
+  const subject = `${account.toUpperCase()}.${user.toUpperCase()}`;
+  if (claims.sub !== subject) return `JWT sub ${String(claims.sub)} is not ${subject}`;
+  if (claims.iss !== `${subject}.${fingerprint}`) return `JWT iss ${String(claims.iss)} does not name the registered key`;
+  const ms = (t: number) => (t > 1e11 ? t : t * 1000);
+  if (typeof claims.exp !== 'number' || ms(claims.exp) < now) return 'JWT expired';
+  if (typeof claims.iat === 'number' && ms(claims.iat) > now + 60_000) return 'JWT issued in the future';
+  return undefined;
+}
+
 /**
  * Starts the fake Snowflake on 127.0.0.1 (random port).
- * @param users user name (case-insensitive) → password; OAuth tokens are accepted when listed in `tokens`
+ * @param users user name (case-insensitive) → password
+ * @param keyPairs user name → registered RSA public key, for `SNOWFLAKE_JWT` logins (verified by {@link verifyKeyPairJwt})
+ * @param tokens accepted OAuth access tokens (any user), or token → the user it was issued to
  */
-export async function startSnowflakeServer(options: { users: Record<string, string>; tokens?: string[] }): Promise<SnowflakeTestServer> {
+export async function startSnowflakeServer(options: { users: Record<string, string>; keyPairs?: Record<string, KeyPairUser>; tokens?: string[] | Record<string, string> }): Promise<SnowflakeTestServer> {
   const duck = await DuckDBInstance.create(':memory:');
   const admin = await duck.connect();
   const sessions = new Map<string, Session>();
@@ -364,16 +395,32 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
     const data = (body.data ?? {}) as Record<string, unknown>;
     const user = String(data.LOGIN_NAME ?? '');
     const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE');
-    const ok = authenticator === 'OAUTH'
-      ? (options.tokens ?? []).includes(String(data.TOKEN ?? ''))
-      : users.has(user.toUpperCase()) && users.get(user.toUpperCase()) === data.PASSWORD;
+    let ok: boolean;
+    let rejection: { code: string; message: string; authnMethod: string } | undefined;
+    if (authenticator === 'OAUTH') {
+      // https://docs.snowflake.com/en/user-guide/oauth-intro — the token names its user.
+      const token = String(data.TOKEN ?? '');
+      const tokens = options.tokens ?? [];
+      const owner = Array.isArray(tokens) ? (tokens.includes(token) ? user : undefined) : tokens[token];
+      ok = owner !== undefined && (!user || owner.toUpperCase() === user.toUpperCase());
+      if (!ok) rejection = { code: '390303', message: 'Invalid OAuth access token. ', authnMethod: 'OAUTH' };
+    } else if (authenticator === 'SNOWFLAKE_JWT') {
+      const keyPairs = new Map(Object.entries(options.keyPairs ?? {}).map(([u, k]) => [u.toUpperCase(), k]));
+      const why = verifyKeyPairJwt(String(data.TOKEN ?? ''), String(data.ACCOUNT_NAME ?? ''), user, keyPairs.get(user.toUpperCase()));
+      ok = why === undefined;
+      if (!ok) {
+        process.stderr.write(`[snowflake test server] JWT login of ${user} rejected: ${why}\n`);
+        rejection = { code: '390144', message: 'JWT token is invalid.', authnMethod: 'KEY_PAIR' };
+      }
+    } else {
+      ok = users.has(user.toUpperCase()) && users.get(user.toUpperCase()) === data.PASSWORD;
+      if (!ok) rejection = { code: '390100', message: 'Incorrect username or password was specified.', authnMethod: 'USERNAME_PASSWORD' };
+    }
     logins.push({ user, ok, authenticator });
-    if (!ok) {
+    if (rejection) {
       json(res, {
-        data: { nextAction: 'RETRY_LOGIN', authnMethod: authenticator === 'OAUTH' ? 'OAUTH' : 'USERNAME_PASSWORD', loginName: user, errorCode: authenticator === 'OAUTH' ? '390303' : '390100' },
-        code: authenticator === 'OAUTH' ? '390303' : '390100',
-        message: authenticator === 'OAUTH' ? 'Invalid OAuth access token. ' : 'Incorrect username or password was specified.',
-        success: false, headers: null,
+        data: { nextAction: 'RETRY_LOGIN', authnMethod: rejection.authnMethod, loginName: user, errorCode: rejection.code },
+        code: rejection.code, message: rejection.message, success: false, headers: null,
       });
       return;
     }
@@ -432,6 +479,28 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       envelope([textCol('status')], [['Statement executed successfully.']], 0x4100);
       return;
     }
+    const show = /^\s*show\s+user\s+functions(?:\s+in\s+schema\s+((?:"[^"]+"|[\w$]+)(?:\s*\.\s*(?:"[^"]+"|[\w$]+))?))?\s*;?\s*$/i.exec(sqlText);
+    if (show) {
+      // https://docs.snowflake.com/en/sql-reference/sql/show-user-functions (the columns Weir reads, and a few more)
+      const parts = show[1] ? show[1].split('.').map((p) => p.trim().replace(/"/g, '').toUpperCase()) : [];
+      const [db, schema] = parts.length === 2 ? parts : [session.database, parts[0] ?? session.schema];
+      const exists = await session.conn.runAndReadAll(`select 1 from information_schema.schemata where catalog_name = $1 and schema_name = $2`, [db, schema]);
+      if (exists.getRows().length === 0) {
+        json(res, {
+          data: { internalError: false, errorCode: '002003', age: 0, sqlState: '02000', queryId, line: -1, pos: -1, type: 'COMPILATION' },
+          code: '002003', message: `SQL compilation error:\nSchema '${db}.${schema}' does not exist or not authorized.`, success: false, headers: null,
+        });
+        return;
+      }
+      const sfName = (t: string) => (t === 'STRING' || t === 'TEXT' ? 'VARCHAR' : t);
+      const rows = [...jsUdfs.values()]
+        .filter(({ ddl }) => (ddl.database ?? session.database) === db && (ddl.schema ?? session.schema) === schema)
+        .map(({ ddl }) => ['2026-01-01 00:00:00.000 +0000', ddl.name.toUpperCase(), schema, 'N', 'N', 'N', String(ddl.args.length), String(ddl.args.length),
+          `${ddl.name.toUpperCase()}(${ddl.args.map((a) => sfName(a.type)).join(', ')}) RETURN ${sfName(ddl.returns)}`, ddl.comment ?? 'user-defined function', db, 'N', 'N', ddl.secure ? 'Y' : 'N', 'N', 'JAVASCRIPT']);
+      const cols = ['created_on', 'name', 'schema_name', 'is_builtin', 'is_aggregate', 'is_ansi', 'min_num_arguments', 'max_num_arguments', 'arguments', 'description', 'catalog_name', 'is_table_function', 'valid_for_clustering', 'is_secure', 'is_external_function', 'language'];
+      envelope(cols.map(textCol), rows, 0x1000);
+      return;
+    }
     const jsUdf = kind === 'ddl' ? parseJavaScriptUdf(sqlText) : undefined;
     if (jsUdf) {
       try {
@@ -448,13 +517,12 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
     }
     // DuckDB has no GRANT: answer it by checking that the relation exists.
     const grantOn = grantTarget(sqlText);
-    const duckSql = grantOn ? `select * from ${grantOn} limit 0` : translateStringLiterals(sqlText).replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`)
-      // Snowflake's `ALTER TABLE x RENAME TO db.schema.y` takes a qualified new name; DuckDB's only a bare one.
-      .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1')
-      // TIMESTAMP_NTZ (Snowflake's timestamp without time zone) is DuckDB's TIMESTAMP.
-      .replace(/\bas\s+timestamp_ntz\b/gi, 'as timestamp');
     try {
-      const reader = await session.conn.runAndReadAll(duckSql, decodeBindings(body.bindings as Record<string, { type: string; value: unknown }> | undefined));
+      const bindings = body.bindings as Record<string, { type: string; value: unknown }> | undefined;
+      const bulk = kind === 'insert' && bindings ? bulkInsert(sqlText, bindings) : undefined;
+      const reader = bulk
+        ? await session.conn.runAndReadAll(bulk.sql, bulk.values, bulk.types)
+        : await session.conn.runAndReadAll(grantOn ? `select * from ${grantOn} limit 0` : snowflakeToDuckDb(sqlText), decodeBindings(bindings));
       if (kind === 'insert') {
         envelope([{ ...textCol('number of rows inserted'), type: 'fixed', scale: 0, precision: 19, nullable: false }], [[String(reader.rowsChanged)]], 0x3100);
         return;
@@ -482,6 +550,7 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       }
       // Snowflake-like codes: 002003 (object does not exist, 42S02), 000904 (invalid identifier, 42000), 001003 (syntax, 42000).
       let code = '100000';
+      if (e instanceof UnsupportedSnowflakeSql) [code] = ['002140'];
       let sqlState = '22000';
       let type = 'EXECUTION';
       if (/Catalog Error: Table with name|does not exist/i.test(msg)) [code, sqlState, type] = ['002003', '42S02', 'COMPILATION'];
@@ -490,7 +559,7 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       else if (/Conversion Error|Could not convert/i.test(msg)) [code, sqlState] = ['100038', '22018'];
       json(res, {
         data: { internalError: false, unredactedFromSecureObject: false, errorCode: code, age: 0, sqlState, queryId, line: -1, pos: -1, type },
-        code, message: `${type === 'COMPILATION' ? 'SQL compilation error:\n' : ''}${msg.split('\n')[0]}`, success: false, headers: null,
+        code, message: `${type === 'COMPILATION' ? 'SQL compilation error:\n' : ''}${e instanceof UnsupportedSnowflakeSql ? 'not supported by the Weir test server: ' : ''}${msg.split('\n')[0]}`, success: false, headers: null,
       });
     }
   };

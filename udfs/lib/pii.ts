@@ -25,7 +25,10 @@
  * internationalized (Unicode) e-mail domains are not matched; phone numbers are looked up for KR, US,
  * GB and `+` international forms only.
  */
-import { createHmac } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { utf8Bytes } from './pii/checksums.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import {
   CONTEXT_WORDS, createNameDictionary, PHONE_REGIONS, PII_ENTITY_TYPES, runRecognizers, type NameDictionary, type PiiEntityType, type RawHit,
@@ -201,7 +204,7 @@ export function normalizePiiValue(value: string, type: PiiEntityType | string): 
  */
 export function piiPseudonym(value: string, type: PiiEntityType | string, key: string): string {
   if (!key) throw new Error('piiPseudonym: an HMAC key is required');
-  const h = createHmac('sha256', key).update(`${type}\u0000${normalizePiiValue(value, type)}`).digest('hex');
+  const h = bytesToHex(hmac(sha256, utf8Bytes(key), utf8Bytes(`${type}\u0000${normalizePiiValue(value, type)}`)));
   return `<${type}:${h.slice(0, 8)}>`;
 }
 

@@ -31,7 +31,7 @@ import { AdapterError, type Adapter, type AdapterCapabilities, type ColumnMeta, 
 import type { RelationKind } from '../ansi-sql.js';
 import { makeSnowflakeDialect } from './snowflake-dialect.js';
 import { tmpRelation } from '../relation-swap.js';
-import { snowflakeUdfDdl } from './snowflake-udfs.js';
+import { snowflakeUdfDdl, udfFingerprintOf, type SnowflakeUdfStatement } from './snowflake-udfs.js';
 
 type SnowflakeSdk = typeof import('snowflake-sdk');
 type SdkConnection = import('snowflake-sdk').Connection;
@@ -327,7 +327,14 @@ export class SnowflakeAdapter implements Adapter {
     const where = `target '${this.targetName}' (Snowflake account ${this.target.account} at ${this.url}, user ${this.target.user})`;
     let message: string;
     let hint: string;
-    if (code === '390100' || /incorrect username or password/i.test(err.message ?? '')) {
+    if (/^ERR_OSSL|^ERR_CRYPTO/.test(code) || /bad decrypt|DECODER routines|unsupported key|PEM routines/i.test(err.message ?? '')) {
+      // Raised by the sdk while reading the key, before anything is sent.
+      const decrypt = /BAD_DECRYPT|bad decrypt/i.test(`${code} ${err.message ?? ''}`);
+      message = `${where}: cannot use the private key for key-pair (JWT) login: ${decrypt ? 'it could not be decrypted (wrong private_key_passphrase?)' : 'it is not a readable PEM private key'}`;
+      hint = decrypt
+        ? 'Check private_key_passphrase (usually {{env "SNOWFLAKE_KEY_PASSPHRASE"}}); leave it out for an unencrypted key.'
+        : 'Use a PKCS#8 PEM key ("-----BEGIN [ENCRYPTED] PRIVATE KEY-----"), e.g. made with `openssl genrsa 2048 | openssl pkcs8 -topk8 -v2 aes-256-cbc`.';
+    } else if (code === '390100' || /incorrect username or password/i.test(err.message ?? '')) {
       message = `${where}: login failed: incorrect username or password`;
       hint = 'Check the user and the password (usually {{env "SNOWFLAKE_PASSWORD"}} in project.yaml).';
     } else if (code === '390144' || code === '390318' || /JWT/i.test(err.message ?? '')) {
@@ -438,10 +445,13 @@ export class SnowflakeAdapter implements Adapter {
   }
 
   /**
-   * Deploys portable scalar UDFs as JavaScript UDFs (`CREATE OR REPLACE FUNCTION`, one per arity) in the
-   * target's database and schema, bundled from the project root. Batch UDFs and non-portable scalar UDFs
-   * are skipped (Snowflake can't call back into this process); calls to them fail with Snowflake's
-   * "Unknown function" error plus the reason. The `impl` of a registration is unused here.
+   * Deploys portable scalar UDFs as JavaScript UDFs (`CREATE OR REPLACE SECURE FUNCTION`, one per arity)
+   * in the target's database and schema, bundled from the project root — only those missing or changed:
+   * one `SHOW USER FUNCTIONS IN SCHEMA` lists what is there, and a function whose COMMENT carries the
+   * same fingerprint as the statement Weir would run is left alone (so `weir query`/`show` don't
+   * redeploy every UDF each time). Batch UDFs and non-portable scalar UDFs are skipped (Snowflake can't
+   * call back into this process); calls to them fail with Snowflake's "Unknown function" error plus the
+   * reason. The `impl` of a registration is unused here.
    * @throws WeirError `WEIR_UDF_INVALID` when a portable UDF can't be bundled; AdapterError from Snowflake
    */
   async registerUdfs(udfs: readonly UdfRegistration[]): Promise<void> {
@@ -458,16 +468,51 @@ export class SnowflakeAdapter implements Adapter {
       }
     }
     if (deploy.length === 0) return;
-    const statements: string[] = [];
+    const statements: SnowflakeUdfStatement[] = [];
     for (const udf of deploy) statements.push(...(await snowflakeUdfDdl(udf, this.projectRoot, { database: this.target.database, schema: this.target.schema })));
     const conn = await this.connect();
     try {
-      await this.createSchema(conn, this.target.schema);
-      for (const sql of statements) await conn.execute(sql);
+      const deployed = await this.deployedUdfFingerprints(conn);
+      const stale = statements.filter((st) => deployed.get(`${st.name}/${st.arity}`) !== st.fingerprint);
+      this.udfDeployments = { checked: statements.length, deployed: stale.length };
+      if (stale.length === 0) return;
+      if (deployed.size === 0) await this.createSchema(conn, this.target.schema);
+      for (const st of stale) await conn.execute(st.sql);
     } finally {
       await conn.close();
       this.connections.delete(conn as SnowflakeConnectionWrapper);
     }
+  }
+
+  /** What the last {@link registerUdfs} did: functions checked and (re)deployed (for `weir debug` and tests). */
+  udfDeployments?: { readonly checked: number; readonly deployed: number };
+
+  /**
+   * Fingerprints of the functions Weir deployed in the target schema, by `NAME/arity`, from one
+   * `SHOW USER FUNCTIONS IN SCHEMA` (https://docs.snowflake.com/en/sql-reference/sql/show-user-functions):
+   * `arguments` looks like `SHOUT(VARCHAR, FLOAT) RETURN VARCHAR`, `description` is the COMMENT.
+   * An empty map when the schema doesn't exist yet.
+   */
+  private async deployedUdfFingerprints(conn: Connection): Promise<Map<string, string>> {
+    const schema = [this.target.database, this.target.schema].map(this.dialect.quoteIdentifier).join('.');
+    let res: QueryResult;
+    try {
+      res = await conn.execute(`show user functions in schema ${schema}`);
+    } catch (e) {
+      if ((e as AdapterError).sqlState === '02000' || /does not exist|not authorized/i.test((e as Error).message)) return new Map();
+      throw e;
+    }
+    const col = (name: string) => res.columns.findIndex((c) => c.name.toLowerCase() === name);
+    const [iName, iArgs, iDesc] = [col('name'), col('arguments'), col('description')];
+    const out = new Map<string, string>();
+    if (iName < 0 || iArgs < 0 || iDesc < 0) return out;
+    for (const r of res.rows) {
+      const fp = udfFingerprintOf(r[iDesc] as string | null);
+      const args = /\(([^)]*)\)/.exec(String(r[iArgs]))?.[1].trim() ?? '';
+      const arity = args === '' ? 0 : args.split(',').length;
+      if (fp) out.set(`${String(r[iName]).toUpperCase()}/${arity}`, fp);
+    }
+    return out;
   }
 
   describe(): Record<string, unknown> {

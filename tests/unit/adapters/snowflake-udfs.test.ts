@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadUdfs } from '../../../src/udfs/registry.js';
-import { bundleUdfBody, snowflakeUdfDdl } from '../../../src/adapters/snowflake/snowflake-udfs.js';
+import { bundleUdfBody, snowflakeUdfDdl, udfFingerprintOf } from '../../../src/adapters/snowflake/snowflake-udfs.js';
 
 const DEFINE = path.resolve(__dirname, '../../../src/udfs/define.ts').split(path.sep).join('/');
 const root = mkdtempSync(path.join(os.tmpdir(), 'weir-sf-udf-'));
@@ -46,9 +46,14 @@ describe('Snowflake JavaScript UDF deployment', () => {
     const [udf] = await loadUdfs([path.join(root, 'udfs/pure.ts')], root);
     const ddl = await snowflakeUdfDdl(udf, root, { database: 'analytics', schema: 'marts' });
     expect(ddl).toHaveLength(2);
-    expect(ddl[0]).toMatch(/^CREATE OR REPLACE FUNCTION ANALYTICS\.MARTS\.INITIALS_PURE\(FULL_NAME STRING\)\nRETURNS STRING\nLANGUAGE JAVASCRIPT\nRETURNS NULL ON NULL INPUT\nIMMUTABLE\nCOMMENT = 'Initials of a name, e\.g\. \\'Ada Lovelace\\' → \\'AL\\'\. \[weir udf udfs\/pure\.ts v1\]'\nAS \$\$\n/);
-    expect(ddl[1]).toMatch(/INITIALS_PURE\(FULL_NAME STRING, SEP STRING\)/);
-    expect(ddl[1]).toMatch(/return G\.__weir_udf_initials_pure\.udf\.fn\(FULL_NAME, SEP\);\n\$\$$/);
+    expect(ddl.map((d) => [d.name, d.arity])).toEqual([['INITIALS_PURE', 1], ['INITIALS_PURE', 2]]);
+    expect(ddl[0].sql).toMatch(/^CREATE OR REPLACE SECURE FUNCTION ANALYTICS\.MARTS\.INITIALS_PURE\(FULL_NAME STRING\)\nRETURNS STRING\nLANGUAGE JAVASCRIPT\nRETURNS NULL ON NULL INPUT\nIMMUTABLE\nCOMMENT = 'Initials of a name, e\.g\. \\'Ada Lovelace\\' → \\'AL\\'\. \[weir udf udfs\/pure\.ts v1 sha256:[0-9a-f]{16}\]'\nAS \$\$\n/);
+    expect(udfFingerprintOf(/COMMENT = '(.*)'\nAS/.exec(ddl[0].sql)![1])).toBe(ddl[0].fingerprint);
+    expect(ddl[1].sql).toMatch(/INITIALS_PURE\(FULL_NAME STRING, SEP STRING\)/);
+    expect(ddl[1].sql).toMatch(/return G\.__weir_udf_initials_pure_[0-9a-f]{12}\.udf\.fn\(FULL_NAME, SEP\);\n\$\$$/);
+    expect(ddl[0].fingerprint).not.toBe(ddl[1].fingerprint);
+    // Same code → same fingerprints (what lets `weir` skip unchanged functions).
+    expect((await snowflakeUdfDdl(udf, root, { database: 'analytics', schema: 'marts' })).map((d) => d.fingerprint)).toEqual(ddl.map((d) => d.fingerprint));
   });
 
   it('bundles a self-contained body that runs the way Snowflake calls it', async () => {
@@ -64,9 +69,30 @@ describe('Snowflake JavaScript UDF deployment', () => {
     expect(f2('ada lovelace', '.')).toBe('A.L');
   });
 
-  it('refuses a UDF whose module needs Node APIs, naming the module', async () => {
+  it('stubs Node built-ins: a module importing them still bundles, and a fn that calls one fails naming it', async () => {
     const udfs = await loadUdfs([path.join(root, 'udfs/text.ts')], root);
     const sha = udfs.find((u) => u.definition.name === 'sha')!;
-    await expect(snowflakeUdfDdl(sha, root, { schema: 'public' })).rejects.toThrow(/UDF sha \(udfs\/text\.ts\) can't be bundled for Snowflake: .*node:crypto/);
+    const initialsOf = udfs.find((u) => u.definition.name === 'initials_of')!;
+    // initials_of lives in a module that imports node:crypto, but its fn doesn't use it.
+    expect((new Function('FULL_NAME', await bundleUdfBody(initialsOf, root, 1)) as (a: string) => string)('ada lovelace')).toBe('AL');
+    const f = new Function('S', await bundleUdfBody(sha, root, 1)) as (a: string) => string;
+    expect(() => f('x')).toThrow(/node:crypto is not available inside a Snowflake JavaScript UDF \(createHash\)/);
+  });
+
+  it('hands deployValues to the deployed body (read with deployedValue)', async () => {
+    writeFileSync(path.join(root, 'udfs/keyed.ts'), `
+import { defineScalarUdf, deployedValue } from '${DEFINE}';
+let key: string | undefined;
+export const keyed = defineScalarUdf({
+  name: 'keyed', args: [{ name: 's', type: 'VARCHAR' }], returns: 'VARCHAR', deterministic: true, portable: true,
+  description: 'Prefixes the key.', setup: () => { key = 'k-123'; }, deployValues: () => ({ KEY: key ?? '' }),
+  fn: (s: string) => (key ?? deployedValue('KEY')) + ':' + s,
+});
+`);
+    const [udf] = await loadUdfs([path.join(root, 'udfs/keyed.ts')], root);
+    udf.definition.setup!({} as never);
+    const f = new Function('S', await bundleUdfBody(udf, root, 1)) as (a: string) => string;
+    expect(f('x')).toBe('k-123:x');
+    delete (globalThis as { __weir_deployed_values?: unknown }).__weir_deployed_values;
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Check-digit and checksum algorithms used to validate PII candidates. All are pure functions of a
- * string; only {@link base58CheckValid} needs SHA-256 (from `node:crypto`).
+ * string; only {@link base58CheckValid} needs SHA-256 (from `@noble/hashes`, pure JavaScript, so the
+ * PII UDFs can be bundled into Snowflake JavaScript UDFs).
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 /**
  * Luhn (mod-10) check of a digit string, as used for payment card numbers (ISO/IEC 7812-1, Annex B).
@@ -112,8 +113,8 @@ export function base58CheckValid(s: string): boolean {
   }
   for (let i = 0; i < s.length && s[i] === '1'; i++) bytes.push(0);
   if (bytes.length !== 25) return false;
-  const buf = Buffer.from(bytes.reverse());
-  const h = createHash('sha256').update(createHash('sha256').update(buf.subarray(0, 21)).digest()).digest();
+  const buf = Uint8Array.from(bytes.reverse());
+  const h = sha256(sha256(buf.subarray(0, 21)));
   return h[0] === buf[21] && h[1] === buf[22] && h[2] === buf[23] && h[3] === buf[24];
 }
 
@@ -186,4 +187,23 @@ export function ipv4Valid(s: string): boolean {
     if (!/^\d{1,3}$/.test(p) || Number(p) > 255 || (p.length > 1 && p[0] === '0')) return false;
   }
   return true;
+}
+
+/**
+ * UTF-8 bytes of a string (lone surrogates become U+FFFD, as in Node's Buffer.from and TextEncoder),
+ * written out because JavaScript UDF engines may lack TextEncoder. RFC 3629 §3.
+ */
+export function utf8Bytes(s: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+    } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
 }
