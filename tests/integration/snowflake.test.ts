@@ -39,6 +39,16 @@ targets:
     query_tag: ci
     connect_retries: 0
     connect_timeout_seconds: 2
+  snowflake_impatient:
+    type: snowflake
+    account: acme-test
+    user: weir_ci
+    password: '{{env "SNOWFLAKE_PASSWORD"}}'
+    database: analytics
+    schema: dev
+    access_url: '{{env "SNOWFLAKE_ACCESS_URL"}}'
+    connect_retries: 0
+    query_timeout_seconds: 1
 `;
 
 const env = (overrides: Record<string, string> = {}) => ({ ...process.env, SNOWFLAKE_PASSWORD: PASSWORD, SNOWFLAKE_ACCESS_URL: server.url, ...overrides });
@@ -110,11 +120,26 @@ describe('snowflake target (local protocol server, not Snowflake)', () => {
     const r = await runCli(['run', '--target', 'snowflake', '--select', 'broken'], dir, env());
     expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
-    expect(out).toMatch(/model 'broken'/);
+    expect(out).toMatch(/model 'broken'.*on target 'snowflake'/);
     expect(out).toMatch(/SQL state 42S02/);
     expect(out).not.toMatch(/\n\s+at /); // no stack trace
     writeFiles(dir, { 'models/broken.sql': 'select 1 as ok' });
   });
+
+  it('a statement running past query_timeout_seconds is cancelled with a message naming the target and node', async () => {
+    writeFiles(dir, { 'models/slow.sql': '{{config materialized="table"}}select count(*) as n from table(generator(rowcount => 100000000000)) as g, table(generator(rowcount => 1000)) as h' });
+    try {
+      const r = await runCli(['run', '--target', 'snowflake_impatient', '--select', 'slow'], dir, env());
+      expect(r.code).toBe(1);
+      const out = r.stdout + r.stderr;
+      expect(out).toMatch(/model 'slow'.*on target 'snowflake_impatient'/);
+      expect(out).toMatch(/statement timed out after 1 s \(query_timeout_seconds\) and was cancelled/);
+      expect(out).not.toMatch(/\n\s+at /);
+      expect(server.queries.some((q) => /generator/.test(q.sqlText))).toBe(true);
+    } finally {
+      writeFiles(dir, { 'models/slow.sql': 'select 1 as ok' });
+    }
+  }, 60_000);
 
   it('a wrong password is a clear login error naming the target', async () => {
     const r = await runCli(['run', '--target', 'snowflake'], dir, env({ SNOWFLAKE_PASSWORD: 'wrong-password-123' }));

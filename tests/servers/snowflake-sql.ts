@@ -335,5 +335,7 @@ function rewrite(sql: string): string {
  */
 export function snowflakeToDuckDb(sql: string): string {
   return rewrite(translateStringLiterals(sql))
+    // https://docs.snowflake.com/en/sql-reference/functions/generator — rows without columns.
+    .replace(/\btable\s*\(\s*generator\s*\(\s*rowcount\s*=>\s*(\d+)\s*\)\s*\)/gi, 'range($1)')
     .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
 }
