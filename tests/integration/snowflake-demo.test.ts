@@ -6,7 +6,7 @@
  * identity and privacy models call the project's scalar TypeScript UDFs, deployed as JavaScript UDFs;
  * `emails_translated` (a batch UDF needing a translation model) is skipped with a warning on both targets.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,9 +54,17 @@ describe('demo warehouse on the snowflake target (local protocol server, not Sno
     expect(s.stdout + s.stderr).toMatch(/emails_translated[\s\S]*translation model|translate[\s\S]*unavailable/i);
     // Every identity/privacy UDF was deployed as a JavaScript UDF; the PII key never reached Weir's output.
     const created = server.queries.map((q) => /^CREATE OR REPLACE SECURE FUNCTION ANALYTICS\.MAIN\.(\w+)\(/.exec(q.sqlText)?.[1]).filter(Boolean);
-    expect(new Set(created)).toEqual(new Set(['JARO_SIM', 'JW_SIMILARITY', 'LEVENSHTEIN_SIMILARITY', 'DL_DISTANCE', 'FUZZ_RATIO', 'FUZZ_PARTIAL_RATIO', 'FUZZ_TOKEN_SORT_RATIO', 'FUZZ_TOKEN_SET_RATIO', 'FUZZ_WRATIO', 'NORMALIZE_NAME', 'DOUBLE_METAPHONE', 'DOUBLE_METAPHONE_ALT', 'DETECT_PII', 'REDACT_PII', 'PII_HASH']));
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target_sf/manifest.json'), 'utf8')) as { udfs: Record<string, { name: string; kind: string; portable: boolean }> };
+    const portable = Object.values(manifest.udfs).filter((u) => u.kind === 'scalar' && u.portable).map((u) => u.name.toUpperCase());
+    expect(portable).toEqual(expect.arrayContaining(['DETECT_PII', 'REDACT_PII', 'PII_HASH', 'NORMALIZE_NAME', 'DOUBLE_METAPHONE', 'FUZZ_TOKEN_SET_RATIO']));
+    expect(new Set(created)).toEqual(new Set(portable));
     expect(s.stdout + s.stderr).not.toContain(PII_KEY);
     expect(s.stdout + s.stderr).not.toContain(PASSWORD);
+    for (const f of readdirSync(path.join(dir, 'target_sf')).filter((n) => n.endsWith('.json'))) {
+      const text = readFileSync(path.join(dir, 'target_sf', f), 'utf8');
+      expect(text, f).not.toContain(PII_KEY);
+      expect(text, f).not.toContain(PASSWORD);
+    }
 
 
     const duckEnv = { ...base, WEIR_TARGET_PATH: 'target_duck', WEIR_DUCKDB_PATH: 'target_duck/weir.duckdb' };
