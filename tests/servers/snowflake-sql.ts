@@ -335,6 +335,10 @@ function rewrite(sql: string): string {
  */
 export function snowflakeToDuckDb(sql: string): string {
   return rewrite(translateStringLiterals(sql))
+    // Snowflake's `ALTER TABLE x RENAME TO db.schema.y` takes a qualified new name; DuckDB's only a bare one.
+    .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1')
+    // TIMESTAMP_NTZ (Snowflake's timestamp without time zone) is DuckDB's TIMESTAMP.
+    .replace(/\bas\s+timestamp_ntz\b/gi, 'as timestamp')
     // https://docs.snowflake.com/en/sql-reference/functions/generator — rows without columns.
     .replace(/\btable\s*\(\s*generator\s*\(\s*rowcount\s*=>\s*(\d+)\s*\)\s*\)/gi, 'range($1)')
     .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
