@@ -6,6 +6,7 @@
 import type { RelationName } from '../manifest/types.js';
 import type { DdlRules, RelationKind, SqlFunctions } from './ansi-sql.js';
 import type { LoadedUdf } from '../udfs/registry.js';
+import type { UdfDefinition } from '../udfs/define.js';
 
 /** A UDF to make callable from SQL, with the per-row implementation the engine calls. */
 export interface UdfRegistration {
@@ -71,6 +72,29 @@ export interface AdapterCapabilities {
    * builds. Without it the `merge` incremental strategy runs as `delete+insert`.
    */
   readonly merge?: boolean;
+  /**
+   * Which project UDFs the engine can call inside a query once {@link Adapter.registerUdfs} has run:
+   * - `'all'`: every UDF, in-process (DuckDB: scalar UDFs call their function; batch UDFs look up results
+   *   that a probe pass prepared);
+   * - `'portable-scalar'`: scalar UDFs marked `portable`, deployed as engine-side JavaScript (Snowflake);
+   * - `'none'` (or absent): none (Trino).
+   * Every other UDF a query calls runs client-side (execution/client-udfs.ts): its distinct argument
+   * tuples are read from the engine, computed in TypeScript and written to a lookup table the rewritten
+   * query reads. See {@link hostsUdf}.
+   */
+  readonly udfHosting?: 'all' | 'portable-scalar' | 'none';
+}
+
+/** Whether an engine with these capabilities calls the UDF inside queries (else it runs client-side). */
+export function hostsUdf(capabilities: AdapterCapabilities, definition: UdfDefinition): boolean {
+  switch (capabilities.udfHosting) {
+    case 'all':
+      return true;
+    case 'portable-scalar':
+      return definition.kind === 'scalar' && definition.portable === true;
+    default:
+      return false;
+  }
 }
 
 /** Column metadata of a result or relation. */
@@ -96,6 +120,12 @@ export interface Connection {
    * @throws AdapterError with the engine's message
    */
   execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult>;
+  /**
+   * Runs a query and yields its result in pages (engines with a paged protocol, e.g. Trino's `nextUri`),
+   * so a large result is never held whole. Optional: callers fall back to {@link execute}.
+   * @throws AdapterError with the engine's message
+   */
+  stream?(sql: string): AsyncIterable<QueryResult>;
   /** Interrupts the running statement (best effort). */
   cancel(): Promise<void>;
   /**
@@ -156,8 +186,8 @@ export interface Adapter {
    */
   loadSeed(conn: Connection, seed: SeedLoad): Promise<number>;
   /**
-   * Registers UDFs inside the engine (engines that can call JavaScript in-process). Absent on engines
-   * that can't; there batch UDFs run client-side and scalar UDFs need a portable deployment.
+   * Registers UDFs inside the engine: receives only the UDFs {@link hostsUdf} says it hosts (its
+   * `capabilities.udfHosting`). Absent on engines that host none; their UDF calls run client-side.
    */
   registerUdfs?(udfs: readonly UdfRegistration[]): Promise<void>;
   /** Describes the connection for `weir debug` (no secrets). */

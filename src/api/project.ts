@@ -429,15 +429,20 @@ export class WeirProject {
     const adapter = await this.openAdapter();
     try {
       // Scalar UDFs are callable from ad-hoc queries too (batch UDFs only run inside a build).
-      await registerUdfs(adapter, this.udfs.filter((u) => u.definition.kind === 'scalar'), {
+      const udfs = await registerUdfs(adapter, this.udfs.filter((u) => u.definition.kind === 'scalar'), {
         projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv,
       });
       const conn = await adapter.connect();
-      const text = limit === undefined ? sql : `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as weir_query limit ${Math.max(0, Math.floor(limit))}`;
+      let text = limit === undefined ? sql : `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as weir_query limit ${Math.max(0, Math.floor(limit))}`;
+      // UDFs the engine can't call (Trino) are evaluated client-side and the query rewritten to read them.
+      const prepared = udfs?.client ? await udfs.client.prepare(adapter, conn, { unique_id: 'query', name: 'query', resource_type: 'query', path: '<query>', config: {} }, text) : undefined;
+      if (prepared) text = prepared.sql;
       try {
         return await conn.execute(text);
       } catch (e) {
         throw new WeirError('WEIR_SQL_ERROR', this.redact(`query failed: ${(e as Error).message}`), { cause: e });
+      } finally {
+        await prepared?.cleanup(conn);
       }
     } finally {
       await adapter.close();

@@ -1,5 +1,7 @@
 /**
- * Prepares batch UDF results for a model before it runs: probe the query to learn which argument tuples
+ * The in-engine batch-UDF path, for engines that host every UDF (`capabilities.udfHosting: 'all'`,
+ * DuckDB), where a batch UDF is registered as a synchronous lookup. Prepares batch UDF results for a model
+ * before it runs: probe the query to learn which argument tuples
  * it needs, fill them from the persistent cache table, compute the rest in batches and store them, and
  * repeat until nothing is pending (nested calls may need more than one round).
  */
@@ -9,6 +11,7 @@ import type { GraphNode, RelationName } from '../manifest/types.js';
 import type { BatchContext } from '../udfs/define.js';
 import { BatchUdfRuntime, callsFunction, stableJson } from '../udfs/batch.js';
 import { preview } from '../udfs/registry.js';
+import { assertUdfAvailable, UdfUnavailableSkip, type ClientUdfs } from './client-udfs.js';
 
 /** Name of the cache table (in the target's default schema). */
 export const UDF_CACHE_TABLE = 'weir_udf_cache';
@@ -21,6 +24,8 @@ export interface BatchUdfState {
   readonly context: Omit<BatchContext, 'nodeId'>;
   /** Whether the cache table is known to exist. */
   cacheReady: boolean;
+  /** The UDFs the engine doesn't host, evaluated client-side (undefined when there are none). */
+  readonly client?: ClientUdfs;
 }
 
 /** Runtimes whose UDF the SQL calls. */
@@ -29,8 +34,7 @@ export function batchUdfsCalledBy(sql: string, state: BatchUdfState | undefined)
   return [...state.runtimes.values()].filter((r) => callsFunction(sql, r.definition.name));
 }
 
-/** Thrown when a batch UDF is unavailable and the model asked to be skipped. */
-export class UdfUnavailableSkip extends Error {}
+export { UdfUnavailableSkip };
 
 /**
  * Makes every batch-UDF result the query needs available in memory.
@@ -38,17 +42,7 @@ export class UdfUnavailableSkip extends Error {}
  *   UdfUnavailableSkip when unavailable and the model has `on_udf_unavailable: skip`
  */
 export async function prepareBatchUdfs(adapter: Adapter, conn: Connection, node: GraphNode, sql: string, runtimes: readonly BatchUdfRuntime[], state: BatchUdfState): Promise<void> {
-  for (const rt of runtimes) {
-    const reason = rt.definition.unavailable?.(state.context);
-    if (reason) {
-      const msg = `UDF ${rt.definition.name} (${rt.udf.module}) is unavailable: ${reason}`;
-      if (node.config.on_udf_unavailable === 'skip') throw new UdfUnavailableSkip(msg);
-      throw new WeirError('WEIR_UDF_UNAVAILABLE', msg, {
-        location: { file: node.path, nodeId: node.unique_id },
-        hint: `Provide what the UDF needs, or set {{config on_udf_unavailable="skip"}} on ${node.name} to skip it with a warning.`,
-      });
-    }
-  }
+  for (const rt of runtimes) assertUdfAvailable(rt.udf, node, state.context);
   const d = adapter.dialect;
   const cache: RelationName = { schema: adapter.defaultSchema, identifier: UDF_CACHE_TABLE };
   const cacheSql = d.relation(cache);

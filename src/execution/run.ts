@@ -4,7 +4,7 @@
  */
 import { writeFileIfChanged } from '../utils/write-file.js';
 import path from 'node:path';
-import { AdapterError, type Adapter, type Connection } from '../adapters/adapter.js';
+import { AdapterError, hostsUdf, type Adapter, type Connection } from '../adapters/adapter.js';
 import type { Renderer } from '../compiler/render.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, type NodeStatus, type Reporter } from '../events/events.js';
@@ -28,6 +28,7 @@ import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
 import type { BatchContext, ScalarUdf } from '../udfs/define.js';
 import { applyGrants, buildsRelation, runNodeHooks } from './hooks.js';
+import { ClientUdfs, type PreparedSql } from './client-udfs.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -54,12 +55,13 @@ export interface RunContext {
 }
 
 /**
- * Registers the project's UDFs on the adapter: scalar UDFs call their implementation, batch UDFs a
- * lookup into a fresh runtime.
- * @returns the batch-UDF state for the run (undefined when the engine can't host UDFs or there are none)
+ * Registers the project's UDFs: those the engine hosts (`hostsUdf`) on the adapter — scalar UDFs call
+ * their implementation, batch UDFs a lookup into a fresh runtime — and the others for the client-side
+ * path (execution/client-udfs.ts).
+ * @returns the UDF state for the run (undefined when there are no UDFs)
  */
 export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[], context: Omit<BatchContext, 'nodeId'>): Promise<BatchUdfState | undefined> {
-  if (udfs.length === 0 || !adapter.registerUdfs) return undefined;
+  if (udfs.length === 0) return undefined;
   for (const udf of udfs) {
     try {
       udf.definition.setup?.(context);
@@ -70,7 +72,9 @@ export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[],
     }
   }
   const runtimes = new Map<string, BatchUdfRuntime>();
-  await adapter.registerUdfs(udfs.map((udf) => {
+  const hosted = adapter.registerUdfs ? udfs.filter((u) => hostsUdf(adapter.capabilities, u.definition)) : [];
+  const clientSide = udfs.filter((u) => !hosted.includes(u));
+  if (hosted.length) await adapter.registerUdfs!(hosted.map((udf) => {
     if (udf.definition.kind === 'scalar') {
       const fn = (udf.definition as ScalarUdf).fn as (...a: unknown[]) => unknown;
       return { udf, impl: (args: unknown[]) => fn(...args) };
@@ -79,7 +83,7 @@ export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[],
     runtimes.set(udf.definition.name, rt);
     return { udf, impl: (args: unknown[]) => rt.lookup(args) };
   }));
-  return { runtimes, context, cacheReady: false };
+  return { runtimes, context, cacheReady: false, client: clientSide.length ? new ClientUdfs(clientSide, context) : undefined };
 }
 
 /** Path (relative to the target dir) where a node's compiled SQL is written. */
@@ -178,6 +182,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
   const timing: { name: 'compile' | 'execute'; started_at: string; completed_at: string }[] = [];
   let compiledPath: string | undefined;
   let relationName: string | undefined;
+  let prepared: PreparedSql | undefined;
   try {
     const compiled = renderer.render(node.unique_id);
     relationName = compiled.relation_name;
@@ -190,9 +195,15 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
     await conn.tagNode?.(node.unique_id);
-    if (compiled.compiled_code !== undefined) {
-      const needed = batchUdfsCalledBy(compiled.compiled_code, batch);
-      if (needed.length) await prepareBatchUdfs(adapter, conn, node, compiled.compiled_code, needed, batch!);
+    let sql = compiled.compiled_code;
+    if (sql !== undefined) {
+      const needed = batchUdfsCalledBy(sql, batch);
+      if (needed.length) await prepareBatchUdfs(adapter, conn, node, sql, needed, batch!);
+      // UDFs the engine can't call run client-side: the SQL is rewritten to read their results.
+      if (batch?.client && !(node.resource_type === 'test' && node.test_type === 'unit')) {
+        prepared = await batch.client.prepare(adapter, conn, node, sql);
+        sql = prepared.sql;
+      }
     }
     let status: NodeStatus = 'success';
     let rows: number | undefined;
@@ -228,10 +239,10 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         } else if (node.config.materialized === 'snapshot') {
           ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, compiled.compiled_code!, relations));
         } else if (node.config.materialized === 'table') {
-          rows = (await materializeTable(adapter, conn, relation, compiled.compiled_code!, relations)).rowsAffected;
+          rows = (await materializeTable(adapter, conn, relation, sql!, relations)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
         } else {
-          await materializeView(adapter, conn, relation, compiled.compiled_code!, relations);
+          await materializeView(adapter, conn, relation, sql!, relations);
           message = 'CREATE VIEW';
         }
         break;
@@ -250,7 +261,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           if (u.message) message = `unit test ${node.name} of model '${manifest.nodes.get(node.unit!.model)?.name}': ${u.message}`;
           break;
         }
-        const t = await runDataTest(adapter, conn, node, compiled.compiled_code!, renderer.target, relations);
+        const t = await runDataTest(adapter, conn, node, sql!, renderer.target, relations);
         failures = t.failures;
         status = t.status;
         if (failures !== 0 || t.stored) message = testMessage(node, t, compiledPath);
@@ -297,5 +308,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       unique_id: node.unique_id, status: 'error', timing, execution_time: (performance.now() - t0) / 1000,
       message: redact(message), compiled_path: compiledPath, relation_name: relationName, error_code: code,
     };
+  } finally {
+    await prepared?.cleanup(conn);
   }
 }

@@ -54,6 +54,16 @@ export class BatchUdfRuntime {
     return out;
   }
 
+  /** Whether a result for the tuple is known in memory. */
+  has(args: readonly unknown[]): boolean {
+    return this.results.has(BatchUdfRuntime.memoryKey(args));
+  }
+
+  /** The known result for a tuple (undefined when unknown; see {@link has}). */
+  get(args: readonly unknown[]): unknown {
+    return this.results.get(BatchUdfRuntime.memoryKey(args));
+  }
+
   /** Records a result. */
   set(args: readonly unknown[], result: unknown): void {
     this.results.set(BatchUdfRuntime.memoryKey(args), result);

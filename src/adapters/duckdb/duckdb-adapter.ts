@@ -41,6 +41,8 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   // BEGIN/COMMIT cover DML and DDL; MERGE INTO since DuckDB 1.4 (https://duckdb.org/docs/stable/sql/statements/merge_into).
   transactionalDml: true,
   merge: true,
+  // Scalar UDFs are DuckDBScalarFunctions; batch UDFs are lookups the probe pass fills (batch-udfs.ts).
+  udfHosting: 'all',
 });
 
 /** Converts a DuckDB error into an AdapterError, explaining missing extensions. */

@@ -101,6 +101,8 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   // MERGE: https://docs.snowflake.com/en/sql-reference/sql/merge
   transactionalDml: true,
   merge: true,
+  // Portable scalar UDFs become JavaScript UDFs; batch and non-portable UDFs run client-side.
+  udfHosting: 'portable-scalar',
 });
 
 let sdkPromise: Promise<SnowflakeSdk> | undefined;

@@ -92,6 +92,8 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   // the `merge` incremental strategy runs as delete+insert: https://trino.io/docs/current/sql/merge.html
   transactionalDml: false,
   merge: false,
+  // No JavaScript UDFs: every UDF call runs client-side (execution/client-udfs.ts).
+  udfHosting: 'none',
 });
 
 /** A Trino query failure (in-band `error` object), or a protocol/HTTP failure (no errorName). */
@@ -225,38 +227,58 @@ interface ClientIterator {
   iter?: { queryResult?: TrinoQueryResult };
 }
 
+/** One page of a Trino result as Weir reads it. */
+export interface TrinoPage {
+  readonly columns: ColumnMeta[];
+  readonly rows: unknown[][];
+  readonly updateCount?: number;
+  readonly id?: string;
+}
+
 /**
- * Reads a whole query result: the first response (which the client's iterator would drop), then every
- * page, raising an in-band error. Pages without data are skipped by the client; the final `done` value
- * repeats the last page and is ignored.
+ * Reads a query result page by page: the first response (which the client's iterator would drop), then
+ * every page, raising an in-band error. Pages without data are skipped by the client; the final `done`
+ * value repeats the last page and is ignored. Every yielded page carries the columns (from the first
+ * response that had them).
  * @param onId called with the query id as soon as it is known (for cancel)
  */
-export async function drainQuery(it: ClientIterator, onId: (id: string) => void, targetName: string): Promise<{ columns: ColumnMeta[]; rows: unknown[][]; updateCount?: number; id?: string }> {
+export async function* queryPages(it: ClientIterator, onId: (id: string) => void, targetName: string): AsyncGenerator<TrinoPage> {
   const first = it.iter?.queryResult;
   if (!first || typeof first !== 'object') throw new TrinoAdapterError(`target '${targetName}': unexpected trino-client internals (no first QueryResult): is trino-client still 0.2.9?`);
   let columns: ColumnMeta[] | undefined;
-  const rows: unknown[][] = [];
   let updateCount: number | undefined;
-  const take = (r: TrinoQueryResult) => {
+  const take = (r: TrinoQueryResult): TrinoPage => {
     if (r.id) onId(r.id);
     if (r.error) throw mapQueryError(r.error, r.id, targetName);
     if (r.columns && !columns) columns = r.columns.map((c) => ({ name: c.name, type: c.type }));
     const uc = (r as { updateCount?: number }).updateCount;
     if (typeof uc === 'number') updateCount = uc;
-    if (r.data?.length) {
-      const cols = columns ?? [];
-      for (const row of r.data) rows.push((row as unknown[]).map((v, i) => convertValue(v, cols[i]?.type ?? '')));
-    }
+    const cols = columns ?? [];
+    const rows = (r.data ?? []).map((row) => (row as unknown[]).map((v, i) => convertValue(v, cols[i]?.type ?? '')));
+    return { columns: cols, rows, updateCount, id: first.id };
   };
-  take(first);
+  yield take(first);
   if (first.nextUri) {
     for (;;) {
       const step = await it.next();
       if (step.done) break;
-      take(step.value);
+      yield take(step.value);
     }
   }
-  return { columns: columns ?? [], rows, updateCount, id: first.id };
+}
+
+/**
+ * Reads a whole query result (all of {@link queryPages}).
+ * @param onId called with the query id as soon as it is known (for cancel)
+ */
+export async function drainQuery(it: ClientIterator, onId: (id: string) => void, targetName: string): Promise<{ columns: ColumnMeta[]; rows: unknown[][]; updateCount?: number; id?: string }> {
+  let last: TrinoPage | undefined;
+  const rows: unknown[][] = [];
+  for await (const page of queryPages(it, onId, targetName)) {
+    for (const r of page.rows) rows.push(r);
+    last = page;
+  }
+  return { columns: last?.columns ?? [], rows, updateCount: last?.updateCount, id: last?.id };
 }
 
 class TrinoConnection implements Connection {
@@ -304,6 +326,39 @@ class TrinoConnection implements Connection {
       throw e;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Yields the result page by page as the server sends them (`nextUri` paging), so a large result is
+   * never held whole. The statement is cancelled when it runs past `query_timeout_seconds` or when the
+   * caller stops iterating early.
+   */
+  async *stream(sql: string): AsyncGenerator<QueryResult> {
+    const a = this.adapter;
+    this.queryId = undefined;
+    this.cancelled = false;
+    const deadline = Date.now() + a.target.query_timeout_seconds * 1000;
+    let it: ClientIterator;
+    try {
+      it = (await this.client.query({ query: sql, user: a.target.user, catalog: a.target.catalog, schema: a.target.schema })) as unknown as ClientIterator;
+    } catch (e) {
+      throw mapTransportError(e, a.targetName, a.target);
+    }
+    let finished = false;
+    try {
+      for await (const page of queryPages(it, (id) => { this.queryId = id; }, a.targetName)) {
+        if (Date.now() > deadline) {
+          throw new TrinoAdapterError(`target '${a.targetName}': statement timed out after ${a.target.query_timeout_seconds} s and was cancelled${this.queryId ? ` [query ${this.queryId}]` : ''}`, { errorName: 'WEIR_TIMEOUT', queryId: this.queryId });
+        }
+        if (page.rows.length) yield { columns: page.columns, rows: page.rows };
+      }
+      finished = true;
+    } catch (e) {
+      if (e instanceof TrinoAdapterError) throw e;
+      throw mapTransportError(e, a.targetName, a.target);
+    } finally {
+      if (!finished && this.queryId) await this.client.cancel(this.queryId).catch(() => undefined);
     }
   }
 

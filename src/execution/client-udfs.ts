@@ -1,0 +1,502 @@
+/**
+ * Client-side UDFs: how a query calls TypeScript UDFs on an engine that can't run them itself (Trino has
+ * no JavaScript UDFs; Snowflake's JavaScript UDFs are synchronous and can't use Node, so batch UDFs and
+ * non-portable scalar UDFs can't run there either). Which UDFs take this path is decided by the adapter's
+ * `capabilities.udfHosting` (see `hostsUdf` in adapters/adapter.ts), never by the engine's name.
+ *
+ * Before a model, test or ad-hoc query runs, {@link ClientUdfs.prepare}:
+ * 1. finds the UDF calls in its SQL (udf-call-sites.ts: a tokenizer that respects strings, quoted
+ *    identifiers and comments), and checks arities and availability (`on_udf_unavailable: skip` as on DuckDB);
+ * 2. in rounds, innermost calls first (`jw(normalize_name(a), normalize_name(b))` takes two rounds): for
+ *    every call whose arguments and whose SELECT block's inputs hold no pending call, runs one query per
+ *    UDF and arity that reads the distinct argument tuples (cast to the declared argument types, NULL
+ *    tuples left out unless the UDF has `nulls: 'pass'`), page by page where the connection can stream;
+ * 3. computes the results in TypeScript — scalar UDFs directly, batch UDFs through the persistent cache
+ *    table `weir_udf_cache` (keyed by a hash of name, version and arguments, so nothing is computed twice
+ *    across runs) — converted to the declared return type exactly as the DuckDB registration does;
+ * 4. writes them into a lookup table (`weir_udf_<name>_<arity>_<tag>` in the target's schema) with batched
+ *    `INSERT ... VALUES` of bound values, and rewrites each call site into a correlated scalar subquery on
+ *    that table, matching every argument with `=` (NULL in gives NULL out) or, for `nulls: 'pass'`, with
+ *    `IS NOT DISTINCT FROM`.
+ * The lookup tables are dropped after the node runs, except for views, which keep reading them (a view
+ * then answers with the UDF results of its last build: rows whose arguments are new give NULL).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Adapter, Connection, Dialect, QueryResult } from '../adapters/adapter.js';
+import { WeirError } from '../errors/weir-error.js';
+import type { RelationName } from '../manifest/types.js';
+import { BatchUdfRuntime, stableJson } from '../udfs/batch.js';
+import type { BatchContext, ScalarUdf, UdfDefinition, UdfSqlType } from '../udfs/define.js';
+import { preview, signatureOf, type LoadedUdf } from '../udfs/registry.js';
+import { findUdfCalls, planCall, replaceSpans, structureOf, type TokenizeOptions, type UdfCall } from './udf-call-sites.js';
+
+/** Name of the persistent batch-UDF cache table (shared with the in-engine path, batch-udfs.ts). */
+const CACHE_TABLE = 'weir_udf_cache';
+/** Keys per cache lookup statement. */
+const CACHE_CHUNK = 200;
+/** Rows per INSERT statement, and a budget of characters of bound values per statement. */
+const INSERT_ROWS = 500;
+const INSERT_CHARS = 400_000;
+
+/** What the SQL being prepared belongs to (a node, or an ad-hoc query). */
+export interface UdfCaller {
+  readonly unique_id: string;
+  readonly name: string;
+  /** `model`, `test`, ... or `query` for `weir query`/`show`. */
+  readonly resource_type: string;
+  /** Project-relative file, for messages. */
+  readonly path: string;
+  readonly config: { readonly materialized?: string; readonly on_udf_unavailable?: string };
+}
+
+/** Thrown when a UDF is unavailable and the caller asked to be skipped (`on_udf_unavailable: skip`). */
+export class UdfUnavailableSkip extends Error {}
+
+/**
+ * Fails (or asks to skip) when a batch UDF says it can't run here (e.g. no translation model configured).
+ * @throws WeirError `WEIR_UDF_UNAVAILABLE` naming the UDF, its reason and the node; UdfUnavailableSkip
+ *   when the node has `on_udf_unavailable: skip`
+ */
+export function assertUdfAvailable(udf: LoadedUdf, caller: UdfCaller, context: Omit<BatchContext, 'nodeId'>): void {
+  const def = udf.definition;
+  const reason = def.kind === 'batch' ? def.unavailable?.(context) : undefined;
+  if (!reason) return;
+  const msg = `UDF ${def.name} (${udf.module}) is unavailable: ${reason}`;
+  if (caller.config.on_udf_unavailable === 'skip') throw new UdfUnavailableSkip(msg);
+  throw new WeirError('WEIR_UDF_UNAVAILABLE', msg, {
+    location: { file: caller.path, nodeId: caller.unique_id },
+    hint: `Provide what the UDF needs, or set {{config on_udf_unavailable="skip"}} on ${caller.name} to skip it with a warning.`,
+  });
+}
+
+/** SQL prepared for the engine: the rewritten text and the lookup tables it reads. */
+export interface PreparedSql {
+  readonly sql: string;
+  /** Lookup tables created for it. */
+  readonly lookupTables: readonly RelationName[];
+  /** Drops the lookup tables (kept for views, which read them later). Never throws. */
+  cleanup(conn: Connection): Promise<void>;
+}
+
+/** Engine type of a UDF type for lookup columns and casts. */
+export function udfSqlType(type: UdfSqlType, dialect: Dialect): string {
+  switch (type) {
+    case 'VARCHAR':
+    case 'JSON':
+      return 'varchar';
+    case 'DOUBLE':
+      return 'double';
+    case 'BIGINT':
+      return 'bigint';
+    case 'INTEGER':
+      return 'integer';
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'DATE':
+      return 'date';
+    case 'TIMESTAMP':
+      return dialect.fn.types.timestamp;
+  }
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * An engine value (as the adapter returns it) → the JS value UDF code receives, as on DuckDB: strings for
+ * VARCHAR/JSON, numbers for DOUBLE/INTEGER, bigint for BIGINT, booleans, Date for DATE/TIMESTAMP (UTC).
+ */
+export function toUdfArgument(v: unknown, type: UdfSqlType): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'VARCHAR':
+    case 'JSON':
+      return typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
+    case 'DOUBLE':
+    case 'INTEGER':
+      return typeof v === 'number' ? v : Number(v);
+    case 'BIGINT':
+      return typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
+    case 'BOOLEAN':
+      return typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true';
+    case 'DATE':
+    case 'TIMESTAMP': {
+      if (v instanceof Date) return v;
+      const s = String(v).trim().replace(' ', 'T');
+      return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}${s.length <= 10 ? 'T00:00:00' : ''}Z`);
+    }
+  }
+}
+
+/**
+ * A UDF result → the value written to the lookup table, checked against the declared return type with the
+ * messages of the DuckDB registration (doubles as their round-trip text, see {@link sqlNumber}; dates as
+ * ISO text; JSON objects stringified).
+ * @throws Error when the value doesn't fit the type
+ */
+export function toSqlResult(v: unknown, type: UdfSqlType): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'VARCHAR':
+      return typeof v === 'string' ? v : String(v);
+    case 'JSON':
+      return typeof v === 'string' ? v : stableJson(v);
+    case 'DOUBLE': {
+      if (typeof v !== 'number' && typeof v !== 'bigint') throw new Error(`returned ${typeof v}, expected a number (DOUBLE)`);
+      return sqlNumber(Number(v));
+    }
+    case 'INTEGER':
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`returned ${String(v)}, expected an integer (INTEGER)`);
+      return v;
+    case 'BIGINT':
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      throw new Error(`returned ${String(v)}, expected an integer (BIGINT)`);
+    case 'BOOLEAN':
+      if (typeof v !== 'boolean') throw new Error(`returned ${typeof v}, expected a boolean`);
+      return v;
+    case 'DATE':
+      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
+      return v.toISOString().slice(0, 10);
+    case 'TIMESTAMP':
+      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
+      return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}:${pad(v.getUTCSeconds())}.${pad(v.getUTCMilliseconds(), 3)}`;
+  }
+}
+
+/**
+ * A double as a bind value: its shortest round-trip text (`0.30000000000000004`, `1e+300`, `NaN`,
+ * `-Infinity`), which `cast(? as double)` reads back exactly on every engine — a bare number could be
+ * bound as a decimal or an integer, and non-finite numbers have no literal.
+ */
+function sqlNumber(n: number): string {
+  return String(n);
+}
+
+/**
+ * A collected argument value as a bind value: engine values go back as they came, except non-finite
+ * numbers (strings the cast reads) and Date objects (ISO text, which casts to date and timestamp alike).
+ */
+function argBind(v: unknown, type: UdfSqlType): unknown {
+  if (typeof v === 'number' && type === 'DOUBLE') return sqlNumber(v);
+  if (v instanceof Date) return toSqlResult(v, 'TIMESTAMP');
+  return v;
+}
+
+/** One lookup table: a UDF at one arity, for one caller. */
+interface LookupTable {
+  readonly udf: LoadedUdf;
+  readonly arity: number;
+  readonly relation: RelationName;
+  readonly sql: string;
+  /** Memory keys of the argument tuples already in the table. */
+  readonly stored: Set<string>;
+}
+
+/**
+ * The project's UDFs that run client-side on this run's engine, with their batch runtimes (in-memory
+ * results shared by the run's nodes) and the cache-table state.
+ */
+export class ClientUdfs {
+  private readonly byName = new Map<string, LoadedUdf>();
+  private readonly runtimes = new Map<string, BatchUdfRuntime>();
+  private schemaReady = false;
+  private cacheReady = false;
+
+  /**
+   * @param udfs the UDFs the engine doesn't host
+   * @param context project context for batch UDFs
+   */
+  constructor(udfs: readonly LoadedUdf[], readonly context: Omit<BatchContext, 'nodeId'>) {
+    for (const u of udfs) {
+      this.byName.set(u.definition.name.toLowerCase(), u);
+      if (u.definition.kind === 'batch') this.runtimes.set(u.definition.name, new BatchUdfRuntime(u, context));
+    }
+  }
+
+  /** Lower-case names of the client-side UDFs. */
+  get names(): ReadonlySet<string> {
+    return new Set(this.byName.keys());
+  }
+
+  /** Tokenizer options for a dialect: backslash escapes when its literal of `\` doubles it (Snowflake). */
+  static tokenizeOptions(dialect: Dialect): TokenizeOptions {
+    return { backslashEscapes: dialect.literal('\\') !== "'\\'" };
+  }
+
+  /** The client-side UDF calls in SQL (empty when it needs no preparing). */
+  callsIn(sql: string, dialect: Dialect): UdfCall[] {
+    if (this.byName.size === 0) return [];
+    return findUdfCalls(structureOf(sql, ClientUdfs.tokenizeOptions(dialect)), this.names);
+  }
+
+  /**
+   * Evaluates every client-side UDF call of `sql` and returns the SQL rewritten to read the results.
+   * @throws WeirError `WEIR_UDF_UNAVAILABLE` (or UdfUnavailableSkip), `WEIR_UDF_INVALID` (wrong number of
+   *   arguments), `WEIR_UDF_FAILED` (the UDF threw or returned a value of the wrong type),
+   *   `WEIR_UDF_UNAVAILABLE` also for calls that can't be evaluated client-side (they wait on each other),
+   *   `WEIR_SQL_ERROR` (the engine rejected an argument-collection or lookup-table statement)
+   */
+  async prepare(adapter: Adapter, conn: Connection, caller: UdfCaller, sql: string): Promise<PreparedSql> {
+    const d = adapter.dialect;
+    const opts = ClientUdfs.tokenizeOptions(d);
+    let s = structureOf(sql, opts);
+    let calls = findUdfCalls(s, this.names);
+    const tables = new Map<string, LookupTable>();
+    const keep = caller.resource_type === 'model' && caller.config.materialized === 'view';
+    const prepared = (text: string): PreparedSql => ({
+      sql: text,
+      lookupTables: [...tables.values()].map((t) => t.relation),
+      cleanup: async (c: Connection) => {
+        if (keep) return;
+        for (const t of tables.values()) await c.execute(d.ddl.dropRelation(t.sql, 'table')).catch(() => undefined);
+      },
+    });
+    if (calls.length === 0) return prepared(sql);
+    const what = `${caller.resource_type} '${caller.name}'`;
+
+    // Arity and availability first: nothing is computed for a call that can't run.
+    for (const name of new Set(calls.map((c) => c.name))) assertUdfAvailable(this.byName.get(name)!, caller, this.context);
+    for (const c of calls) {
+      const def = this.byName.get(c.name)!.definition;
+      const required = def.args.filter((a) => !a.optional).length;
+      if (c.args.length < required || c.args.length > def.args.length) {
+        throw new WeirError('WEIR_UDF_INVALID', `${what} calls UDF ${def.name} with ${c.args.length} argument(s) (${c.args.map((a) => preview(a)).join(', ')}), but it takes ${required === def.args.length ? required : `${required} to ${def.args.length}`}: ${signatureOf(def)}`, {
+          location: { file: caller.path, nodeId: caller.unique_id },
+          hint: `Call ${def.name} with the arguments its definition in ${this.byName.get(c.name)!.module} declares.`,
+        });
+      }
+    }
+
+    const tag = createHash('sha256').update(keep ? caller.unique_id : `${caller.unique_id}\u0000${process.pid}\u0000${randomBytes(8).toString('hex')}`).digest('hex').slice(0, 10);
+    try {
+      while (calls.length) {
+        const ready: { call: UdfCall; sql: string }[] = [];
+        let waiting = '';
+        for (const call of calls) {
+          const def = this.byName.get(call.name)!.definition;
+          const cast = (expr: string, i: number) => `cast((${expr}) as ${udfSqlType(def.args[i].type, d)})`;
+          let plan;
+          try {
+            plan = planCall(s, call, calls, cast);
+          } catch (e) {
+            throw this.unsupported(caller, call, (e as Error).message);
+          }
+          if (plan.ready) ready.push({ call, sql: plan.sql });
+          else if (!waiting) waiting = `${call.name}(${call.args.map((a) => preview(a)).join(', ')}) waits for ${plan.waitingFor}`;
+        }
+        if (ready.length === 0) throw this.unsupported(caller, calls[0], waiting);
+
+        const groups = new Map<string, { call: UdfCall; sql: string }[]>();
+        for (const r of ready) {
+          const k = `${r.call.name}/${r.call.args.length}`;
+          groups.set(k, [...(groups.get(k) ?? []), r]);
+        }
+        const edits: { start: number; end: number; text: string }[] = [];
+        for (const [k, group] of groups) {
+          const udf = this.byName.get(group[0].call.name)!;
+          const arity = group[0].call.args.length;
+          let table = tables.get(k);
+          if (!table) {
+            table = await this.createLookup(adapter, conn, caller, udf, arity, tag);
+            tables.set(k, table);
+          }
+          await this.fill(adapter, conn, caller, table, group.map((g) => g.sql));
+          for (const g of group) edits.push({ start: g.call.start, end: g.call.end, text: this.lookupExpression(d, table, g.call) });
+        }
+        sql = replaceSpans(sql, edits);
+        s = structureOf(sql, opts);
+        calls = findUdfCalls(s, this.names);
+      }
+    } catch (e) {
+      await prepared(sql).cleanup(conn);
+      throw e;
+    }
+    return prepared(sql);
+  }
+
+  private unsupported(caller: UdfCaller, call: UdfCall, why: string): WeirError {
+    return new WeirError('WEIR_UDF_UNAVAILABLE', `${caller.resource_type} '${caller.name}': the UDF call ${call.name}(${call.args.map((a) => preview(a)).join(', ')}) can't be evaluated on this target, which runs UDFs client-side: ${why}`, {
+      location: { file: caller.path, nodeId: caller.unique_id },
+      hint: 'Client-side UDFs need their arguments computable from their own SELECT block: move the call into a CTE that selects its inputs (not from a recursive CTE or an enclosing query), or build the model on DuckDB.',
+    });
+  }
+
+  /** The correlated lookup that replaces a call. */
+  private lookupExpression(d: Dialect, table: LookupTable, call: UdfCall): string {
+    const def = table.udf.definition;
+    const pass = (def.nulls ?? 'propagate') === 'pass';
+    const alias = 'weir_udf_l';
+    const conds = call.args.map((a, i) => `${alias}.${d.quoteIdentifier(`weir_arg_${i + 1}`)} ${pass ? 'is not distinct from' : '='} cast((${a}) as ${udfSqlType(def.args[i].type, d)})`);
+    return `(select ${alias}.${d.quoteIdentifier('weir_result')} from ${table.sql} as ${alias}${conds.length ? ` where ${conds.join(' and ')}` : ''})`;
+  }
+
+  private async createLookup(adapter: Adapter, conn: Connection, caller: UdfCaller, udf: LoadedUdf, arity: number, tag: string): Promise<LookupTable> {
+    const d = adapter.dialect;
+    const def = udf.definition;
+    const relation: RelationName = { database: adapter.defaultDatabase, schema: adapter.defaultSchema, identifier: `weir_udf_${def.name}_${arity}_${tag}` };
+    const sql = d.relation(relation);
+    const cols = def.args.slice(0, arity).map((a, i) => `${d.quoteIdentifier(`weir_arg_${i + 1}`)} ${udfSqlType(a.type, d)}`);
+    cols.push(`${d.quoteIdentifier('weir_result')} ${udfSqlType(def.returns, d)}`);
+    await this.engine(caller, def.name, 'creating its lookup table', async () => {
+      if (!this.schemaReady) {
+        await adapter.createSchema(conn, adapter.defaultSchema, adapter.defaultDatabase);
+        this.schemaReady = true;
+      }
+      await conn.execute(d.ddl.dropRelation(sql, 'table'));
+      await conn.execute(`create table ${sql} (${cols.join(', ')})`);
+    });
+    return { udf, arity, relation, sql, stored: new Set() };
+  }
+
+  /** Runs a statement, turning an engine error into a WeirError that says which step failed. */
+  private async engine<T>(caller: UdfCaller, udfName: string, step: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof WeirError) throw e;
+      throw new WeirError('WEIR_SQL_ERROR', `${caller.resource_type} '${caller.name}': ${step} for UDF ${udfName} failed: ${(e as Error).message}`, {
+        location: { file: caller.path, nodeId: caller.unique_id },
+        hint: step.startsWith('collecting')
+          ? 'Client-side UDFs read their distinct arguments with a query built from the SELECT block around the call: the arguments must come from that block (not from an enclosing query). Move the call into a CTE that selects its inputs.'
+          : 'Check that the target user may create tables in the target schema.',
+        cause: e,
+      });
+    }
+  }
+
+  /** Collects the distinct argument tuples of the collection queries, computes the new ones and stores them. */
+  private async fill(adapter: Adapter, conn: Connection, caller: UdfCaller, table: LookupTable, queries: readonly string[]): Promise<void> {
+    const d = adapter.dialect;
+    const def = table.udf.definition;
+    const n = table.arity;
+    const argCols = Array.from({ length: n }, (_, i) => `weir_arg_${i + 1}`);
+    const union = queries.map((q, i) => `select * from (\n${q}\n) as weir_q${i + 1}`).join('\nunion all\n');
+    const notNull = (def.nulls ?? 'propagate') === 'propagate' && n > 0 ? `\nwhere ${argCols.map((c) => `${c} is not null`).join(' and ')}` : '';
+    const collect = `select distinct ${n ? argCols.join(', ') : '1'} from (\n${union}\n) as weir_args${notNull}`;
+    const raw: unknown[][] = [];
+    await this.engine(caller, def.name, 'collecting the distinct arguments', async () => {
+      const read = (r: QueryResult) => {
+        for (const row of r.rows) {
+          const tuple = n ? row.slice(0, n) : [];
+          const key = stableJson(tuple);
+          if (table.stored.has(key)) continue;
+          table.stored.add(key);
+          raw.push(tuple);
+        }
+      };
+      if (conn.stream) for await (const page of conn.stream(collect)) read(page);
+      else read(await conn.execute(collect));
+    });
+    if (raw.length === 0) return;
+    const args = raw.map((t) => t.map((v, i) => toUdfArgument(v, def.args[i].type)));
+    const results = def.kind === 'scalar' ? this.computeScalar(caller, table.udf, args) : await this.computeBatch(adapter, conn, caller, table.udf, args);
+    // Write in batches of bound rows: cast(? as type) so every engine stores the declared types.
+    const types = [...def.args.slice(0, n).map((a) => udfSqlType(a.type, d)), udfSqlType(def.returns, d)];
+    const cols = [...argCols, 'weir_result'].map((c) => d.quoteIdentifier(c)).join(', ');
+    const rowSql = `(${types.map((t) => `cast(? as ${t})`).join(', ')})`;
+    let i = 0;
+    while (i < raw.length) {
+      const binds: unknown[] = [];
+      let rows = 0;
+      let chars = 0;
+      while (i < raw.length && rows < INSERT_ROWS && (rows === 0 || chars < INSERT_CHARS)) {
+        const vals = [...raw[i].map((v, j) => argBind(v, def.args[j].type)), results[i]];
+        for (const v of vals) chars += typeof v === 'string' ? v.length + 8 : 24;
+        binds.push(...vals);
+        rows++;
+        i++;
+      }
+      await this.engine(caller, def.name, 'writing its results to the lookup table', () =>
+        conn.execute(`insert into ${table.sql} (${cols}) values ${Array.from({ length: rows }, () => rowSql).join(', ')}`, binds));
+    }
+  }
+
+  private failed(caller: UdfCaller, udf: LoadedUdf, args: readonly unknown[], more: number, e: unknown): WeirError {
+    return new WeirError('WEIR_UDF_FAILED', `UDF ${udf.definition.name} (${udf.module}) failed while preparing ${caller.resource_type} '${caller.name}' on (${args.map(preview).join(', ')})${more > 0 ? ` and ${more} more input(s)` : ''}: ${(e as Error).message}`, {
+      location: { file: caller.path, nodeId: caller.unique_id }, cause: e,
+    });
+  }
+
+  private computeScalar(caller: UdfCaller, udf: LoadedUdf, tuples: readonly unknown[][]): unknown[] {
+    const def = udf.definition as ScalarUdf;
+    const fn = def.fn as (...a: unknown[]) => unknown;
+    const propagate = (def.nulls ?? 'propagate') === 'propagate';
+    return tuples.map((args) => {
+      if (propagate && args.some((a) => a === null)) return null;
+      try {
+        return toSqlResult(fn(...args), def.returns);
+      } catch (e) {
+        throw this.failed(caller, udf, args, 0, e);
+      }
+    });
+  }
+
+  /** Batch UDF results: from memory, then the cache table, then computed in batches and cached. */
+  private async computeBatch(adapter: Adapter, conn: Connection, caller: UdfCaller, udf: LoadedUdf, tuples: readonly unknown[][]): Promise<unknown[]> {
+    const def = udf.definition as Extract<UdfDefinition, { kind: 'batch' }>;
+    const rt = this.runtimes.get(def.name)!;
+    const d = adapter.dialect;
+    const cache = d.relation({ database: adapter.defaultDatabase, schema: adapter.defaultSchema, identifier: CACHE_TABLE });
+    const propagate = (def.nulls ?? 'propagate') === 'propagate';
+    const out: unknown[] = new Array(tuples.length).fill(null);
+    const need: number[] = [];
+    tuples.forEach((args, i) => {
+      if (propagate && args.some((a) => a === null)) return;
+      if (rt.has(args)) out[i] = rt.get(args);
+      else need.push(i);
+    });
+    if (need.length === 0) return out.map((v) => toSqlResult(v, def.returns));
+    await this.engine(caller, def.name, 'reading the batch-UDF cache', async () => {
+      if (!this.cacheReady) {
+        if (!this.schemaReady) {
+          await adapter.createSchema(conn, adapter.defaultSchema, adapter.defaultDatabase);
+          this.schemaReady = true;
+        }
+        await conn.execute(`create table if not exists ${cache} (${['key', 'udf', 'version', 'args', 'result'].map((c) => `${d.quoteIdentifier(c)} varchar`).join(', ')})`);
+        this.cacheReady = true;
+      }
+      const keys = need.map((i) => rt.cacheKey(tuples[i]));
+      const found = new Map<string, unknown>();
+      for (let j = 0; j < keys.length; j += CACHE_CHUNK) {
+        const part = keys.slice(j, j + CACHE_CHUNK);
+        const r = await conn.execute(`select ${d.quoteIdentifier('key')}, ${d.quoteIdentifier('result')} from ${cache} where ${d.quoteIdentifier('key')} in (${part.map(() => '?').join(', ')})`, part);
+        for (const [k, v] of r.rows) found.set(String(k), v === null ? null : JSON.parse(String(v)));
+      }
+      need.splice(0, need.length, ...need.filter((i, j) => {
+        if (!found.has(keys[j])) return true;
+        rt.set(tuples[i], found.get(keys[j]));
+        out[i] = found.get(keys[j]);
+        return false;
+      }));
+    });
+    if (need.length) {
+      const missing = need.map((i) => tuples[i]);
+      let results: unknown[];
+      try {
+        results = await rt.compute(missing, { ...this.context, nodeId: caller.unique_id });
+      } catch (e) {
+        if (e instanceof WeirError) throw e;
+        throw this.failed(caller, udf, missing[0], missing.length - 1, e);
+      }
+      await this.engine(caller, def.name, 'writing the batch-UDF cache', async () => {
+        for (let j = 0; j < missing.length; j += CACHE_CHUNK) {
+          const rows = missing.slice(j, j + CACHE_CHUNK);
+          const binds: unknown[] = [];
+          rows.forEach((args, k) => binds.push(rt.cacheKey(args), def.name, rt.version, stableJson(args), stableJson(results[j + k] ?? null)));
+          await conn.execute(`insert into ${cache} (${['key', 'udf', 'version', 'args', 'result'].map((c) => d.quoteIdentifier(c)).join(', ')}) values ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, binds);
+        }
+      });
+      need.forEach((i, j) => {
+        rt.set(tuples[i], results[j] ?? null);
+        out[i] = results[j] ?? null;
+      });
+    }
+    return out.map((v, i) => {
+      try {
+        return toSqlResult(v, def.returns);
+      } catch (e) {
+        throw this.failed(caller, udf, tuples[i], 0, e);
+      }
+    });
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The call-site finder and collection planner of the client-side UDF path (src/execution/udf-call-sites.ts):
+ * tokens (strings, quoted identifiers, comments, escapes), call detection (nesting, several UDFs, case,
+ * CTE names and alias column lists that look like calls), and the collection query planned for a call
+ * (its block's FROM, WHERE conjuncts, CTEs, lateral items, GROUP BY only for aggregating arguments,
+ * waiting for inner calls).
+ */
+import { describe, expect, it } from 'vitest';
+import { findUdfCalls, planCall, replaceSpans, structureOf, tokenizeSql, type UdfCall } from '../../../src/execution/udf-call-sites.js';
+
+const NAMES = new Set(['normalize_name', 'jw', 'detect_pii', 'pii_hash', 'f']);
+const calls = (sql: string, opts = {}) => findUdfCalls(structureOf(sql, opts), NAMES);
+const cast = (e: string) => `C(${e})`;
+/** Plans the first call named `name` (the n-th when given) among all calls of `sql`. */
+function plan(sql: string, name: string, n = 0) {
+  const s = structureOf(sql);
+  const all = findUdfCalls(s, NAMES);
+  const call = all.filter((c) => c.name === name)[n];
+  if (!call) throw new Error(`no call ${name}`);
+  return planCall(s, call, all, cast);
+}
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+describe('tokenizeSql', () => {
+  it('covers the text exactly and keeps strings, quoted identifiers and comments whole', () => {
+    const sql = `select 'it''s f(x)', "a ""f(""" -- f(y)\n/* f(z) */ f(1) from t`;
+    const toks = tokenizeSql(sql);
+    expect(toks.map((t) => t.text).join('')).toBe(sql);
+    expect(toks.filter((t) => t.kind === 'string').map((t) => t.text)).toEqual([`'it''s f(x)'`]);
+    expect(toks.filter((t) => t.kind === 'quoted').map((t) => t.text)).toEqual([`"a ""f("""`]);
+    expect(toks.filter((t) => t.kind === 'comment').map((t) => t.text)).toEqual(['-- f(y)', '/* f(z) */']);
+  });
+  it('honours backslash escapes only when the dialect has them, and E-strings and dollar quotes always', () => {
+    const sql = `select 'a\\' , f(1) -- '`;
+    expect(calls(sql)).toHaveLength(1);
+    expect(calls(sql, { backslashEscapes: true })).toHaveLength(0); // the string runs to the end
+    expect(calls(`select E'x\\' f(' , f(2)`)).toHaveLength(1);
+    expect(calls(`select $$ f(1) $$, $q$ f(2) $q$, f(3)`).map((c) => c.args)).toEqual([['3']]);
+  });
+});
+
+describe('findUdfCalls', () => {
+  it('finds nested calls with their arguments, innermost ones inside the outer span', () => {
+    const sql = `select jw(normalize_name(a.n), normalize_name(b.n, true)) as s from a, b`;
+    const c = calls(sql);
+    expect(c.map((x) => [x.name, x.args])).toEqual([
+      ['jw', ['normalize_name(a.n)', 'normalize_name(b.n, true)']],
+      ['normalize_name', ['a.n']],
+      ['normalize_name', ['b.n', 'true']],
+    ]);
+    expect(sql.slice(c[0].start, c[0].end)).toBe('jw(normalize_name(a.n), normalize_name(b.n, true))');
+    expect(c[1].start).toBeGreaterThan(c[0].start);
+    expect(c[1].end).toBeLessThan(c[0].end);
+  });
+  it('splits arguments only at their own commas (nested calls, strings, casts)', () => {
+    expect(calls(`select f('a, b', coalesce(x, 'y'), cast(z as decimal(10, 2)))`)[0].args).toEqual([`'a, b'`, `coalesce(x, 'y')`, 'cast(z as decimal(10, 2))']);
+    expect(calls(`select f()`)[0].args).toEqual([]);
+    expect(calls(`select F /* c */ (x)`)[0].name).toBe('f');
+  });
+  it('ignores names in strings, comments, quoted identifiers, qualified names, CTE definitions and alias column lists', () => {
+    const sql = `with f(a) as (select 1), jw as materialized (select 2)
+      select 'f(x)', "f"(y), s.f(z), -- f(w)
+        u.x from t, unnest(l) as f(x) /* jw(1) */`;
+    expect(calls(sql)).toEqual([]);
+    expect(calls(`with jw(a) as (select 1) select jw(a, b) as z from jw`).map((c) => c.args)).toEqual([['a', 'b']]);
+  });
+});
+
+describe('planCall', () => {
+  it('collects from the block around the call with the WHERE conjuncts that hold no pending call', () => {
+    const p = plan(`select id, f(name) as x from people as p where p.age between 18 and 65 and jw(p.a, p.b) > 0.5 and p.ok order by 1 limit 3`, 'f');
+    expect(p.ready && squash(p.sql)).toBe('select C(name) as weir_arg_1 from people as p where (p.age between 18 and 65) and (p.ok)');
+  });
+  it('makes an outer call wait for the calls in its arguments', () => {
+    const sql = `select jw(normalize_name(a), normalize_name(b)) from t`;
+    expect(plan(sql, 'jw')).toEqual({ ready: false, waitingFor: 'normalize_name(...) in its arguments' });
+    const inner = plan(sql, 'normalize_name', 1);
+    expect(inner.ready && squash(inner.sql)).toBe('select C(b) as weir_arg_1 from t');
+  });
+  it('carries the CTEs the block reads (transitively), and waits while one of them holds a pending call', () => {
+    const sql = `with raw as (select * from src), unused as (select f(1)), senders as (select id, normalize_name(n) as nn from raw),
+      ok as (select id, n from raw)
+      select f(ok.n), jw(s.nn, 'x') from ok join senders as s on s.id = ok.id`;
+    expect(plan(sql, 'jw')).toEqual({ ready: false, waitingFor: 'normalize_name(...) in the CTE senders' });
+    const p = plan(`with raw as (select * from src), unused as (select f(1)), ok as (select id, n from raw) select f(ok.n) from ok`, 'f', 1);
+    expect(p.ready && squash(p.sql)).toBe('with raw as (select * from src), ok as (select id, n from raw) select C(ok.n) as weir_arg_1 from ok');
+    const inCte = plan(`with a as (select normalize_name(n) as nn from src), b as (select f(nn) from a) select * from b`, 'f');
+    expect(inCte).toEqual({ ready: false, waitingFor: 'normalize_name(...) in the CTE a' });
+    const nested = plan(`with a as (select n from src) select * from (with b as (select n from a) select f(n) from b) as x`, 'f');
+    expect(nested.ready && squash(nested.sql)).toBe('with a as (select n from src), b as (select n from a) select C(n) as weir_arg_1 from b');
+  });
+  it('drops the FROM items holding pending calls for a call in the FROM clause (a lateral function), without WHERE', () => {
+    const sql = `select distinct e.id, pii_hash(substring(e.body, x.s, x.e), 'PHONE') as k
+      from emails as e, unnest(from_json(detect_pii(e.body), 'j')) as u(x) where x.t = 'PHONE'`;
+    const d = plan(sql, 'detect_pii');
+    expect(d.ready && squash(d.sql)).toBe('select C(e.body) as weir_arg_1 from emails as e');
+    expect(plan(sql, 'pii_hash')).toEqual({ ready: false, waitingFor: 'detect_pii(...) in the FROM clause of its block' });
+    const j = plan(`select a.x from a left join b on b.k = a.k and f(a.x) = b.y where b.z is null`, 'f');
+    expect(j.ready && squash(j.sql)).toBe('select C(a.x) as weir_arg_1 from a left join b on (b.k = a.k)');
+  });
+  it('keeps GROUP BY (ordinals resolved) only when an argument aggregates', () => {
+    const agg = plan(`select k, f(max(x)) from t where y > 0 group by 1 having count(*) > 1`, 'f');
+    expect(agg.ready && squash(agg.sql)).toBe('select C(max(x)) as weir_arg_1 from t where (y > 0) group by k');
+    const inAgg = plan(`select k, max(f(x)) from t group by k`, 'f');
+    expect(inAgg.ready && squash(inAgg.sql)).toBe('select C(x) as weir_arg_1 from t');
+    const win = plan(`select f(sum(x) over (partition by k)) from t group by k, x`, 'f');
+    expect(win.ready && squash(win.sql)).toBe('select C(sum(x) over (partition by k)) as weir_arg_1 from t');
+  });
+  it('plans each branch of a UNION from its own block, and calls without FROM', () => {
+    const sql = `select f(a) from t1 where a > 1 union all select f(b) from t2 order by 1`;
+    const p0 = plan(sql, 'f', 0);
+    const p1 = plan(sql, 'f', 1);
+    expect(p0.ready && squash(p0.sql)).toBe('select C(a) as weir_arg_1 from t1 where (a > 1)');
+    expect(p1.ready && squash(p1.sql)).toBe('select C(b) as weir_arg_1 from t2');
+    const v = plan(`select f('x') as y`, 'f');
+    expect(v.ready && squash(v.sql)).toBe(`select C('x') as weir_arg_1`);
+    const sub = plan(`select * from t where t.id in (select id from u where f(u.n) = 'a')`, 'f');
+    expect(sub.ready && squash(sub.sql)).toBe('select C(u.n) as weir_arg_1 from u');
+  });
+  it('keeps IS [NOT] DISTINCT FROM in the select list and WITH RECURSIVE, and waits on a call inside a recursive CTE', () => {
+    const p = plan(`select a is not distinct from b as same, f(a) from t`, 'f');
+    expect(p.ready && squash(p.sql)).toBe('select C(a) as weir_arg_1 from t');
+    const rec = plan(`with recursive w(n) as (select 1 union all select n + 1 from w where n < 3) select f(n) from w`, 'f');
+    expect(rec.ready && squash(rec.sql)).toBe('with recursive w(n) as (select 1 union all select n + 1 from w where n < 3) select C(n) as weir_arg_1 from w');
+    const self = plan(`with recursive w(n) as (select 1 union all select f(n) from w where n < 3) select n from w`, 'f');
+    expect(self).toEqual({ ready: false, waitingFor: 'itself: the CTE w that holds it reads its own rows (a recursive CTE)' });
+  });
+  it('throws when there is no SELECT around the call', () => {
+    const s = structureOf('f(1)');
+    const all = findUdfCalls(s, NAMES);
+    expect(() => planCall(s, all[0], all, cast)).toThrow(/no SELECT found around the call of f/);
+  });
+});
+
+describe('replaceSpans', () => {
+  it('replaces disjoint spans and rejects overlapping ones', () => {
+    const sql = `select f(a), f(b) from t`;
+    const c: UdfCall[] = calls(sql);
+    expect(replaceSpans(sql, c.map((x, i) => ({ start: x.start, end: x.end, text: `L${i}` })))).toBe('select L0, L1 from t');
+    expect(() => replaceSpans(sql, [{ start: 0, end: 10, text: '' }, { start: 5, end: 12, text: '' }])).toThrow(/overlapping/);
+  });
+});
