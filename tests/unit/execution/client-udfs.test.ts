@@ -78,7 +78,7 @@ beforeAll(async () => {
   await adapter.open();
   // The same UDFs in-process, for reference results (the batch UDF as a direct lookup of its function).
   await adapter.registerUdfs!(UDFS.filter((u) => u.definition.kind === 'scalar').map((udf) => ({
-    udf, impl: (a: unknown[]) => (udf.definition as { fn: (...x: unknown[]) => unknown }).fn(...a),
+    udf, impl: (a: unknown[]) => (udf.definition as unknown as { fn: (...x: unknown[]) => unknown }).fn(...a),
   })));
   conn = await adapter.connect();
   await conn.execute(`create table people as select * from (values
