@@ -192,6 +192,12 @@ interface LookupTable {
   readonly stored: Set<string>;
 }
 
+/** A lookup as made for a call: its table and, per argument, the SQL text or an inner lookup to join. */
+interface LookupShape {
+  readonly table: LookupTable;
+  readonly args: readonly (string | LookupShape)[];
+}
+
 /**
  * The project's UDFs that run client-side on this run's engine, with their batch runtimes (in-memory
  * results shared by the run's nodes) and the cache-table state.
@@ -242,6 +248,7 @@ export class ClientUdfs {
     let s = structureOf(sql, opts);
     let calls = findUdfCalls(s, this.names);
     const tables = new Map<string, LookupTable>();
+    const shapes = new Map<string, LookupShape>();
     const keep = caller.resource_type === 'model' && caller.config.materialized === 'view';
     const prepared = (text: string): PreparedSql => ({
       sql: text,
@@ -301,7 +308,7 @@ export class ClientUdfs {
             tables.set(k, table);
           }
           await this.fill(adapter, conn, caller, table, group.map((g) => g.sql));
-          for (const g of group) edits.push({ start: g.call.start, end: g.call.end, text: this.lookupExpression(d, table, g.call) });
+          for (const g of group) edits.push({ start: g.call.start, end: g.call.end, text: this.lookupExpression(d, table, g.call, shapes) });
         }
         sql = replaceSpans(sql, edits);
         s = structureOf(sql, opts);
@@ -321,13 +328,37 @@ export class ClientUdfs {
     });
   }
 
-  /** The correlated lookup that replaces a call. */
-  private lookupExpression(d: Dialect, table: LookupTable, call: UdfCall): string {
+  /**
+   * The correlated lookup that replaces a call: `(select l1.weir_result from <table> as l1 where
+   * l1.weir_arg_1 = cast((<arg>) as <type>) and ...)`. An argument that is itself a lookup made in an
+   * earlier round (`f(g(x))`) is joined inside the same subquery instead of nested in it, when `f` returns
+   * NULL for NULL input (then a missing or NULL `g` result gives NULL either way): correlation stays one
+   * level deep, which engines decorrelate into joins (DuckDB runs nested correlated subqueries row by row).
+   */
+  private lookupExpression(d: Dialect, table: LookupTable, call: UdfCall, shapes: Map<string, LookupShape>): string {
     const def = table.udf.definition;
     const pass = (def.nulls ?? 'propagate') === 'pass';
-    const alias = 'weir_udf_l';
-    const conds = call.args.map((a, i) => `${alias}.${d.quoteIdentifier(`weir_arg_${i + 1}`)} ${pass ? 'is not distinct from' : '='} cast((${a}) as ${udfSqlType(def.args[i].type, d)})`);
-    return `(select ${alias}.${d.quoteIdentifier('weir_result')} from ${table.sql} as ${alias}${conds.length ? ` where ${conds.join(' and ')}` : ''})`;
+    const shape: LookupShape = { table, args: call.args.map((a) => (!pass && shapes.get(a)) || a) };
+    let n = 0;
+    const from: string[] = [];
+    const conds: string[] = [];
+    const flatten = (sh: LookupShape): string => {
+      const alias = `weir_udf_l${++n}`;
+      const tdef = sh.table.udf.definition;
+      const op = (tdef.nulls ?? 'propagate') === 'pass' ? 'is not distinct from' : '=';
+      from.push(`${sh.table.sql} as ${alias}`);
+      sh.args.forEach((arg, i) => {
+        const col = `${alias}.${d.quoteIdentifier(`weir_arg_${i + 1}`)}`;
+        const type = udfSqlType(tdef.args[i].type, d);
+        if (typeof arg === 'string') conds.push(`${col} ${op} cast((${arg}) as ${type})`);
+        else conds.push(`${col} ${op} cast(${flatten(arg)}.${d.quoteIdentifier('weir_result')} as ${type})`);
+      });
+      return alias;
+    };
+    const alias = flatten(shape);
+    const text = `(select ${alias}.${d.quoteIdentifier('weir_result')} from ${from.join(', ')}${conds.length ? ` where ${conds.join(' and ')}` : ''})`;
+    shapes.set(text, shape);
+    return text;
   }
 
   private async createLookup(adapter: Adapter, conn: Connection, caller: UdfCaller, udf: LoadedUdf, arity: number, tag: string): Promise<LookupTable> {

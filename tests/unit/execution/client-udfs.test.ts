@@ -118,6 +118,7 @@ describe('ClientUdfs.prepare', () => {
     expect(r.client.map((x) => x[1])).toEqual(['ann', 'bob', null, 'ann']);
     expect(new ClientUdfs(UDFS, context).callsIn(r.sql, adapter.dialect)).toEqual([]);
     expect(r.sql).toContain('-- sim(comment)');
+    expect(r.sql).toMatch(/from "main"."weir_udf_sim_2_[0-9a-f]+" as weir_udf_l1, "main"."weir_udf_norm_1_[0-9a-f]+" as weir_udf_l2, "main"."weir_udf_norm_1_[0-9a-f]+" as weir_udf_l3 where/); // nested calls joined, not nested
     expect(r.sql).toContain("'sim(x) in a string'");
     expect(r.tables.map((t) => t.identifier.replace(/_[0-9a-f]{10}$/, ''))).toEqual(['weir_udf_norm_1', 'weir_udf_norm_2', 'weir_udf_sim_2']);
   });
