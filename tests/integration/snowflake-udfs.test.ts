@@ -3,7 +3,8 @@
  * tests/servers/snowflake-server.ts (NOT Snowflake: it mimics JavaScript UDFs by compiling the body in
  * process and registering a DuckDB scalar function). Portable scalar UDFs become `CREATE OR REPLACE
  * FUNCTION ... LANGUAGE JAVASCRIPT` statements (one per arity) and are callable from models; batch and
- * non-portable UDFs are not deployed, and calling one fails with the reason.
+ * non-portable UDFs are not deployed but evaluated client-side (execution/client-udfs.ts), also nested
+ * around a deployed one.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,18 +119,16 @@ describe('portable UDFs on the snowflake target (local protocol server, not Snow
     expect(creates().length).toBe(before + 4);
   });
 
-  it('a model calling a non-portable or batch UDF fails with the unknown-function error and the reason', async () => {
+  it('non-portable and batch UDFs run client-side: results read back through lookup tables', async () => {
     writeFiles(dir, {
-      'models/uses_local.sql': `{{config materialized="table"}}select local_len(word) as n from {{ref "words"}}`,
-      'models/uses_batch.sql': `{{config materialized="table"}}select slow_len(word) as n from {{ref "words"}}`,
+      'models/uses_local.sql': `{{config materialized="table"}}select id, local_len(word) as n from {{ref "words"}}`,
+      'models/uses_batch.sql': `{{config materialized="table"}}select id, slow_len(shout(word)) as n from {{ref "words"}}`,
     });
-    const local = await runCli(['run', '--target', 'snowflake', '--select', 'uses_local'], dir, env());
-    expect(local.code).not.toBe(0);
-    const out = local.stdout + local.stderr;
-    expect(out).toMatch(/local_len/i);
-    expect(out).toMatch(/is not portable, so it was not deployed to Snowflake/);
-    const batch = await runCli(['run', '--target', 'snowflake', '--select', 'uses_batch'], dir, env());
-    expect(batch.code).not.toBe(0);
-    expect(batch.stdout + batch.stderr).toMatch(/slow_len.*is a batch UDF/);
+    const r = await runCli(['run', '--target', 'snowflake', '--select', 'uses_local', 'uses_batch'], dir, env());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await server.duck(`select id, n from "ANALYTICS"."DEV"."USES_LOCAL" order by id`)).toEqual([[1n, 5], [2n, 4], [3n, null]]);
+    // shout (portable, a JavaScript UDF on the server) inside slow_len (batch, client-side).
+    expect(await server.duck(`select id, n from "ANALYTICS"."DEV"."USES_BATCH" order by id`)).toEqual([[1n, 6], [2n, 5], [3n, null]]);
+    expect(server.queries.some((q) => /insert into .*WEIR_UDF_CACHE/i.test(q.sqlText))).toBe(true);
   });
 });
