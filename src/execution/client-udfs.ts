@@ -205,8 +205,9 @@ interface LookupShape {
 export class ClientUdfs {
   private readonly byName = new Map<string, LoadedUdf>();
   private readonly runtimes = new Map<string, BatchUdfRuntime>();
-  private schemaReady = false;
-  private cacheReady = false;
+  /** Schema and cache-table creation, once per run (shared by concurrent nodes). */
+  private schemaReady?: Promise<void>;
+  private cacheReady?: Promise<void>;
 
   /**
    * @param udfs the UDFs the engine doesn't host
@@ -369,14 +370,20 @@ export class ClientUdfs {
     const cols = def.args.slice(0, arity).map((a, i) => `${d.quoteIdentifier(`weir_arg_${i + 1}`)} ${udfSqlType(a.type, d)}`);
     cols.push(`${d.quoteIdentifier('weir_result')} ${udfSqlType(def.returns, d)}`);
     await this.engine(caller, def.name, 'creating its lookup table', async () => {
-      if (!this.schemaReady) {
-        await adapter.createSchema(conn, adapter.defaultSchema, adapter.defaultDatabase);
-        this.schemaReady = true;
-      }
+      await this.ensureSchema(adapter, conn);
       await conn.execute(d.ddl.dropRelation(sql, 'table'));
       await conn.execute(`create table ${sql} (${cols.join(', ')})`);
     });
     return { udf, arity, relation, sql, stored: new Set() };
+  }
+
+  /** Creates the target schema once (concurrent callers wait for the same statement; a failure is retried by the next caller). */
+  private async ensureSchema(adapter: Adapter, conn: Connection): Promise<void> {
+    this.schemaReady ??= adapter.createSchema(conn, adapter.defaultSchema, adapter.defaultDatabase);
+    await this.schemaReady.catch((e: unknown) => {
+      this.schemaReady = undefined;
+      throw e;
+    });
   }
 
   /** Runs a statement, turning an engine error into a WeirError that says which step failed. */
@@ -478,14 +485,13 @@ export class ClientUdfs {
     });
     if (need.length === 0) return out.map((v) => toSqlResult(v, def.returns));
     await this.engine(caller, def.name, 'reading the batch-UDF cache', async () => {
-      if (!this.cacheReady) {
-        if (!this.schemaReady) {
-          await adapter.createSchema(conn, adapter.defaultSchema, adapter.defaultDatabase);
-          this.schemaReady = true;
-        }
+      this.cacheReady ??= this.ensureSchema(adapter, conn).then(async () => {
         await conn.execute(`create table if not exists ${cache} (${['key', 'udf', 'version', 'args', 'result'].map((c) => `${d.quoteIdentifier(c)} varchar`).join(', ')})`);
-        this.cacheReady = true;
-      }
+      });
+      await this.cacheReady.catch((e: unknown) => {
+        this.cacheReady = undefined;
+        throw e;
+      });
       const keys = need.map((i) => rt.cacheKey(tuples[i]));
       const found = new Map<string, unknown>();
       for (let j = 0; j < keys.length; j += CACHE_CHUNK) {
