@@ -7,7 +7,8 @@
  *   name, an alias column list or a qualified name), with their argument spans (parentheses matched);
  * - {@link planCall}: for one call whose arguments contain no other UDF call, the query that collects the
  *   distinct argument tuples it can be called with (the SELECT block around the call: its FROM clause, the
- *   WHERE conjuncts without pending calls, the CTEs it reads), or why it has to wait for another round;
+ *   WHERE conjuncts without pending calls, the WHEN conditions of the CASE branches holding the call, the
+ *   CTEs it reads), or why it has to wait for another round;
  * - {@link replaceSpans}: splices the lookups in.
  *
  * The collected tuples are a superset of what the query evaluates (dropped conjuncts and HAVING only widen
@@ -367,6 +368,13 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
     }).join(', ');
   }
 
+  // A call in the THEN branch of a searched CASE is only evaluated where its WHEN condition holds: add the
+  // condition (fewer tuples to compute, and arguments guarded by it — a cast — are not evaluated elsewhere).
+  if (region === 'select' || region === 'where') {
+    const guards = caseGuards(s, call, scope, coreStart).filter(([a, b]) => !pendingIn(a, b).length && !hasAggregateOrWindow(s, a, b));
+    if (guards.length) whereText = [whereText, ...guards.map(([a, b]) => `(${text(a, b)})`)].filter(Boolean).join(' and ');
+  }
+
   const argList = call.args.map((a, i) => `${castArg(a, i)} as weir_arg_${i + 1}`).join(', ');
   let body = `select ${argList || '1 as weir_none'}${fromText ? `\nfrom ${fromText}` : ''}${whereText ? `\nwhere ${whereText}` : ''}${groupText ? `\ngroup by ${groupText}` : ''}`;
 
@@ -394,6 +402,57 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
     body = `with ${used.some((c) => c.recursive) ? 'recursive ' : ''}${used.map((c) => sql.slice(c.start, c.end)).join(',\n')}\n${body}`;
   }
   return { ready: true, sql: body };
+}
+
+/**
+ * The WHEN conditions (token ranges) of the searched CASE expressions whose THEN branch holds the call,
+ * at every parenthesis level from the call up to its block. A call in a WHEN condition, an ELSE branch or
+ * a simple `CASE x WHEN v` gets no guard from that CASE.
+ */
+function caseGuards(s: SqlStructure, call: UdfCall, scope: number, floor: number): [number, number][] {
+  const tk = s.tokens;
+  const out: [number, number][] = [];
+  for (let p = call.nameIdx; ; p = s.parent[p]) {
+    const level = s.parent[p];
+    // Backwards at this level: each CASE whose THEN branch holds position p guards it; past a CASE's
+    // keyword the scan goes on for an enclosing CASE at the same level.
+    let depth = 0;
+    let then = -1;
+    let when = -1;
+    let blocked = false;
+    for (let j = p - 1; j > level && j >= floor; j--) {
+      if (s.parent[j] !== level || tk[j].kind !== 'word') continue;
+      const w = tk[j].text.toLowerCase();
+      if (w === 'end') depth++;
+      else if (w === 'case') {
+        if (depth > 0) depth--;
+        else {
+          if (!blocked && then >= 0 && when >= 0 && isWord(tk[j + 1], 'when') && when + 1 < then) out.push([when + 1, then]);
+          then = -1;
+          when = -1;
+          blocked = false;
+        }
+      } else if (depth > 0) continue;
+      else if (w === 'then' && then < 0 && when < 0 && !blocked) then = j;
+      else if (w === 'when' && when < 0) {
+        if (then >= 0) when = j;
+        else blocked = true; // the call is in a condition
+      } else if (w === 'else' && then < 0) blocked = true;
+    }
+    if (level === scope || level < 0) break;
+  }
+  return out;
+}
+
+/** Whether tokens [a, b) hold an aggregate or window function call (not valid in WHERE). */
+function hasAggregateOrWindow(s: SqlStructure, a: number, b: number): boolean {
+  for (let j = a; j < b; j++) {
+    const t = s.tokens[j];
+    if (t.kind !== 'word') continue;
+    if (t.text.toLowerCase() === 'over') return true;
+    if (AGGREGATES.has(t.text.toLowerCase()) && isPunct(s.tokens[j + 1], '(')) return true;
+  }
+  return false;
 }
 
 /** Lower-case names of the identifiers (bare and quoted) in SQL text. */

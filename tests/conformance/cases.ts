@@ -1,7 +1,8 @@
 /**
  * The adapter conformance cases, defined once and run for every adapter (modelled on dbt's adapter "basic"
  * suite): seeds, the view/table/ephemeral chain, the failed-rebuild swap, view ↔ table switches, generic
- * tests and their severities, introspection, cancel, and error mapping with credential hygiene. Cases share
+ * tests and their severities, introspection, cancel, error mapping with credential hygiene, and TypeScript
+ * UDFs (hosted by the engine or evaluated client-side, as its capabilities say). Cases share
  * one project per adapter and run in order. Where engines legitimately differ the cases branch on
  * `adapter.capabilities` or on what the harness declares (a password, a network address), never on the
  * engine's name.
@@ -466,6 +467,42 @@ export const cases: readonly ConformanceCase[] = [
       } finally {
         writeFiles(ctx.dir, { 'project.yaml': original });
       }
+    },
+  },
+  {
+    name: 'TypeScript UDFs (portable and not, nested, batch) give the same results whether the engine hosts them or they run client-side',
+    async run(ctx) {
+      const define = path.resolve(import.meta.dirname, '../../src/udfs/define.ts').split(path.sep).join('/');
+      writeFiles(ctx.dir, {
+        'udfs/conf.ts': `import { defineScalarUdf, defineBatchUdf } from '${define}';
+export const shout_p = defineScalarUdf({
+  name: 'shout_p', args: [{ name: 's', type: 'VARCHAR' }], returns: 'VARCHAR', deterministic: true, portable: true,
+  description: 'Upper case plus !, portable.', fn: (s: string) => s.toUpperCase() + '!',
+});
+export const tag_np = defineScalarUdf({
+  name: 'tag_np', args: [{ name: 's', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT', optional: true }], returns: 'VARCHAR',
+  deterministic: true, nulls: 'pass', description: 'Not portable; NULL-aware.',
+  fn: (s: string | null, n?: bigint) => (s === null ? 'none' : \`<\${s}:\${String(n ?? 0n)}>\`),
+});
+export const slen = defineBatchUdf({
+  name: 'slen', args: [{ name: 's', type: 'VARCHAR' }], returns: 'BIGINT', deterministic: true,
+  description: 'Length, computed in batches.', run: async (rows) => rows.map(([s]) => String(s).length),
+});
+`,
+        'models/udf_calls.sql': `{{config materialized="table"}}
+select id, shout_p(name) as p, tag_np(shout_p(name), id) as t, tag_np(case when id = 2 then null else name end) as t1,
+  slen(tag_np(shout_p(name))) as n
+from {{ref "stg_customers"}}`,
+      });
+      const r = await cli(ctx, ['run', '--select', 'udf_calls']);
+      expect(r.code, show(r)).toBe(0);
+      await withAdapter(ctx, async (a, conn, rel) => {
+        const got = await conn.execute(`select id, p, t, t1, n from ${a.dialect.relation(rel('udf_calls'))} order by id`);
+        const names = ['N1', 'N2', 'Cy, Jr.', 'N4', 'N5', 'N6'];
+        expect(got.rows.map((x) => [Number(x[0]), x[1], x[2], x[3], Number(x[4])])).toEqual(names.map((nm, i) => [
+          i + 1, `${nm.toUpperCase()}!`, `<${nm.toUpperCase()}!:${i + 1}>`, i === 1 ? 'none' : `<${nm}:0>`, `<${nm.toUpperCase()}!:0>`.length,
+        ]));
+      });
     },
   },
   {

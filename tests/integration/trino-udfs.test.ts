@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
-import { TrinoTestServer } from '../servers/trino-server.js';
+import { TrinoTestServer, translate } from '../servers/trino-server.js';
 
 const DEFINE = path.resolve(__dirname, '../../src/udfs/define.ts').split(path.sep).join('/');
 let server: TrinoTestServer;
@@ -143,6 +143,13 @@ describe('UDFs on the trino target (client-side; local protocol server, not Trin
     const q = await cli(['query', `select shout('a', 2) as s, ratio('abc', 'ab') as r`, '--target', 'trino', '--format', 'json']);
     expect(q.code, q.stdout + q.stderr).toBe(0);
     expect(JSON.parse(q.stdout)).toEqual([{ s: 'A!!', r: 1.5 }]);
+  }, 300_000);
+
+  it('the test server replaces every regexp_replace match, as Trino does (strings and comments untouched)', async () => {
+    expect(translate(`select regexp_replace(a, '\\s+', ' '), regexp_replace(regexp_replace(b, 'x'), 'y', 'z') -- regexp_replace(c, d, e)`))
+      .toBe(`select regexp_replace(a, '\\s+', ' ', 'g'), regexp_replace(regexp_replace(b, 'x', '', 'g'), 'y', 'z', 'g') -- regexp_replace(c, d, e)`);
+    const q = await cli(['query', `select regexp_replace('a  b  c', ' +', '-') as r`, '--target', 'trino', '--format', 'json']);
+    expect(JSON.parse(q.stdout)).toEqual([{ r: 'a-b-c' }]);
   }, 300_000);
 
   it('errors name the UDF, its arguments and the model; an unavailable UDF without skip fails the model', async () => {

@@ -28,8 +28,8 @@
  * `information_schema.x` (DuckDB's spans all catalogs and has `table_catalog`), and `ALTER ... RENAME TO`
  * a qualified name → the bare name; Trino functions DuckDB lacks, as Weir's cross-dialect helpers render
  * them: `regexp_like(` → `regexp_matches(` (both search), `listagg(x, sep) within group (order by o)` →
- * `string_agg(x, sep order by o)`, `to_hex(md5(to_utf8(x)))` → `md5(x)` (already hex; callers lower()).
- * (`regexp_replace(s, p, r)` replaces only the first match on DuckDB: values may differ, row counts do not.)
+ * `string_agg(x, sep order by o)`, `to_hex(md5(to_utf8(x)))` → `md5(x)` (already hex; callers lower()),
+ * `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')` (Trino replaces every match).
  * Catalogs are in-memory DuckDB databases attached under their Trino
  * name (DuckDB's default in-memory database is already called `memory`).
  */
@@ -38,6 +38,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { findUdfCalls, replaceSpans, structureOf } from '../../src/execution/udf-call-sites.js';
 
 /** Options for {@link TrinoTestServer.start}. */
 export interface TrinoTestServerOptions {
@@ -118,6 +119,12 @@ export class TrinoTestServer {
       });
     });
     self = new TrinoTestServer(server, duckdb, options);
+    // Keep idle keep-alive sockets open long (Trino's HTTP server idles out after minutes, Node's after 5 s):
+    // with Node's default, a loaded machine makes the client reuse a socket the server is just closing,
+    // and the request fails with ECONNRESET. No request timeout: statements run as long as they need.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 121_000;
+    server.requestTimeout = 0;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }
@@ -357,10 +364,24 @@ function statementKind(sql: string): string | undefined {
   return m[1].replace(/\s+or\s+replace/, '').replace(/\s+/g, ' ').toUpperCase();
 }
 
+/**
+ * `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: Trino replaces every match (and the
+ * two-argument form removes them), DuckDB only the first one without the `g` flag. Calls are found with
+ * Weir's SQL tokenizer, so text in strings and comments is left alone. (Trino's `$1` group references in
+ * the replacement are not translated to DuckDB's `\1`.)
+ */
+function translateRegexpReplace(sql: string): string {
+  const s = structureOf(sql);
+  const edits = findUdfCalls(s, new Set(['regexp_replace']))
+    .filter((c) => c.args.length === 2 || c.args.length === 3)
+    .map((c) => ({ start: s.tokens[c.close].start, end: s.tokens[c.close].start, text: c.args.length === 2 ? ", '', 'g'" : ", 'g'" }));
+  return edits.length ? replaceSpans(sql, edits) : sql;
+}
+
 /** The SQL rewrites DuckDB needs (see the file comment). */
 export function translate(sql: string): string {
   const ident = `(?:"(?:[^"]|"")*"|[A-Za-z_][\\w$]*)`;
-  return sql
+  return translateRegexpReplace(sql)
     .replace(new RegExp(`${ident}\\s*\\.\\s*information_schema\\s*\\.`, 'gi'), 'information_schema.')
     .replace(new RegExp(`(\\brename\\s+to\\s+)(?:${ident}\\s*\\.\\s*)+(${ident})`, 'gi'), '$1$2')
     .replace(/\bregexp_like\s*\(/gi, 'regexp_matches(')

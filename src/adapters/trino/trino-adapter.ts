@@ -14,7 +14,9 @@
  *
  * Trino has no transactional DDL for most connectors and no JavaScript UDFs: a table is built under a
  * temporary name and swapped in by drop + rename (not atomic: see CAPABILITIES), seeds are read client-side
- * and loaded with batched `INSERT ... VALUES` of typed literals.
+ * and loaded with batched `INSERT ... VALUES` of typed literals, and TypeScript UDF calls are evaluated
+ * client-side (`udfHosting: 'none'`, execution/client-udfs.ts), which reads the distinct arguments page by
+ * page through {@link TrinoConnection.stream}.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';

@@ -125,6 +125,23 @@ describe('planCall', () => {
     const self = plan(`with recursive w(n) as (select 1 union all select f(n) from w where n < 3) select n from w`, 'f');
     expect(self).toEqual({ ready: false, waitingFor: 'itself: the CTE w that holds it reads its own rows (a recursive CTE)' });
   });
+  it('adds the WHEN condition of the searched CASE branch holding the call (not for WHEN, ELSE or simple CASE)', () => {
+    const g = plan(`select case when lang = 'ko' then coalesce(f(body), '') when lang = 'en' then body end from t where ok`, 'f');
+    expect(g.ready && squash(g.sql)).toBe(`select C(body) as weir_arg_1 from t where (ok) and (lang = 'ko')`);
+    const second = plan(`select case when a then 1 when try_cast(x as int) > 0 then f(cast(x as int)) end from t`, 'f');
+    expect(second.ready && squash(second.sql)).toBe('select C(cast(x as int)) as weir_arg_1 from t where (try_cast(x as int) > 0)');
+    const nested = plan(`select case when a then case when b then f(x) end end from t`, 'f');
+    expect(nested.ready && squash(nested.sql)).toBe('select C(x) as weir_arg_1 from t where (b) and (a)');
+    for (const sql of [
+      `select case when f(x) > 1 then 1 end from t`,
+      `select case when a then 1 else f(x) end from t`,
+      `select case k when 1 then f(x) end from t`,
+      `select case when max(a) > 1 then f(min(x)) end from t group by k`,
+    ]) {
+      const p = plan(sql, 'f');
+      expect(p.ready && squash(p.sql), sql).not.toMatch(/where/);
+    }
+  });
   it('throws when there is no SELECT around the call', () => {
     const s = structureOf('f(1)');
     const all = findUdfCalls(s, NAMES);
