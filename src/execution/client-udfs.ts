@@ -323,7 +323,7 @@ export class ClientUdfs {
   }
 
   private unsupported(caller: UdfCaller, call: UdfCall, why: string): WeirError {
-    return new WeirError('WEIR_UDF_UNAVAILABLE', `${caller.resource_type} '${caller.name}': the UDF call ${call.name}(${call.args.map((a) => preview(a)).join(', ')}) can't be evaluated on this target, which runs UDFs client-side: ${why}`, {
+    return new WeirError('WEIR_UDF_UNAVAILABLE', `the UDF call ${call.name}(${call.args.map((a) => preview(a)).join(', ')}) can't be evaluated on this target, which runs UDFs client-side: ${why}`, {
       location: { file: caller.path, nodeId: caller.unique_id },
       hint: 'Client-side UDFs need their arguments computable from their own SELECT block: move the call into a CTE that selects its inputs (not from a recursive CTE or an enclosing query), or build the model on DuckDB.',
     });
@@ -392,7 +392,8 @@ export class ClientUdfs {
       return await f();
     } catch (e) {
       if (e instanceof WeirError) throw e;
-      throw new WeirError('WEIR_SQL_ERROR', `${caller.resource_type} '${caller.name}': ${step} for UDF ${udfName} failed: ${(e as Error).message}`, {
+      // The runner prefixes the node (the error's location is its file), so the message starts with the step.
+      throw new WeirError('WEIR_SQL_ERROR', `${step} for UDF ${udfName} failed: ${(e as Error).message}`, {
         location: { file: caller.path, nodeId: caller.unique_id },
         hint: step.startsWith('collecting')
           ? 'Client-side UDFs read their distinct arguments with a query built from the SELECT block around the call: the arguments must come from that block (not from an enclosing query). Move the call into a CTE that selects its inputs.'
