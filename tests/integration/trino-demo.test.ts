@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** Order-independent fingerprint of the UDF-derived columns of a relation (same SQL on both sides: DuckDB). */
 const FINGERPRINTS: Record<string, string> = {
-  'main_identity.int_identity_records': `select count(*) as n, md5(string_agg(record_id || '|' || coalesce(name_norm, '∅') || '|' || coalesce(name_key, '∅'), ',' order by record_id)) as f from REL`,
+  'main_identity.int_identity_records': `select count(*) as n, md5(string_agg(record_id || '|' || coalesce(name_norm, '∅') || '|' || coalesce(name_key1, '∅') || '|' || coalesce(name_key2, '∅') || '|' || coalesce(family_dm, '∅') || '|' || coalesce(given_dm, '∅'), ',' order by record_id)) as f from REL`,
   'main_identity.customer_email_matching': `select count(*) as n, md5(string_agg(email_id || '|' || coalesce(customer_id, '∅') || '|' || match_method || '|' || coalesce(cast(round(match_score, 9) as varchar), '∅'), ',' order by email_id)) as f from REL`,
   'main_identity.identity_pair_scores': `select count(*) as n, md5(string_agg(id_l || '|' || id_r || '|' || gamma_name || '|' || gamma_email, ',' order by id_l, id_r)) as f from REL`,
   'main_privacy.emails_anonymized': `select count(*) as n, md5(string_agg(email_id || '|' || coalesce(sender_pseudonym, '∅') || '|' || coalesce(subject_redacted, '∅') || '|' || coalesce(body_redacted, '∅'), ',' order by email_id)) as f from REL`,
