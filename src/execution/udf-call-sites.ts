@@ -232,23 +232,22 @@ interface FromItem {
   readonly on?: readonly [number, number];
 }
 
-/**
- * Plans the collection of one call's argument tuples.
- * @param s the query's structure
- * @param call the call (its arguments must contain no pending call)
- * @param pending every UDF call still in the text (including `call`)
- * @param castArg wraps an argument expression in the cast to its declared type, e.g. `cast((x) as varchar)`
- * @returns the collection query (columns `weir_arg_1..n`, possibly with duplicates and NULLs), or what the
- *   call waits for
- * @throws Error when the SQL around the call can't be understood (no SELECT block)
- */
-export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCall[], castArg: (expr: string, index: number) => string): CallPlan {
-  const { tokens: tk, sql } = s;
-  const others = pending.filter((c) => c !== call);
-  const inRange = (c: UdfCall, a: number, b: number) => c.nameIdx >= a && c.nameIdx < b;
-  const inner = others.find((c) => inRange(c, call.open, call.close));
-  if (inner) return { ready: false, waitingFor: `${inner.name}(...) in its arguments` };
+/** The SELECT block (core) around a token: its scope, clause ranges, FROM items, and the clause holding the token. */
+interface Block {
+  readonly scope: number;
+  readonly coreStart: number;
+  readonly coreEnd: number;
+  readonly region: Clause;
+  readonly items: readonly FromItem[];
+  range(c: Clause): [number, number] | undefined;
+}
 
+/**
+ * Analyzes the block around token `at`.
+ * @throws Error when there is no SELECT around it
+ */
+function analyzeBlock(s: SqlStructure, at: number, what: string): Block {
+  const tk = s.tokens;
   // The query scope: the innermost parenthesis group (or the top level) holding a SELECT at its own level.
   const groupEnd = (g: number) => (g < 0 ? tk.length : s.match[g]);
   const levelOf = (i: number, g: number): number => {
@@ -256,7 +255,7 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
     while (s.parent[q] !== g) q = s.parent[q];
     return q;
   };
-  let scope = s.parent[call.nameIdx];
+  let scope = s.parent[at];
   for (;;) {
     const end = groupEnd(scope);
     let has = false;
@@ -265,11 +264,11 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
     scope = s.parent[scope];
   }
   const scopeEnd = groupEnd(scope);
-  const q = levelOf(call.nameIdx, scope);
+  const q = levelOf(at, scope);
   const atLevel = (j: number) => s.parent[j] === scope;
   let coreStart = -1;
   for (let j = q; j > scope; j--) if (atLevel(j) && isWord(tk[j], 'select', 'values')) { coreStart = j; break; }
-  if (coreStart < 0) throw new Error(`no SELECT found around the call of ${call.name} at character ${call.start}`);
+  if (coreStart < 0) throw new Error(`no SELECT found around ${what}`);
   let coreEnd = scopeEnd;
   for (let j = q + 1; j < scopeEnd; j++) {
     if (atLevel(j) && ((tk[j].kind === 'word' && SET_OPS.has(tk[j].text.toLowerCase())) || isPunct(tk[j], ';'))) { coreEnd = j; break; }
@@ -292,8 +291,6 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
     return [first, i + 1 < marks.length ? marks[i + 1].at : coreEnd];
   };
   const region = [...marks].reverse().find((m) => m.at <= q)!.clause;
-  const text = (a: number, b: number) => (b > a ? sql.slice(tk[a].start, tk[b - 1].end) : '');
-  const pendingIn = (a: number, b: number, except?: UdfCall) => others.filter((c) => c !== except && inRange(c, a, b));
 
   // FROM items.
   const fromR = range('from');
@@ -320,6 +317,57 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
     }
     flush(fromR[1]);
   }
+
+  return { scope, coreStart, coreEnd, region, items, range };
+}
+
+/** Words of FROM items at the block's level: table names and aliases (a superset of the aliases). */
+function fromWords(s: SqlStructure, b: Block): Set<string> {
+  const out = new Set<string>();
+  for (const it of b.items) {
+    for (let j = it.relStart; j < it.relEnd; j++) {
+      const t = s.tokens[j];
+      if (t.kind === 'word' || t.kind === 'quoted') out.add((t.kind === 'quoted' ? t.text.slice(1, -1).replace(/""/g, '"') : t.text).toLowerCase());
+    }
+  }
+  return out;
+}
+
+/** Qualifiers (`q` of `q.col`) used in tokens [a, b). */
+function qualifiers(s: SqlStructure, a: number, b: number): Set<string> {
+  const out = new Set<string>();
+  const tk = s.tokens;
+  for (let j = a; j < b - 1; j++) {
+    const t = tk[j];
+    if ((t.kind === 'word' || t.kind === 'quoted') && isPunct(tk[j + 1], '.') && !isPunct(tk[j - 1], '.')) {
+      out.add((t.kind === 'quoted' ? t.text.slice(1, -1).replace(/""/g, '"') : t.text).toLowerCase());
+    }
+  }
+  return out;
+}
+
+/**
+ * Plans the collection of one call's argument tuples.
+ * @param s the query's structure
+ * @param call the call (its arguments must contain no pending call)
+ * @param pending every UDF call still in the text (including `call`)
+ * @param castArg wraps an argument expression in the cast to its declared type, e.g. `cast((x) as varchar)`
+ * @returns the collection query (columns `weir_arg_1..n`, possibly with duplicates and NULLs), or what the
+ *   call waits for
+ * @throws Error when the SQL around the call can't be understood (no SELECT block)
+ */
+export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCall[], castArg: (expr: string, index: number) => string): CallPlan {
+  const { tokens: tk, sql } = s;
+  const others = pending.filter((c) => c !== call);
+  const inRange = (c: UdfCall, a: number, b: number) => c.nameIdx >= a && c.nameIdx < b;
+  const inner = others.find((c) => inRange(c, call.open, call.close));
+  if (inner) return { ready: false, waitingFor: `${inner.name}(...) in its arguments` };
+
+  const b = analyzeBlock(s, call.nameIdx, `the call of ${call.name} at character ${call.start}`);
+  const { scope, coreStart, region, items, range } = b;
+  const text = (a: number, e: number) => (e > a ? sql.slice(tk[a].start, tk[e - 1].end) : '');
+  const pendingIn = (a: number, e: number, except?: UdfCall) => others.filter((c) => c !== except && inRange(c, a, e));
+  const fromR = range('from');
 
   let fromText = '';
   let whereText = '';
@@ -366,6 +414,35 @@ export function planCall(s: SqlStructure, call: UdfCall, pending: readonly UdfCa
       const t = text(a, b);
       return /^\d+$/.test(t) && selectItems[Number(t) - 1] ? selectItems[Number(t) - 1] : t;
     }).join(', ');
+  }
+
+  // A correlated subquery in an expression of an enclosing block (`(select max(f(s.x, p.y)) from p where
+  // p.k = c.k)` with s, c from outside): collect over the enclosing block's FROM joined with the
+  // subquery's, under both WHERE clauses — the rows on which the subquery evaluates the call.
+  if (scope >= 0 && region !== 'from' && !isWord(tk[scope - 1], 'as') && !isWord(tk[scope - 1], 'materialized')) {
+    let outer: Block | undefined;
+    try {
+      outer = analyzeBlock(s, scope, 'a subquery');
+    } catch {
+      outer = undefined;
+    }
+    const oFrom = outer?.range('from');
+    if (outer && oFrom && !(scope >= oFrom[0] && scope < oFrom[1]) && outer.region !== 'from') {
+      const own = fromWords(s, b);
+      const theirs = fromWords(s, outer);
+      const used = new Set([...qualifiers(s, call.open, call.close), ...qualifiers(s, coreStart, b.coreEnd)]);
+      if ([...used].some((q) => !own.has(q) && theirs.has(q))) {
+        const sub = [scope, s.match[scope] + 1] as const;
+        const blocking = pendingIn(oFrom[0], oFrom[1]).filter((c) => !inRange(c, sub[0], sub[1]));
+        if (blocking.length) return { ready: false, waitingFor: `${blocking[0].name}(...) in the FROM clause of the enclosing block` };
+        fromText = `${text(oFrom[0], oFrom[1])},\n${fromText}`;
+        const oWhere = outer.range('where');
+        if (oWhere) {
+          const conj = splitConjuncts(s, oWhere[0], oWhere[1], outer.scope).filter(([a, e]) => !pendingIn(a, e).length && !(sub[0] >= a && sub[0] < e));
+          whereText = [...conj.map(([a, e]) => `(${text(a, e)})`), whereText].filter(Boolean).join(' and ');
+        }
+      }
+    }
   }
 
   // A call in the THEN branch of a searched CASE is only evaluated where its WHEN condition holds: add the

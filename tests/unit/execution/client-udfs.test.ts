@@ -122,6 +122,13 @@ describe('ClientUdfs.prepare', () => {
     expect(r.sql).toContain("'sim(x) in a string'");
     expect(r.tables.map((t) => t.identifier.replace(/_[0-9a-f]{10}$/, ''))).toEqual(['weir_udf_norm_1', 'weir_udf_norm_2', 'weir_udf_sim_2']);
   });
+  it('evaluates calls in correlated subqueries (arguments from the enclosing query) like in-process', async () => {
+    const r = await both(`select p.id, (select max(sim(norm(p.nick), norm(q.nick))) from people as q where q.id <> p.id) as best,
+      exists (select 1 from people as q where q.big = p.big and sim(q.nick, p.nick) > 0.5 and q.id <> p.id) as twin
+      from people as p order by p.id`);
+    expect(r.client).toEqual(r.inProcess);
+    expect(r.client.map((x) => x[2])).toEqual([false, false, false, false]);
+  });
   it('passes every declared type like DuckDB does, with NULL propagated or passed as declared', async () => {
     const r = await both(`select id, describe_null(big), shift(d, id::integer), info(x), is_even(id::integer) from people order by id`);
     expect(r.client).toEqual(r.inProcess);
@@ -212,8 +219,8 @@ describe('ClientUdfs.prepare errors', () => {
     expect(e.code).toBe('WEIR_UDF_UNAVAILABLE');
     expect(e.message).toMatch(/^the UDF call norm\("n"\) can't be evaluated on this target, which runs UDFs client-side: norm\("n"\) waits for itself/);
   });
-  it('explains an argument taken from an enclosing query (the engine rejects the collection query)', async () => {
-    const e = await fail(`select id, (select max(norm(p.name || q.nick)) from people as q) from people as p`);
+  it('explains an argument the collection query cannot compute (a select-list alias)', async () => {
+    const e = await fail(`select name || '!' as shouted, norm(shouted) from people`);
     expect(e.code).toBe('WEIR_SQL_ERROR');
     expect(e.message).toMatch(/^collecting the distinct arguments for UDF norm failed: /);
     expect(e.hint).toMatch(/Move the call into a CTE/);

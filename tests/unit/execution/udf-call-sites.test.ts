@@ -142,6 +142,12 @@ describe('planCall', () => {
       expect(p.ready && squash(p.sql), sql).not.toMatch(/where/);
     }
   });
+  it('collects a correlated subquery\'s call over the enclosing FROM joined with the subquery\'s, under both WHERE clauses', () => {
+    const p = plan(`select c.id, (select max(f(s.x, p.y)) from p where p.k = c.k) as m from c join s on s.id = c.id where c.ok`, 'f');
+    expect(p.ready && squash(p.sql)).toBe('select C(s.x) as weir_arg_1, C(p.y) as weir_arg_2 from c join s on s.id = c.id, p where (c.ok) and (p.k = c.k)');
+    const e = plan(`select c.id, exists (select 1 from sk join pk on pk.k = sk.k where sk.e = c.e and f(sk.a, pk.b) > 0.8) from c`, 'f');
+    expect(e.ready && squash(e.sql)).toBe('select C(sk.a) as weir_arg_1, C(pk.b) as weir_arg_2 from c, sk join pk on pk.k = sk.k where (sk.e = c.e)');
+  });
   it('throws when there is no SELECT around the call', () => {
     const s = structureOf('f(1)');
     const all = findUdfCalls(s, NAMES);
