@@ -37,6 +37,9 @@ import { deferredRelations } from '../execution/defer.js';
 import { runWithProjectHooks } from '../execution/hooks.js';
 import { recordedVars } from './retry.js';
 import { parseUtcDate } from '../compiler/incremental-config.js';
+import { generateDocs, type GenerateDocsResult } from '../docs/generate.js';
+import type { CatalogRequest } from '../docs/catalog.js';
+import type { LineageInput } from '../lineage/lineage.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build' | 'snapshot';
@@ -477,6 +480,44 @@ export class WeirProject {
     } finally {
       await adapter.close();
     }
+  }
+
+  /**
+   * `weir docs generate`: compiles every node (writing manifest.json), reads the catalog of built relations
+   * through the adapter, computes column lineage from SQL compiled for DuckDB's dialect (for any target:
+   * the parser is DuckDB's), and writes catalog.json, lineage.json and the site in `target/docs/`.
+   * @returns what was written, plus the compile errors (a broken model has no compiled SQL or lineage)
+   * @throws WeirError when the target can't be opened or the docs app isn't built
+   */
+  async generateDocs(): Promise<GenerateDocsResult & { compileErrors: WeirError[] }> {
+    const { errors } = this.compile();
+    const renderer = this.renderer();
+    const src = { file: this.files.configFile, targetName: this.files.targetName };
+    const duckRenderer = this.targetInfo.type === 'duckdb' ? renderer : new Renderer({
+      manifest: this.manifest, env: this.env, dialect: await dialectFor('duckdb', src), target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets,
+    });
+    const catalogRequests: CatalogRequest[] = [];
+    const lineageInputs: LineageInput[] = [];
+    for (const node of this.manifest.nodes.values()) {
+      if (node.resource_type === 'test') continue;
+      const ephemeral = node.config.materialized === 'ephemeral';
+      const relation = ephemeral ? undefined : renderer.relationOf(node);
+      if (relation) catalogRequests.push({ unique_id: node.unique_id, resource_type: node.resource_type, relation });
+      let compiled_code: string | undefined;
+      if ('raw_code' in node) {
+        try {
+          compiled_code = duckRenderer.render(node.unique_id).compiled_code;
+        } catch {
+          /* a compile error, reported by compile() */
+        }
+      }
+      lineageInputs.push({ unique_id: node.unique_id, resource_type: node.resource_type, relation, compiled_code: compiled_code === undefined ? undefined : this.redact(compiled_code) });
+    }
+    const result = await generateDocs({
+      targetDir: this.targetDir, metadata: this.metadata(), catalogRequests, lineageInputs,
+      openAdapter: () => this.openAdapter(), defaultSchema: this.targetInfo.schema,
+    });
+    return { ...result, compileErrors: errors };
   }
 
   /** Checks configuration and connection; returns facts for `weir debug`. @throws WeirError when the connection fails */

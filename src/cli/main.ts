@@ -15,6 +15,7 @@ import { retryLastRun } from '../api/retry.js';
 import { parseOperationArgs, runOperation } from '../api/operation.js';
 import { sourceFreshness } from '../api/freshness.js';
 import path from 'node:path';
+import { docsCommand } from './docs-command.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -22,6 +23,8 @@ export interface CliIO {
   readonly stderr: NodeJS.WritableStream;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** `weir docs serve` stops when this resolves (default: SIGINT/SIGTERM). */
+  readonly waitForStop?: () => Promise<void>;
 }
 
 interface GlobalArgs {
@@ -244,6 +247,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       },
     })
     .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query or debug.')
+    .command(docsCommand({ load: (a) => load(a as unknown as GlobalArgs), reporter: () => reporter!, waitForStop: io.waitForStop, setExitCode: (c) => (exitCode = c) }))
     .strict()
     .help()
     .version(false)

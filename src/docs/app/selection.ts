@@ -1,0 +1,49 @@
+/**
+ * The `--select` grammar in the browser: the docs app bundles Weir's own selector module
+ * (`src/graph/selector.ts`) and evaluates it over a manifest and DAG rebuilt from the site data, so the
+ * graph's selector box selects exactly what `weir ls --select ...` would.
+ */
+import { DirectedGraph } from 'graphology';
+import { evaluateSelectors } from '../../graph/selector.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { GraphNode } from '../../manifest/types.js';
+import type { SiteData } from '../site-data.js';
+
+/** A selector evaluator over the site's nodes. */
+export class SiteSelector {
+  private readonly manifest: Manifest;
+  private readonly dag: DirectedGraph;
+
+  constructor(data: SiteData) {
+    const nodes = new Map<string, GraphNode>();
+    const parents = new Map<string, string[]>();
+    for (const n of data.nodes) {
+      if (n.resource_type === 'udf') continue;
+      const generic = n.test_metadata ? { name: n.test_metadata.name, kwargs: n.test_metadata.kwargs ?? {}, attached_node: n.test_metadata.attached_node ?? '', column_name: n.test_metadata.column_name } : undefined;
+      // The selector reads name, fqn, tags, path, resource_type, package_name, config, source_name,
+      // test_type and generic: the site keeps all of them.
+      nodes.set(n.unique_id, { ...n, columns: {}, meta: n.meta, generic } as unknown as GraphNode);
+      parents.set(n.unique_id, [...n.depends_on]);
+    }
+    this.manifest = {
+      projectName: data.project_name, projectVersion: '', root: '', targetName: data.target_name, adapterType: data.adapter_type,
+      nodes, macros: [], parents, refIndex: new Map(), sourceIndex: new Map(),
+    };
+    this.dag = new DirectedGraph();
+    for (const uid of nodes.keys()) this.dag.addNode(uid);
+    for (const [uid, ps] of parents) for (const p of ps) if (nodes.has(p)) this.dag.mergeEdge(p, uid);
+  }
+
+  /**
+   * Evaluates a selector string (space = union, comma = intersection).
+   * @returns the selected unique_ids, or the selector's error message
+   */
+  select(text: string): { ids: Set<string> } | { error: string } {
+    try {
+      return { ids: evaluateSelectors([text], this.manifest, this.dag) };
+    } catch (e) {
+      const err = e as Error & { hint?: string };
+      return { error: `${err.message}${err.hint ? ` — ${err.hint}` : ''}` };
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The data the docs site shows, built from the artifacts only (`manifest.json`, `catalog.json`,
+ * `run_results.json`, `lineage.json`): one flat record per node with its columns (catalog types merged
+ * with YAML descriptions and the tests on each), SQL, config, owners and last run, plus a precomputed
+ * left-to-right layout of the project graph. The site embeds it as a script (`weir-docs-data.js`), so it
+ * works opened from disk where browsers refuse to fetch local JSON.
+ */
+import type { CatalogArtifact, CatalogError } from './catalog.js';
+import type { LineageArtifact, NodeLineage } from '../lineage/lineage.js';
+import { boxWidth, layoutDag, type Positions } from './graph-layout.js';
+
+/** A column as the site shows it. */
+export interface SiteColumn {
+  readonly name: string;
+  /** Type from the catalog (undefined when the relation isn't built), else the YAML `data_type`. */
+  readonly type?: string;
+  readonly description: string;
+  /** unique_ids of generic tests on this column. */
+  readonly tests: readonly string[];
+  /** Whether the built relation has this column (false: documented in YAML only). */
+  readonly in_catalog: boolean;
+}
+
+/** Last run of a node, from `run_results.json`. Times in seconds. */
+export interface SiteRun {
+  readonly status: string;
+  readonly execution_time: number;
+  readonly started_at?: string;
+  readonly completed_at?: string;
+  readonly rows_affected?: number;
+  readonly failures?: number;
+  readonly message?: string;
+}
+
+/** One page of the site: a model, seed, source, snapshot, test or UDF. */
+export interface SiteNode {
+  readonly unique_id: string;
+  readonly resource_type: string;
+  readonly name: string;
+  readonly package_name: string;
+  readonly path: string;
+  readonly fqn: readonly string[];
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly materialized?: string;
+  /** From `meta.owner` (a string or a list). */
+  readonly owners: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly relation_name?: string;
+  readonly raw_code?: string;
+  readonly compiled_code?: string;
+  readonly columns: readonly SiteColumn[];
+  /** unique_ids this node depends on. */
+  readonly depends_on: readonly string[];
+  /** unique_ids of tests on this node. */
+  readonly tests: readonly string[];
+  readonly run?: SiteRun;
+  /** Sources: the source's name; tests: generic or singular and the generic test's facts; UDFs: signature. */
+  readonly source_name?: string;
+  readonly test_type?: string;
+  readonly test_metadata?: { readonly name: string; readonly column_name?: string; readonly attached_node?: string; readonly kwargs?: Readonly<Record<string, unknown>> };
+  readonly udf?: { readonly kind: string; readonly signature: string; readonly returns: string; readonly deterministic?: boolean; readonly portable?: boolean; readonly version?: string };
+}
+
+/** Everything the docs app reads (`window.__WEIR_DOCS__`). */
+export interface SiteData {
+  readonly project_name: string;
+  readonly target_name: string;
+  readonly adapter_type: string;
+  readonly weir_version: string;
+  readonly generated_at: string;
+  readonly nodes: readonly SiteNode[];
+  /** Node positions of the project graph (models, seeds, sources, snapshots), left to right. */
+  readonly layout: Positions;
+  readonly last_run?: { readonly command: string; readonly generated_at: string; readonly elapsed_time: number; readonly success: boolean };
+  readonly catalog_errors: readonly CatalogError[];
+  readonly lineage: Readonly<Record<string, NodeLineage>>;
+}
+
+/** Resource types drawn in the project graph (tests and UDFs have pages but no boxes). */
+export const GRAPH_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'source', 'snapshot']);
+
+/** Height in pixels of a node box in the graph. */
+export const BOX_HEIGHT = 26;
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Builds the site data.
+ * @param manifest the parsed `manifest.json`
+ * @param runResults the parsed `run_results.json`, when there is one
+ */
+export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage: LineageArtifact, runResults?: Json): SiteData {
+  const runs = new Map<string, Json>((runResults?.results ?? []).map((r: Json) => [String(r.unique_id), r]));
+  const all: Json[] = [...Object.values(manifest.nodes ?? {}), ...Object.values(manifest.sources ?? {})] as Json[];
+  const testsByColumn = new Map<string, string[]>();
+  for (const n of all) {
+    const t = n.test_metadata;
+    if (n.resource_type === 'test' && t?.attached_node && t.column_name) {
+      const k = `${t.attached_node}\u0000${String(t.column_name).toLowerCase()}`;
+      testsByColumn.set(k, [...(testsByColumn.get(k) ?? []), n.unique_id]);
+    }
+  }
+  const nodes: SiteNode[] = all.map((n) => {
+    const uid = String(n.unique_id);
+    const cat = catalog.nodes[uid] ?? catalog.sources[uid];
+    const yamlCols = Object.values((n.columns ?? {}) as Record<string, Json>);
+    const yamlByName = new Map(yamlCols.map((c) => [String(c.name).toLowerCase(), c]));
+    const colTests = (name: string) => testsByColumn.get(`${uid}\u0000${name.toLowerCase()}`) ?? [];
+    const columns: SiteColumn[] = [];
+    if (cat) {
+      for (const c of Object.values(cat.columns).sort((a, b) => a.index - b.index)) {
+        const y = yamlByName.get(c.name.toLowerCase());
+        columns.push({ name: c.name, type: c.type, description: String(y?.description ?? ''), tests: colTests(c.name), in_catalog: true });
+      }
+    }
+    for (const y of yamlCols) {
+      if (columns.some((c) => c.name.toLowerCase() === String(y.name).toLowerCase())) continue;
+      columns.push({ name: String(y.name), type: y.data_type, description: String(y.description ?? ''), tests: colTests(String(y.name)), in_catalog: false });
+    }
+    const r = runs.get(uid);
+    const execute = (r?.timing ?? []).find((t: Json) => t.name === 'execute');
+    const owner = n.meta?.owner;
+    return {
+      unique_id: uid, resource_type: String(n.resource_type), name: String(n.name), package_name: String(n.package_name ?? ''),
+      path: String(n.path ?? ''), fqn: n.fqn ?? [], description: String(n.description ?? ''), tags: n.tags ?? [], config: n.config ?? {},
+      materialized: n.config?.materialized, owners: owner === undefined ? [] : (Array.isArray(owner) ? owner : [owner]).map(String), meta: n.meta ?? {},
+      relation_name: n.relation_name, raw_code: n.raw_code, compiled_code: n.compiled_code, columns,
+      depends_on: n.depends_on?.nodes ?? (manifest.parent_map?.[uid] ?? []), tests: n.tests ?? [],
+      run: r ? { status: String(r.status), execution_time: Number(r.execution_time), started_at: execute?.started_at, completed_at: execute?.completed_at, rows_affected: r.rows_affected, failures: r.failures, message: r.message } : undefined,
+      source_name: n.source_name, test_type: n.test_type, test_metadata: n.test_metadata,
+    };
+  });
+  for (const u of Object.values((manifest.udfs ?? {}) as Record<string, Json>)) {
+    nodes.push({
+      unique_id: String(u.unique_id), resource_type: 'udf', name: String(u.name), package_name: String(manifest.metadata?.project_name ?? ''),
+      path: String(u.path ?? ''), fqn: [String(u.name)], description: String(u.description ?? ''), tags: [], config: {}, owners: [], meta: {},
+      columns: (u.args ?? []).map((a: Json) => ({ name: String(a.name), type: String(a.type), description: a.optional ? 'optional argument' : 'argument', tests: [], in_catalog: false })),
+      depends_on: [], tests: [],
+      udf: { kind: String(u.kind), signature: String(u.signature), returns: String(u.returns), deterministic: u.deterministic, portable: u.portable, version: u.version },
+    });
+  }
+  const graphNodes = nodes.filter((n) => GRAPH_TYPES.has(n.resource_type));
+  const edges: [string, string][] = graphNodes.flatMap((n) => n.depends_on.map((p) => [p, n.unique_id] as [string, string]));
+  const layout = layoutDag(graphNodes.map((n) => ({ id: n.unique_id, width: boxWidth(n.name), height: BOX_HEIGHT })), edges);
+  const md = manifest.metadata ?? {};
+  return {
+    project_name: String(md.project_name ?? ''), target_name: String(md.target_name ?? ''), adapter_type: String(md.adapter_type ?? ''),
+    weir_version: String(md.weir_version ?? ''), generated_at: catalog.metadata.generated_at, nodes, layout,
+    last_run: runResults ? { command: String(runResults.command), generated_at: String(runResults.metadata?.generated_at ?? ''), elapsed_time: Number(runResults.elapsed_time), success: !!runResults.success } : undefined,
+    catalog_errors: catalog.errors, lineage: lineage.nodes,
+  };
+}
