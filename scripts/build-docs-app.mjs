@@ -20,7 +20,27 @@ await build({
   minify: true,
   legalComments: 'eof',
   logLevel: 'warning',
+  plugins: [nodeBuiltinStubs()],
 });
+/**
+ * The app bundles Weir's selector, whose `state:` comparison reads files and hashes them (node:fs,
+ * node:crypto). The docs site never compares states, so those builtins become stubs that throw if called.
+ * A name not exported here fails the build, visibly.
+ */
+function nodeBuiltinStubs() {
+  const names = ['createHash', 'readFileSync', 'statSync', 'existsSync'];
+  return {
+    name: 'node-builtin-stubs',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
+      b.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
+        contents: names.map((n) => `export function ${n}() { throw new Error(${JSON.stringify(`${args.path} ${n}() is not available in the docs site`)}); }`).join('\n') + '\nexport default {};',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 const require = createRequire(import.meta.url);
 const theme = readFileSync(require.resolve('highlight.js/styles/github.css'), 'utf8');
 writeFileSync(path.join(out, 'weir-docs.css'), `${readFileSync(path.join(root, 'src/docs/app/style.css'), 'utf8')}\n/* highlight.js GitHub theme (BSD-3-Clause) */\n${theme}`);

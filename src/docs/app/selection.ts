@@ -1,10 +1,13 @@
 /**
  * The `--select` grammar in the browser: the docs app bundles Weir's own selector module
  * (`src/graph/selector.ts`) and evaluates it over a manifest and DAG rebuilt from the site data, so the
- * graph's selector box selects exactly what `weir ls --select ...` would.
+ * graph's selector box selects exactly what `weir ls --select ...` would. `result:<status>` uses the
+ * statuses of the last run shown by the site.
  */
 import { DirectedGraph } from 'graphology';
 import { evaluateSelectors } from '../../graph/selector.js';
+import { SelectorState } from '../../graph/state.js';
+import type { PreviousState } from '../../artifacts/previous-state.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { GraphNode } from '../../manifest/types.js';
 import type { SiteData } from '../site-data.js';
@@ -13,6 +16,8 @@ import type { SiteData } from '../site-data.js';
 export class SiteSelector {
   private readonly manifest: Manifest;
   private readonly dag: DirectedGraph;
+  /** `result:<status>` reads the last run's statuses; `state:` has no earlier manifest here. */
+  private readonly state: SelectorState;
 
   constructor(data: SiteData) {
     const nodes = new Map<string, GraphNode>();
@@ -29,6 +34,8 @@ export class SiteSelector {
       projectName: data.project_name, projectVersion: '', root: '', targetName: data.target_name, adapterType: data.adapter_type,
       nodes, macros: [], parents, refIndex: new Map(), sourceIndex: new Map(),
     };
+    const results = data.nodes.filter((n) => n.run).map((n) => ({ unique_id: n.unique_id, status: n.run!.status }));
+    this.state = new SelectorState({ dir: '', manifest: { nodes: {}, macros: {} }, runResults: { results } } as unknown as PreviousState, this.manifest);
     this.dag = new DirectedGraph();
     for (const uid of nodes.keys()) this.dag.addNode(uid);
     for (const [uid, ps] of parents) for (const p of ps) if (nodes.has(p)) this.dag.mergeEdge(p, uid);
@@ -39,8 +46,11 @@ export class SiteSelector {
    * @returns the selected unique_ids, or the selector's error message
    */
   select(text: string): { ids: Set<string> } | { error: string } {
+    if (/(^|[\s,@+])state:/.test(text)) {
+      return { error: 'state: selectors compare with an earlier run\'s manifest, which the docs site does not have: use weir ls --select ... --state DIR' };
+    }
     try {
-      return { ids: evaluateSelectors([text], this.manifest, this.dag) };
+      return { ids: evaluateSelectors([text], this.manifest, this.dag, this.state) };
     } catch (e) {
       const err = e as Error & { hint?: string };
       return { error: `${err.message}${err.hint ? ` — ${err.hint}` : ''}` };
