@@ -12,7 +12,10 @@ import { boxWidth, layoutDag, type Positions } from './graph-layout.js';
 /** A column as the site shows it. */
 export interface SiteColumn {
   readonly name: string;
-  /** Type from the catalog (undefined when the relation isn't built), else the YAML `data_type`. */
+  /**
+   * Type from the catalog, else the YAML `data_type`. Unbuilt models list the columns their SQL yields
+   * (from the lineage analysis), without types.
+   */
   readonly type?: string;
   readonly description: string;
   /** unique_ids of generic tests on this column. */
@@ -113,6 +116,13 @@ export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage:
       for (const c of Object.values(cat.columns).sort((a, b) => a.index - b.index)) {
         const y = yamlByName.get(c.name.toLowerCase());
         columns.push({ name: c.name, type: c.type, description: String(y?.description ?? ''), tests: colTests(c.name), in_catalog: true });
+      }
+    }
+    if (!cat) {
+      // Not built: the columns its SQL yields (from the lineage analysis) are still worth showing.
+      for (const name of Object.keys(lineage.nodes[uid]?.columns ?? {})) {
+        const y = yamlByName.get(name.toLowerCase());
+        columns.push({ name, type: y?.data_type, description: String(y?.description ?? ''), tests: colTests(name), in_catalog: false });
       }
     }
     for (const y of yamlCols) {

@@ -38,7 +38,8 @@ sources:
         description: Raw orders.
 `,
     'models/staging/stg_customers.sql': 'select id as customer_id, upper(name) as customer_name, country from {{ref "customers"}}',
-    'models/staging/stg_orders.sql': `select order_id, customer_id, amount, status = 'paid' as is_paid from {{source "shop_raw" "orders"}}`,
+    // The source is the seed's table: the comment's ref orders the build (dbt's `-- depends_on:` idiom).
+    'models/staging/stg_orders.sql': `-- depends on {{ref "orders"}}\nselect order_id, customer_id, amount, status = 'paid' as is_paid from {{source "shop_raw" "orders"}}`,
     'models/staging/int_paid_orders.sql': '{{config materialized="ephemeral"}}\nselect * from {{ref "stg_orders"}} where is_paid',
     'models/marts/customer_revenue.sql': `select c.customer_id, c.customer_name, sum(o.amount) as revenue, count(*) as orders
 from {{ref "stg_customers"}} c

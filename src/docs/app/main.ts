@@ -145,6 +145,7 @@ let graph: GraphCanvas | undefined;
 function route(): void {
   graph?.destroy();
   graph = undefined;
+  searchResults.hidden = true;
   window.__weirGraph = undefined;
   const raw = location.hash.replace(/^#\/?/, '');
   const q = raw.indexOf('?');
@@ -206,7 +207,7 @@ function nodePage(n: SiteNode): void {
   const columns = n.columns.length ? `
     <h2>${n.udf ? 'Arguments' : 'Columns'}</h2>
     <table class="columns"><thead><tr><th>Name</th><th>Type</th><th>Description</th><th>Tests</th></tr></thead><tbody>
-    ${n.columns.map((c) => `<tr data-column="${esc(c.name)}"><td><code>${esc(c.name)}</code>${c.in_catalog || n.udf ? '' : ' <small class="muted" title="documented in YAML but not in the built relation">not built</small>'}</td><td><code>${esc(c.type ?? '')}</code></td><td>${esc(c.description)}</td><td>${c.tests.map((t) => link(t, byId.get(t)?.test_metadata?.name ?? byId.get(t)?.name)).join(', ')}</td></tr>`).join('')}
+    ${n.columns.map((c) => `<tr data-column="${esc(c.name)}"><td><code>${esc(c.name)}</code>${c.in_catalog || n.udf ? '' : ' <small class="muted" title="not in the catalog: the relation is not built, or lacks this column">not built</small>'}</td><td><code>${esc(c.type ?? '')}</code></td><td>${esc(c.description)}</td><td>${c.tests.map((t) => link(t, byId.get(t)?.test_metadata?.name ?? byId.get(t)?.name)).join(', ')}</td></tr>`).join('')}
     </tbody></table>` : '';
   const lineageHtml = lineage ? `
     <h2>Column lineage <small><a href="#/columns/${encodeURIComponent(n.unique_id)}">column graph</a></small></h2>
