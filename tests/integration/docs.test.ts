@@ -7,7 +7,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupProjects, runCli, type CliResult } from '../helpers/project.js';
+import { cleanupProjects, makeProject, runCli, type CliResult } from '../helpers/project.js';
 import { makeDocsProject } from '../helpers/docs-project.js';
 import { WeirProject } from '../../src/api/project.js';
 import { serveDocs } from '../../src/docs/serve.js';
@@ -106,6 +106,22 @@ describe('weir docs generate', () => {
       targetDir: project.targetDir, metadata: {} as never, catalogRequests: [], lineageInputs: [], defaultSchema: 'main',
       openAdapter: () => project.openAdapter(), appDir: path.join(dir, 'no-app-here'),
     })).rejects.toMatchObject({ code: 'WEIR_DOCS_APP_MISSING', hint: expect.stringMatching(/npm run build/) });
+  });
+});
+
+describe('weir docs generate with a broken model', () => {
+  it('still writes the site; the model has no lineage, the error is reported and the exit code is 1', async () => {
+    const broken = await makeProject({
+      'models/ok.sql': 'select 1 as a',
+      'models/broken.sql': 'select {{var "not_defined"}} as b from {{ref "ok"}}',
+    });
+    const r = await runCli(['docs', 'generate'], broken);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/models\/broken.sql.*not_defined/);
+    const lin = JSON.parse(readFileSync(path.join(broken, 'target/lineage.json'), 'utf8'));
+    expect(lin.nodes['model.t.broken'].unresolved[0]).toMatch(/not compiled/);
+    expect(lin.nodes['model.t.ok'].columns.a).toEqual({ upstream: [], unresolved: [] });
+    expect(existsSync(path.join(broken, 'target/docs/index.html'))).toBe(true);
   });
 });
 
