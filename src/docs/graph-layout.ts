@@ -4,8 +4,8 @@
  * the whole project (precomputed, so the browser never lays out thousands of nodes) and by the docs app for
  * focused subgraphs. Pure: runs in Node and in the browser.
  *
- * dagre's network-simplex ranking and crossing reduction grow much faster than linearly (on this machine a
- * random 2,000-node DAG took about a minute), so graphs above {@link DAGRE_MAX_NODES} nodes get a fast
+ * dagre's network-simplex ranking and crossing reduction grow much faster than linearly with the graph,
+ * so graphs above {@link DAGRE_MAX_NODES} nodes get a fast
  * layered layout instead: longest-path ranks, then barycenter crossing reduction sweeps (Sugiyama, Tagawa &
  * Toda, "Methods for Visual Understanding of Hierarchical System Structures", IEEE SMC 11(2), 1981), in
  * O((V + E) · sweeps) time.

@@ -155,3 +155,38 @@ describe('docs site in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('a 5,000-node project graph', () => {
+  it('renders from the precomputed layout; the selector and clicks work at that size', async () => {
+    const { buildSiteData } = await import('../../src/docs/site-data.js');
+    const { APP_FILES, defaultAppDir } = await import('../../src/docs/generate.js');
+    const { copyFileSync, writeFileSync } = await import('node:fs');
+    const n = 5000;
+    const nodes: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const layer = Math.floor(i / 500);
+      const parents = layer === 0 ? [] : [`model.big.m${(layer - 1) * 500 + ((i * 7) % 500)}`, `model.big.m${(layer - 1) * 500 + ((i * 13) % 500)}`];
+      nodes[`model.big.m${i}`] = { unique_id: `model.big.m${i}`, resource_type: 'model', name: `m${i}`, path: `models/l${layer}/m${i}.sql`, fqn: ['big', `l${layer}`, `m${i}`], tags: layer === 9 ? ['leaf'] : [], config: { materialized: 'view' }, depends_on: { nodes: [...new Set(parents)] } };
+    }
+    const meta = { project_name: 'big', target_name: 'dev', adapter_type: 'duckdb', weir_version: '0', generated_at: 'now' };
+    const site = buildSiteData({ metadata: meta, nodes }, { metadata: meta as never, nodes: {}, sources: {}, errors: [] }, { metadata: meta as never, nodes: {} });
+    const big = path.join(dir, 'target', 'big-docs');
+    mkdirSync(big, { recursive: true });
+    for (const f of APP_FILES) copyFileSync(path.join(defaultAppDir(), f), path.join(big, f));
+    copyFileSync(path.join(dir, 'target/docs/index.html'), path.join(big, 'index.html'));
+    writeFileSync(path.join(big, 'weir-docs-data.js'), `window.__WEIR_DOCS__ = ${JSON.stringify(site)};`);
+    await page.goto(`${pathToFileURL(path.join(big, 'index.html')).href}#/graph`);
+    await page.waitForFunction(`window.__weirGraph?.nodeIds().length === ${n}`);
+    expect(await page.locator('#graph-status').innerText()).toMatch(/5000 nodes, \d+ edges/);
+    await page.fill('#selector', 'tag:leaf');
+    await page.press('#selector', 'Enter');
+    await page.waitForFunction('window.__weirGraph.nodeIds().length === 500');
+    await page.fill('#selector', '2+m4999');
+    await page.press('#selector', 'Enter');
+    await page.waitForFunction('window.__weirGraph.nodeIds().length < 10');
+    const p = (await page.evaluate('window.__weirGraph.clientPosition("model.big.m4999")')) as { x: number; y: number };
+    await page.mouse.click(p.x, p.y);
+    expect(await page.locator('#graph-panel h3').innerText()).toMatch(/m4999/);
+    expect(pageErrors).toEqual([]);
+  });
+});
