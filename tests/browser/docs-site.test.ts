@@ -137,6 +137,11 @@ describe('docs site in Chromium', () => {
     await page.check('#rows');
     await page.waitForFunction("window.__weirGraph?.nodeIds().includes('model.shop.stg_orders::is_paid')");
     await page.screenshot({ path: path.join(shots, 'columns.png') });
+    // A seed has no lineage of its own; its page links to the columns that read it.
+    await page.goto(`${page.url().split('#')[0]}#/node/seed.shop.customers`);
+    await page.click('a.button:has-text("Column graph")');
+    await page.waitForFunction("window.__weirGraph?.nodeIds().includes('model.shop.stg_customers::customer_name')");
+    expect(await page.evaluate('window.__weirGraph.nodeIds().includes("seed.shop.customers::name")')).toBe(true);
   });
 
   it('through weir docs serve (127.0.0.1)', async () => {

@@ -226,7 +226,9 @@ function nodePage(n: SiteNode): void {
   const tests = n.tests.length ? `<h3>Tests</h3><ul class="deps">${n.tests.map((t) => `<li>${byId.get(t)?.run ? statusBadge(byId.get(t)!.run!.status) : ''} ${link(t)}</li>`).join('')}</ul>` : '';
   const sql = [n.raw_code !== undefined ? ['Source', n.raw_code] : undefined, n.compiled_code !== undefined ? ['Compiled', n.compiled_code] : undefined].filter(Boolean) as [string, string][];
   const sqlHtml = sql.length ? `<h2>SQL</h2><div class="tabs">${sql.map(([t], i) => `<button class="tab${i === sql.length - 1 ? ' active' : ''}" data-tab="${i}">${t}</button>`).join('')}</div>${sql.map(([t, code], i) => `<pre class="sql" data-pane="${i}" data-kind="${t.toLowerCase()}" ${i === sql.length - 1 ? '' : 'hidden'}><code class="hljs language-sql">${highlight(code)}</code></pre>`).join('')}` : '';
-  const graphLink = GRAPH_TYPES.has(n.resource_type) ? `<a class="button" href="#/graph?focus=${encodeURIComponent(n.unique_id)}&up=2&down=2">View in lineage graph</a>` : '';
+  const readByColumns = !lineage && Object.values(data.lineage).some((l) => Object.values(l.columns).some((c) => c.upstream.some((u) => u.node === n.unique_id)));
+  const graphLink = (GRAPH_TYPES.has(n.resource_type) ? `<a class="button" href="#/graph?focus=${encodeURIComponent(n.unique_id)}&up=2&down=2">View in lineage graph</a>` : '')
+    + (readByColumns ? ` <a class="button" href="#/columns/${encodeURIComponent(n.unique_id)}">Column graph</a>` : '');
   main.innerHTML = `
   <div class="node-head"><h1>${esc(n.resource_type === 'source' ? `${n.source_name}.${n.name}` : n.name)}</h1> ${graphLink}</div>
   <p class="description">${n.description ? esc(n.description) : '<span class="muted">No description.</span>'}</p>
