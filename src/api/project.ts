@@ -28,6 +28,7 @@ import { WeirError } from '../errors/weir-error.js';
 import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } from '../events/events.js';
 import { ARTIFACT_SCHEMAS, manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type RunResultsArtifact } from '../artifacts/artifacts.js';
 import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
+import { runLockCommand, takeRunLock } from '../execution/run-lock.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 import { resolveUdfVersion } from '../udfs/define.js';
@@ -73,6 +74,8 @@ export interface RunArgs extends SelectionArgs {
   readonly favorState?: boolean;
   /** Run exactly these unique_ids (no selector evaluation; `weir retry`). */
   readonly only?: readonly string[];
+  /** Seconds to wait for another run holding the target directory's run lock (default 0: fail at once). */
+  readonly lockTimeout?: number;
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -337,7 +340,11 @@ export class WeirProject {
     let renderer = this.renderer();
     const start = performance.now();
     const threads = args.threads ?? this.targetInfo.threads;
-    const adapter = await this.openAdapter();
+    const lock = await takeRunLock(this.targetDir, runLockCommand(command, args), args.lockTimeout, reporter);
+    const adapter = await this.openAdapter().catch((e: unknown) => {
+      lock.release();
+      throw e;
+    });
     try {
       if (args.defer && args.state) {
         const overrides = await deferredRelations({
@@ -347,6 +354,7 @@ export class WeirProject {
       }
     } catch (e) {
       await adapter.close();
+      lock.release();
       throw e;
     }
     let results: RunResultEntry[] = [];
@@ -397,6 +405,7 @@ export class WeirProject {
       }
     } finally {
       await adapter.close();
+      lock.release();
       reporter.close?.();
     }
     const success = counts.error === 0 && counts.fail === 0;

@@ -16,6 +16,7 @@ import { parseOperationArgs, runOperation } from '../api/operation.js';
 import { sourceFreshness } from '../api/freshness.js';
 import path from 'node:path';
 import { docsCommand } from './docs-command.js';
+import { airflowDagCommand } from './airflow-command.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -84,17 +85,22 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target read the state manifest\'s relations' })
       .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' })
       .option('event-time-start', { type: 'string', describe: 'microbatch models: first event time to (re)process, UTC (e.g. 2024-01-01)' })
-      .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' }),
+      .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' })
+      .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' }),
     handler: async (a: Record<string, unknown>) => {
       const project = await load(a as unknown as GlobalArgs);
       if (a.threads !== undefined && (!Number.isInteger(a.threads) || (a.threads as number) < 1)) {
         throw new WeirError('WEIR_USAGE', '--threads must be a positive integer');
+      }
+      if (!Number.isFinite(a['lock-timeout']) || (a['lock-timeout'] as number) < 0) {
+        throw new WeirError('WEIR_USAGE', '--lock-timeout must be a number of seconds ≥ 0', { hint: 'e.g. --lock-timeout 600' });
       }
       const summary = await project.execute(command, {
         select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined,
         failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
+        lockTimeout: a['lock-timeout'] as number,
       });
       exitCode = summary.exitCode;
     },
@@ -236,6 +242,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         print(formatResult(await project.query(String(a.sql), a.limit as number | undefined), a.format as ResultFormat));
       },
     })
+    .command(airflowDagCommand(load, (s) => print(s), () => reporter!, io.cwd))
     .command({
       command: 'debug',
       describe: 'check the configuration and the connection',
@@ -246,7 +253,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query or debug.')
+    .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query, airflow-dag or debug.')
     .command(docsCommand({ load: (a) => load(a as unknown as GlobalArgs), reporter: () => reporter!, waitForStop: io.waitForStop, setExitCode: (c) => (exitCode = c) }))
     .strict()
     .help()

@@ -47,6 +47,9 @@ export interface NodeFinishEvent extends Base {
   readonly rows_affected?: number;
   readonly failures?: number;
   readonly execution_time: number;
+  /** ISO-8601 UTC: when the node started and finished (absent for nodes skipped without running). */
+  readonly started_at?: string;
+  readonly completed_at?: string;
   readonly message?: string;
 }
 /** The run ended. `elapsed` in seconds. */
@@ -66,8 +69,28 @@ export interface MessageEvent extends Base {
   readonly line?: number;
 }
 
+/** Who holds the run lock (see `execution/run-lock.ts`). */
+interface LockHolderFields {
+  /** The lock file's absolute path. */
+  readonly lock_file: string;
+  readonly holder_pid?: number;
+  readonly holder_host?: string;
+  readonly holder_command?: string;
+  readonly holder_started_at?: string;
+}
+/** Another Weir run holds the run lock: this one waits up to `timeout` seconds (`--lock-timeout`). */
+export interface LockWaitEvent extends Base, LockHolderFields {
+  readonly code: 'WEIR_LOCK_WAIT';
+  readonly timeout: number;
+}
+/** A stale run lock (its holder died on this host) was removed. */
+export interface LockStaleEvent extends Base, LockHolderFields {
+  readonly code: 'WEIR_LOCK_STALE';
+  readonly reason: string;
+}
+
 /** Every event Weir emits. */
-export type WeirEvent = RunStartEvent | NodeStartEvent | NodeFinishEvent | RunEndEvent | MessageEvent;
+export type WeirEvent = RunStartEvent | NodeStartEvent | NodeFinishEvent | RunEndEvent | MessageEvent | LockWaitEvent | LockStaleEvent;
 
 /** Receives events. Implementations must not throw. */
 export interface Reporter {

@@ -92,6 +92,12 @@ export class TextReporter implements Reporter {
       case 'WEIR_ERROR':
         this.line(`${time}  ${c.red('ERROR')} ${e.message}`);
         break;
+      case 'WEIR_LOCK_WAIT':
+        this.line(`${time}  ${c.yellow('WAIT')} run lock held by ${e.holder_pid !== undefined ? `pid ${e.holder_pid} on ${e.holder_host} (\`${e.holder_command}\`, started ${e.holder_started_at})` : 'another process'}; waiting up to ${e.timeout}s`);
+        break;
+      case 'WEIR_LOCK_STALE':
+        this.line(`${time}  ${c.yellow('WARN')} removed a stale run lock ${e.lock_file}${e.holder_pid !== undefined ? ` of pid ${e.holder_pid} (\`${e.holder_command}\`, started ${e.holder_started_at})` : ''}: ${e.reason}`);
+        break;
       case 'WEIR_MESSAGE':
         if (!this.o.quiet) this.line(`${time}  ${e.message}`);
         break;

@@ -140,6 +140,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         level: entry.status === 'error' || entry.status === 'fail' ? 'error' : entry.status === 'warn' || (entry.status === 'skipped' && entry.timing.length > 0) ? 'warn' : 'info',
         node_id: node.unique_id, resource_type: node.resource_type, materialized: node.config.materialized, index: idx, total, status: entry.status,
         relation: entry.relation_name, rows_affected: entry.rows_affected, failures: entry.failures, execution_time: entry.execution_time,
+        started_at: entry.timing[0]?.started_at, completed_at: entry.timing[entry.timing.length - 1]?.completed_at,
         message: entry.message,
       });
     };
