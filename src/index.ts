@@ -37,3 +37,7 @@ export { computeLineage, LINEAGE_SCHEMA } from './lineage/lineage.js';
 export type { LineageArtifact, NodeLineage, LineageInput } from './lineage/lineage.js';
 export { analyzeSelect } from './lineage/column-lineage.js';
 export type { LineageKind, UpstreamColumn, ColumnLineage, RelationResolver } from './lineage/column-lineage.js';
+export { createClient } from './client/create-client.js';
+export type { CreateClientOptions } from './client/create-client.js';
+export { sqlToTs, tsTypeText } from './adapters/sql-types.js';
+export { EVENT_CONTRACT, checkEvent } from './events/contract.js';

@@ -190,6 +190,16 @@ export interface Adapter {
    * `capabilities.udfHosting`). Absent on engines that host none; their UDF calls run client-side.
    */
   registerUdfs?(udfs: readonly UdfRegistration[]): Promise<void>;
+  /**
+   * Engines with a single-writer database file (DuckDB): publishes a consistent read-only copy for readers
+   * while later runs write. Called after each run. @returns where, or undefined when disabled
+   */
+  publishReadCopy?(): Promise<{ readonly path: string; readonly size: number } | undefined>;
+  /**
+   * Opens the last published read copy instead of the database (called after `open()` failed with
+   * `WEIR_DB_LOCKED`). @returns the copy and when it was published, or undefined when there is none
+   */
+  openReadCopy?(): Promise<{ readonly path: string; readonly publishedAt: Date } | undefined>;
   /** Describes the connection for `weir debug` (no secrets). */
   describe(): Record<string, unknown>;
   close(): Promise<void>;

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
+import path from 'node:path';
+import type { Dialect as KyselyDialect } from 'kysely';
 import type { Adapter, Dialect } from './adapter.js';
 
 /** How to build one engine's adapter. */
@@ -15,6 +17,17 @@ interface EngineEntry {
     dialect: Dialect;
     create(target: unknown, targetName: string, projectRoot: string): Adapter;
   }>;
+  /**
+   * Loads the engine's Kysely dialect (for `createClient`).
+   * @param open creates and opens this target's Weir adapter
+   */
+  kysely(target: unknown, targetName: string, projectRoot: string, options: KyselyDialectOptions, open: () => Promise<Adapter>): Promise<KyselyDialect>;
+}
+
+/** Options of {@link createKyselyDialect}. */
+export interface KyselyDialectOptions {
+  /** DuckDB: read the published read copy (`auto`: when there is one), or the database file itself. */
+  readonly source?: 'auto' | 'main' | 'read-copy';
 }
 
 const ENGINES: Readonly<Record<string, EngineEntry>> = {
@@ -27,6 +40,13 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
         create: (t, name, root) => new m.DuckDBAdapter(t as import('./duckdb/duckdb-adapter.js').DuckDBTarget, name, root),
       };
     },
+    async kysely(t, name, root, options) {
+      const target = t as import('./duckdb/duckdb-adapter.js').DuckDBTarget;
+      const { DuckDBKyselyDialect } = await import('./duckdb/kysely-dialect.js');
+      return new DuckDBKyselyDialect({
+        path: target.path === ':memory:' ? ':memory:' : path.resolve(root, target.path), settings: target.settings, source: options.source, targetName: name,
+      });
+    },
   },
   snowflake: {
     async load() {
@@ -37,6 +57,9 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
         create: (t, name, root) => new m.SnowflakeAdapter(t as import('./snowflake/snowflake-adapter.js').SnowflakeTarget, name, root),
       };
     },
+    async kysely(_t, _name, _root, _options, open) {
+      return new (await import('./snowflake/kysely-dialect.js')).SnowflakeKyselyDialect(open);
+    },
   },
   trino: {
     async load() {
@@ -46,6 +69,9 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
         dialect: (await import('./trino/trino-dialect.js')).trinoDialect,
         create: (t, name, root) => new m.TrinoAdapter(t as import('./trino/trino-adapter.js').TrinoTarget, name, root),
       };
+    },
+    async kysely(_t, _name, _root, _options, open) {
+      return new (await import('./trino/kysely-dialect.js')).TrinoKyselyDialect(open);
     },
   },
 };
@@ -79,7 +105,28 @@ async function entryFor(type: string, src: TargetSource) {
  */
 export async function createAdapter(target: { type: string } & Record<string, unknown>, src: TargetSource, projectRoot: string): Promise<Adapter> {
   const engine = await entryFor(target.type, src);
-  const parsed = engine.schema.safeParse(target);
+  return engine.create(validateTarget(engine.schema, target, src), src.targetName, projectRoot);
+}
+
+/**
+ * A Kysely dialect for a target (what `createClient` builds its Kysely instance on): DuckDB's over
+ * @duckdb/node-api with one connection per Kysely instance; Snowflake's and Trino's over their Weir adapters.
+ * @throws WeirError `WEIR_ADAPTER_UNKNOWN`; WeirErrors `WEIR_TARGET_INVALID` as {@link createAdapter}
+ */
+export async function createKyselyDialect(target: { type: string } & Record<string, unknown>, src: TargetSource, projectRoot: string, options: KyselyDialectOptions = {}): Promise<KyselyDialect> {
+  const engine = await entryFor(target.type, src);
+  const validated = validateTarget(engine.schema, target, src);
+  const entry = ENGINES[target.type];
+  return entry.kysely(validated, src.targetName, projectRoot, options, async () => {
+    const adapter = engine.create(validated, src.targetName, projectRoot);
+    await adapter.open();
+    return adapter;
+  });
+}
+
+/** Validates a target against its engine's schema. @throws WeirErrors `WEIR_TARGET_INVALID` */
+function validateTarget(schema: z.ZodType, target: { type: string } & Record<string, unknown>, src: TargetSource): unknown {
+  const parsed = schema.safeParse(target);
   if (!parsed.success) {
     throw new WeirErrors(parsed.error.issues.map((issue) => {
       const p = ['targets', src.targetName, ...issue.path.map((x) => (typeof x === 'symbol' ? String(x) : x))] as (string | number)[];
@@ -91,7 +138,7 @@ export async function createAdapter(target: { type: string } & Record<string, un
       });
     }));
   }
-  return engine.create(parsed.data, src.targetName, projectRoot);
+  return parsed.data;
 }
 
 /** The dialect of an engine type (for compiling without connecting). */

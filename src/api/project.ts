@@ -89,6 +89,12 @@ export interface RunSummary {
   readonly exitCode: 0 | 1;
 }
 
+/** Options of reads (`query`, `show`). */
+export interface ReadOptions {
+  /** Called when the database is locked by a run and the last published read copy is read instead. */
+  readonly onReadCopy?: (copy: { readonly path: string; readonly publishedAt: Date }) => void;
+}
+
 /** Options of {@link WeirProject.load}. */
 export interface ProjectLoadOptions extends LoadOptions {
   /** Receives parse-phase warnings. */
@@ -401,6 +407,7 @@ export class WeirProject {
           results,
         };
         writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));
+        await publishReadCopy(adapter, reporter);
         reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success ? 'info' : 'error', elapsed, counts, success });
       }
     } finally {
@@ -437,8 +444,8 @@ export class WeirProject {
    * Runs SQL against the target and returns the rows (at most `limit` when given).
    * @throws WeirError `WEIR_SQL_ERROR` with the engine's message
    */
-  async query(sql: string, limit?: number): Promise<QueryResult> {
-    const adapter = await this.openAdapter();
+  async query(sql: string, limit?: number, options: ReadOptions = {}): Promise<QueryResult> {
+    const adapter = await this.openReadAdapter(options);
     try {
       // Scalar UDFs are callable from ad-hoc queries too (batch UDFs only run inside a build).
       const udfs = await registerUdfs(adapter, this.udfs.filter((u) => u.definition.kind === 'scalar'), {
@@ -465,7 +472,7 @@ export class WeirProject {
    * Previews a model: its built relation if it exists, else its compiled SQL.
    * @throws WeirError `WEIR_NODE_NOT_FOUND` naming the closest model
    */
-  async show(name: string, limit = 10): Promise<QueryResult> {
+  async show(name: string, limit = 10, options: ReadOptions = {}): Promise<QueryResult> {
     const uid = this.manifest.refIndex.get(name) ?? this.manifest.sourceIndex.get(name);
     if (!uid) {
       const s = [...this.manifest.refIndex.keys()].sort((a, b) => a.localeCompare(b)).find((k) => k.includes(name));
@@ -475,15 +482,38 @@ export class WeirProject {
     const c = renderer.render(uid);
     const node = this.manifest.nodes.get(uid)!;
     let sql = `select * from ${c.relation_name ?? renderer.relationName(node)}`;
-    if (node.resource_type === 'model' && (node.config.materialized === 'ephemeral' || !(await this.relationExists(node)))) sql = c.compiled_code!;
-    return this.query(sql, limit);
+    if (node.resource_type === 'model' && (node.config.materialized === 'ephemeral' || !(await this.relationExists(node, options)))) sql = c.compiled_code!;
+    return this.query(sql, limit, options);
+  }
+
+  /**
+   * Opens the adapter for reading: when the database is locked by a writing process and the engine
+   * publishes read copies (DuckDB), opens the last published copy instead and tells `options.onReadCopy`.
+   * @throws WeirError `WEIR_DB_LOCKED` when locked and no copy was published
+   */
+  async openReadAdapter(options: ReadOptions = {}): Promise<Adapter> {
+    const src = { file: this.files.configFile, targetName: this.files.targetName };
+    const adapter = await createAdapter(this.files.target as { type: string } & Record<string, unknown>, src, this.files.root);
+    try {
+      await adapter.open();
+    } catch (e) {
+      if (e instanceof WeirError && e.code === 'WEIR_DB_LOCKED' && adapter.openReadCopy) {
+        const copy = await adapter.openReadCopy();
+        if (copy) {
+          options.onReadCopy?.(copy);
+          return adapter;
+        }
+      }
+      throw e;
+    }
+    return adapter;
   }
 
   /** Whether a node's relation exists in the target (opens and closes the adapter). */
-  private async relationExists(node: GraphNode): Promise<boolean> {
+  private async relationExists(node: GraphNode, options: ReadOptions = {}): Promise<boolean> {
     const relation = this.renderer().relationOf(node);
     if (!relation) return false;
-    const adapter = await this.openAdapter();
+    const adapter = await this.openReadAdapter({ ...options, onReadCopy: undefined });
     try {
       return (await adapter.relationKind(await adapter.connect(), relation)) !== undefined;
     } finally {
@@ -554,6 +584,18 @@ function suggestion(selectors: readonly string[], names: Iterable<string>): stri
     if (c && c !== t) return `; did you mean '${c}'?`;
   }
   return '';
+}
+
+/** Publishes the engine's read copy after a run (DuckDB), reporting it; a failure is a warning. */
+async function publishReadCopy(adapter: Adapter, reporter: Reporter): Promise<void> {
+  if (!adapter.publishReadCopy) return;
+  const t0 = performance.now();
+  try {
+    const copy = await adapter.publishReadCopy();
+    if (copy) reporter.emit({ code: 'WEIR_READ_COPY_PUBLISHED', ts: now(), level: 'info', path: copy.path, size: copy.size, elapsed: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `could not publish the read copy for readers: ${(e as Error).message}`, error_code: 'WEIR_READ_COPY_FAILED' });
+  }
 }
 
 /** Formats SQL for the target dialect; returns it unchanged if the formatter can't parse it. */

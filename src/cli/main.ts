@@ -17,6 +17,7 @@ import { sourceFreshness } from '../api/freshness.js';
 import path from 'node:path';
 import { docsCommand } from './docs-command.js';
 import { airflowDagCommand } from './airflow-command.js';
+import { codegenCommand } from './codegen-command.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -227,7 +228,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        print(formatResult(await project.show(String(a.select), a.limit as number), a.format as ResultFormat));
+        print(formatResult(await project.show(String(a.select), a.limit as number, readNotice(io)), a.format as ResultFormat));
       },
     })
     .command({
@@ -239,10 +240,11 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        print(formatResult(await project.query(String(a.sql), a.limit as number | undefined), a.format as ResultFormat));
+        print(formatResult(await project.query(String(a.sql), a.limit as number | undefined, readNotice(io)), a.format as ResultFormat));
       },
     })
     .command(airflowDagCommand(load, (s) => print(s), () => reporter!, io.cwd))
+    .command(codegenCommand(load, (s) => print(s), () => reporter!, io.cwd))
     .command({
       command: 'debug',
       describe: 'check the configuration and the connection',
@@ -253,7 +255,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query, airflow-dag or debug.')
+    .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query, airflow-dag, codegen or debug.')
     .command(docsCommand({ load: (a) => load(a as unknown as GlobalArgs), reporter: () => reporter!, waitForStop: io.waitForStop, setExitCode: (c) => (exitCode = c) }))
     .strict()
     .help()
@@ -280,6 +282,14 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     reporter?.close?.();
   }
   return exitCode;
+}
+
+/** Tells (on stderr, so piped results stay clean) that a read used the published read copy. */
+function readNotice(io: CliIO) {
+  return {
+    onReadCopy: (c: { path: string; publishedAt: Date }) =>
+      io.stderr.write(`note: a Weir run holds the database; reading the copy published at ${c.publishedAt.toISOString()} (${c.path})\n`),
+  };
 }
 
 function selectionOptions(y: Argv) {

@@ -65,6 +65,11 @@ export const EVENT_CONTRACT: Readonly<Record<WeirEvent['code'], EventSpec>> = {
     fields: 'lock_file, reason, holder_pid?, holder_host?, holder_command?, holder_started_at?',
     schema: z.object({ ...base, code: z.literal('WEIR_LOCK_STALE'), reason: z.string(), ...holder }),
   },
+  WEIR_READ_COPY_PUBLISHED: {
+    description: 'DuckDB: after a run, the database was checkpointed and copied atomically to `<name>.read.duckdb` for readers',
+    fields: 'path, size (bytes), elapsed (s)',
+    schema: z.object({ ...base, code: z.literal('WEIR_READ_COPY_PUBLISHED'), path: z.string(), size: z.number().int().min(0), elapsed: seconds }),
+  },
   WEIR_MESSAGE: {
     description: 'a notice (e.g. `compiled 12 nodes`, `wrote dags/weir_dag.py`)',
     fields: 'message, node_id?',

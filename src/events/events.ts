@@ -89,8 +89,16 @@ export interface LockStaleEvent extends Base, LockHolderFields {
   readonly reason: string;
 }
 
+/** A read copy of the database was published for readers (DuckDB). `size` in bytes, `elapsed` in seconds. */
+export interface ReadCopyPublishedEvent extends Base {
+  readonly code: 'WEIR_READ_COPY_PUBLISHED';
+  readonly path: string;
+  readonly size: number;
+  readonly elapsed: number;
+}
+
 /** Every event Weir emits. */
-export type WeirEvent = RunStartEvent | NodeStartEvent | NodeFinishEvent | RunEndEvent | MessageEvent | LockWaitEvent | LockStaleEvent;
+export type WeirEvent = RunStartEvent | NodeStartEvent | NodeFinishEvent | RunEndEvent | MessageEvent | LockWaitEvent | LockStaleEvent | ReadCopyPublishedEvent;
 
 /** Receives events. Implementations must not throw. */
 export interface Reporter {

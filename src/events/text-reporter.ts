@@ -98,6 +98,9 @@ export class TextReporter implements Reporter {
       case 'WEIR_LOCK_STALE':
         this.line(`${time}  ${c.yellow('WARN')} removed a stale run lock ${e.lock_file}${e.holder_pid !== undefined ? ` of pid ${e.holder_pid} (\`${e.holder_command}\`, started ${e.holder_started_at})` : ''}: ${e.reason}`);
         break;
+      case 'WEIR_READ_COPY_PUBLISHED':
+        if (!this.o.quiet) this.line(`${time}  published the read copy ${e.path} (${(e.size / 1048576).toFixed(1)} MB in ${e.elapsed.toFixed(2)}s)`);
+        break;
       case 'WEIR_MESSAGE':
         if (!this.o.quiet) this.line(`${time}  ${e.message}`);
         break;

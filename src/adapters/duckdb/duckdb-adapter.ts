@@ -14,6 +14,7 @@ import { registerDuckDBUdf } from './duckdb-udfs.js';
 import { AdapterError, type UdfRegistration, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { swapIn, tmpRelation } from '../relation-swap.js';
+import { copyToReadCopy, findReadCopy, type ReadCopyInfo } from './read-copy.js';
 
 /** Target configuration for `type: duckdb`. */
 export const duckdbTargetSchema = z
@@ -27,6 +28,8 @@ export const duckdbTargetSchema = z
     settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     /** Open read-only (for readers while a run writes elsewhere). */
     read_only: z.boolean().default(false),
+    /** After each run, publish a read copy (`<name>.read.duckdb`) for readers while the next run writes. */
+    publish_read_copy: z.boolean().default(true),
   })
   .strict();
 
@@ -138,12 +141,45 @@ export class DuckDBAdapter implements Adapter {
       if (/Could not set lock on file|Conflicting lock/i.test(msg)) {
         const pid = /PID (\d+)/.exec(msg)?.[1];
         throw new WeirError('WEIR_DB_LOCKED', `target '${this.targetName}': the database file ${this.dbPath} is locked by another process${pid ? ` (PID ${pid})` : ''}`, {
-          hint: 'DuckDB allows one writing process per file: wait for the other weir run (or close the DuckDB client holding it), then retry. Readers can use `weir query` with a read_only target.',
+          hint: 'DuckDB allows one writing process per file: wait for the other weir run (or close the DuckDB client holding it), then retry. Readers: `weir query`, `weir show` and createClient read the copy each run publishes (<name>.read.duckdb).',
           cause: e,
         });
       }
       throw new WeirError('WEIR_DB_OPEN_FAILED', `target '${this.targetName}': cannot open DuckDB database ${this.dbPath}: ${msg}`, { cause: e });
     }
+  }
+
+  /**
+   * Opens the published read copy (read-only) instead of the database, for readers while a run holds the
+   * database file. @returns the copy's facts, or undefined when none was published (nothing is opened)
+   */
+  async openReadCopy(): Promise<ReadCopyInfo | undefined> {
+    if (this.dbPath === ':memory:') return undefined;
+    const copy = findReadCopy(this.dbPath);
+    if (!copy) return undefined;
+    try {
+      this.instance = await DuckDBInstance.create(copy.path, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' });
+    } catch (e) {
+      throw new WeirError('WEIR_DB_OPEN_FAILED', `target '${this.targetName}': cannot open the read copy ${copy.path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    return copy;
+  }
+
+  /**
+   * Checkpoints the database and publishes its read copy atomically (see `read-copy.ts`). Call when no
+   * statement is running. @returns the copy's facts, or undefined when disabled (`publish_read_copy: false`,
+   * `read_only`, `:memory:`)
+   */
+  async publishReadCopy(): Promise<ReadCopyInfo | undefined> {
+    if (!this.instance || this.dbPath === ':memory:' || this.target.read_only || !this.target.publish_read_copy) return undefined;
+    const conn = await this.connect();
+    try {
+      await conn.execute('checkpoint');
+    } finally {
+      await conn.close();
+      this.connections.delete(conn as DuckDBConnectionWrapper);
+    }
+    return copyToReadCopy(this.dbPath);
   }
 
   async connect(): Promise<Connection> {
@@ -225,7 +261,7 @@ export class DuckDBAdapter implements Adapter {
   }
 
   describe(): Record<string, unknown> {
-    return { type: 'duckdb', path: this.dbPath, schema: this.target.schema, threads: this.target.threads, read_only: this.target.read_only };
+    return { type: 'duckdb', path: this.dbPath, schema: this.target.schema, threads: this.target.threads, read_only: this.target.read_only, publish_read_copy: this.target.publish_read_copy };
   }
 
   async close(): Promise<void> {
