@@ -10,6 +10,7 @@ import type { QueryResult } from '../adapters/adapter.js';
 import { closest } from '../compiler/environment.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { WeirProject } from './project.js';
+import { acquireRunLock } from '../execution/run-lock.js';
 
 /**
  * Parses `--args`: a YAML or JSON mapping.
@@ -43,9 +44,10 @@ export interface OperationResult {
 /**
  * Renders macro `name` with `args` and runs it.
  * @throws WeirError `WEIR_MACRO_INVALID` for an unknown macro (with the closest name); render errors with
- *   the macro's file and line; `WEIR_OPERATION_FAILED` when the engine rejects the SQL
+ *   the macro's file and line; `WEIR_OPERATION_FAILED` when the engine rejects the SQL; `WEIR_RUN_LOCKED`
+ *   when another run holds the target directory's run lock for `lockTimeout` seconds
  */
-export async function runOperation(project: WeirProject, name: string, args: Readonly<Record<string, unknown>> = {}): Promise<OperationResult> {
+export async function runOperation(project: WeirProject, name: string, args: Readonly<Record<string, unknown>> = {}, lockTimeout = 0): Promise<OperationResult> {
   const macro = project.files.macros.find((m) => m.name === name && m.kind === 'partial');
   if (!macro) {
     const names = project.files.macros.filter((m) => m.kind === 'partial').map((m) => m.name);
@@ -56,7 +58,12 @@ export async function runOperation(project: WeirProject, name: string, args: Rea
   }
   const sql = project.renderer().renderText(`{{> [${name}]}}`, { file: macro.path, context: args }).replace(/;\s*$/, '');
   if (!sql.trim()) return { macro: name, sql: '' };
-  const adapter = await project.openAdapter();
+  // An operation writes (grants, drops, loads): it takes the run lock like seed/run/test/build.
+  const lock = await acquireRunLock(project.targetDir, { command: `weir run-operation ${name}`, timeoutSeconds: lockTimeout });
+  const adapter = await project.openAdapter().catch((e: unknown) => {
+    lock.release();
+    throw e;
+  });
   try {
     const conn = await adapter.connect();
     try {
@@ -70,5 +77,6 @@ export async function runOperation(project: WeirProject, name: string, args: Rea
     }
   } finally {
     await adapter.close();
+    lock.release();
   }
 }

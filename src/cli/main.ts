@@ -197,11 +197,12 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       describe: 'render a macro with --args and run its SQL on the target',
       builder: (y: Argv) => y
         .positional('macro', { type: 'string', demandOption: true, describe: 'macro name (macros/<name>.sql)' })
-        .option('args', { type: 'string', describe: 'macro arguments as YAML or JSON, e.g. \'{"days": 7}\'' }),
+        .option('args', { type: 'string', describe: 'macro arguments as YAML or JSON, e.g. \'{"days": 7}\'' })
+        .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' }),
       handler: async (a: Record<string, unknown>) => {
         const macroArgs = parseOperationArgs(a.args as string | undefined);
         const project = await load(a as unknown as GlobalArgs);
-        const r = await runOperation(project, String(a.macro), macroArgs);
+        const r = await runOperation(project, String(a.macro), macroArgs, a['lock-timeout'] as number);
         const n = r.result?.rows.length ?? 0;
         reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: r.sql ? `run-operation ${r.macro}: OK${n ? ` (${n} row${n === 1 ? '' : 's'})` : ''}` : `run-operation ${r.macro}: the macro rendered no SQL; nothing was run` });
         if (n && r.result?.columns.length && (a as unknown as GlobalArgs)['log-format'] !== 'json') print(formatResult(r.result, 'table'));

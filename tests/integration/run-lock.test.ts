@@ -28,6 +28,7 @@ beforeAll(async () => {
     'udfs/gate.ts': GATE_UDF,
     'models/slow.sql': '{{config materialized="table"}}select gate({{literal (var "gate" "g")}}) as x',
     'models/other.sql': '{{config materialized="table"}}select 42 as answer',
+    'macros/noop.sql': 'select 1 as one',
   });
 });
 afterAll(cleanupProjects);
@@ -89,11 +90,14 @@ describe('run lock (spawned processes)', () => {
     expect(text.stdout).toContain(`WARN removed a stale run lock ${lockFile()} of pid ${again.child.pid}`);
   });
 
-  it('a command that only reads (ls) does not take the lock', async () => {
+  it('run-operation takes the lock; a command that only reads (ls) does not', async () => {
     const h = await holder('g5');
     const r = await weirExec(['ls', '--select', 'other'], dir);
     expect(r).toMatchObject({ code: 0 });
     expect(r.stdout).toContain('t.other');
+    const op = await weirExec(['run-operation', 'noop'], dir);
+    expect(op.code).toBe(2);
+    expect(op.stdout + op.stderr).toContain(`another Weir run holds the run lock ${lockFile()}: pid ${h.child.pid}`);
     open('g5');
     expect(await h.exited).toBe(0);
   });
