@@ -10,7 +10,7 @@
  * second, short-lived guard lock (`weir.lock.break`) after re-reading it, so two processes clearing the
  * same stale lock can't remove a fresh one.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -70,7 +70,10 @@ export async function acquireRunLock(targetDir: string, o: RunLockOptions): Prom
   const deadline = Date.now() + Math.max(0, o.timeoutSeconds ?? 0) * 1000;
   let waited = false;
   for (;;) {
-    if (tryCreate(file, info)) return held(file, info);
+    if (tryCreate(file, info)) {
+      removeDeadTempFiles(file);
+      return held(file, info);
+    }
     const holder = readLock(file);
     if (holder === 'missing') continue; // released between our attempt and the read: try again
     const stale = staleReason(holder, file);
@@ -266,4 +269,28 @@ export function takeRunLock(targetDir: string, command: string, timeoutSeconds: 
 /** `weir <command> [--select ...] [--exclude ...]`: how a run is named in the lock file. */
 export function runLockCommand(command: string, args: { readonly select?: readonly string[]; readonly exclude?: readonly string[] }): string {
   return ['weir', command, ...(args.select?.length ? ['--select', ...args.select] : []), ...(args.exclude?.length ? ['--exclude', ...args.exclude] : [])].join(' ');
+}
+
+/**
+ * Removes temporary lock files (`weir.lock.<pid>.<id>.tmp`) of processes on this host that are gone (a
+ * process killed between writing and linking its lock). Files of live processes are left alone.
+ */
+function removeDeadTempFiles(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    const m = f.startsWith(prefix) ? /^(?:break\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(f.slice(prefix.length)) : null;
+    if (!m || pidAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(path.join(dir, f));
+    } catch {
+      /* already gone */
+    }
+  }
 }
