@@ -7,7 +7,7 @@
  *
  * Hash mode and `pii_hash` read the HMAC key from the environment variable `WEIR_PII_KEY` (or, when it
  * is unset, a random key kept in `<target dir>/pii.key`; see setupKey); the same
- * key gives the same `<TYPE:xxxxxxxx>` pseudonym for the same (normalized) value everywhere, so e.g.
+ * key gives the same `<TYPE:xxxxxxxxxxxxxxxx>` pseudonym for the same (normalized) value everywhere, so e.g.
  * `pii_hash(email, 'EMAIL_ADDRESS')` in `customers_anonymized` joins with the tokens
  * `redact_pii(body, 'EMAIL_ADDRESS', 'hash')` leaves in email bodies.
  */
@@ -91,7 +91,7 @@ export const redact_pii = defineScalarUdf({
   args: [
     { name: 'text', type: 'VARCHAR' },
     { name: 'entities', type: 'VARCHAR', optional: true, description: "Comma-separated entity types or 'ALL' (default)." },
-    { name: 'mode', type: 'VARCHAR', optional: true, description: "'mask' (default) → <TYPE>; 'hash' → <TYPE:hmac8> keyed by WEIR_PII_KEY; 'partial' → e.g. j***@example.com." },
+    { name: 'mode', type: 'VARCHAR', optional: true, description: "'mask' (default) → <TYPE>; 'hash' → <TYPE:hmac16> keyed by WEIR_PII_KEY; 'partial' → e.g. j***@example.com." },
   ],
   returns: 'VARCHAR',
   deterministic: true,
@@ -113,7 +113,7 @@ export const pii_hash = defineScalarUdf({
   returns: 'VARCHAR',
   deterministic: true,
   portable: true,
-  description: "Keyed pseudonym <TYPE:hmac8> of a whole value (HMAC-SHA256 with the PII key over the normalized value), identical to redact_pii(…, 'hash') tokens; entity_type may also name an identifier such as CUSTOMER_ID.",
+  description: "Keyed pseudonym <TYPE:hmac16> of a whole value (HMAC-SHA256 with the PII key over the normalized value), identical to redact_pii(…, 'hash') tokens; entity_type may also name an identifier such as CUSTOMER_ID.",
   fn: (value: string, entityType: string) => {
     const t = entityType.trim().toUpperCase();
     // Known entity types get their normalization (e.g. E.164 phones); other identifiers (e.g.

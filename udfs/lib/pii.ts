@@ -129,7 +129,7 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiEnti
   const threshold = options.threshold ?? DEFAULT_PII_THRESHOLD;
   const names = options.names;
   const dict = names === undefined ? undefined : isDictionary(names) ? names : createNameDictionaryLazy(names);
-  // Redaction tokens this library wrote (<EMAIL_ADDRESS>, <PHONE_NUMBER:1a2b3c4d>) are not PII: blank
+  // Redaction tokens this library wrote (<EMAIL_ADDRESS>, <PHONE_NUMBER:1a2b3c4d5e6f7a8b>) are not PII: blank
   // them (same length, so offsets hold) before the recognizers run, or a hex pseudonym made only of
   // digits could read as a phone number.
   const scanned = text.includes('<') ? text.replace(REDACTION_TOKEN, (m) => ' '.repeat(m.length)) : text;
@@ -141,8 +141,8 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiEnti
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** A redaction token written by {@link redactPii}: `<TYPE>` or `<TYPE:8 hex digits>`. */
-const REDACTION_TOKEN = /<[A-Z][A-Z0-9_]*(?::[0-9a-f]{8})?>/g;
+/** A redaction token written by {@link redactPii}: `<TYPE>` or `<TYPE:16 hex digits>` (8 digits from earlier versions are still recognized). */
+const REDACTION_TOKEN = /<[A-Z][A-Z0-9_]*(?::[0-9a-f]{8}(?:[0-9a-f]{8})?)?>/g;
 
 function isDictionary(n: NameDictionary | readonly string[]): n is NameDictionary {
   return !Array.isArray(n);
@@ -196,21 +196,22 @@ export function normalizePiiValue(value: string, type: PiiEntityType | string): 
 }
 
 /**
- * Keyed pseudonym `<TYPE:xxxxxxxx>`: the first 8 hex digits of HMAC-SHA256(key, `TYPE` + NUL +
+ * Keyed pseudonym `<TYPE:xxxxxxxxxxxxxxxx>`: the first 16 hex digits (64 bits) of HMAC-SHA256(key, `TYPE` + NUL +
  * normalized value) ({@link normalizePiiValue}). Same key + type + value → same token in every table,
  * so joins on pseudonymized columns keep working; without the key the value cannot be recovered or
- * confirmed by guessing. 32 bits: expect a collision among ~77,000 distinct values of one type with
- * probability ½ (about 1 % at 10,000 values).
+ * confirmed by guessing. 64 bits, so that pseudonyms stay unique keys: by the birthday bound
+ * p ≈ n²/2⁶⁵, a collision among 10 million distinct values of one type has probability ~3·10⁻⁶ (32 bits,
+ * used before, gave ~1 % at 10,000 values and made unique tests on pseudonyms flaky).
  */
 export function piiPseudonym(value: string, type: PiiEntityType | string, key: string): string {
   if (!key) throw new Error('piiPseudonym: an HMAC key is required');
   const h = bytesToHex(hmac(sha256, utf8Bytes(key), utf8Bytes(`${type}\u0000${normalizePiiValue(value, type)}`)));
-  return `<${type}:${h.slice(0, 8)}>`;
+  return `<${type}:${h.slice(0, 16)}>`;
 }
 
 // --- redaction --------------------------------------------------------------------------------
 
-/** Redaction style: `<TYPE>`, keyed `<TYPE:hash8>`, or partial masking that keeps a few characters. */
+/** Redaction style: `<TYPE>`, keyed `<TYPE:hash16>`, or partial masking that keeps a few characters. */
 export type RedactionMode = 'mask' | 'hash' | 'partial';
 
 /** Options of {@link redactPii}. */

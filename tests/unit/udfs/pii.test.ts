@@ -154,7 +154,7 @@ describe('redactPii', () => {
 
   it('hash: deterministic, normalized, key-dependent', () => {
     const a = redactPii(text, { mode: 'hash', key: 'k1' });
-    expect(a).toMatch(/^Mail <EMAIL_ADDRESS:[0-9a-f]{8}> or call <PHONE_NUMBER:[0-9a-f]{8}>, card <CREDIT_CARD:[0-9a-f]{8}>\.$/);
+    expect(a).toMatch(/^Mail <EMAIL_ADDRESS:[0-9a-f]{16}> or call <PHONE_NUMBER:[0-9a-f]{16}>, card <CREDIT_CARD:[0-9a-f]{16}>\.$/);
     expect(redactPii(text, { mode: 'hash', key: 'k1' })).toBe(a);
     expect(redactPii(text, { mode: 'hash', key: 'k2' })).not.toBe(a);
     expect(piiPseudonym('J.Doe@Example.com ', 'EMAIL_ADDRESS', 'k1')).toBe(piiPseudonym('j.doe@example.com', 'EMAIL_ADDRESS', 'k1'));
@@ -202,7 +202,7 @@ describe('UDFs', () => {
     expect(() => call(pii_hash, 'a@b.com', 'EMAIL_ADDRESS')).toThrow(/WEIR_PII_KEY/);
     process.env.WEIR_PII_KEY = 'test-key';
     const token = call(pii_hash, 'A@B.com', 'email_address') as string;
-    expect(token).toMatch(/^<EMAIL_ADDRESS:[0-9a-f]{8}>$/);
+    expect(token).toMatch(/^<EMAIL_ADDRESS:[0-9a-f]{16}>$/);
     expect(call(redact_pii, 'mail a@b.com', 'ALL', 'hash')).toBe(`mail ${token}`);
   });
 });
@@ -235,6 +235,7 @@ describe('evaluation on the labelled demo emails', () => {
 describe('redaction tokens', () => {
   it('does not read its own pseudonyms as PII (an all-digit hex pseudonym after "call me")', () => {
     expect(detectPii('Where is my order? - call me at <PHONE_NUMBER:70892255>')).toEqual([]);
+    expect(detectPii('call me at <PHONE_NUMBER:7089225512345678> or <CREDIT_CARD:4111111111111111>')).toEqual([]);
     expect(detectPii('연락처 <PHONE_NUMBER:58910901> / <EMAIL_ADDRESS>')).toEqual([]);
     // A real number next to a token is still found.
     const found = detectPii('call me at <PHONE_NUMBER:70892255> or 010-1234-5678');
