@@ -10,12 +10,13 @@
  * second, short-lived guard lock (`weir.lock.break`) after re-reading it, so two processes clearing the
  * same stale lock can't remove a fresh one.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
+import { processAlive, removeStaleTempFiles } from '../utils/write-file.js';
 
 /** What the lock file holds. */
 export interface RunLockInfo {
@@ -71,7 +72,8 @@ export async function acquireRunLock(targetDir: string, o: RunLockOptions): Prom
   let waited = false;
   for (;;) {
     if (tryCreate(file, info)) {
-      removeDeadTempFiles(file);
+      // Temporary lock files (`weir.lock.[break.]<pid>.<id>.tmp`) of processes killed between writing and linking.
+      removeStaleTempFiles(file, /^(?:break\.)?(\d+)\.[0-9a-f]{8}\.tmp$/);
       return held(file, info);
     }
     const holder = readLock(file);
@@ -122,7 +124,7 @@ function staleReason(holder: RunLockInfo | null, file: string): string | undefin
     }
   }
   if (holder.hostname !== os.hostname()) return undefined; // can't see processes on other hosts
-  if (!pidAlive(holder.pid)) return `process ${holder.pid} is no longer running`;
+  if (!processAlive(holder.pid)) return `process ${holder.pid} is no longer running`;
   if (holder.process_start !== undefined) {
     const now = processStartTime(holder.pid);
     if (now !== undefined && now !== holder.process_start) return `process ${holder.pid} is no longer running (the pid was reused)`;
@@ -131,14 +133,6 @@ function staleReason(holder: RunLockInfo | null, file: string): string | undefin
 }
 
 /** Whether a process exists (signal 0; EPERM means it exists but belongs to another user). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Start time of a process in clock ticks since boot (`/proc/<pid>/stat` field 22), or undefined off Linux. */
 function processStartTime(pid: number): string | undefined {
@@ -271,26 +265,3 @@ export function runLockCommand(command: string, args: { readonly select?: readon
   return ['weir', command, ...(args.select?.length ? ['--select', ...args.select] : []), ...(args.exclude?.length ? ['--exclude', ...args.exclude] : [])].join(' ');
 }
 
-/**
- * Removes temporary lock files (`weir.lock.<pid>.<id>.tmp`) of processes on this host that are gone (a
- * process killed between writing and linking its lock). Files of live processes are left alone.
- */
-function removeDeadTempFiles(file: string): void {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of names) {
-    const m = f.startsWith(prefix) ? /^(?:break\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(f.slice(prefix.length)) : null;
-    if (!m || pidAlive(Number(m[1]))) continue;
-    try {
-      unlinkSync(path.join(dir, f));
-    } catch {
-      /* already gone */
-    }
-  }
-}

@@ -45,7 +45,8 @@ function openCreating(file: string): number {
 }
 
 /** Whether a process with this id runs (EPERM: it does, under another user). */
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host (signal 0; EPERM means it exists but isn't ours). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -58,8 +59,10 @@ function processAlive(pid: number): boolean {
  * Removes the `<file>.<pid>.tmp` siblings of `file` whose process no longer runs: what a killed run left
  * half-written while replacing the file atomically (temporary file + rename). Files of running processes,
  * this one included, are kept. Best effort: errors are ignored.
+ * @param pattern matched against the name after `<file>.`; its first group is the writer's pid
+ *   (default `<pid>.tmp`; the run lock uses `[break.]<pid>.<id>.tmp`)
  */
-export function removeStaleTempFiles(file: string): void {
+export function removeStaleTempFiles(file: string, pattern: RegExp = /^(\d+)\.tmp$/): void {
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.`;
   let names: string[];
@@ -70,7 +73,7 @@ export function removeStaleTempFiles(file: string): void {
   }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const m = /^(\d+)\.tmp$/.exec(name.slice(prefix.length));
+    const m = pattern.exec(name.slice(prefix.length));
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || processAlive(pid)) continue;

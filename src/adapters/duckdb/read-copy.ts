@@ -9,8 +9,9 @@
  * half-built table. `weir query`/`weir show` fall back to the copy when the database is locked, and
  * `createClient` reads it by default.
  */
-import { constants, copyFileSync, existsSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { removeStaleTempFiles } from '../../utils/write-file.js';
 
 /** The read copy's path for a database file: `dir/name.read.ext` (`weir.duckdb` → `weir.read.duckdb`). */
 export function readCopyPath(dbPath: string): string {
@@ -44,7 +45,7 @@ export function findReadCopy(dbPath: string): ReadCopyInfo | undefined {
  */
 export function copyToReadCopy(dbPath: string): ReadCopyInfo {
   const dest = readCopyPath(dbPath);
-  removeAbandonedCopies(dest);
+  removeStaleTempFiles(dest); // `<copy>.<pid>.tmp` a killed publisher left
   const tmp = `${dest}.${process.pid}.tmp`;
   try {
     copyFileSync(dbPath, tmp, constants.COPYFILE_FICLONE);
@@ -60,26 +61,3 @@ export function copyToReadCopy(dbPath: string): ReadCopyInfo {
   return findReadCopy(dbPath)!;
 }
 
-/**
- * Removes temporary copies a killed publisher left behind (`<copy>.<pid>.tmp`). Publishing happens under
- * the run lock, so no other process is writing one now.
- */
-function removeAbandonedCopies(dest: string): void {
-  const dir = path.dirname(dest);
-  const prefix = `${path.basename(dest)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of names) {
-    if (f.startsWith(prefix) && /^\d+\.tmp$/.test(f.slice(prefix.length))) {
-      try {
-        unlinkSync(path.join(dir, f));
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-}
