@@ -41,6 +41,7 @@ import { parseUtcDate } from '../compiler/incremental-config.js';
 import { generateDocs, type GenerateDocsResult } from '../docs/generate.js';
 import type { CatalogRequest } from '../docs/catalog.js';
 import type { LineageInput } from '../lineage/lineage.js';
+import { queryConnectionError, querySqlError, type QueryTarget } from './query-errors.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build' | 'snapshot';
@@ -442,16 +443,20 @@ export class WeirProject {
 
   /**
    * Runs SQL against the target and returns the rows (at most `limit` when given).
-   * @throws WeirError `WEIR_SQL_ERROR` with the engine's message
+   * @throws WeirError `WEIR_SQL_ERROR` with the engine's message, naming the target and its profile entry;
+   *   connection failures keep the adapter's code and name the target too (see api/query-errors.ts)
    */
   async query(sql: string, limit?: number, options: ReadOptions = {}): Promise<QueryResult> {
-    const adapter = await this.openReadAdapter(options);
+    const target = this.queryTarget();
+    let readCopy: { path: string } | undefined;
+    const adapter = await this.openReadAdapter({ ...options, onReadCopy: (c) => { readCopy = c; options.onReadCopy?.(c); } })
+      .catch((e: unknown) => { throw queryConnectionError(e, target, this.redact); });
     try {
       // Scalar UDFs are callable from ad-hoc queries too (batch UDFs only run inside a build).
       const udfs = await registerUdfs(adapter, this.udfs.filter((u) => u.definition.kind === 'scalar'), {
         projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv,
       });
-      const conn = await adapter.connect();
+      const conn = await adapter.connect().catch((e: unknown) => { throw queryConnectionError(e, target, this.redact); });
       let text = limit === undefined ? sql : `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as weir_query limit ${Math.max(0, Math.floor(limit))}`;
       // UDFs the engine can't call (Trino) are evaluated client-side and the query rewritten to read them.
       const prepared = udfs?.client ? await udfs.client.prepare(adapter, conn, { unique_id: 'query', name: 'query', resource_type: 'query', path: '<query>', config: {} }, text) : undefined;
@@ -459,13 +464,18 @@ export class WeirProject {
       try {
         return await conn.execute(text);
       } catch (e) {
-        throw new WeirError('WEIR_SQL_ERROR', this.redact(`query failed: ${(e as Error).message}`), { cause: e });
+        throw querySqlError(e, target, this.redact, readCopy);
       } finally {
         await prepared?.cleanup(conn);
       }
     } finally {
       await adapter.close();
     }
+  }
+
+  /** The target ad-hoc reads run against, for their error messages (see api/query-errors.ts). */
+  private queryTarget(): QueryTarget {
+    return { ...this.targetInfo, configFile: this.files.configFile };
   }
 
   /**
@@ -513,7 +523,8 @@ export class WeirProject {
   private async relationExists(node: GraphNode, options: ReadOptions = {}): Promise<boolean> {
     const relation = this.renderer().relationOf(node);
     if (!relation) return false;
-    const adapter = await this.openReadAdapter({ ...options, onReadCopy: undefined });
+    const adapter = await this.openReadAdapter({ ...options, onReadCopy: undefined })
+      .catch((e: unknown) => { throw queryConnectionError(e, this.queryTarget(), this.redact); });
     try {
       return (await adapter.relationKind(await adapter.connect(), relation)) !== undefined;
     } finally {
