@@ -22,6 +22,8 @@ const newKey = (passphrase?: string) => generateKeyPairSync('rsa', {
 const fileKey = newKey(PASSPHRASE); // encrypted PKCS#8 in a file
 const envKey = newKey(); // unencrypted PKCS#8 in an environment variable
 const otherKey = newKey(); // not registered for any user
+/** PEM as CI secret stores keep it: one line, newlines written as the two characters `\n`. */
+const escaped = (pem: string) => pem.trim().replace(/\n/g, '\\n');
 /** A line of base64 from the middle of a PEM: must never appear in output. */
 const keyMaterial = (pem: string) => pem.split('\n')[5];
 
@@ -65,6 +67,9 @@ ${target('sf_keyfile', 'weir_kp', `    authenticator: SNOWFLAKE_JWT
     private_key_passphrase: '{{env "SNOWFLAKE_KEY_PASSPHRASE"}}'
 `)}${target('sf_keyenv', 'weir_kp_env', `    authenticator: snowflake_jwt
     private_key: '{{env "SNOWFLAKE_PRIVATE_KEY"}}'
+`)}${target('sf_keyenv_enc', 'weir_kp', `    authenticator: snowflake_jwt
+    private_key: '{{env "SNOWFLAKE_PRIVATE_KEY_ENC" ""}}'
+    private_key_passphrase: '{{env "SNOWFLAKE_KEY_PASSPHRASE"}}'
 `)}${target('sf_oauth', 'weir_oauth', `    authenticator: oauth
     token: '{{env "SNOWFLAKE_TOKEN"}}'
 `)}`,
@@ -140,6 +145,57 @@ describe('snowflake key-pair and OAuth logins (local protocol server, not Snowfl
     expect(garbled.code).toBe(2);
     expect(garbled.stdout + garbled.stderr).toMatch(/target 'sf_keyenv'.*private key/i);
     expect(garbled.stdout + garbled.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a key from a CI secret with \\n escapes instead of newlines logs in (plain and encrypted)', async () => {
+    expect(escaped(envKey.privateKey)).not.toContain('\n');
+    const before = server.logins.length;
+    const plain = await runCli(['run', '--target', 'sf_keyenv'], dir, env({ SNOWFLAKE_PRIVATE_KEY: escaped(envKey.privateKey) }));
+    expect(plain.code, plain.stdout + plain.stderr).toBe(0);
+    const enc = await runCli(['run', '--target', 'sf_keyenv_enc'], dir, env({ SNOWFLAKE_PRIVATE_KEY_ENC: escaped(fileKey.privateKey) }));
+    expect(enc.code, enc.stdout + enc.stderr).toBe(0);
+    const logins = server.logins.slice(before);
+    expect(logins.map((l) => `${l.ok} ${l.authenticator} ${l.user}`)).toEqual(expect.arrayContaining(['true SNOWFLAKE_JWT weir_kp_env', 'true SNOWFLAKE_JWT weir_kp']));
+    expect(logins.every((l) => l.ok)).toBe(true);
+    expectNoSecrets(plain.stdout + plain.stderr + enc.stdout + enc.stderr);
+    for (const f of readdirSync(path.join(dir, 'target')).filter((n) => n.endsWith('.json'))) expectNoSecrets(readFileSync(path.join(dir, 'target', f), 'utf8'));
+  });
+
+  it('an escaped key that still is not a valid PEM private key: clear error naming the target and the profile field, key never shown', async () => {
+    const lines = envKey.privateKey.trim().split('\n');
+    const damaged = escaped([...lines.slice(0, 4), ...lines.slice(9)].join('\n')); // base64 body with lines cut out
+    const cases: [string, string, RegExp][] = [
+      ['damaged body', damaged, /its PRIVATE KEY body cannot be read/],
+      ['no BEGIN line', escaped(lines.slice(1).join('\n')), /has no "-----BEGIN \.\.\. PRIVATE KEY-----" line/],
+      ['a public key', escaped(envKey.publicKey), /holds a public key or certificate, not the private key/],
+      ['not base64', escaped(envKey.privateKey.replace(lines[3], `${lines[3].slice(0, 20)}%%%${lines[3].slice(23)}`)), /body between the BEGIN and END lines is not base64/],
+    ];
+    const before = server.logins.length;
+    for (const [what, key, problem] of cases) {
+      const r = await runCli(['run', '--target', 'sf_keyenv'], dir, env({ SNOWFLAKE_PRIVATE_KEY: key }));
+      const out = r.stdout + r.stderr;
+      expect(r.code, `${what}: ${out}`).toBe(2);
+      expect(out, what).toContain("target 'sf_keyenv': the private key in targets.sf_keyenv.private_key is not a valid PEM private key");
+      expect(out, what).toMatch(problem);
+      expect(out, what).toContain('hint: Use a PKCS#8 PEM key');
+      expect(out, what).not.toMatch(/\n\s+at /);
+      for (const l of lines.slice(1, -1)) expect(out, what).not.toContain(l.slice(8, 40));
+      for (const f of readdirSync(path.join(dir, 'target')).filter((n) => n.endsWith('.json'))) {
+        const text = readFileSync(path.join(dir, 'target', f), 'utf8');
+        for (const l of lines.slice(1, -1)) expect(text, `${what}: ${f}`).not.toContain(l.slice(8, 40));
+      }
+    }
+    // Nothing reached the server: the key was rejected before login.
+    expect(server.logins.slice(before)).toEqual([]);
+  });
+
+  it('an escaped encrypted key without its passphrase names the missing private_key_passphrase', async () => {
+    const r = await runCli(['run', '--target', 'sf_keyenv'], dir, env({ SNOWFLAKE_PRIVATE_KEY: escaped(fileKey.privateKey) }));
+    expect(r.code).toBe(2);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain("target 'sf_keyenv': the private key in targets.sf_keyenv.private_key is encrypted and no private_key_passphrase is set");
+    expect(out).toContain('hint: Set targets.sf_keyenv.private_key_passphrase');
+    expect(out).not.toContain(keyMaterial(fileKey.privateKey));
   });
 
   it('a wrong OAuth token is a clear OAuth login error naming the target', async () => {

@@ -32,6 +32,7 @@ import type { RelationKind } from '../ansi-sql.js';
 import { makeSnowflakeDialect } from './snowflake-dialect.js';
 import { tmpRelation } from '../relation-swap.js';
 import { snowflakeUdfDdl, udfFingerprintOf, type SnowflakeUdfStatement } from './snowflake-udfs.js';
+import { preparePrivateKey } from './private-key.js';
 
 type SnowflakeSdk = typeof import('snowflake-sdk');
 type SdkConnection = import('snowflake-sdk').Connection;
@@ -51,7 +52,10 @@ export const snowflakeTargetSchema = z
     /** `snowflake` (password, default), `snowflake_jwt` (key pair) or `oauth` (token). */
     authenticator: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['snowflake', 'snowflake_jwt', 'oauth'])).default('snowflake'),
     password: z.string().optional(),
-    /** PEM private key text (key-pair auth), usually `{{env "SNOWFLAKE_PRIVATE_KEY"}}`. */
+    /**
+     * PEM private key text (key-pair auth), usually `{{env "SNOWFLAKE_PRIVATE_KEY"}}`. Newlines written as
+     * `\n` (as CI secret stores keep them) are accepted: see private-key.ts.
+     */
     private_key: z.string().min(1).optional(),
     /** PEM private key file, relative to the project root (key-pair auth). */
     private_key_path: z.string().min(1).optional(),
@@ -282,8 +286,10 @@ export class SnowflakeAdapter implements Adapter {
     if (t.query_tag) opts.queryTag = JSON.stringify({ app: 'weir', tag: t.query_tag });
     if (t.authenticator === 'snowflake') opts.password = t.password;
     if (t.authenticator === 'snowflake_jwt') {
-      if (t.private_key) opts.privateKey = t.private_key;
-      else opts.privateKey = this.readPrivateKey(t.private_key_path!);
+      // `\n`-escaped or reflowed PEM (CI secret stores) is normalized and checked first (private-key.ts).
+      opts.privateKey = t.private_key
+        ? preparePrivateKey(t.private_key, t.private_key_passphrase, { targetName: this.targetName, field: 'private_key' })
+        : preparePrivateKey(this.readPrivateKey(t.private_key_path!), t.private_key_passphrase, { targetName: this.targetName, field: 'private_key_path', file: t.private_key_path });
       if (t.private_key_passphrase) opts.privateKeyPass = t.private_key_passphrase;
     }
     if (t.authenticator === 'oauth') opts.token = t.token;
