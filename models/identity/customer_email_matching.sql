@@ -6,10 +6,14 @@
         address: the sender address is one of the person's addresses (CRM or email system; +tag and
           Gmail dots ignored) — decisive;
         contact in the body: a phone number or an address written in the body is the person's: +12;
+        order: an order number cited in the subject or body was placed by one of the person's CRM records:
+          +{{var "matching_order_bits" 8}}, counted only with a name that agrees (anyone can cite
+          someone else's order: a gift, a typo);
         local part: the same local part at a domain one keystroke away (gmial.com) or holding digits:
           +10; the same letters-only local part at another domain: +3 (namesakes share those); local
           parts with Jaro-Winkler ≥ 0.88: +1; the same stem with other trailing digits (jkim83 vs
-          jkim91, often two birth years): −3;
+          jkim91, often two birth years): −3; a letters-only local part that is just the name
+          (jihu.kim, email_is_name) counts only when the names gave no evidence, since it repeats them;
         birth year: a two-digit number ending the local part equal to the person's birth year, with a
           shared name key: +5;
         name: the sender's name (From: display name, else the signature line) shares a name key
@@ -19,7 +23,7 @@
           family name with the given name's initial (L. Campbell) or a typo in the family name
           (phonetically equal, JW ≥ 0.88); +2 for a looser agreement (initial or JW ≥ 0.88 on one part);
           names on both sides that agree in none of these ways: −10.
-      The best person with at least {{var "matching_min_bits" 3}} bits wins, unless the runner-up is within
+      The best person with at least {{var "matching_min_bits" 5}} bits wins, unless the runner-up is within
       {{var "matching_min_margin" 2}} bits (ambiguous: left unmatched). A sender who is an email-system contact
       without a CRM record matches no customer (no_crm_record). customer_id is the person's CRM record
       holding the sender address, else one sharing a name key with the sender, else the oldest. One row
@@ -121,6 +125,17 @@ body_emails as (
     )
 ),
 
+-- order numbers cited in the subject or the body (O00012345), with the CRM customer who placed the order
+cited_orders as (
+    select distinct c.email_id, o.customer_id
+    from (
+        select email_id, unnest(regexp_extract_all(coalesce(subject, '') || ' ' || coalesce(body, ''), {{literal 'O[0-9]{8}'}})) as order_id
+        from {{ref "stg_customer_emails"}}
+    ) as c
+    join {{ref "stg_orders"}} as o on o.order_id = c.order_id
+    where o.customer_id is not null
+),
+
 person_phones as (
     select distinct b.business_id, pii_hash(c.phone_raw, 'PHONE_NUMBER') as phone_key
     from {{ref "stg_crm_customers"}} as c
@@ -141,10 +156,18 @@ evidence as (
     select b.email_id, p.business_id, 'phone_in_body', 12
     from body_phones as b join person_phones as p on p.phone_key = b.phone_key
     union all
+    select c.email_id, p.business_id, 'order_cited', {{var "matching_order_bits" 8}}
+    from cited_orders as c join people as p on p.record_id = 'crm:' || c.customer_id
+    union all
     select b.email_id, p.business_id, 'email_in_body', 12
     from body_emails as b join people as p on p.email = b.email
     union all
-    select s.email_id, p.business_id, 'local_part',
+    select s.email_id, p.business_id,
+        case when dl_distance(split_part(s.email, '@', 2), split_part(p.email, '@', 2)) = 1
+                  or {{regexp_like "p.email_local" (literal "[0-9]")}} then 'local_part'
+             -- a letters-only local part that is just the name (jihu.kim) repeats the name evidence
+             when p.email_is_name then 'local_part_name'
+             else 'local_part' end,
         case when dl_distance(split_part(s.email, '@', 2), split_part(p.email, '@', 2)) = 1
                   or {{regexp_like "p.email_local" (literal "[0-9]")}} then 10 else 3 end
     from senders as s join people as p on p.email_local = replace(split_part(s.email, '@', 1), '.', '')
@@ -185,7 +208,9 @@ candidates as (
         bool_or(kind = 'address') as same_address,
         max(case when kind = 'phone_in_body' then bits else 0 end) as phone_bits,
         max(case when kind = 'email_in_body' then bits else 0 end) as body_email_bits,
+        max(case when kind = 'order_cited' then bits else 0 end) as order_bits,
         max(case when kind = 'local_part' then bits else 0 end) as local_bits,
+        max(case when kind = 'local_part_name' then bits else 0 end) as local_name_bits,
         max(case when kind = 'name_key' then bits else 0 end) as name_bits,
         max(case when kind = 'birth_year' then bits else 0 end) as birth_year_bits
     from evidence
@@ -222,19 +247,28 @@ compared as (
     join senders as s on s.email_id = c.email_id
 ),
 
+-- a cited order counts only with a name that agrees: anyone can cite someone else's order
+with_order as (
+    select *, case when name_bits > 0 or name_close then order_bits else 0 end as counted_order_bits
+    from compared
+),
+
 scored as (
     select
         *,
         case when same_address then 99 else
             {{greatest "phone_bits" "body_email_bits"}} + birth_year_bits
+            + counted_order_bits
             - case when digits_conflict and local_bits = 0 then {{var "matching_digits_conflict_bits" 3}} else 0 end
-            + case when local_bits > 0 then local_bits when local_jw >= 0.88 then 1 else 0 end
+            + case when local_bits > 0 then local_bits
+                   when local_name_bits > 0 and name_bits = 0 then local_name_bits
+                   when local_jw >= 0.88 then 1 else 0 end
             + case when name_bits > 0 then name_bits
                    when name_close then 2
                    when sender_named and person_named then -10
                    else 0 end
         end as bits
-    from compared
+    from with_order
 ),
 
 ranked as (
@@ -248,16 +282,16 @@ ranked as (
 -- the best person, unless the runner-up is within {{var "matching_min_margin" 2}} bits of it (ambiguous)
 best as (
     select email_id, business_id, bits, same_address,
-        {{greatest "phone_bits" "body_email_bits"}} as body_bits,
+        {{greatest "phone_bits" "body_email_bits"}} as body_bits, counted_order_bits,
         coalesce(bits - next_bits >= {{var "matching_min_margin" 2}}, true) as decisive
     from ranked
-    where rn = 1 and bits >= {{var "matching_min_bits" 3}}
+    where rn = 1 and bits >= {{var "matching_min_bits" 5}}
 ),
 
 -- the CRM record to report for a person: the one holding the sender address, else one sharing a name key
 -- with the sender, else the oldest
 chosen as (
-    select b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits,
+    select b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits, b.counted_order_bits,
         min(p.source_id) filter (where p.email = s.email) as address_customer,
         min(p.source_id) filter (where exists (
             select 1 from sender_keys as sk where sk.email_id = b.email_id and sk.k in (p.name_key1, p.name_key2))) as name_customer,
@@ -265,7 +299,7 @@ chosen as (
     from best as b
     join senders as s on s.email_id = b.email_id
     left join people as p on p.business_id = b.business_id and p.source_system = 'crm'
-    group by b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits
+    group by b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits, b.counted_order_bits
 )
 
 select
@@ -282,6 +316,7 @@ select
         when c.address_customer is not null then 'exact_email'
         when c.same_address then 'contact_email'
         when c.body_bits > 0 then 'contact_in_body'
+        when c.counted_order_bits > 0 then 'order_and_name'
         when c.oldest_customer is not null then 'fuzzy_name_email'
         else 'unmatched'
     end as match_method

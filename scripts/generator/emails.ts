@@ -5,7 +5,7 @@
 import type { Faker } from '@faker-js/faker';
 import { type Ctx, pad } from './context.js';
 import type { Product } from './commerce.js';
-import { orderId } from './commerce.js';
+import { type OrderIndex, orderId } from './commerce.js';
 import { NICKNAMES, emailVariant, mixedCase } from './names.js';
 import { type CrmIndex, type Person, type PersonFactory, displayName, formatPhone, personId } from './people.js';
 import { btcAddress, creditCard, iban, ipAddress, koreanRrn, macAddress, type PiiType, randomPhone, url, usSsn, writtenDate } from './pii.js';
@@ -160,11 +160,34 @@ const PII_KO: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Order indices of each person (by person index), in order-time order: the orders of all of the person's
+ * CRM records. Guest and orphan orders belong to nobody.
+ */
+function ordersByPerson(crm: CrmIndex, orders: OrderIndex): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let o = 0; o < orders.count; o++) {
+    const rec = orders.customer[o];
+    if (rec < 0) continue;
+    const person = crm.person[rec];
+    const list = out.get(person);
+    if (list) list.push(o);
+    else out.set(person, [o]);
+  }
+  for (const list of out.values()) list.sort((a, b) => orders.ts[a] - orders.ts[b] || a - b);
+  return out;
+}
+
+/**
  * Write `raw_customer_emails` (≈ 5,000 × scale): ~68 % of senders are known CRM/email-system
  * persons (exact, variant or different address; name spelled differently), the rest unknown.
  * About a third are in Korean. PII spans are written to `truth_email_pii`.
+ * An email about an order cites one of the sender's own orders placed before the email when the sender
+ * has one (customers write about their orders); otherwise (no order yet, not a customer) a random
+ * order number — someone else's order, as a gift recipient or a typo would cite.
  */
-export async function genCustomerEmails(ctx: Ctx, pf: PersonFactory, crm: CrmIndex, products: Product[], nOrders: number, identity: GzCsvWriter): Promise<void> {
+export async function genCustomerEmails(ctx: Ctx, pf: PersonFactory, crm: CrmIndex, products: Product[], orders: OrderIndex, identity: GzCsvWriter): Promise<void> {
+  const nOrders = orders.count;
+  const byPerson = ordersByPerson(crm, orders);
   const r = ctx.rng('customer_emails');
   const fk: Record<'ko' | 'en', Faker> = { ko: ctx.faker('KR', 'emails'), en: ctx.faker('US', 'emails') };
   const n = ctx.n(5000, 10);
@@ -198,10 +221,13 @@ export async function genCustomerEmails(ctx: Ctx, pf: PersonFactory, crm: CrmInd
     }
     const tpl = r.pick(lang === 'ko' ? KO : EN);
     const pii = lang === 'ko' ? PII_KO : PII_EN;
-    const ord = orderId(r.int(0, nOrders - 1));
+    // the same number of draws either way, so that everything drawn after it stays as it was
+    const drawn = r.int(0, nOrders - 1);
     const prod = products[r.int(0, products.length - 1)];
     const prodName = prodLabel(prod, r);
     const t0 = times[i];
+    const own = (byPerson.get(p.idx) ?? []).filter((o) => orders.ts[o] <= t0);
+    const ord = orderId(own.length > 0 ? own[drawn % own.length] : drawn);
     const mkDate = (daysBefore: number) => {
       const dt = new Date(EPOCH_MS + Math.max(0, t0 - daysBefore * DAY) * 1000);
       return writtenDate(r, dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(), lang);

@@ -75,7 +75,7 @@ export async function generateSeeds(opts: Partial<GenOptions> = {}): Promise<Gen
   const campaigns = await genCampaigns(ctx);
   await genAbTests(ctx, crm);
   await genWeb(ctx, pf, crm, orders, products, campaigns);
-  await genCustomerEmails(ctx, pf, crm, products, orders.count, identity);
+  await genCustomerEmails(ctx, pf, crm, products, orders, identity);
   const writers = ctx.allWriters();
   await Promise.all(writers.map((w) => w.close()));
   writeFileSync(join(outDir, 'seeds.yml'), renderSeedsYml());

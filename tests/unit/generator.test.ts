@@ -190,6 +190,37 @@ describe('generateSeeds', () => {
     expect(new Set(crmPersons).size).toBeLessThan(crmPersons.length);
   });
 
+  it("cites the sender's own earlier order in emails about orders when the sender has one, another's otherwise", () => {
+    const truth = records(small, 'truth_person_identity');
+    const personOf = new Map(truth.map((t) => [`${t.source_system}|${t.record_id}`, t.person_id]));
+    // orders are rewritten on re-export (same order id, earlier status): the first row of an id is enough here
+    const orders = new Map<string, { person: string | undefined; ts: string }>();
+    for (const o of records(small, 'raw_orders')) {
+      if (!orders.has(o.order_id!)) orders.set(o.order_id!, { person: o.customer_id ? personOf.get(`crm|${o.customer_id}`) : undefined, ts: o.order_ts! });
+    }
+    let cited = 0;
+    let own = 0;
+    let foreignWithOwnAvailable = 0;
+    for (const e of records(small, 'raw_customer_emails')) {
+      const ids = `${e.subject} ${e.body}`.match(/O\d{8}/g);
+      if (!ids) continue;
+      const sender = personOf.get(`email_sender|${e.email_id}`);
+      const order = orders.get(ids[0]);
+      expect(order, ids[0]).toBeDefined();
+      cited++;
+      if (order!.person === sender) {
+        own++;
+        expect(order!.ts.slice(0, 19) <= e.received_at!.slice(0, 19), `${e.email_id} cites a later order`).toBe(true);
+      } else {
+        const earlier = [...orders.values()].some((o) => o.person === sender && o.ts.slice(0, 19) <= e.received_at!.slice(0, 19));
+        if (earlier) foreignWithOwnAvailable++;
+      }
+    }
+    expect(cited).toBeGreaterThan(50);
+    expect(own).toBeGreaterThan(cited * 0.1);
+    expect(foreignWithOwnAvailable).toBe(0);
+  });
+
   it('references CRM customers from orders except logged orphans/nulls', () => {
     const crm = new Set(records(small, 'raw_crm_customers').map((c) => c.customer_id));
     const orphans = new Set(records(small, 'truth_dirty_rows').filter((d) => d.table_name === 'raw_orders' && d.column_name === 'customer_id').map((d) => d.record_key));

@@ -187,3 +187,48 @@ export function personNameKeys(name: string): string[] {
   if (keys.length === 0 || words.length === 2) for (const g of givenForms(first)) add(`${last} ${g}`);
   return keys;
 }
+
+/** RR family name → every Latin spelling that maps to it (itself included). */
+const SPELLINGS_OF_SURNAME: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const [spelling, rrs] of SURNAME_BY_SPELLING) {
+    for (const rr of rrs) {
+      const list = m.get(rr) ?? [];
+      if (!list.includes(spelling)) list.push(spelling);
+      m.set(rr, list);
+    }
+  }
+  return m;
+})();
+
+/**
+ * Whether an email local part says nothing beyond the name: its letters (digits, dots, underscores and
+ * hyphens dropped) are the given name, the family name, or both in either order, either possibly cut to
+ * its initial — `jihu.kim`, `kimjihu`, `jkim83`, `jihu92`, `lfeil` for the key `gim jihu` / `feil
+ * lorine`. Korean family names match in every customary spelling (gim = kim, i = lee/yi/rhee, bak =
+ * park), the given name also in its nickname forms (`bob` for robert). Such an address is shared by
+ * namesakes (two people called Kim Jihu both write jihu.kim@…), so in record linkage it is weaker
+ * evidence than `bluecharles` or `sunnyjihu`, which say more than the name.
+ *
+ * @param local - an email local part (any case); '' → false.
+ * @param nameKey - a key of {@link personNameKeys}: `"<family> <given>"`; '' → false.
+ * @returns true when the letters are made of the name's parts as above.
+ * @example localPartIsName('jihu.kim', 'gim jihu') // true
+ * @example localPartIsName('sunny_jihu', 'gim jihu') // false
+ */
+export function localPartIsName(local: string, nameKey: string): boolean {
+  const letters = local.toLowerCase().replace(/[^a-z]/g, '');
+  const sp = nameKey.indexOf(' ');
+  if (letters === '' || sp <= 0 || sp === nameKey.length - 1) return false;
+  const family = nameKey.slice(0, sp);
+  const given = nameKey.slice(sp + 1);
+  const families = SPELLINGS_OF_SURNAME.get(family) ?? [family];
+  const givens = [given, ...Object.entries(NICKNAMES).filter(([, full]) => full.includes(given)).map(([nick]) => nick)];
+  for (const f of families) {
+    for (const g of givens) {
+      const parts = [g, f, g + f, f + g, g[0] + f, f + g[0], g + f[0], f[0] + g];
+      if (parts.includes(letters)) return true;
+    }
+  }
+  return false;
+}

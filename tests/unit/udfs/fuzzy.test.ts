@@ -435,7 +435,7 @@ describe('UDF definitions (udfs/fuzzy.ts)', () => {
       [
         'jaro_sim', 'jw_similarity', 'levenshtein_similarity', 'dl_distance', 'fuzz_ratio', 'fuzz_partial_ratio',
         'fuzz_token_sort_ratio', 'fuzz_token_set_ratio', 'fuzz_wratio', 'normalize_name', 'double_metaphone', 'double_metaphone_alt',
-        'name_keys',
+        'name_keys', 'email_is_name',
       ].sort(),
     );
     for (const d of defs) {
@@ -458,6 +458,8 @@ describe('UDF definitions (udfs/fuzzy.ts)', () => {
     expect(call('double_metaphone_alt', 'Schmidt')).toBe('SMT');
     expect(call('name_keys', 'Yun Ju Seo')).toBe('seo yunju|yun juseo');
     expect(call('name_keys', 'Jihu')).toBe('');
+    expect(call('email_is_name', 'jihu.kim', 'gim jihu')).toBe(true);
+    expect(call('email_is_name', 'bluecharles73', 'goldner charles')).toBe(false);
   });
 });
 

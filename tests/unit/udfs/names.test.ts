@@ -3,7 +3,7 @@
  * orders, nicknames and honorifics (the comparison the demo's identity models block and score on).
  */
 import { describe, expect, it } from 'vitest';
-import { personNameKeys } from '../../../udfs/lib/names.js';
+import { localPartIsName, personNameKeys } from '../../../udfs/lib/names.js';
 
 describe('personNameKeys: Korean names', () => {
   it('gives one key for Hangul in either order, with or without a space, and the romanized spellings', () => {
@@ -71,5 +71,37 @@ describe('personNameKeys: English names', () => {
     expect(personNameKeys('   ')).toEqual([]);
     expect(personNameKeys('Jihu')).toEqual([]);
     expect(personNameKeys('김')).toEqual([]);
+  });
+});
+
+describe('localPartIsName: email local parts that say nothing beyond the name', () => {
+  it('recognizes the given and family name, in either order, whole or as initials, digits and separators ignored', () => {
+    for (const local of ['jihu.kim', 'jihukim', 'kim.jihu', 'kimjihu', 'jkim', 'jkim83', 'jihu_kim92', 'jihu92', 'kimj', 'JIHU.KIM']) {
+      expect(localPartIsName(local, 'gim jihu'), local).toBe(true);
+    }
+    for (const local of ['lfeil98', 'lorinefeil', 'feil.lorine', 'lorine']) expect(localPartIsName(local, 'feil lorine'), local).toBe(true);
+  });
+
+  it('accepts every customary spelling of a Korean surname (gim = kim, i = lee/yi/rhee, bak = park)', () => {
+    expect(localPartIsName('soyeong.lee', 'i soyeong')).toBe(true);
+    expect(localPartIsName('yisoyeong', 'i soyeong')).toBe(true);
+    expect(localPartIsName('rhee.soyeong', 'i soyeong')).toBe(true);
+    expect(localPartIsName('bomi.park', 'bak bomi')).toBe(true);
+    expect(localPartIsName('bomi.pak', 'bak bomi')).toBe(true);
+  });
+
+  it('accepts a nickname of the given name', () => {
+    expect(localPartIsName('bob.smith', 'smith robert')).toBe(true);
+    expect(localPartIsName('bsmith12', 'smith robert')).toBe(true);
+  });
+
+  it('rejects local parts that say more than the name, and unusable input', () => {
+    for (const local of ['sunny_jihu', 'bluecharles73', 'lucky_2569', 'jihu.kim.shop', 'kimjihoo']) {
+      expect(localPartIsName(local, 'gim jihu'), local).toBe(false);
+    }
+    expect(localPartIsName('', 'gim jihu')).toBe(false);
+    expect(localPartIsName('12345', 'gim jihu')).toBe(false);
+    expect(localPartIsName('jihu.kim', '')).toBe(false);
+    expect(localPartIsName('jihu.kim', 'gim')).toBe(false);
   });
 });
