@@ -9,7 +9,8 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { renderWithWeir } from '../tests/helpers/render-macro.js';
-import { PEOPLE_LEVELS } from '../tests/helpers/er-people.js';
+import { FAKE_1000_BLOCKING, PEOPLE_LEVELS, SCALED_BLOCKING } from '../tests/helpers/er-people.js';
+export { FAKE_1000_BLOCKING };
 import { prng } from './util.js';
 
 const SYLLABLES = ['ka', 'ren', 'mi', 'jo', 'lee', 'son', 'da', 'vid', 'an', 'na', 'el', 'la', 'ro', 'bert', 'su', 'jin', 'min', 'ho', 'ye', 'ji', 'ma', 'ry', 'tho', 'mas', 'li', 'sa', 'ben', 'ton', 'ha', 'eun'];
@@ -60,20 +61,18 @@ export interface ErRun {
 }
 
 /** Resolves the CSV at `csvPath` (columns as {@link makeRecords}) and scores it against `cluster`. */
-export async function resolveRecords(csvPath: string, blocking: 'strict' | 'wide' = 'wide'): Promise<ErRun> {
+export async function resolveRecords(csvPath: string, blocking: string = SCALED_BLOCKING): Promise<ErRun> {
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
   const conn = await db.connect();
   try {
     await conn.run(`create table people as select * from read_csv('${csvPath}', header = true, types = {'dob': 'VARCHAR'})`);
-    const rules = blocking === 'wide'
-      ? '"l.first_name = r.first_name and l.surname = r.surname" "l.dob = r.dob and left(l.surname, 1) = left(r.surname, 1)" "l.email = r.email" "left(l.first_name, 2) = left(r.first_name, 2) and left(l.surname, 2) = left(r.surname, 2) and l.city = r.city"'
-      : '"l.first_name = r.first_name and l.surname = r.surname" "l.email = r.email"';
+    const rules = blocking;
     let t = performance.now();
     await conn.run(`create table candidate_pairs as ${renderWithWeir(`{{> er_blocked_pairs relation="people" id_col="unique_id" rules=(array ${rules})}}`)}`);
     const blockSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     await conn.run(`create table levels as ${PEOPLE_LEVELS}`);
-    await conn.run(`create table scored as ${renderWithWeir(`{{> er_fellegi_sunter pairs="levels" iterations=10 gamma_cols=(array "gamma_first_name" "gamma_surname" "gamma_dob" "gamma_city" "gamma_email")}}`)}`);
+    await conn.run(`create table scored as ${renderWithWeir(`{{> er_fellegi_sunter pairs="levels" iterations=10 gamma_cols=(array "gamma_first_name" "gamma_surname" "gamma_dob" "gamma_city" "gamma_email") tf_cols=(array "gamma_first_name" "gamma_surname") tf_value_cols=(array "first_name_tf" "surname_tf")}}`)}`);
     const scoreSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     await conn.run(`create table clusters as ${renderWithWeir(`{{> er_clusters nodes="people" id_col="unique_id" edges="scored" where="match_probability >= 0.5"}}`)}`);

@@ -17,6 +17,19 @@
                 value is missing (the comparison is then left out of that pair's product).
     gamma_cols  (required) the comparison-level columns, e.g. (array "gamma_name" "gamma_email").
     iterations  (optional, default 10) EM iterations, unrolled into CTEs.
+    tf_cols / tf_value_cols
+                (optional, two arrays of equal length) term-frequency adjustments: tf_cols names gamma
+                columns, e.g. (array "gamma_surname"), and tf_value_cols the columns of `pairs` holding, for
+                each, the relative frequency (0–1] among the records of the value the two records share
+                when they agree at that comparison's top level (NULL otherwise), e.g. (array "surname_tf").
+                Agreeing on a rare value (Vaughn) is stronger evidence than on a common one (Kim): such a
+                pair's log Bayes factor gets mean(ln tf) − ln(tf), the mean taken over the pairs at the top
+                level, so the adjustment moves weight from common to rare values and averages to zero (the
+                level's m/u, estimated on blocked pairs, keeps its calibration). After W. E. Winkler (1989),
+                "Frequency-based matching in the Fellegi-Sunter model of record linkage", and Splink's
+                term-frequency adjustments
+                (https://moj-analytical-services.github.io/splink/topic_guides/comparisons/term-frequency.html),
+                which use m/tf with u from random pairs.
   Start: each pair's match posterior starts at its mean normalised level (level / max level), which
   puts the m probabilities on high levels and u on low ones. Each iteration: M-step
     λ = mean(p),  m_k(l) = Σ p·[γ_k = l] / Σ p,  u_k(l) = Σ (1 − p)·[γ_k = l] / Σ (1 − p)
@@ -27,6 +40,7 @@
 --}}
 with er_pairs as (
     select id_l, id_r{{#each gamma_cols}}, coalesce(cast({{ident this}} as integer), -1) as {{ident this}}{{/each}}
+        {{~#each tf_value_cols}}, cast({{ident this}} as double) as {{ident this}}{{/each}}
     from {{pairs}}
 ),
 er_levels as (
@@ -37,6 +51,26 @@ er_levels as (
 ),
 er_max_level as (
     select k, max(level) as max_level from er_levels group by k
+),
+er_tf_adjustment as (
+{{#if tf_cols}}
+    select id_l, id_r, sum(mean_ln_tf - ln_tf) as adjustment
+    from (
+        select *, avg(ln_tf) over (partition by j) as mean_ln_tf
+        from (
+{{#each tf_cols}}
+            {{#unless @first}}union all{{/unless}}
+            select id_l, id_r, {{@index}} as j, ln({{ident (lookup ../tf_value_cols @index)}}) as ln_tf
+            from er_pairs
+            where {{ident this}} = (select max({{ident this}}) from er_pairs)
+              and {{ident (lookup ../tf_value_cols @index)}} > 0
+{{/each}}
+        ) as er_tf_levels
+    ) as er_tf_means
+    group by id_l, id_r
+{{else}}
+    select id_l, id_r, cast(0 as double) as adjustment from er_pairs where false
+{{/if}}
 ),
 er_p_0 as (
     select p.id_l, p.id_r,
@@ -59,10 +93,11 @@ er_lambda_{{add @index 1}} as (
     select least(greatest(avg(p), 1e-6), 1 - 1e-6) as lam from er_p_{{@index}}
 ),
 er_weights_{{add @index 1}} as (
-    select p.id_l, p.id_r, coalesce(sum(ln(w.m) - ln(w.u)), 0) as log_bayes
+    select p.id_l, p.id_r, coalesce(sum(ln(w.m) - ln(w.u)), 0) + coalesce(max(t.adjustment), 0) as log_bayes
     from er_pairs as p
     left join er_levels as l on l.id_l = p.id_l and l.id_r = p.id_r
     left join er_params_{{add @index 1}} as w on w.k = l.k and w.level = l.level
+    left join er_tf_adjustment as t on t.id_l = p.id_l and t.id_r = p.id_r
     group by p.id_l, p.id_r
 ),
 er_p_{{add @index 1}} as (

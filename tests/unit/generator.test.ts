@@ -196,7 +196,7 @@ describe('generateSeeds', () => {
     // orders are rewritten on re-export (same order id, earlier status): the first row of an id is enough here
     const orders = new Map<string, { person: string | undefined; ts: string }>();
     for (const o of records(small, 'raw_orders')) {
-      if (!orders.has(o.order_id!)) orders.set(o.order_id!, { person: o.customer_id ? personOf.get(`crm|${o.customer_id}`) : undefined, ts: o.order_ts! });
+      if (!orders.has(o.order_id!)) orders.set(o.order_id!, { person: o.customer_id ? (personOf.get(`crm|${o.customer_id}`) ?? undefined) : undefined, ts: o.order_ts! });
     }
     let cited = 0;
     let own = 0;
