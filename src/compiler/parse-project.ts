@@ -18,7 +18,8 @@ import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
 import { unitTestNode } from './unit-tests.js';
-import { checkTestConfig } from './test-config.js';
+import { checkTestConfig, checkTestConfigTree } from './test-config.js';
+import { projectTestConfig, resourceFolders, testConfigKey, testConfigTree } from '../loader/test-config-tree.js';
 import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
 import { incrementalConfigOf } from './incremental-config.js';
@@ -274,6 +275,15 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
   }
 
   // --- generic tests from YAML
+  // project.yaml data_tests: (or tests:), checked once per level, applied by the folders of the YAML file.
+  const testTreeKey = testConfigKey(files.config);
+  if (testTreeKey) checkTestConfigTree(testConfigTree(files.config), testTreeKey, files.configFile, errors);
+  const projectLevelByFile = new Map<string, Record<string, unknown>>();
+  const projectLevel = (file: string) => {
+    let c = projectLevelByFile.get(file);
+    if (!c) projectLevelByFile.set(file, (c = projectTestConfig(files.config, resourceFolders(file, files.config))));
+    return c;
+  };
   const testNames = new Map<string, number>();
   const addTest = (node: TestNode) => {
     let uid = node.unique_id;
@@ -330,9 +340,10 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     // long names are cut), so names stay unique and file-system safe.
     const plain = (name === 'not_null' || name === 'unique') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(colName);
     const testName = plain && base.length <= 80 ? base : `${base.slice(0, 60).replace(/_+$/, '')}_${hash}`;
-    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, { tags: attached.tags }, spec.config), 'test');
+    // Precedence as dbt: the test's YAML config > project.yaml data_tests: for the YAML file's folders.
+    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, projectLevel(spec.file), { tags: attached.tags }, spec.config), 'test');
     if (!config.enabled) return;
-    checkTestConfig(config, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);
+    checkTestConfig(spec.config as NodeConfig, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);
     addTest({
       resource_type: 'test', unique_id: uniqueId('test', project, testName), name: testName, package_name: project,
       fqn: [project, ...attached.fqn.slice(1, -1), testName], path: spec.file, description: '', config, tags: config.tags, columns: {}, meta: {},
@@ -354,9 +365,11 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       .replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/, '');
     const hash = createHash('sha1').update(JSON.stringify([colName, spec.kwargs])).digest('hex').slice(0, 6);
     const testName = `${base.slice(0, 60).replace(/_+$/, '')}_${hash}`;
-    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, { tags: attached.tags }, spec.config), 'test');
+    // The test's YAML config > the definition's {{config}} > project.yaml data_tests: (as dbt).
+    const definition = macroFacts.get(macro)?.config ?? {};
+    const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, projectLevel(spec.file), definition, { tags: attached.tags }, spec.config), 'test');
     if (!config.enabled) return;
-    checkTestConfig(config, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);
+    checkTestConfig(mergeConfig(definition, spec.config) as NodeConfig, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);
     addTest({
       resource_type: 'test', unique_id: uniqueId('test', project, testName), name: testName, package_name: project,
       fqn: [project, ...attached.fqn.slice(1, -1), testName], path: spec.file, description: '', config, tags: config.tags, columns: {}, meta: {},
@@ -384,9 +397,10 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
   // --- singular tests
   for (const f of files.singularTests) {
     const deps = parseSql(f);
+    // {{config}} in the file > project.yaml data_tests: for its folders (f.folderConfig, checked once above).
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, f.folderConfig, deps?.config ?? {}), 'test');
     if (!config.enabled) continue;
-    checkTestConfig(config, { file: f.path, what: `test ${f.name}` }, errors);
+    checkTestConfig((deps?.config ?? {}) as NodeConfig, { file: f.path, what: `test ${f.name}` }, errors);
     addTest({
       resource_type: 'test', unique_id: uniqueId('test', project, f.name), name: f.name, package_name: project,
       fqn: [project, ...f.folders, f.name], path: f.path, description: leadingComment(f.raw), config, tags: config.tags, columns: {}, meta: {},

@@ -7,6 +7,7 @@
  */
 import { WeirError } from '../errors/weir-error.js';
 import type { NodeConfig } from '../manifest/types.js';
+import { splitLevel } from '../loader/folder-config.js';
 
 /** A threshold such as `>10` or `!=0`. */
 export interface Threshold {
@@ -94,4 +95,19 @@ export function testStatus(failures: number, config: NodeConfig): 'pass' | 'warn
   if (config.severity !== 'warn' && meets(failures, errorIf)) return 'fail';
   if (meets(failures, warnIf)) return 'warn';
   return 'pass';
+}
+
+/**
+ * Checks every level of project.yaml's data test config tree (`data_tests:` or legacy `tests:`) with
+ * {@link checkTestConfig}, once per level, so a bad `+warn_if` there is reported at its key path in the
+ * project file rather than once per test it reaches.
+ * @param tree the tree; `key` is the project.yaml key it was written under
+ */
+export function checkTestConfigTree(tree: Record<string, unknown>, key: string, file: string, errors: WeirError[], locate?: (path: string[]) => number | undefined): void {
+  const walk = (level: Record<string, unknown>, at: string[]) => {
+    const { config, folders } = splitLevel(level);
+    if (Object.keys(config).length) checkTestConfig(config as NodeConfig, { file, line: locate?.(at), what: at.join('.') }, errors);
+    for (const [name, sub] of Object.entries(folders)) walk(sub, [...at, name]);
+  };
+  walk(tree, [key]);
 }

@@ -11,8 +11,8 @@ const MAPPING_CONFIG_KEYS = new Set(['column_types', 'meta', 'docs', 'contract',
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Splits one level of a folder-config tree into its own config and its subfolders. */
-function splitLevel(level: Obj): { config: Obj; folders: Record<string, Obj> } {
+/** Splits one level of a folder-config tree into its own config (`+` removed) and its subfolders. */
+export function splitLevel(level: Obj): { config: Obj; folders: Record<string, Obj> } {
   const config: Obj = {};
   const folders: Record<string, Obj> = {};
   for (const [k, v] of Object.entries(level)) {

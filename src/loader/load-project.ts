@@ -8,6 +8,7 @@ import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import { parseYamlFile } from './yaml-file.js';
 import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
+import { projectTestConfig } from './test-config-tree.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
 import { ParseCache, PARSE_CACHE_FILE } from '../compiler/parse-cache.js';
 import { WEIR_VERSION } from '../artifacts/artifacts.js';
@@ -219,7 +220,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
       } else if (abs.endsWith('.sql')) {
         singularTests.push({
           name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
-          folderConfig: resolveFolderConfig(config.tests, config.name, folders),
+          folderConfig: projectTestConfig(config, folders), // data_tests: / tests: (test-config-tree.ts)
         });
       } else if (/\.ya?ml$/.test(abs)) readYaml(abs);
     }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
+import { checkOneTestConfigKey } from './test-config-tree.js';
 
 const pathList = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -38,6 +39,8 @@ export const projectConfigSchema = z
     vars: z.record(z.string(), z.unknown()).default({}),
     models: folderConfig.default({}),
     seeds: folderConfig.default({}),
+    /** Project-level data test config (dbt ≥ 1.8); `tests:` is its legacy name (see test-config-tree.ts). */
+    data_tests: folderConfig.default({}),
     tests: folderConfig.default({}),
     snapshots: folderConfig.default({}),
     target: z.string().min(1).optional(),
@@ -139,6 +142,7 @@ export function validateProjectConfig(value: unknown, yaml: YamlFile): ProjectCo
         hint: 'Set `target:` to one of the names under `targets:`.',
       });
     }
+    checkOneTestConfigKey(cfg, yaml.file, yaml.locate(['tests']).line);
     return cfg;
   }
   const errors = parsed.error.issues.map((issue) => {
@@ -151,7 +155,7 @@ export function validateProjectConfig(value: unknown, yaml: YamlFile): ProjectCo
     return new WeirError('WEIR_PROJECT_INVALID', `${keyPath ? `${keyPath}: ` : ''}${message}`, {
       location: { file: yaml.file, keyPath: keyPath || undefined, ...yaml.locate(path) },
       hint: issue.code === 'unrecognized_keys'
-        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, target-path, vars, models, seeds, tests, snapshots, on-run-start, on-run-end, target, targets.'
+        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, target-path, vars, models, seeds, data_tests, tests, snapshots, on-run-start, on-run-end, target, targets.'
         : undefined,
     });
   });
