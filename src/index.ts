@@ -34,7 +34,7 @@ export type { CatalogArtifact, CatalogTable, CatalogColumn, CatalogError, Catalo
 export { serveDocs, type DocsServer } from './docs/serve.js';
 export type { GenerateDocsResult } from './docs/generate.js';
 export { computeLineage, LINEAGE_SCHEMA } from './lineage/lineage.js';
-export type { LineageArtifact, NodeLineage, LineageInput } from './lineage/lineage.js';
+export type { LineageArtifact, NodeLineage, LineageInput, DerivedColumn, ColumnLineageEntry } from './lineage/lineage.js';
 export { analyzeSelect } from './lineage/column-lineage.js';
 export type { LineageKind, UpstreamColumn, ColumnLineage, RelationResolver } from './lineage/column-lineage.js';
 export { createClient } from './client/create-client.js';

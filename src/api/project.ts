@@ -41,6 +41,8 @@ import { parseUtcDate } from '../compiler/incremental-config.js';
 import { generateDocs, type GenerateDocsResult } from '../docs/generate.js';
 import type { CatalogRequest } from '../docs/catalog.js';
 import type { LineageInput } from '../lineage/lineage.js';
+import { snapshotDerivedColumns } from '../execution/snapshot-lineage.js';
+import { snapshotConfigOf } from '../compiler/snapshot-config.js';
 import { queryConnectionError, querySqlError, type QueryTarget } from './query-errors.js';
 
 /** Commands that execute nodes. */
@@ -561,7 +563,11 @@ export class WeirProject {
           /* a compile error, reported by compile() */
         }
       }
-      lineageInputs.push({ unique_id: node.unique_id, resource_type: node.resource_type, relation, compiled_code: compiled_code === undefined ? undefined : this.redact(compiled_code) });
+      lineageInputs.push({
+        unique_id: node.unique_id, resource_type: node.resource_type, relation, compiled_code: compiled_code === undefined ? undefined : this.redact(compiled_code),
+        // A snapshot's weir_* columns are derived by its strategy, not selected by its query.
+        derivedColumns: node.resource_type === 'snapshot' ? snapshotDerivedColumns(snapshotConfigOf(node.config, node.name, node.path)) : undefined,
+      });
     }
     const result = await generateDocs({
       targetDir: this.targetDir, metadata: this.metadata(), catalogRequests, lineageInputs,

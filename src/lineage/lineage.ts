@@ -6,11 +6,26 @@
  */
 import type { ArtifactMetadata } from '../artifacts/artifacts.js';
 import type { RelationName } from '../manifest/types.js';
-import { analyzeSelect, type ColumnLineage, type RelationResolver } from './column-lineage.js';
+import { analyzeSelect, type ColumnLineage, type LineageKind, type RelationResolver, type UpstreamColumn } from './column-lineage.js';
 import { DuckDbSqlParser } from './duckdb-parser.js';
 
 /** Schema identifier of `lineage.json`. */
 export const LINEAGE_SCHEMA = 'https://weir.dev/schemas/lineage/v1.json';
+
+/**
+ * A column a node's materialization adds to what its SQL yields, e.g. a snapshot's `weir_*` meta columns:
+ * it is not looked for in the query, and its lineage is that of the query columns it is computed from.
+ */
+export interface DerivedColumn {
+  readonly name: string;
+  /** How it is derived, in words (shown in lineage.json as `derived_by` and on the docs site). */
+  readonly derivation: string;
+  /**
+   * Output columns of the node's query it is computed from: their upstream columns become its upstream,
+   * with kind `transformed` (row dependencies — filters, join keys — keep their kind).
+   */
+  readonly from: readonly string[];
+}
 
 /** A node as the lineage computation sees it. */
 export interface LineageInput {
@@ -20,12 +35,20 @@ export interface LineageInput {
   readonly compiled_code?: string;
   /** Where the node's relation lives; absent for ephemeral models (inlined as CTEs). */
   readonly relation?: RelationName;
+  /** Columns the materialization adds after the query (snapshots: see execution/snapshot-lineage.ts). */
+  readonly derivedColumns?: readonly DerivedColumn[];
 }
+
+/** Lineage of one column in `lineage.json`. */
+export type ColumnLineageEntry = Omit<ColumnLineage, 'name'> & {
+  /** Set on columns the materialization derives (see {@link DerivedColumn}): how. */
+  readonly derived_by?: string;
+};
 
 /** Lineage of one model in `lineage.json`. */
 export interface NodeLineage {
   /** Output columns in order, by name. */
-  readonly columns: Readonly<Record<string, Omit<ColumnLineage, 'name'>>>;
+  readonly columns: Readonly<Record<string, ColumnLineageEntry>>;
   /** Problems concerning the whole model (parse error, unknown relations). */
   readonly unresolved: readonly string[];
 }
@@ -83,14 +106,36 @@ export async function computeLineage(nodes: readonly LineageInput[], options: Li
         out[n.unique_id] = { columns: {}, unresolved: [`expected one SELECT statement, found ${statements.length}`] };
         continue;
       }
-      const res = analyzeSelect(statements[0], resolver, parser.aggregateFunctions, options.columnsOf(n.unique_id));
-      out[n.unique_id] = {
-        columns: Object.fromEntries(res.columns.map((c) => [c.name, { upstream: c.upstream, unresolved: c.unresolved }])),
-        unresolved: res.unresolved,
-      };
+      // Derived columns are not the query's: compare and name the query's columns without them.
+      const derived = n.derivedColumns ?? [];
+      const derivedNames = new Set(derived.map((d) => d.name.toLowerCase()));
+      const built = options.columnsOf(n.unique_id)?.filter((c) => !derivedNames.has(c.toLowerCase()));
+      const res = analyzeSelect(statements[0], resolver, parser.aggregateFunctions, built);
+      const columns: Record<string, ColumnLineageEntry> = Object.fromEntries(res.columns.map((c) => [c.name, { upstream: c.upstream, unresolved: c.unresolved }]));
+      for (const d of derived) columns[d.name] = derivedLineage(d, res.columns);
+      out[n.unique_id] = { columns, unresolved: res.unresolved };
     }
   } finally {
     parser.close();
   }
   return { metadata: { ...options.metadata, weir_schema_version: LINEAGE_SCHEMA, sql_dialect: 'duckdb' }, nodes: out };
+}
+
+/** Lineage of a derived column from the query columns it is computed from (matched case-insensitively). */
+function derivedLineage(d: DerivedColumn, queryColumns: readonly ColumnLineage[]): ColumnLineageEntry {
+  const upstream = new Map<string, UpstreamColumn>();
+  const unresolved: string[] = [];
+  for (const f of d.from) {
+    const c = queryColumns.find((q) => q.name.toLowerCase() === f.toLowerCase());
+    if (!c) {
+      unresolved.push(`${f} (which it is computed from) is not a column of the query`);
+      continue;
+    }
+    unresolved.push(...c.unresolved);
+    for (const u of c.upstream) {
+      const kind: LineageKind = u.kind === 'filtered_by' || u.kind === 'join_key' ? u.kind : 'transformed';
+      upstream.set(`${u.node}\u0000${u.column.toLowerCase()}\u0000${kind}`, { node: u.node, column: u.column, kind });
+    }
+  }
+  return { upstream: [...upstream.values()], unresolved: [...new Set(unresolved)], derived_by: d.derivation };
 }

@@ -217,7 +217,7 @@ function nodePage(n: SiteNode): void {
       const value = l.upstream.filter((u) => u.kind !== 'filtered_by' && u.kind !== 'join_key');
       const rows = l.upstream.filter((u) => u.kind === 'filtered_by' || u.kind === 'join_key');
       const ups = (us: typeof l.upstream) => us.map((u) => `<span class="up">${link(u.node)}.<code>${esc(u.column)}</code> <span class="kind kind-${u.kind}">${u.kind.replace('_', ' ')}</span></span>`).join(' ');
-      return `<tr data-column="${esc(col)}"><td><code>${esc(col)}</code></td><td class="value-deps">${ups(value) || (l.unresolved.length ? '' : '<span class="muted">none (constants only)</span>')}${l.unresolved.map((x) => `<div class="unresolved">${esc(x)}</div>`).join('')}</td><td class="row-deps">${ups(rows)}</td></tr>`;
+      return `<tr data-column="${esc(col)}"><td><code>${esc(col)}</code></td><td class="value-deps">${ups(value) || (l.unresolved.length || l.derived_by ? '' : '<span class="muted">none (constants only)</span>')}${l.derived_by ? `<div class="derived muted">${esc(l.derived_by)}</div>` : ''}${l.unresolved.map((x) => `<div class="unresolved">${esc(x)}</div>`).join('')}</td><td class="row-deps">${ups(rows)}</td></tr>`;
     }).join('')}
     </tbody></table>` : '';
   const deps = n.depends_on.length ? `<h3>Depends on</h3><ul class="deps">${n.depends_on.map((d) => `<li>${typeBadge(byId.get(d)?.resource_type ?? '')} ${link(d)}</li>`).join('')}</ul>` : '';
@@ -372,7 +372,7 @@ function columnGraphPage(uid: string, params: URLSearchParams): void {
       const [node, col] = id.split('::');
       const l = data.lineage[node]?.columns;
       const entry = l && Object.entries(l).find(([c]) => c.toLowerCase() === col)?.[1];
-      panel.innerHTML = `<h3>${esc(labels.get(id))}</h3><p>${link(node, 'Open page')} · <a href="#/columns/${encodeURIComponent(node)}">its column graph</a></p>${entry ? `<ul>${entry.upstream.map((u) => `<li>${esc(byId.get(u.node)?.name ?? u.node)}.${esc(u.column)} <span class="kind kind-${u.kind}">${u.kind}</span></li>`).join('')}</ul>${entry.unresolved.map((x) => `<p class="unresolved">${esc(x)}</p>`).join('')}` : ''}`;
+      panel.innerHTML = `<h3>${esc(labels.get(id))}</h3><p>${link(node, 'Open page')} · <a href="#/columns/${encodeURIComponent(node)}">its column graph</a></p>${entry ? `<ul>${entry.upstream.map((u) => `<li>${esc(byId.get(u.node)?.name ?? u.node)}.${esc(u.column)} <span class="kind kind-${u.kind}">${u.kind}</span></li>`).join('')}</ul>${entry.derived_by ? `<p class="derived muted">${esc(entry.derived_by)}</p>` : ''}${entry.unresolved.map((x) => `<p class="unresolved">${esc(x)}</p>`).join('')}` : ''}`;
     },
     onOpen: (id) => (location.hash = `#/columns/${encodeURIComponent(id.split('::')[0])}`),
   });
