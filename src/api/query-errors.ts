@@ -24,7 +24,7 @@ export function describeQueryTarget(t: QueryTarget): string {
   return `target '${t.name}' (${t.type}; profile ${t.configFile} → targets.${t.name})`;
 }
 
-const MISSING_COLUMN = /Referenced column|column .{0,80} (not found|does not exist)|invalid identifier|cannot be resolved|COLUMN_NOT_FOUND/i;
+const MISSING_COLUMN = /Referenced column|does not have a column|column .{0,80} (not found|does not exist)|invalid identifier|cannot be resolved|COLUMN_NOT_FOUND/i;
 const MISSING_RELATION = /does not exist|not found|unknown table|no such table|Catalog Error|doesn't exist|TABLE_NOT_FOUND|SCHEMA_NOT_FOUND/i;
 const SYNTAX = /syntax error|Parser Error|mismatched input|unexpected|SQL compilation error:\s*syntax/i;
 
