@@ -200,9 +200,26 @@ export interface Adapter {
    * `WEIR_DB_LOCKED`). @returns the copy and when it was published, or undefined when there is none
    */
   openReadCopy?(): Promise<{ readonly path: string; readonly publishedAt: Date } | undefined>;
+  /**
+   * Set by `open()` when the database file was found corrupt and restored from the last published read
+   * copy (DuckDB): the caller reports it as a warning. Undefined otherwise.
+   */
+  readonly recovery?: DatabaseRecovery;
   /** Describes the connection for `weir debug` (no secrets). */
   describe(): Record<string, unknown>;
   close(): Promise<void>;
+}
+
+/** A database file restored from its read copy because the engine found it corrupt (see `Adapter.recovery`). */
+export interface DatabaseRecovery {
+  /** The corrupt file, kept under this name for inspection (with its `.wal`, if any, beside it). */
+  readonly corruptFile: string;
+  /** The read copy the database was restored from. */
+  readonly restoredFrom: string;
+  /** When that copy was published: the end of the last run that completed; later changes are gone. */
+  readonly publishedAt: Date;
+  /** The engine's message about the corruption. */
+  readonly reason: string;
 }
 
 /** An engine error, carrying the engine's message and (where known) SQL state. */

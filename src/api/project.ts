@@ -12,7 +12,7 @@ import path from 'node:path';
 import { writeFileIfChanged } from '../utils/write-file.js';
 import { randomUUID } from 'node:crypto';
 import { format as formatSql } from 'sql-formatter';
-import type { Adapter, Dialect, QueryResult } from '../adapters/adapter.js';
+import type { Adapter, DatabaseRecovery, Dialect, QueryResult } from '../adapters/adapter.js';
 import { createAdapter, dialectFor } from '../adapters/registry.js';
 import { parseYamlFile } from '../loader/yaml-file.js';
 import { readFileSync } from 'node:fs';
@@ -96,6 +96,8 @@ export interface RunSummary {
 export interface ReadOptions {
   /** Called when the database is locked by a run and the last published read copy is read instead. */
   readonly onReadCopy?: (copy: { readonly path: string; readonly publishedAt: Date }) => void;
+  /** Told (with the warning text) when the database file was corrupt and restored from its read copy. */
+  readonly onRecovered?: (message: string) => void;
 }
 
 /** Options of {@link WeirProject.load}. */
@@ -354,6 +356,7 @@ export class WeirProject {
       lock.release();
       throw e;
     });
+    if (adapter.recovery) reporter.emit(recoveryWarning(adapter.recovery));
     try {
       if (args.defer && args.state) {
         const overrides = await deferredRelations({
@@ -508,8 +511,9 @@ export class WeirProject {
     const adapter = await createAdapter(this.files.target as { type: string } & Record<string, unknown>, src, this.files.root);
     try {
       await adapter.open();
+      if (adapter.recovery) options.onRecovered?.(recoveryWarning(adapter.recovery).message);
     } catch (e) {
-      if (e instanceof WeirError && e.code === 'WEIR_DB_LOCKED' && adapter.openReadCopy) {
+      if (e instanceof WeirError && (e.code === 'WEIR_DB_LOCKED' || e.code === 'WEIR_DB_CORRUPT') && adapter.openReadCopy) {
         const copy = await adapter.openReadCopy();
         if (copy) {
           options.onReadCopy?.(copy);
@@ -601,6 +605,14 @@ function suggestion(selectors: readonly string[], names: Iterable<string>): stri
     if (c && c !== t) return `; did you mean '${c}'?`;
   }
   return '';
+}
+
+/** The warning event for a database file restored from its read copy (see `Adapter.recovery`). */
+function recoveryWarning(r: DatabaseRecovery): WeirEvent & { message: string } {
+  return {
+    code: 'WEIR_WARNING', ts: now(), level: 'warn', error_code: 'WEIR_DB_RESTORED',
+    message: `the database file was corrupt (${r.reason.split('\n')[0]}); restored the read copy published at ${r.publishedAt.toISOString()} (the end of the last completed run: later changes are gone and this run rebuilds them); the corrupt file is kept as ${r.corruptFile}`,
+  };
 }
 
 /** Publishes the engine's read copy after a run (DuckDB), reporting it; a failure is a warning. */

@@ -290,6 +290,7 @@ function readNotice(io: CliIO) {
   return {
     onReadCopy: (c: { path: string; publishedAt: Date }) =>
       io.stderr.write(`note: a Weir run holds the database; reading the copy published at ${c.publishedAt.toISOString()} (${c.path})\n`),
+    onRecovered: (message: string) => io.stderr.write(`warning: ${message}\n`),
   };
 }
 

@@ -11,10 +11,10 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { WeirError } from '../../errors/weir-error.js';
 import type { RelationName } from '../../manifest/types.js';
 import { registerDuckDBUdf } from './duckdb-udfs.js';
-import { AdapterError, type UdfRegistration, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
+import { AdapterError, type DatabaseRecovery, type UdfRegistration, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { swapIn, tmpRelation } from '../relation-swap.js';
-import { copyToReadCopy, findReadCopy, type ReadCopyInfo } from './read-copy.js';
+import { copyToReadCopy, findReadCopy, isCorruptionError, restoreFromReadCopy, type ReadCopyInfo } from './read-copy.js';
 
 /** Target configuration for `type: duckdb`. */
 export const duckdbTargetSchema = z
@@ -30,6 +30,11 @@ export const duckdbTargetSchema = z
     read_only: z.boolean().default(false),
     /** After each run, publish a read copy (`<name>.read.duckdb`) for readers while the next run writes. */
     publish_read_copy: z.boolean().default(true),
+    /**
+     * When DuckDB finds the database file corrupt at open (a checksum error, e.g. after the process was
+     * killed), restore the last published read copy, keeping the corrupt file aside, and warn.
+     */
+    recover_from_read_copy: z.boolean().default(true),
   })
   .strict();
 
@@ -101,6 +106,7 @@ export class DuckDBAdapter implements Adapter {
   readonly capabilities = CAPABILITIES;
   private instance?: DuckDBInstance;
   private readonly dbPath: string;
+  recovery?: DatabaseRecovery;
   private readonly connections = new Set<DuckDBConnectionWrapper>();
 
   constructor(
@@ -142,6 +148,30 @@ export class DuckDBAdapter implements Adapter {
         const pid = /PID (\d+)/.exec(msg)?.[1];
         throw new WeirError('WEIR_DB_LOCKED', `target '${this.targetName}': the database file ${this.dbPath} is locked by another process${pid ? ` (PID ${pid})` : ''}`, {
           hint: 'DuckDB allows one writing process per file: wait for the other weir run (or close the DuckDB client holding it), then retry. Readers: `weir query`, `weir show` and createClient read the copy each run publishes (<name>.read.duckdb).',
+          cause: e,
+        });
+      }
+      if (isCorruptionError(msg)) {
+        const restored = this.dbPath !== ':memory:' && !this.target.read_only && this.target.recover_from_read_copy
+          ? restoreFromReadCopy(this.dbPath, msg)
+          : undefined;
+        if (restored) {
+          try {
+            this.instance = await DuckDBInstance.create(this.dbPath, options);
+          } catch (again) {
+            throw new WeirError('WEIR_DB_CORRUPT', `target '${this.targetName}': the database file ${this.dbPath} was corrupt and its restored read copy cannot be opened either: ${again instanceof Error ? again.message : String(again)}`, {
+              hint: `The corrupt file is kept as ${restored.corruptFile}. Move ${this.dbPath} away and rebuild with \`weir build --full-refresh\` (snapshot history lives only in the old files).`,
+              cause: again,
+            });
+          }
+          this.recovery = restored;
+          return;
+        }
+        const copy = this.dbPath === ':memory:' ? undefined : findReadCopy(this.dbPath);
+        throw new WeirError('WEIR_DB_CORRUPT', `target '${this.targetName}': the database file ${this.dbPath} is corrupt: ${msg}`, {
+          hint: copy
+            ? `A read copy published at ${copy.publishedAt.toISOString()} exists (${copy.path}); set recover_from_read_copy: true on the target (the default) to restore it automatically, or copy it over the database yourself.`
+            : 'No read copy was published to restore. Move the file away and rebuild with `weir build --full-refresh` (snapshot history lives only in the old file).',
           cause: e,
         });
       }
@@ -261,7 +291,7 @@ export class DuckDBAdapter implements Adapter {
   }
 
   describe(): Record<string, unknown> {
-    return { type: 'duckdb', path: this.dbPath, schema: this.target.schema, threads: this.target.threads, read_only: this.target.read_only, publish_read_copy: this.target.publish_read_copy };
+    return { type: 'duckdb', path: this.dbPath, schema: this.target.schema, threads: this.target.threads, read_only: this.target.read_only, publish_read_copy: this.target.publish_read_copy, recover_from_read_copy: this.target.recover_from_read_copy };
   }
 
   async close(): Promise<void> {

@@ -61,3 +61,37 @@ export function copyToReadCopy(dbPath: string): ReadCopyInfo {
   return findReadCopy(dbPath)!;
 }
 
+
+/**
+ * Whether a DuckDB open error says the database file itself is damaged (a block or WAL entry whose
+ * checksum does not match, metadata that cannot be read), as opposed to a lock, a permission or a missing
+ * directory. DuckDB's messages: "Corrupt database file: computed checksum … does not match stored
+ * checksum … in block at location …", "Corrupt WAL file: …", "No more data remaining in MetadataReader",
+ * "Failed to load metadata pointer".
+ */
+export function isCorruptionError(message: string): boolean {
+  return /Corrupt (database|WAL) file|No more data remaining in MetadataReader|Failed to load metadata pointer/i.test(message);
+}
+
+/**
+ * Restores a corrupt database file from its last published read copy: the corrupt file (and its `.wal`)
+ * are renamed to `<file>.corrupt-<timestamp>` (kept for inspection, never deleted), then the copy is
+ * copied to a temporary name beside the database and renamed over it, so a crash midway leaves either no
+ * database file (the next attempt restores again) or the whole copy. Everything committed after the copy
+ * was published — the end of the last completed run — is lost; the caller reports that.
+ * @param dbPath the database file DuckDB could not open
+ * @param reason DuckDB's error message
+ * @returns what was done, or undefined when there is no read copy (nothing is changed)
+ */
+export function restoreFromReadCopy(dbPath: string, reason: string): { corruptFile: string; restoredFrom: string; publishedAt: Date; reason: string } | undefined {
+  const copy = findReadCopy(dbPath);
+  if (!copy) return undefined;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const corruptFile = `${dbPath}.corrupt-${stamp}`;
+  if (existsSync(dbPath)) renameSync(dbPath, corruptFile);
+  if (existsSync(`${dbPath}.wal`)) renameSync(`${dbPath}.wal`, `${corruptFile}.wal`);
+  const tmp = `${dbPath}.${process.pid}.tmp`;
+  copyFileSync(copy.path, tmp);
+  renameSync(tmp, dbPath);
+  return { corruptFile, restoredFrom: copy.path, publishedAt: copy.publishedAt, reason };
+}
