@@ -201,7 +201,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     name: 'raw_customer_emails',
-    description: 'Inbound customer-service emails (~5k, about a third in Korean): complaints, refunds, delivery, account changes, payment issues, privacy requests. Senders are CRM/email-system persons (exact, variant or other address) or unknown people. Bodies contain planted PII (emails, phones, cards, IBANs, RRNs, SSNs, IPs, URLs, MACs, BTC addresses, dates, names) listed in truth_email_pii. Dirt: from_address with a display name ("Name" <addr>) or mixed case.',
+    description: 'Inbound customer-service emails (~5k, about a third in Korean): complaints, refunds, delivery, account changes, payment issues, privacy requests. Senders are CRM/email-system persons (exact, variant or other address) or unknown people. An email about an order cites one of the sender\'s own earlier orders when the sender has one, someone else\'s otherwise. Bodies contain planted PII (emails, phones, cards, IBANs, RRNs, SSNs, IPs, URLs, MACs, BTC addresses, dates, names) listed in truth_email_pii. Dirt: from_address with a display name ("Name" <addr>) or mixed case.',
     columns: [
       ['email_id', V, 'EM + 7 digits.'],
       ['from_address', V, 'Sender address as received.'],
