@@ -11,15 +11,17 @@
  *     scaling, translation pipeline speed.
  *
  * Flags: `--only compile|exec|demo|udfs` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
- * `--write`), `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
+ * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
+ * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCompile, type CompileResult } from './compile-bench.js';
 import { benchChain, benchDemo, type ExecResult } from './exec-bench.js';
 import { duckdbVersion } from './direct.js';
 import { udfSections } from './udf-report.js';
+import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -52,7 +54,14 @@ async function main(): Promise<void> {
   const totalMs = performance.now() - started;
 
   const report = renderReport(machine, compile, chain, demo, totalMs) + (udfs.length ? `\n${udfs.join('\n')}\n` : '');
-  if (write) {
+  if (write && only.length > 0) {
+    // a partial run replaces only the sections it measured, each marked as re-measured (report-merge.ts)
+    const file = path.join(repoRoot, 'BENCHMARKS.md');
+    const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const note = `Re-measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- ${only.map((o) => `--only ${o}`).join(' ')} --write\` (${sec(totalMs)}; ${machine.cpuCount} CPUs, Node ${machine.node}, DuckDB ${machine.duckdb}), not by the full run the header describes`;
+    writeFileSync(file, mergeReport(existing, report, note));
+    log('updated the measured sections of BENCHMARKS.md');
+  } else if (write) {
     writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), report);
     log('wrote BENCHMARKS.md');
   } else process.stdout.write(report);
