@@ -8,7 +8,7 @@
 import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupProjects, jsonLines, makeProject, runCli } from '../helpers/project.js';
+import { DEFAULT_PROJECT_YAML, cleanupProjects, jsonLines, makeProject, runCli } from '../helpers/project.js';
 
 afterAll(cleanupProjects);
 
@@ -17,14 +17,8 @@ const MODELS = {
   'models/summary.sql': '{{config materialized="table"}}select count(*) as n, sum(doubled) as total from {{ref "facts"}}',
 };
 
-const yaml = (extra: string) => `name: t
-target: dev
-targets:
-  dev:
-    type: duckdb
-    path: target/t.duckdb
-    threads: 2
-${extra}`;
+/** The default test project with extra settings on its DuckDB target. */
+const yaml = (extra: string) => `${DEFAULT_PROJECT_YAML}${extra}`;
 
 /** Overwrites 4 KiB of the first data block (after DuckDB's three 4 KiB headers) with garbage. */
 function corrupt(dbFile: string): void {
