@@ -36,9 +36,13 @@ const TABLES = ['src_rows', 'big_table', 'inc_merge', 'inc_delete_insert', 'inc_
 const WINDOW = ['--event-time-start', '2024-01-01', '--event-time-end', '2024-03-01'];
 const args = (version: number) => ['run', '--vars', `{version: ${version}}`, ...WINDOW];
 
+/** Database files DuckDB found corrupt after a kill and Weir restored from the read copy (see RELIABILITY.md). */
+const restored: string[] = [];
+
 async function query(dir: string, sql: string): Promise<Record<string, unknown>[]> {
   const r = await runCli(['query', sql, '--format', 'json'], dir);
   if (r.code !== 0) throw new Error(r.stdout + r.stderr);
+  if (/restored the read copy/.test(r.stderr)) restored.push(r.stderr.trim());
   return JSON.parse(r.stdout) as Record<string, unknown>[];
 }
 
@@ -188,7 +192,8 @@ describe('fault injection: SIGKILL during table and incremental builds', () => {
     const withLeftovers = found.filter((f) => f.length > 0).map((f) => f.split(','));
     console.log(`fault injection: ${kills.length} runs, ${kills.filter((k) => !k.exitedFirst).length} killed (delays up to ${Math.round(span)} ms); ` +
       `${withLeftovers.length} left working relations (${[...new Set(withLeftovers.flat())].sort().join(', ') || 'none'}), all removed by the next run; ` +
-      `every next run succeeded with tables equal to a clean build; ${tmpSeen} half-written artifact file(s) seen after kills, none left at the end.\nkilled while running: ${[...byPhase].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ×${n}`).join('; ')}`);
+      `every next run succeeded with tables equal to a clean build; ${tmpSeen} half-written artifact file(s) seen after kills, none left at the end; ` +
+      `${restored.length} database file(s) found corrupt by DuckDB and restored from the read copy${restored.length ? ` (${restored.join(' | ')})` : ''}.\nkilled while running: ${[...byPhase].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ×${n}`).join('; ')}`);
     // Most kills must land inside the run, or the test proves little.
     expect(kills.filter((k) => !k.exitedFirst).length).toBeGreaterThan(KILLS * 0.6);
   }, 600_000);
