@@ -5,6 +5,9 @@
  * the whole file. Sections are the `## (x) …` headings the report uses.
  */
 
+/** Said once in the preamble of a report that has re-measured sections. */
+export const PARTIAL_NOTE = 'Sections marked _Re-measured_ were measured again later, by a partial run (`--only`); the figures of the other sections come from the run described above.';
+
 /** Splits a report into its preamble (before the first `## (x)` heading) and sections by letter. */
 export function splitSections(markdown: string): { preamble: string; sections: Map<string, string> } {
   const re = /^## \(([a-z])\)/gm;
@@ -30,6 +33,7 @@ export function mergeReport(existing: string, partial: string, note: string): st
     const nl = body.indexOf('\n');
     merged.set(letter, `${body.slice(0, nl + 1)}\n_${note}_\n${body.slice(nl + 1)}`);
   }
-  const preamble = old.preamble.trim() ? old.preamble : fresh.preamble;
+  let preamble = old.preamble.trim() ? old.preamble : fresh.preamble;
+  if (!preamble.includes(PARTIAL_NOTE)) preamble = `${preamble.trimEnd()}\n\n${PARTIAL_NOTE}\n`;
   return `${preamble.trimEnd()}\n\n${[...merged.keys()].sort().map((k) => merged.get(k)!.trimEnd()).join('\n\n')}\n`;
 }

@@ -76,7 +76,7 @@ function table(head: string[], rows: string[][]): string {
 function renderReport(m: MachineInfo, compile: CompileResult[], chain: ExecResult[], demo: (ExecResult & { seedGenMs: number; excluded: string[] }) | undefined, totalMs: number): string {
   const out: string[] = [];
   out.push('# Weir benchmarks', '');
-  out.push(`Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; every figure below comes from that one run (${sec(totalMs)} in all).`, '');
+  out.push(`Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; every figure below comes from that one run unless its section is marked re-measured (${sec(totalMs)} in all).`, '');
   out.push(`Machine: ${m.cpuModel}, ${m.cpuCount} CPUs, ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.platform}; Node ${m.node}; DuckDB ${m.duckdb} (@duckdb/node-api).`, '');
   out.push('Absolute times on shared machines are noisy; the ratios compare against a baseline measured in the same run.', '');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeReport, splitSections } from '../../bench/report-merge.js';
+import { PARTIAL_NOTE, mergeReport, splitSections } from '../../bench/report-merge.js';
 
 const OLD = `# Weir benchmarks
 
@@ -37,10 +37,13 @@ describe('bench report merge (partial runs)', () => {
     expect(merged).toContain('## (e) ER\n\nold e');
     expect(merged.indexOf('## (e)')).toBeLessThan(merged.indexOf('## (f)'));
     expect(merged).toContain('## (f) Matching\n\n_Re-measured on 2026-11-24 by X_\n\nnew f');
+    // the preamble says that some sections were measured later, once
+    expect(merged.split(PARTIAL_NOTE).length).toBe(2);
+    expect(mergeReport(merged, partial, 'again').split(PARTIAL_NOTE).length).toBe(2);
   });
 
   it('uses the partial report whole when there is no existing report', () => {
     const merged = mergeReport('', '# T\n\nhead\n\n## (b) B\n\nb\n', 'N');
-    expect(merged).toBe('# T\n\nhead\n\n## (b) B\n\n_N_\n\nb\n');
+    expect(merged).toBe(`# T\n\nhead\n\n${PARTIAL_NOTE}\n\n## (b) B\n\n_N_\n\nb\n`);
   });
 });
