@@ -57,6 +57,13 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       if (forRender && cached.hit.plan) env.providePlan(raw, cached.hit.plan);
       return cached.hit.facts;
     }
+    const pre = files.preparsed?.take(file, raw);
+    if (pre) {
+      // Parsed on the worker thread, without problems (compiler/preparse.ts): as a cache hit.
+      if (forRender && pre.plan) env.providePlan(raw, pre.plan);
+      if (cached) cache!.storeTemplate(file, cached.hash, pre);
+      return pre.facts;
+    }
     const ast = forRender ? env.parse(raw, file) : parseTemplate(raw, file);
     const local: WeirError[] = [];
     const facts = collectFacts(ast, file, local);

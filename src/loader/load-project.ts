@@ -11,6 +11,7 @@ import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { projectTestConfig } from './test-config-tree.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
 import { ParseCache, PARSE_CACHE_FILE } from '../compiler/parse-cache.js';
+import { PREPARSE_MIN_TEMPLATES, TemplatePreparse } from '../compiler/preparse.js';
 import { WEIR_VERSION } from '../artifacts/artifacts.js';
 
 /** File names accepted for the project file, in order of preference. */
@@ -63,6 +64,12 @@ export interface LoadOptions {
    * `false` parses everything and neither reads nor writes the cache.
    */
   readonly partialParse?: boolean;
+  /**
+   * Parse the SQL templates on a worker thread while this thread parses the schema YAML (see
+   * compiler/preparse.ts). Default `'auto'`: when at least {@link PREPARSE_MIN_TEMPLATES} templates need
+   * parsing (no usable partial-parse cache). Results are the same either way.
+   */
+  readonly parseInWorker?: boolean | 'auto';
 }
 
 /** Everything the loader found, as plain data. */
@@ -92,6 +99,8 @@ export interface ProjectFiles {
    * fills it; whoever finishes parsing calls `save()`.
    */
   readonly parseCache?: ParseCache;
+  /** Template parse results being computed on a worker thread (see {@link LoadOptions.parseInWorker}), if any. */
+  readonly preparsed?: TemplatePreparse;
 }
 
 /** Finds the project file in `dir`. @throws WeirError `WEIR_PROJECT_NOT_FOUND` */
@@ -153,7 +162,13 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const warnings: WeirError[] = [];
   const schemaFiles: SchemaFile[] = [];
   const parseCache = options.partialParse === false ? undefined : ParseCache.open(path.resolve(root, config['target-path'], PARSE_CACHE_FILE), WEIR_VERSION);
+  // Schema YAML is parsed after every file is found (in the order found), so that the SQL templates can go
+  // to a worker thread first (see parseInWorker).
+  const yamlFiles: string[] = [];
   const readYaml = (abs: string) => {
+    yamlFiles.push(abs);
+  };
+  const parseYaml = (abs: string) => {
     const rel = toPosix(path.relative(root, abs));
     const text = readFileSync(abs, 'utf8');
     const cached = parseCache?.schema(rel, text);
@@ -260,13 +275,24 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     }
   }
 
+  const preparsed = startPreparse(options.parseInWorker ?? 'auto', parseCache, [...models, ...singularTests, ...snapshots, ...macros.filter((m) => m.kind === 'partial')]);
+  for (const abs of yamlFiles) parseYaml(abs);
+
   if (errors.length) {
+    preparsed?.cancel();
     parseCache?.save(false);
     throw new WeirErrors(errors);
   }
   return {
     root, configFile, config, targetName, target, secrets: [...secrets],
     vars: { ...config.vars, ...(options.vars ?? {}) },
-    models, seeds, singularTests, snapshots, macros, udfModules, schemaFiles, warnings, parseCache,
+    models, seeds, singularTests, snapshots, macros, udfModules, schemaFiles, warnings, parseCache, preparsed,
   };
+}
+
+/** Starts parsing `templates` on a worker thread when {@link LoadOptions.parseInWorker} asks for it. */
+function startPreparse(mode: boolean | 'auto', cache: ParseCache | undefined, templates: readonly { path: string; raw: string }[]): TemplatePreparse | undefined {
+  // With a usable cache most templates are hits: nothing worth a thread.
+  const wanted = mode === true || (mode === 'auto' && templates.length >= PREPARSE_MIN_TEMPLATES && (!cache || cache.stats.discarded !== undefined));
+  return wanted ? TemplatePreparse.start(templates.map((t) => ({ file: t.path, raw: t.raw }))) : undefined;
 }
