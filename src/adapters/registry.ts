@@ -17,6 +17,8 @@ interface EngineEntry {
     dialect: Dialect;
     create(target: unknown, targetName: string, projectRoot: string): Adapter;
   }>;
+  /** Loads only the engine's SQL dialect (not its client library: compiling needs no connection). */
+  dialect(): Promise<Dialect>;
   /**
    * Loads the engine's Kysely dialect (for `createClient`).
    * @param open creates and opens this target's Weir adapter
@@ -40,6 +42,9 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
         create: (t, name, root) => new m.DuckDBAdapter(t as import('./duckdb/duckdb-adapter.js').DuckDBTarget, name, root),
       };
     },
+    async dialect() {
+      return (await import('./duckdb/duckdb-dialect.js')).duckdbDialect;
+    },
     async kysely(t, name, root, options) {
       const target = t as import('./duckdb/duckdb-adapter.js').DuckDBTarget;
       const { DuckDBKyselyDialect } = await import('./duckdb/kysely-dialect.js');
@@ -57,6 +62,9 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
         create: (t, name, root) => new m.SnowflakeAdapter(t as import('./snowflake/snowflake-adapter.js').SnowflakeTarget, name, root),
       };
     },
+    async dialect() {
+      return (await import('./snowflake/snowflake-dialect.js')).snowflakeDialect;
+    },
     async kysely(_t, _name, _root, _options, open) {
       return new (await import('./snowflake/kysely-dialect.js')).SnowflakeKyselyDialect(open);
     },
@@ -69,6 +77,9 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
         dialect: (await import('./trino/trino-dialect.js')).trinoDialect,
         create: (t, name, root) => new m.TrinoAdapter(t as import('./trino/trino-adapter.js').TrinoTarget, name, root),
       };
+    },
+    async dialect() {
+      return (await import('./trino/trino-dialect.js')).trinoDialect;
     },
     async kysely(_t, _name, _root, _options, open) {
       return new (await import('./trino/kysely-dialect.js')).TrinoKyselyDialect(open);
@@ -87,7 +98,8 @@ export interface TargetSource {
   readonly locate?: (path: (string | number)[]) => { line?: number; column?: number };
 }
 
-async function entryFor(type: string, src: TargetSource) {
+/** The registry entry of an engine type. @throws WeirError `WEIR_ADAPTER_UNKNOWN` */
+function engineOf(type: string, src: TargetSource): EngineEntry {
   const entry = ENGINES[type];
   if (!entry) {
     throw new WeirError('WEIR_ADAPTER_UNKNOWN', `target '${src.targetName}' has unknown type '${type}'`, {
@@ -95,7 +107,11 @@ async function entryFor(type: string, src: TargetSource) {
       hint: `Supported types: ${ADAPTER_TYPES.join(', ')}.`,
     });
   }
-  return entry.load();
+  return entry;
+}
+
+async function entryFor(type: string, src: TargetSource) {
+  return engineOf(type, src).load();
 }
 
 /**
@@ -141,7 +157,11 @@ function validateTarget(schema: z.ZodType, target: { type: string } & Record<str
   return parsed.data;
 }
 
-/** The dialect of an engine type (for compiling without connecting). */
+/**
+ * The dialect of an engine type (for compiling without connecting): loads the engine's dialect module only,
+ * so `weir compile` / `weir parse` never load a database client (@duckdb/node-api, snowflake-sdk, trino-client).
+ * @throws WeirError `WEIR_ADAPTER_UNKNOWN`
+ */
 export async function dialectFor(type: string, src: TargetSource): Promise<Dialect> {
-  return (await entryFor(type, src)).dialect;
+  return engineOf(type, src).dialect();
 }

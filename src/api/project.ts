@@ -38,7 +38,7 @@ import { deferredRelations } from '../execution/defer.js';
 import { runWithProjectHooks } from '../execution/hooks.js';
 import { recordedVars } from './retry.js';
 import { parseUtcDate } from '../compiler/incremental-config.js';
-import { generateDocs, type GenerateDocsResult } from '../docs/generate.js';
+import type { GenerateDocsResult } from '../docs/generate.js';
 import type { CatalogRequest } from '../docs/catalog.js';
 import type { LineageInput } from '../lineage/lineage.js';
 import { snapshotDerivedColumns } from '../execution/snapshot-lineage.js';
@@ -573,6 +573,8 @@ export class WeirProject {
         derivedColumns: node.resource_type === 'snapshot' ? snapshotDerivedColumns(snapshotConfigOf(node.config, node.name, node.path)) : undefined,
       });
     }
+    // Loaded on demand: docs bring DuckDB's SQL parser (column lineage) and the graph layout, which compiling doesn't need.
+    const { generateDocs } = await import('../docs/generate.js');
     const result = await generateDocs({
       targetDir: this.targetDir, metadata: this.metadata(), catalogRequests, lineageInputs,
       openAdapter: () => this.openAdapter(), defaultSchema: this.targetInfo.schema,
