@@ -197,7 +197,62 @@ export function interpretTemplate(hb: typeof Handlebars, ast: Program): Compiled
   programs.forEach((p, i) => {
     spec[i] = run(p);
   });
-  return hb.template(spec as unknown as TemplateSpecification) as unknown as CompiledTemplate;
+  const template = hb.template(spec as unknown as TemplateSpecification) as unknown as CompiledTemplate;
+  return ((context: object, options: Parameters<CompiledTemplate>[1]) => {
+    // A top-level call with only `data` (how Weir renders): run as the runtime would after its top-level
+    // setup, but with the setup's result shared by every template of this environment (see sharedSetup).
+    if (!options || (options as { partial?: boolean }).partial || Object.keys(options).some((k) => k !== 'data')) return template(context, options);
+    const s = sharedSetup(hb);
+    let data = options.data as Record<string, unknown> | undefined;
+    // The runtime's initData: a frame over the caller's data with `@root` set to the context.
+    if (!data || !('root' in data)) {
+      data = data ? (hb.createFrame(data) as Record<string, unknown>) : {};
+      data.root = context;
+    }
+    return template(context, { partial: true, ...s.state, data } as unknown as Parameters<CompiledTemplate>[1]);
+  }) as CompiledTemplate;
+}
+
+/** What the runtime's top-level setup leaves on a template's container (see {@link sharedSetup}). */
+interface SetupState {
+  readonly helpers: Record<string, unknown>;
+  readonly partials: unknown;
+  readonly decorators: unknown;
+  readonly hooks: unknown;
+  readonly protoAccessControl: unknown;
+}
+
+/** Per Handlebars environment: the shared setup and the helper functions it was made from. */
+const setups = new WeakMap<object, { state: SetupState; helpers: [string, unknown][] }>();
+
+/**
+ * The state Handlebars' runtime gives a template's container when it is called at the top level
+ * (`ret._setup` in runtime.js): every registered helper wrapped to receive `lookupProperty`, the environment's
+ * partials and decorators, `helperMissing`/`blockHelperMissing` moved to hooks, default prototype access
+ * control. The runtime rebuilds all of it on every top-level call (dozens of helper wrappers per model
+ * rendered, kept alive with each cached template); it depends only on the environment and the call options,
+ * which for Weir's renders are always just `data`. So it is built once, by a probe template that captures
+ * its container, and reused — until the set of registered helpers changes. Templates called with it run
+ * through the runtime's partial-call path, which installs exactly this state.
+ */
+function sharedSetup(hb: typeof Handlebars): { state: SetupState } {
+  const helpers = hb.helpers as Record<string, unknown>;
+  const known = setups.get(hb);
+  if (known && known.helpers.length === Object.keys(helpers).length && known.helpers.every(([k, f]) => helpers[k] === f)) return known;
+  let state: SetupState | undefined;
+  const probe = hb.template({
+    compiler: [REVISION, `>= ${HB.VERSION}`],
+    main: (c: SetupState) => {
+      state = { helpers: c.helpers, partials: c.partials, decorators: c.decorators, hooks: c.hooks, protoAccessControl: c.protoAccessControl };
+      return '';
+    },
+    useData: true,
+    usePartial: true,
+  } as unknown as TemplateSpecification);
+  probe({}, { data: {} });
+  const made = { state: state!, helpers: Object.entries(helpers) };
+  setups.set(hb, made);
+  return made;
 }
 
 type TemplateSpecification = Parameters<typeof Handlebars.template>[0];

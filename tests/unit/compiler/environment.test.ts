@@ -120,6 +120,18 @@ describe('template rendering', () => {
     expect((err as WeirError).location?.file).toBe('macros/bad.sql');
   });
 
+  it('interpreted templates share the runtime setup, yet see helpers registered or replaced later and leave the caller\'s data alone', () => {
+    const te = new TemplateEnvironment();
+    const data = { weir: state() };
+    expect(te.compile('select * from {{ref "a"}}', 'models/a.sql')({}, { data })).toBe('select * from "main"."a"');
+    expect('root' in data).toBe(false);
+    te.hb.registerHelper('shout', (s: unknown) => String(s).toUpperCase());
+    const b = te.compile('select {{shout "x"}}', 'models/b.sql');
+    expect(b({}, { data })).toBe('select X');
+    te.hb.registerHelper('shout', (s: unknown) => `${String(s)}!`);
+    expect(b({}, { data })).toBe('select x!');
+  });
+
   it('suggests the closest helper', () => {
     const te = new TemplateEnvironment();
     expect(te.suggestHelper('refs')).toBe('ref');
