@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { writeFileIfChanged } from '../utils/write-file.js';
+import { BACKGROUND_WRITES_MIN, BackgroundWriter } from '../utils/background-writer.js';
 import { randomUUID } from 'node:crypto';
 import { format as formatSql } from 'sql-formatter';
 import type { Adapter, DatabaseRecovery, Dialect, QueryResult } from '../adapters/adapter.js';
@@ -243,8 +244,11 @@ export class WeirProject {
     };
   }
 
-  /** Writes `manifest.json` with whatever compiled facts are known. */
-  writeManifest(compiled: ReadonlyMap<string, CompiledFacts> = new Map()): string {
+  /**
+   * Writes `manifest.json` with whatever compiled facts are known.
+   * @param beforeWrite called once the manifest is serialized, before it is written (see writeJsonAtomic)
+   */
+  writeManifest(compiled: ReadonlyMap<string, CompiledFacts> = new Map(), beforeWrite?: () => void): string {
     const file = path.join(this.targetDir, 'manifest.json');
     // Every node's relation is named (not only the compiled ones): a later run may defer to it (--defer).
     const renderer = this.renderer();
@@ -256,7 +260,7 @@ export class WeirProject {
     }
     compiled = facts;
     // With no secrets known there is nothing to redact: skip the per-string redaction walk.
-    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.secrets.size ? this.redact : undefined, this.udfManifest()));
+    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.secrets.size ? this.redact : undefined, this.udfManifest()), beforeWrite);
     return file;
   }
 
@@ -288,21 +292,30 @@ export class WeirProject {
   compile(args: SelectionArgs & { format?: boolean; relationOverrides?: ReadonlyMap<string, string> } = {}): { compiled: Map<string, CompiledNode & { compiled_path?: string }>; errors: WeirError[] } {
     const renderer = this.renderer(args.relationOverrides);
     const uids = this.select('compile', args);
-    const { compiled, errors } = renderer.renderAll(uids);
-    const facts = new Map<string, CompiledFacts>();
-    const out = new Map<string, CompiledNode & { compiled_path?: string }>();
-    for (const [uid, c] of compiled) {
-      const node = this.manifest.nodes.get(uid)!;
-      if (c.compiled_code === undefined) continue;
-      const code = args.format === false ? c.compiled_code : formatCompiled(c.compiled_code, this.dialect);
-      const rel = compiledPathOf(this.manifest, node);
-      const abs = path.join(this.targetDir, rel);
-      writeFileIfChanged(abs, `${this.redact(code)}\n`);
-      facts.set(uid, { compiled_code: code, relation_name: c.relation_name, compiled_path: rel });
-      out.set(uid, { ...c, compiled_code: code, compiled_path: rel });
+    // Many files: they are written on a worker thread while this one builds manifest.json (utils/background-writer.ts).
+    const writer = uids.length >= BACKGROUND_WRITES_MIN ? BackgroundWriter.start() : undefined;
+    try {
+      const { compiled, errors } = renderer.renderAll(uids);
+      const facts = new Map<string, CompiledFacts>();
+      const out = new Map<string, CompiledNode & { compiled_path?: string }>();
+      for (const [uid, c] of compiled) {
+        const node = this.manifest.nodes.get(uid)!;
+        if (c.compiled_code === undefined) continue;
+        const code = args.format === false ? c.compiled_code : formatCompiled(c.compiled_code, this.dialect);
+        const rel = compiledPathOf(this.manifest, node);
+        const abs = path.join(this.targetDir, rel);
+        if (writer) writer.write(abs, `${this.redact(code)}\n`);
+        else writeFileIfChanged(abs, `${this.redact(code)}\n`);
+        facts.set(uid, { compiled_code: code, relation_name: c.relation_name, compiled_path: rel });
+        out.set(uid, { ...c, compiled_code: code, compiled_path: rel });
+      }
+      // The compiled files land before manifest.json, as when written here (a failed write stops both).
+      this.writeManifest(facts, writer && (() => writer.finish()));
+      return { compiled: out, errors };
+    } catch (e) {
+      writer?.finish(); // what was queued lands, and a write error comes first, as when the files were written here
+      throw e;
     }
-    this.writeManifest(facts);
-    return { compiled: out, errors };
   }
 
   /**

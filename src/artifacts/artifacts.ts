@@ -66,11 +66,17 @@ export interface RunResultsArtifact {
   readonly results: readonly RunResultEntry[];
 }
 
-/** Writes JSON atomically (temp file + rename) so readers never see half a file; removes killed runs' temp files. */
-export function writeJsonAtomic(file: string, value: unknown): void {
+/**
+ * Writes JSON atomically (temp file + rename) so readers never see half a file; removes killed runs' temp files.
+ * @param beforeWrite called after serializing, before anything is written (e.g. to wait for other writes that
+ *   must land first); what it throws is thrown, with nothing written
+ */
+export function writeJsonAtomic(file: string, value: unknown, beforeWrite?: () => void): void {
+  const text = `${stringify(value)}\n`;
+  beforeWrite?.();
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${stringify(value)}\n`);
+  writeFileSync(tmp, text);
   renameSync(tmp, file);
   removeStaleTempFiles(file); // a killed run's half-written file
 }
