@@ -106,7 +106,7 @@ function jsonSafe(v: unknown, inArray = false): boolean {
 }
 
 const validFacts = (f: unknown): f is TemplateFacts =>
-  isObj(f) && Array.isArray(f.refs) && Array.isArray(f.sources) && Array.isArray(f.partials) && isObj(f.config) && Array.isArray(f.helperCalls);
+  isObj(f) && Array.isArray(f.refs) && Array.isArray(f.sources) && Array.isArray(f.partials) && isObj(f.config) && Array.isArray(f.helperCalls) && Array.isArray(f.argNames);
 const validSchema = (s: unknown): s is SchemaFile => isObj(s) && Array.isArray(s.nodes) && Array.isArray(s.sources);
 
 /** Hit/miss counts of one run. */

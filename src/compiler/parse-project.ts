@@ -126,10 +126,23 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     }
   };
 
+  // A model's, snapshot's or singular test's own names are MODEL_CONTEXT_KEYS: any other name read as a
+  // helper argument is undefined at render, which {{#if misspelt}} would take silently as false.
+  const checkArgNames = (facts: TemplateFacts, file: string) => {
+    for (const a of facts.argNames ?? []) {
+      if (MODEL_CONTEXT_KEYS.has(a.name) || env.isHelper(a.name)) continue;
+      errors.push(new WeirError('WEIR_TEMPLATE_RENDER', `'${a.name}' is not defined in this template`, {
+        location: { file, line: a.line, column: a.column },
+        hint: `A name used in {{#if ...}} or as a helper argument must be a template variable (${[...MODEL_CONTEXT_KEYS].filter((k) => !k.startsWith('@')).join(', ')}); a project var is (var "${a.name}"), a string "${a.name}".`,
+      }));
+    }
+  };
+
   const parseSql = (f: SqlFile): TemplateDeps | undefined => {
     try {
       const facts = templateFacts(f.raw, f.path, true);
       checkHelpers(facts, f.path);
+      checkArgNames(facts, f.path);
       return closure(facts, f.path);
     } catch (e) {
       if (e instanceof WeirError) {

@@ -21,6 +21,12 @@ export interface TemplateFacts {
   readonly config: Record<string, unknown>;
   /** Names called with arguments (`{{name arg}}`, `(name arg)`, `{{#name}}`): must be helpers. */
   readonly helperCalls: { name: string; line: number; column: number }[];
+  /**
+   * Names read from the template's own context as helper arguments (`{{#if name}}`, `(eq name "x")`,
+   * `{{> macro arg=name}}`), outside `{{#each}}`/`{{#with}}` and other context-changing blocks: the first
+   * part of the path (`target` for `target.name`). Handlebars' strict mode lets these through as undefined.
+   */
+  readonly argNames: { name: string; line: number; column: number }[];
 }
 
 /**
@@ -79,7 +85,18 @@ const pathName = (e: Expr | undefined): string | undefined =>
  * @param errors receives `WEIR_REF_DYNAMIC` for refs/sources whose arguments are not string literals
  */
 export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirError[]): TemplateFacts {
-  const facts: TemplateFacts = { refs: [], sources: [], partials: [], partialLines: {}, config: {}, helperCalls: [] };
+  const facts: TemplateFacts = { refs: [], sources: [], partials: [], partialLines: {}, config: {}, helperCalls: [], argNames: [] };
+  // whether the node being visited is evaluated against the template's own context (not inside {{#each}} …)
+  let atRoot = true;
+  const argNames = (exprs: (Expr | undefined)[]) => {
+    if (!atRoot) return;
+    for (const e of exprs) {
+      if (e?.type !== 'PathExpression') continue;
+      const p = e as hbs.AST.PathExpression;
+      if (p.data || p.depth > 0 || p.parts.length === 0 || p.original === 'this' || p.original.startsWith('this.')) continue;
+      facts.argNames.push({ name: p.parts[0], line: p.loc.start.line, column: p.loc.start.column + 1 });
+    }
+  };
   const call = (name: string | undefined, params: Expr[], hash: hbs.AST.Hash | undefined, loc: hbs.AST.SourceLocation) => {
     if (!name) return;
     const line = loc.start.line;
@@ -114,6 +131,7 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
       if (e && e.type === 'SubExpression') {
         const s = e as hbs.AST.SubExpression;
         call(pathName(s.path), s.params, s.hash, s.loc);
+        argNames([...s.params, ...(s.hash?.pairs.map((p) => p.value) ?? [])]);
         visitExprs([...s.params, ...(s.hash?.pairs.map((p) => p.value) ?? [])]);
       }
     }
@@ -127,6 +145,7 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
       case 'MustacheStatement': {
         const m = node as hbs.AST.MustacheStatement;
         call(pathName(m.path as Expr), m.params, m.hash, m.loc);
+        argNames([...m.params, ...(m.hash?.pairs.map((p) => p.value) ?? [])]);
         visitExprs([m.path as Expr, ...m.params, ...(m.hash?.pairs.map((p) => p.value) ?? [])]);
         break;
       }
@@ -136,9 +155,17 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
         const name = pathName(b.path as Expr);
         if (name) facts.helperCalls.push({ name, line: b.loc.start.line, column: b.loc.start.column + 1 });
         call(undefined, b.params, b.hash, b.loc);
+        argNames([...b.params, ...(b.hash?.pairs.map((p) => p.value) ?? [])]);
         visitExprs([...b.params, ...(b.hash?.pairs.map((p) => p.value) ?? [])]);
+        // {{#if}} / {{#unless}} keep the context; {{#each}}, {{#with}}, block params and other block helpers
+        // may change it, so names inside them are not the template's own
+        const keeps = (name === 'if' || name === 'unless') && !(b.program?.blockParams?.length);
+        const outer = atRoot;
+        atRoot = outer && keeps;
         visit(b.program);
+        atRoot = outer && (name === 'if' || name === 'unless');
         visit(b.inverse);
+        atRoot = outer;
         break;
       }
       case 'PartialStatement':
@@ -150,8 +177,12 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
           facts.partials.push(name);
           facts.partialLines![name] = p.loc.start.line;
         }
+        argNames([...p.params, ...(p.hash?.pairs.map((x) => x.value) ?? [])]);
         visitExprs([...p.params, ...(p.hash?.pairs.map((x) => x.value) ?? [])]);
+        const outer = atRoot;
+        atRoot = false;
         visit(p.program);
+        atRoot = outer;
         break;
       }
       default:

@@ -230,6 +230,27 @@ describe('run-time failures', () => {
     expect(out(r)).toContain('compiled 1 node to target/compiled, 1 failed');
   });
 
+  it('a misspelt name in {{#if}} or as a helper argument is an error with file:line, not silently false', async () => {
+    const dir = await makeProject({
+      'models/a.sql': 'select 1 as x\n{{#if incremntal_mode}}where x > 0{{/if}}',
+      'models/b.sql': 'select {{literal (coalesce sheme "x")}} as y',
+      'models/ok.sql': "select {{literal target.name}} as t{{#if (eq name \"ok\")}}, 1 as me{{/if}}{{#unless (var \"off\" false)}}, 2 as on_{{/unless}}",
+      // macros keep Handlebars' rules: an optional argument may be absent
+      'macros/opt.sql': "{{#if where}}where {{{where}}}{{else}}where true{{/if}}",
+      'models/uses_macro.sql': 'select 1 as x {{> opt}}',
+    });
+    // found when the project is parsed (like an unknown helper): exit 2 before anything runs
+    const r = await runCli(['compile'], dir);
+    expect(r.code).toBe(2);
+    expect(out(r)).toMatch(/models\/a\.sql:2:7: 'incremntal_mode' is not defined in this template/);
+    expect(out(r)).toMatch(/models\/b\.sql:1:28: 'sheme' is not defined in this template/);
+    expect(out(r)).toContain('a project var is (var "sheme")');
+    expect(out(r)).not.toMatch(/ok\.sql|opt\.sql|uses_macro/);
+    writeFiles(dir, { 'models/a.sql': 'select 1 as x', 'models/b.sql': 'select 2 as y' });
+    const run = await runCli(['run'], dir);
+    expect(run.code, out(run)).toBe(0);
+  });
+
   it('seed column_types errors name the seed file; conversion errors the line', async () => {
     const dir = await makeProject({
       'seeds/s.csv': 'a,b\n1,2\n3,x\n',

@@ -83,3 +83,20 @@ describe('syntax error locations', () => {
     expect(e.location?.line).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('collectFacts: names read from the template context as helper arguments', () => {
+  const names = (src: string) => collectFacts(parseTemplate(src, 'models/m.sql'), 'models/m.sql', []).argNames.map((a) => `${a.name}@${a.line}:${a.column}`);
+
+  it('records names in {{#if}}, {{#unless}}, else-if, subexpressions, helper and partial arguments, with line:column', () => {
+    expect(names('select 1\n{{#if flag}}x{{else if other}}y{{/if}}')).toEqual(['flag@2:7', 'other@2:24']);
+    expect(names('{{#unless (eq target.name "prod")}}{{literal sheme}}{{/unless}}')).toEqual(['target@1:15', 'sheme@1:46']);
+    expect(names('{{> macro relation=tbl}}')).toEqual(['tbl@1:20']);
+  });
+
+  it('leaves out literals, data variables, this, ../ paths and names inside context-changing blocks', () => {
+    expect(names('{{#if (var "x" false)}}{{literal "s"}}{{/if}}{{literal @root}}')).toEqual([]);
+    expect(names('{{#each (array "a" "b")}}{{#if this}}{{ident this}}{{/if}}{{literal ../x}}{{/each}}')).toEqual([]);
+    expect(names('{{#with target}}{{#if name}}{{literal schema}}{{/if}}{{/with}}')).toEqual(['target@1:9']);
+    expect(names('{{#each (array 1) as |n|}}{{literal n}}{{/each}}')).toEqual([]);
+  });
+});
