@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { WeirProject } from '../../src/api/project.js';
+import { WeirErrors, type WeirError } from '../../src/errors/weir-error.js';
 
 /** A default project.yaml: project `t`, one DuckDB target `dev` whose file lives inside the project dir. */
 export const DEFAULT_PROJECT_YAML = `name: t
@@ -75,4 +77,18 @@ export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv
 /** Parses JSON-lines output (every non-empty line must be a JSON object). */
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * The errors `WeirProject.load` reports for an inline project (no partial-parse cache).
+ * @throws Error when the project loads without errors (the test expected some)
+ */
+export async function loadErrors(files: Record<string, string | Buffer>): Promise<WeirError[]> {
+  const dir = await makeProject(files);
+  try {
+    await WeirProject.load({ projectDir: dir, partialParse: false });
+  } catch (e) {
+    return e instanceof WeirErrors ? [...e.errors] : [e as WeirError];
+  }
+  throw new Error('expected errors');
 }

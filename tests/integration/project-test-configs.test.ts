@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { WeirProject } from '../../src/api/project.js';
-import { WeirErrors, type WeirError } from '../../src/errors/weir-error.js';
-import { cleanupProjects, DEFAULT_PROJECT_YAML, makeProject, runCli, writeFiles } from '../helpers/project.js';
+import type { WeirError } from '../../src/errors/weir-error.js';
+import { cleanupProjects, DEFAULT_PROJECT_YAML, loadErrors as projectLoadErrors, makeProject, runCli, writeFiles } from '../helpers/project.js';
 
 const show = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
 
@@ -156,15 +156,8 @@ describe('project-level data_tests: config', () => {
 });
 
 describe('project-level data test config errors', () => {
-  const loadErrors = async (projectYamlText: string): Promise<WeirError[]> => {
-    const d = await makeProject({ 'project.yaml': projectYamlText, 'models/marts/m.sql': 'select 1 as id', 'models/marts/m.yml': 'models:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n' });
-    try {
-      await WeirProject.load({ projectDir: d, partialParse: false });
-    } catch (e) {
-      return e instanceof WeirErrors ? [...e.errors] : [e as WeirError];
-    }
-    throw new Error('expected errors');
-  };
+  const loadErrors = (projectYamlText: string): Promise<WeirError[]> =>
+    projectLoadErrors({ 'project.yaml': projectYamlText, 'models/marts/m.sql': 'select 1 as id', 'models/marts/m.yml': 'models:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n' });
 
   it('a bad value is reported once, at its key path in project.yaml, not once per test', async () => {
     const errs = await loadErrors(`${DEFAULT_PROJECT_YAML}data_tests:\n  t:\n    marts:\n      +warn_if: more than 3\n      +limit: -1\n`);

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { WeirProject } from '../../src/api/project.js';
-import { WeirErrors, type WeirError } from '../../src/errors/weir-error.js';
-import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
+import type { WeirError } from '../../src/errors/weir-error.js';
+import { cleanupProjects, loadErrors, makeProject, runCli, writeFiles } from '../helpers/project.js';
 
 const show = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
 
@@ -149,15 +149,8 @@ describe('data test configs', () => {
 });
 
 describe('test config errors name the YAML file and line', () => {
-  const errorsOf = async (yaml: string, extra: Record<string, string> = {}): Promise<WeirError[]> => {
-    const d = await makeProject({ 'models/m.sql': 'select 1 as id', 'models/s.yml': yaml, ...extra });
-    try {
-      await WeirProject.load({ projectDir: d, partialParse: false });
-    } catch (e) {
-      return e instanceof WeirErrors ? [...e.errors] : [e as WeirError];
-    }
-    throw new Error('expected errors');
-  };
+  const errorsOf = (yaml: string, extra: Record<string, string> = {}): Promise<WeirError[]> =>
+    loadErrors({ 'models/m.sql': 'select 1 as id', 'models/s.yml': yaml, ...extra });
 
   it('bad thresholds, limit, store_failures_as and fail_calc', async () => {
     const errs = await errorsOf(`models:
