@@ -25,6 +25,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Adapter, Connection, Dialect, QueryResult } from '../adapters/adapter.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { RelationName } from '../manifest/types.js';
+import { checkUdfResult } from '../udfs/result.js';
 import { BatchUdfRuntime, stableJson } from '../udfs/batch.js';
 import type { BatchContext, ScalarUdf, UdfDefinition, UdfSqlType } from '../udfs/define.js';
 import { preview, signatureOf, type LoadedUdf } from '../udfs/registry.js';
@@ -134,32 +135,21 @@ export function toUdfArgument(v: unknown, type: UdfSqlType): unknown {
  * @throws Error when the value doesn't fit the type
  */
 export function toSqlResult(v: unknown, type: UdfSqlType): unknown {
-  if (v === null || v === undefined) return null;
-  switch (type) {
-    case 'VARCHAR':
-      return typeof v === 'string' ? v : String(v);
+  const r = checkUdfResult(v, type);
+  if (!r) return null;
+  switch (r.type) {
     case 'JSON':
-      return typeof v === 'string' ? v : stableJson(v);
-    case 'DOUBLE': {
-      if (typeof v !== 'number' && typeof v !== 'bigint') throw new Error(`returned ${typeof v}, expected a number (DOUBLE)`);
-      return sqlNumber(Number(v));
-    }
-    case 'INTEGER':
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`returned ${String(v)}, expected an integer (INTEGER)`);
-      return v;
-    case 'BIGINT':
-      if (typeof v === 'bigint') return v;
-      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-      throw new Error(`returned ${String(v)}, expected an integer (BIGINT)`);
-    case 'BOOLEAN':
-      if (typeof v !== 'boolean') throw new Error(`returned ${typeof v}, expected a boolean`);
-      return v;
+      return typeof r.value === 'string' ? r.value : stableJson(r.value);
+    case 'DOUBLE':
+      return sqlNumber(r.value);
     case 'DATE':
-      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
-      return v.toISOString().slice(0, 10);
-    case 'TIMESTAMP':
-      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
-      return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}:${pad(v.getUTCSeconds())}.${pad(v.getUTCMilliseconds(), 3)}`;
+      return r.value.toISOString().slice(0, 10);
+    case 'TIMESTAMP': {
+      const d = r.value;
+      return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+    }
+    default:
+      return r.value;
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@duckdb/node-api';
 import type { UdfSqlType } from '../../udfs/define.js';
 import { preview, type LoadedUdf } from '../../udfs/registry.js';
+import { checkUdfResult } from '../../udfs/result.js';
 
 const TYPES: Record<UdfSqlType, DuckDBType> = {
   VARCHAR, JSON: VARCHAR, DOUBLE, BIGINT, INTEGER, BOOLEAN, DATE, TIMESTAMP,
@@ -27,31 +28,17 @@ function toJs(v: DuckDBValue): unknown {
 
 /** JS result → DuckDB value of the declared return type. @throws Error for a value of the wrong type */
 function toDuckDB(v: unknown, type: UdfSqlType): DuckDBValue {
-  if (v === null || v === undefined) return null;
-  switch (type) {
-    case 'VARCHAR':
-      return typeof v === 'string' ? v : String(v);
+  const r = checkUdfResult(v, type);
+  if (!r) return null;
+  switch (r.type) {
     case 'JSON':
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    case 'DOUBLE':
-      if (typeof v !== 'number' && typeof v !== 'bigint') throw new Error(`returned ${typeof v}, expected a number (DOUBLE)`);
-      return Number(v);
-    case 'INTEGER':
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`returned ${String(v)}, expected an integer (INTEGER)`);
-      return v;
-    case 'BIGINT':
-      if (typeof v === 'bigint') return v;
-      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-      throw new Error(`returned ${String(v)}, expected an integer (BIGINT)`);
-    case 'BOOLEAN':
-      if (typeof v !== 'boolean') throw new Error(`returned ${typeof v}, expected a boolean`);
-      return v;
+      return typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
     case 'DATE':
-      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
-      return dateValue(Math.floor(v.getTime() / DAY_MS));
+      return dateValue(Math.floor(r.value.getTime() / DAY_MS));
     case 'TIMESTAMP':
-      if (!(v instanceof Date)) throw new Error(`returned ${typeof v}, expected a Date`);
-      return timestampValue(BigInt(v.getTime()) * 1000n);
+      return timestampValue(BigInt(r.value.getTime()) * 1000n);
+    default:
+      return r.value;
   }
 }
 
