@@ -30,7 +30,7 @@ import { removeStaleTempFiles } from '../utils/write-file.js';
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 
 /** Bumped whenever the shape of cached entries or what they mean changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /** A cached template: facts plus (when the template is in the interpreted subset) its render plan. */
 export interface CachedTemplate {

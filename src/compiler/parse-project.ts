@@ -24,6 +24,7 @@ import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
 import { incrementalConfigOf } from './incremental-config.js';
 import { snapshotConfigOf } from './snapshot-config.js';
+import { checkConfigKeys } from '../loader/config-keys.js';
 
 /** Materializations a model may use. */
 export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot'] as const;
@@ -82,7 +83,9 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     });
     if (m.kind !== 'partial') continue;
     try {
-      macroFacts.set(m.name, templateFacts(m.raw, m.path, false));
+      const facts = templateFacts(m.raw, m.path, false);
+      macroFacts.set(m.name, facts);
+      if (m.name.startsWith('test_')) checkConfigKeys(facts.config, 'test', { file: m.path, keyLines: facts.configLines, what: `generic test '${m.name.slice(5)}'` }, errors);
     } catch (e) {
       if (e instanceof WeirError) errors.push(e);
       else throw e;
@@ -111,7 +114,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       sources.push(...mf.sources.map((s) => ({ source: s.source, table: s.table })));
       queue.push(...mf.partials);
     }
-    return { refs, sources, macros: [...seen], config: facts.config };
+    return { refs, sources, macros: [...seen], config: facts.config, configLines: facts.configLines };
   };
 
   const checkHelpers = (facts: TemplateFacts, file: string) => {
@@ -218,6 +221,10 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
         location: { file: f.path }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,
       }));
     }
+    // Strict configs: {{config}} keys against the model's materialization (YAML config keys were checked
+    // against every model key by the loader; here only whether they fit this materialization).
+    if (deps) checkConfigKeys(deps.config, 'model', { file: f.path, keyLines: deps.configLines, what: `model '${f.name}'` }, errors, String(config.materialized));
+    if (patch) checkConfigKeys(patch.config, 'model', { file: patch.file, line: patch.line, keyLines: patch.configLines, what: `model '${f.name}'` }, errors, String(config.materialized), true);
     if (config.materialized === 'incremental' || config.materialized === 'snapshot') {
       try {
         if (config.materialized === 'incremental') incrementalConfigOf(config, f.name, f.path);
@@ -242,6 +249,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
   for (const f of files.snapshots ?? []) {
     const deps = parseSql(f);
     const config = finishConfig(mergeConfig({ materialized: 'snapshot' }, f.folderConfig, deps?.config ?? {}), 'snapshot');
+    if (deps) checkConfigKeys(deps.config, 'snapshot', { file: f.path, keyLines: deps.configLines, what: `snapshot '${f.name}'` }, errors);
     if (!config.enabled) {
       disabled.add(f.name);
       continue;
@@ -281,7 +289,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
           errors.push(new WeirError('WEIR_DUPLICATE_NODE', `source '${s.name}.${t.name}' is declared twice`, { location: { file: s.file, line: s.line } }));
           continue;
         }
-        const config = finishConfig(mergeConfig({ materialized: 'view' }, t.config), 'source');
+        const config = finishConfig(mergeConfig({ materialized: 'view' }, s.config ?? {}, t.config), 'source');
         const node: SourceNode = {
           resource_type: 'source', unique_id: uid, name: t.name, package_name: project, fqn: [project, s.name, t.name], path: s.file,
           description: t.description, config, tags: config.tags, columns: columnsOf(t.columns), meta: t.meta,
@@ -419,6 +427,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     const deps = parseSql(f);
     // {{config}} in the file > project.yaml data_tests: for its folders (f.folderConfig, checked once above).
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, f.folderConfig, deps?.config ?? {}), 'test');
+    if (deps) checkConfigKeys(deps.config, 'test', { file: f.path, keyLines: deps.configLines, what: `test '${f.name}'` }, errors);
     if (!config.enabled) continue;
     checkTestConfig((deps?.config ?? {}) as NodeConfig, { file: f.path, what: `test ${f.name}` }, errors);
     addTest({

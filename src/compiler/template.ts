@@ -19,6 +19,8 @@ export interface TemplateFacts {
   /** 1-based line of each partial's first use (for errors). */
   readonly partialLines?: Record<string, number>;
   readonly config: Record<string, unknown>;
+  /** 1-based line of each `{{config}}` key (for strict config errors). */
+  readonly configLines?: Record<string, number>;
   /** Names called with arguments (`{{name arg}}`, `(name arg)`, `{{#name}}`): must be helpers. */
   readonly helperCalls: { name: string; line: number; column: number }[];
   /**
@@ -85,7 +87,7 @@ const pathName = (e: Expr | undefined): string | undefined =>
  * @param errors receives `WEIR_REF_DYNAMIC` for refs/sources whose arguments are not string literals
  */
 export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirError[]): TemplateFacts {
-  const facts: TemplateFacts = { refs: [], sources: [], partials: [], partialLines: {}, config: {}, helperCalls: [], argNames: [] };
+  const facts: TemplateFacts = { refs: [], sources: [], partials: [], partialLines: {}, config: {}, configLines: {}, helperCalls: [], argNames: [] };
   // whether the node being visited is evaluated against the template's own context (not inside {{#each}} …)
   let atRoot = true;
   const argNames = (exprs: (Expr | undefined)[]) => {
@@ -123,6 +125,7 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
           continue;
         }
         facts.config[pair.key] = v.value;
+        facts.configLines![pair.key] = pair.loc?.start.line ?? line;
       }
     }
   };

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import { parseYamlFile } from './yaml-file.js';
+import { checkFolderConfigKeys } from './config-keys.js';
 import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { projectTestConfig } from './test-config-tree.js';
@@ -160,6 +161,13 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
 
   const errors: WeirError[] = [];
   const warnings: WeirError[] = [];
+  // Strict configs in the folder-config trees (config-keys.ts), each key at its line.
+  const locateKey = (p: readonly string[]) => yaml.locate(p).line;
+  checkFolderConfigKeys(config.models, 'models', 'model', configFile, locateKey, errors);
+  checkFolderConfigKeys(config.seeds, 'seeds', 'seed', configFile, locateKey, errors);
+  checkFolderConfigKeys(config.snapshots, 'snapshots', 'snapshot', configFile, locateKey, errors);
+  const testTree = config.data_tests && Object.keys(config.data_tests).length ? 'data_tests' : 'tests';
+  checkFolderConfigKeys(config[testTree], testTree, 'test', configFile, locateKey, errors);
   const schemaFiles: SchemaFile[] = [];
   const parseCache = options.partialParse === false ? undefined : ParseCache.open(path.resolve(root, config['target-path'], PARSE_CACHE_FILE), WEIR_VERSION);
   // Schema YAML is parsed after every file is found (in the order found), so that the SQL templates can go

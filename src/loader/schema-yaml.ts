@@ -6,6 +6,7 @@ import { readFreshness, type FreshnessSpec } from './freshness-spec.js';
 import { WeirError } from '../errors/weir-error.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
 import { readUnitTests, type UnitTestPatch } from './unit-test-yaml.js';
+import { checkConfigKeys, closestKey, TEST_KEYS } from './config-keys.js';
 
 /** One generic test use as written in YAML, before it becomes a test node. */
 export interface TestSpec {
@@ -18,6 +19,27 @@ export interface TestSpec {
   readonly file: string;
   readonly line?: number;
 }
+
+/** Properties a model or seed entry may have (dbt's model properties Weir implements). */
+const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'meta', 'docs'];
+/** dbt properties Weir does not implement, refused instead of ignored. */
+const NOT_IMPLEMENTED_PROPERTIES: Readonly<Record<string, string>> = {
+  versions: 'model versions are not implemented', latest_version: 'model versions are not implemented',
+  access: 'access modifiers are not implemented', group: 'groups are not implemented',
+  constraints: 'constraints are not created; declare data_type and use contract: {enforced: true}',
+  deprecation_date: 'deprecation dates are not implemented', time_spine: 'the semantic layer is not implemented',
+  quote: 'column names are quoted when they need it', external: 'sources are relations in the warehouse',
+  quoting: 'identifiers are always quoted', overrides: 'packages are not implemented',
+};
+/** Properties of a column. */
+const COLUMN_KEYS = ['name', 'description', 'data_type', 'tags', 'tests', 'data_tests', 'meta', 'docs'];
+/** Properties of a source and of a source table. */
+const SOURCE_KEYS = ['name', 'description', 'schema', 'database', 'loader', 'tables', 'freshness', 'loaded_at_field', 'meta', 'tags', 'config'];
+const SOURCE_TABLE_KEYS = ['name', 'identifier', 'description', 'columns', 'tests', 'data_tests', 'meta', 'tags', 'config', 'freshness', 'loaded_at_field'];
+/** Arguments of the built-in generic tests (`column_name` for model-level tests). */
+const BUILTIN_TEST_ARGS: Readonly<Record<string, readonly string[]>> = {
+  not_null: ['column_name'], unique: ['column_name'], accepted_values: ['column_name', 'values', 'quote'], relationships: ['column_name', 'to', 'field'],
+};
 
 /** A documented column. */
 export interface ColumnPatch {
@@ -39,6 +61,8 @@ export interface NodePatch {
   readonly meta: Readonly<Record<string, unknown>>;
   readonly file: string;
   readonly line?: number;
+  /** Line of each `config:` key (for strict config errors that need the materialization). */
+  readonly configLines?: Readonly<Record<string, number | undefined>>;
 }
 
 /** A `sources:` table. */
@@ -67,6 +91,8 @@ export interface SourcePatch {
   /** Source-level `freshness:` and `loaded_at_field:`, inherited by the tables. */
   readonly freshness?: FreshnessSpec | null;
   readonly loaded_at_field?: string;
+  /** Source-level `config:` (inherited by the tables, which override it). */
+  readonly config?: Readonly<Record<string, unknown>>;
   readonly file: string;
   readonly line?: number;
 }
@@ -98,6 +124,27 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
       hint,
     }));
   };
+  /** Refuses properties of an entry that are not in `known` (dbt's unimplemented ones say so). */
+  const onlyKeys = (o: Obj, path: (string | number)[], known: readonly string[], what: string) => {
+    for (const k of Object.keys(o)) {
+      if (known.includes(k)) continue;
+      const why = NOT_IMPLEMENTED_PROPERTIES[k];
+      if (why !== undefined) fail([...path, k], `'${k}' is a dbt property Weir does not implement`, `Remove it (${why}); free-form values go under meta:.`);
+      else {
+        const s = closestKey(k, known);
+        fail([...path, k], `unknown property '${k}' of ${what}`, `${s ? `Did you mean \`${s}\`? ` : `Known: ${known.join(', ')}. `}Free-form values go under meta:.`);
+      }
+    }
+  };
+  /** Checks the keys of a `config:` mapping against its resource type. */
+  const configKeys = (cfg: unknown, path: (string | number)[], resource: 'model' | 'seed' | 'source' | 'test', what: string) => {
+    if (!isObj(cfg)) return;
+    const keyLines: Record<string, number | undefined> = {};
+    for (const k of Object.keys(cfg)) keyLines[k] = yaml.locate([...path, k]).line;
+    checkConfigKeys(cfg, resource, { file: yaml.file, line: yaml.locate(path).line, keyLines, what }, errors);
+  };
+  const configLinesOf = (cfg: unknown, path: (string | number)[]): Record<string, number | undefined> =>
+    isObj(cfg) ? Object.fromEntries(Object.keys(cfg).map((k) => [k, yaml.locate([...path, k]).line])) : {};
   if (!isObj(root)) {
     fail([], 'a schema file must be a mapping with `models:`, `seeds:` or `sources:`');
     return { nodes, sources, unit_tests: [] };
@@ -143,9 +190,27 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
           return;
         }
         const b: Obj = { ...(body ?? {}) };
+        if (b.config !== undefined && !isObj(b.config)) fail([...p, name, 'config'], 'config must be a mapping');
+        configKeys(b.config, [...p, name, 'config'], 'test', `test '${name}'`);
         const config: Obj = isObj(b.config) ? { ...b.config } : {};
         delete b.config;
-        for (const k of ['severity', 'where', 'tags', 'enabled', 'error_if', 'warn_if', 'limit', 'store_failures', 'store_failures_as', 'fail_calc']) {
+        const builtinArgs = BUILTIN_TEST_ARGS[name];
+        if (builtinArgs) {
+          const allowed = [...builtinArgs, ...TEST_KEYS, 'arguments'];
+          for (const k of Object.keys(b)) {
+            if (allowed.includes(k)) continue;
+            const s = closestKey(k, allowed);
+            fail([...p, name, k], `unknown argument or config '${k}' of test '${name}'`, `${s ? `Did you mean \`${s}\`? ` : ''}Arguments of ${name}: ${builtinArgs.join(', ')}; configs: ${TEST_KEYS.join(', ')}.`);
+          }
+          if (isObj(b.arguments)) {
+            for (const k of Object.keys(b.arguments)) {
+              if (builtinArgs.includes(k)) continue;
+              const s = closestKey(k, builtinArgs);
+              fail([...p, name, 'arguments', k], `unknown argument '${k}' of test '${name}'`, `${s ? `Did you mean \`${s}\`? ` : ''}Arguments of ${name}: ${builtinArgs.join(', ')}.`);
+            }
+          }
+        }
+        for (const k of ['severity', 'where', 'tags', 'enabled', 'error_if', 'warn_if', 'limit', 'store_failures', 'store_failures_as', 'fail_calc', 'meta', 'schema', 'database', 'alias']) {
           if (k in b) {
             config[k] = b[k];
             delete b[k];
@@ -179,6 +244,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
         fail(p, 'a column needs a `name`');
         return;
       }
+      onlyKeys(c, p, COLUMN_KEYS, `column '${c.name}'`);
       out.push({
         name: c.name,
         description: str(c.description, [...p, 'description'], 'description') ?? '',
@@ -204,6 +270,8 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
         return;
       }
       if (m.config !== undefined && !isObj(m.config)) fail([...p, 'config'], 'config must be a mapping');
+      onlyKeys(m, p, NODE_KEYS, `${kind.slice(0, -1)} '${m.name}'`);
+      configKeys(m.config, [...p, 'config'], kind === 'models' ? 'model' : 'seed', `${kind.slice(0, -1)} '${m.name}'`);
       nodes.push({
         kind,
         name: m.name,
@@ -214,6 +282,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
         meta: isObj(m.meta) ? m.meta : {},
         file: yaml.file,
         line: yaml.locate(p).line,
+        configLines: configLinesOf(m.config, [...p, 'config']),
       });
     });
   }
@@ -243,6 +312,8 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
           fail(p, 'each source needs a `name`');
           return;
         }
+        onlyKeys(s, p, SOURCE_KEYS, `source '${s.name}'`);
+        configKeys(s.config, [...p, 'config'], 'source', `source '${s.name}'`);
         const tables: SourceTablePatch[] = [];
         if (!Array.isArray(s.tables)) fail([...p, 'tables'], 'a source needs a list of `tables`');
         else {
@@ -252,6 +323,8 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
               fail(tp, 'each source table needs a `name`');
               return;
             }
+            onlyKeys(t, tp, SOURCE_TABLE_KEYS, `source table '${s.name}.${t.name}'`);
+            configKeys(t.config, [...tp, 'config'], 'source', `source table '${s.name}.${t.name}'`);
             tables.push({
               name: t.name,
               identifier: str(t.identifier, [...tp, 'identifier'], 'identifier') ?? t.name,
@@ -271,6 +344,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
           database: str(s.database, [...p, 'database'], 'database'),
           loader: str(s.loader, [...p, 'loader'], 'loader'),
           tables,
+          config: isObj(s.config) ? s.config : {},
           ...freshnessOf(s, p),
           file: yaml.file,
           line: yaml.locate(p).line,

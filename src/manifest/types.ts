@@ -89,6 +89,8 @@ export interface TemplateDeps {
   readonly macros: readonly string[];
   /** Literal `{{config ...}}` hash values. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** 1-based line of each `{{config}}` key in the file (for strict config errors). */
+  readonly configLines?: Readonly<Record<string, number>>;
 }
 
 /** A SQL model (`models/**.sql`). */
