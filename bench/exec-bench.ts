@@ -125,7 +125,6 @@ export async function benchDemo(repoRoot: string, tmpDir: string, distDir: strin
     if (existsSync(path.join(repoRoot, p))) cpSync(path.join(repoRoot, p), path.join(root, p), { recursive: true });
   }
   // UDF modules import Weir's sources by relative path (../src/...): point them at the repository.
-  symlinkSync(path.join(repoRoot, 'src'), path.join(root, 'src'));
   log(`demo x${scale}: generating seeds (takes a while)`);
   const gen = timeNode(['--import', 'tsx', path.join(repoRoot, 'scripts', 'generate-seeds.ts'), '--scale', String(scale), '--out', path.join(root, 'seeds')], { cwd: repoRoot });
   log(`demo x${scale}: seeds generated in ${Math.round(gen.wallMs)} ms`);

@@ -24,7 +24,7 @@ import {
   jaroWinklerSimilarity,
   levenshteinSimilarity,
   normalizeName,
-} from '../udfs/lib/fuzzy.js';
+} from '../src/stdlib/lib/fuzzy.js';
 
 /** One measured function. */
 export interface FuzzyBenchRow {

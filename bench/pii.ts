@@ -3,8 +3,8 @@
  * (`seeds/raw_customer_emails`), subject lines and full bodies measured separately. Goal: ≥ 20,000
  * short texts per second per core.
  */
-import { redactPii } from '../udfs/lib/pii.js';
-import { loadPiiEvalData } from '../udfs/lib/pii-eval.js';
+import { redactPii } from '../src/stdlib/lib/pii.js';
+import { loadPiiEvalData } from '../tests/helpers/pii-eval.js';
 
 /** One throughput figure. */
 export interface RedactionBenchRow {

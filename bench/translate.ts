@@ -1,7 +1,7 @@
 /**
- * Benchmark of the translate UDF's pipeline (udfs/lib/translate/).
+ * Benchmark of the translate UDF's pipeline (src/stdlib/lib/translate/).
  *
- * 1. On the tiny MarianMT-shaped model (written to a temp dir by udfs/lib/translate/tiny-model.ts): sentences
+ * 1. On the tiny MarianMT-shaped model (written to a temp dir by src/stdlib/lib/translate/tiny-model.ts): sentences
  *    per second of `Translator.translate` for greedy decoding and beam search (4 beams), over `sentences`
  *    deterministic Korean sentences of 2–12 pieces, in ONNX batches of 16. This measures the pipeline's own
  *    overhead (tokenization, tensors, KV-cache handling, beam bookkeeping), not a real model's compute.
@@ -17,8 +17,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTranslator } from '../udfs/lib/translate/index.js';
-import { TINY_SOURCE_PIECES, writeTinyMarianModel } from '../udfs/lib/translate/tiny-model.js';
+import { createTranslator } from '../src/stdlib/lib/translate/index.js';
+import { TINY_SOURCE_PIECES, writeTinyMarianModel } from '../src/stdlib/lib/translate/tiny-model.js';
 import { prng } from './util.js';
 
 /** One measured configuration. */

@@ -1,18 +1,18 @@
 /**
  * The UDF and entity-resolution sections of BENCHMARKS.md: fuzzy UDF throughput inside DuckDB
  * (bench/udfs.ts), PII detection quality on the labelled demo emails and redaction throughput
- * (udfs/lib/pii-eval.ts, bench/pii.ts), entity-resolution scaling on 10k and 100k generated records and
+ * (tests/helpers/pii-eval.ts, bench/pii.ts), entity-resolution scaling on 10k and 100k generated records and
  * on Splink's fake_1000 (bench/er.ts), and translation speed on the tiny test model (bench/translate.ts).
  * Returns Markdown lines; all figures are measured when called.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchUdfs } from './udfs.js';
 import { benchRedaction } from './pii.js';
 import { benchTranslate } from './translate.js';
 import { FAKE_1000_BLOCKING, fake1000Path, makeRecords, resolveRecords, type ErRun } from './er.js';
-import { evaluatePii } from '../udfs/lib/pii-eval.js';
+import { evaluatePii } from '../tests/helpers/pii-eval.js';
 import { log } from './util.js';
 import { WeirProject } from '../src/api/project.js';
 import { generateSeeds } from '../scripts/generator/index.js';
@@ -42,7 +42,7 @@ export async function udfSections(repoRoot: string): Promise<string[]> {
   log('udfs: PII evaluation and redaction throughput');
   const evalRows = await evaluatePii({ projectDir: repoRoot });
   out.push('## (d) PII detection and redaction', '');
-  out.push('Precision and recall per entity on the 5,000 generated customer emails, whose generator records every planted PII span (`truth_email_pii`): a detection is a true positive when its type matches and its span overlaps a planted span of the same email and field (udfs/lib/pii-eval.ts). The texts come from templates the recognizers were tuned on, so these figures overstate accuracy on real prose (PERSON especially).', '');
+  out.push('Precision and recall per entity on the 5,000 generated customer emails, whose generator records every planted PII span (`truth_email_pii`): a detection is a true positive when its type matches and its span overlaps a planted span of the same email and field (tests/helpers/pii-eval.ts). The texts come from templates the recognizers were tuned on, so these figures overstate accuracy on real prose (PERSON especially).', '');
   out.push(table(['entity', 'tp', 'fp', 'fn', 'precision', 'recall'], evalRows.map((r) => [r.entity, int(r.tp), int(r.fp), int(r.fn), fmt(r.precision), fmt(r.recall)])), '');
   const redaction = await benchRedaction(repoRoot, 2);
   out.push('Redaction throughput (`redactPii`, mask mode, one thread, after a warm-up pass; goal ≥ 20,000 texts/s for short texts on 2 cores):', '');
@@ -117,7 +117,7 @@ async function scoreDemoIdentity(repoRoot: string, seed: string | undefined): Pr
       mkdirSync(path.join(projectDir, 'seeds'), { recursive: true });
       copyFileSync(path.join(repoRoot, 'project.yaml'), path.join(projectDir, 'project.yaml'));
       copyFileSync(path.join(repoRoot, 'seeds', 'seeds.yml'), path.join(projectDir, 'seeds', 'seeds.yml'));
-      for (const d of ['models', 'macros', 'udfs', 'tests']) symlinkSync(path.join(repoRoot, d), path.join(projectDir, d));
+      for (const d of ['models', 'macros', 'udfs', 'tests']) if (existsSync(path.join(repoRoot, d))) symlinkSync(path.join(repoRoot, d), path.join(projectDir, d));
       await generateSeeds({ scale: 1, seed, outDir: path.join(projectDir, 'seeds'), gzipLevel: 1 });
     }
     const project = await WeirProject.load({ projectDir, env: { ...process.env, WEIR_DUCKDB_PATH: path.join(work, 'demo.duckdb'), WEIR_TARGET_PATH: path.join(work, 'target') } });

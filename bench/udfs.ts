@@ -28,7 +28,7 @@ export interface UdfBenchRow {
  */
 export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: number; builtin: UdfBenchRow; udfs: UdfBenchRow[] }> {
   const root = path.resolve(import.meta.dirname, '..');
-  const udfs = (await loadUdfs([path.join(root, 'udfs/fuzzy.ts')], root)).filter((u) => u.definition.kind === 'scalar');
+  const udfs = (await loadUdfs([path.join(root, 'src/stdlib/udfs/fuzzy.ts')], root)).filter((u) => u.definition.kind === 'scalar');
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
   const conn = await db.connect();
   try {

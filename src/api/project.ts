@@ -33,6 +33,8 @@ import { runLockCommand, takeRunLock } from '../execution/run-lock.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 import { resolveUdfVersion } from '../udfs/define.js';
+import { importProjectModule } from '../udfs/module-loader.js';
+import { STANDARD_LIBRARY } from '../stdlib/index.js';
 import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../artifacts/previous-state.js';
 import { SelectorState } from '../graph/state.js';
 import { deferredRelations } from '../execution/defer.js';
@@ -169,7 +171,7 @@ export class WeirProject {
    * @throws WeirError / WeirErrors for invalid project files, templates, refs, cycles (all collected)
    */
   static async load(options: ProjectLoadOptions = {}): Promise<WeirProject> {
-    const files = loadProjectFiles(options);
+    const files = loadProjectFiles({ standardLibrary: STANDARD_LIBRARY, ...options });
     const processEnv = options.env ?? process.env;
     const src = {
       file: files.configFile,
@@ -196,10 +198,16 @@ export class WeirProject {
       database: (t.database ?? t.catalog) === undefined ? undefined : String(t.database ?? t.catalog), // Trino names it `catalog`
       threads: Number(t.threads ?? 4),
     };
-    const udfs = await loadUdfs(files.udfModules, files.root);
+    const overrides: WeirError[] = [];
+    const udfs = await loadUdfs(files.udfModules, files.root, {
+      cacheDir: moduleCacheDir(files), stdlibName: STANDARD_LIBRARY.name,
+      onOverride: (kept, hidden) => overrides.push(new WeirError('WEIR_UDF_INVALID', `UDF '${kept.definition.name}' of ${kept.module} hides ${hidden.module}`, {
+        location: { file: kept.module }, hint: `Rename it to use ${hidden.origin}'s ${kept.definition.name} instead.`,
+      })),
+    });
     const project = new WeirProject(files, manifest, dag, env, dialect, targetInfo, processEnv, udfs);
     project.cliVars = options.vars ?? {};
-    for (const w of files.warnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
+    for (const w of [...files.warnings, ...overrides]) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
     return project;
   }
 
@@ -659,14 +667,18 @@ export function redactingReporter(inner: Reporter, redact: Redactor): Reporter {
   };
 }
 
+/** Where bundled TypeScript modules of a project go: `<target-path>/.weir/modules`. */
+function moduleCacheDir(files: ProjectFiles): string {
+  return path.resolve(files.root, files.config['target-path'], '.weir', 'modules');
+}
+
 async function loadHelperModules(files: ProjectFiles): Promise<{ path: string; exports: Record<string, unknown> }[]> {
   const helpers = files.macros.filter((m) => m.kind === 'helper');
   if (helpers.length === 0) return [];
-  const { tsImport } = await import('tsx/esm/api');
   const out: { path: string; exports: Record<string, unknown> }[] = [];
   for (const m of helpers) {
     try {
-      const mod = (await tsImport(m.absolutePath, import.meta.url)) as Record<string, unknown>;
+      const mod = await importProjectModule(m.absolutePath, { cacheDir: moduleCacheDir(files) });
       out.push({ path: m.path, exports: mod });
     } catch (e) {
       throw new WeirError('WEIR_MACRO_INVALID', `cannot load macro module ${m.path}: ${(e as Error).message.split('\n')[0]}`, {

@@ -14,6 +14,7 @@ import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
 import { ParseCache, PARSE_CACHE_FILE } from '../compiler/parse-cache.js';
 import { PREPARSE_MIN_TEMPLATES, TemplatePreparse } from '../compiler/preparse.js';
 import { WEIR_VERSION } from '../artifacts/artifacts.js';
+import { discoverLibrary, mergeLibraryMacros, resolvePackages, type LibraryLocation, type UdfModuleRef } from './libraries.js';
 
 /** File names accepted for the project file, in order of preference. */
 export const PROJECT_FILE_NAMES = ['project.yaml', 'project.yml'] as const;
@@ -48,6 +49,8 @@ export interface MacroFile {
   readonly absolutePath: string;
   readonly kind: 'partial' | 'helper';
   readonly raw: string;
+  /** The library it comes from (`stdlib`/`packages:`); undefined for the project's own macros. */
+  readonly origin?: string;
 }
 
 /** Options for {@link loadProjectFiles}. */
@@ -71,6 +74,11 @@ export interface LoadOptions {
    * parsing (no usable partial-parse cache). Results are the same either way.
    */
   readonly parseInWorker?: boolean | 'auto';
+  /**
+   * Where the standard library is, used when project.yaml says `stdlib: true` (the api layer passes the
+   * package's own; see src/stdlib/index.ts). Without it, `stdlib: true` is an error.
+   */
+  readonly standardLibrary?: LibraryLocation;
 }
 
 /** Everything the loader found, as plain data. */
@@ -90,8 +98,11 @@ export interface ProjectFiles {
   /** Snapshot queries (`snapshot-paths`, default `snapshots/`). */
   readonly snapshots: readonly SqlFile[];
   readonly macros: readonly MacroFile[];
-  /** UDF module paths (absolute): the files directly in each udf path. */
-  readonly udfModules: readonly string[];
+  /**
+   * UDF modules: the files directly in each udf path, then those of `packages:` and of the standard
+   * library (`origin` names the library).
+   */
+  readonly udfModules: readonly UdfModuleRef[];
   readonly schemaFiles: readonly SchemaFile[];
   /** Non-fatal problems (unused config paths, ...). */
   readonly warnings: readonly WeirError[];
@@ -274,16 +285,30 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   }
 
   // UDF modules are the files directly in each udf path; subfolders (e.g. udfs/lib/) hold their helpers.
-  const udfModules: string[] = [];
+  let udfModules: UdfModuleRef[] = [];
   for (const up of config['udf-paths']) {
     const base = path.resolve(root, up);
     for (const abs of listFiles(base)) {
       if (path.dirname(abs) !== base) continue;
-      if (/\.(ts|mts|js|mjs)$/.test(abs) && !abs.endsWith('.d.ts') && !/\.test\.[mc]?[jt]s$/.test(abs)) udfModules.push(abs);
+      if (/\.(ts|mts|js|mjs)$/.test(abs) && !abs.endsWith('.d.ts') && !/\.test\.[mc]?[jt]s$/.test(abs)) udfModules.push({ path: abs });
     }
   }
 
-  const preparsed = startPreparse(options.parseInWorker ?? 'auto', parseCache, [...models, ...singularTests, ...snapshots, ...macros.filter((m) => m.kind === 'partial')]);
+  // Libraries: packages first (more specific), then the standard library.
+  const libraries: LibraryLocation[] = resolvePackages(config.packages, root, yaml, errors);
+  if (config.stdlib) {
+    if (options.standardLibrary) libraries.push(options.standardLibrary);
+    else {
+      errors.push(new WeirError('WEIR_PROJECT_INVALID', 'stdlib: true, but this loader was not given the standard library location', {
+        location: { file: configFile, keyPath: 'stdlib', ...yaml.locate(['stdlib']) }, hint: 'Load the project through WeirProject.load (the weir CLI), which passes it.',
+      }));
+    }
+  }
+  const found = libraries.map((lib) => ({ name: lib.name, ...discoverLibrary(lib) }));
+  const allMacros = mergeLibraryMacros(macros, found, options.standardLibrary?.name ?? '', warnings, errors);
+  udfModules = [...udfModules, ...found.flatMap((f) => f.udfModules)];
+
+  const preparsed = startPreparse(options.parseInWorker ?? 'auto', parseCache, [...models, ...singularTests, ...snapshots, ...allMacros.filter((m) => m.kind === 'partial')]);
   for (const abs of yamlFiles) parseYaml(abs);
 
   if (errors.length) {
@@ -294,7 +319,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   return {
     root, configFile, config, targetName, target, secrets: [...secrets],
     vars: { ...config.vars, ...(options.vars ?? {}) },
-    models, seeds, singularTests, snapshots, macros, udfModules, schemaFiles, warnings, parseCache, preparsed,
+    models, seeds, singularTests, snapshots, macros: allMacros, udfModules, schemaFiles, warnings, parseCache, preparsed,
   };
 }
 

@@ -35,6 +35,13 @@ export const projectConfigSchema = z
     'udf-paths': pathList.default(['udfs']),
     'test-paths': pathList.default(['tests']),
     'snapshot-paths': pathList.default(['snapshots']),
+    /** Weir's standard library of UDFs and macros (src/stdlib/), off unless asked for. */
+    stdlib: z.boolean().default(false),
+    /** Other Weir projects whose macros and UDFs this project uses (see loader/libraries.ts). */
+    packages: z.array(z.union([
+      z.object({ package: z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/, 'package must be an npm package name') }).strict(),
+      z.object({ local: z.string().min(1) }).strict(),
+    ], { error: 'each package is {package: <npm name>} or {local: <folder>}' })).default([]),
     'target-path': z.string().min(1).default('target'),
     vars: z.record(z.string(), z.unknown()).default({}),
     models: folderConfig.default({}),
@@ -155,7 +162,7 @@ export function validateProjectConfig(value: unknown, yaml: YamlFile): ProjectCo
     return new WeirError('WEIR_PROJECT_INVALID', `${keyPath ? `${keyPath}: ` : ''}${message}`, {
       location: { file: yaml.file, keyPath: keyPath || undefined, ...yaml.locate(path) },
       hint: issue.code === 'unrecognized_keys'
-        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, target-path, vars, models, seeds, data_tests, tests, snapshots, on-run-start, on-run-end, target, targets.'
+        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, stdlib, packages, target-path, vars, models, seeds, data_tests, tests, snapshots, on-run-start, on-run-end, target, targets.'
         : undefined,
     });
   });

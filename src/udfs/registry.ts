@@ -1,17 +1,27 @@
 /**
- * UDF discovery and validation: imports each module of a project's udf paths (TypeScript through tsx),
+ * UDF discovery and validation: imports each module of a project's udf paths (TypeScript bundled by
+ * esbuild, see module-loader.ts), and of the libraries it uses (standard library, packages),
  * keeps the exports branded as UDF definitions, and checks names, types and arities so that a bad
  * definition fails at load time with the module named, not in the middle of a query.
  */
 import path from 'node:path';
 import { WeirError } from '../errors/weir-error.js';
 import { isUdfDefinition, type UdfDefinition, type UdfSqlType } from './define.js';
+import { importProjectModule } from './module-loader.js';
+import type { UdfModuleRef } from '../loader/libraries.js';
 
 /** A validated UDF with where it came from. */
 export interface LoadedUdf {
   readonly definition: UdfDefinition;
-  /** Project-relative module path, e.g. `udfs/fuzzy.ts`. */
+  /**
+   * Module path for messages: project-relative (`udfs/fuzzy.ts`), or `<library>/<path>` for a library's
+   * module (`weir-sql/udfs/fuzzy.js`).
+   */
   readonly module: string;
+  /** Absolute module path. */
+  readonly absolutePath: string;
+  /** The library it comes from; undefined for the project's own UDFs. */
+  readonly origin?: string;
   /** Export name in the module. */
   readonly exportName: string;
 }
@@ -43,26 +53,40 @@ export function validateUdf(def: UdfDefinition): string[] {
   return problems;
 }
 
+/** Options of {@link loadUdfs}. */
+export interface LoadUdfsOptions {
+  /** Folder for bundled TypeScript modules (default `<root>/target/.weir/modules`). */
+  readonly cacheDir?: string;
+  /** Called when a project UDF hides a library UDF of the same name, or a package UDF hides a standard one. */
+  readonly onOverride?: (kept: LoadedUdf, hidden: LoadedUdf) => void;
+  /** The standard library's name: a package may hide its UDFs; two packages may not hide each other's. */
+  readonly stdlibName?: string;
+}
+
 /**
- * Imports UDF modules and collects their definitions.
- * @param modules absolute module paths
+ * Imports UDF modules and collects their definitions. The project's own modules come first and win over
+ * the libraries' (reported through `onOverride`); two modules of the project, or two packages, defining
+ * the same name is an error.
+ * @param modules absolute module paths (the project's own) or refs with the library they come from
  * @param root project root (for relative paths in messages)
  * @throws WeirError `WEIR_UDF_INVALID` naming the module for import failures, invalid definitions and
  *   duplicate names
  */
-export async function loadUdfs(modules: readonly string[], root: string): Promise<LoadedUdf[]> {
+export async function loadUdfs(modules: readonly (string | UdfModuleRef)[], root: string, options: LoadUdfsOptions = {}): Promise<LoadedUdf[]> {
   if (modules.length === 0) return [];
-  const { tsImport } = await import('tsx/esm/api');
+  const cacheDir = options.cacheDir ?? path.join(root, 'target', '.weir', 'modules');
   const out: LoadedUdf[] = [];
   const byName = new Map<string, LoadedUdf>();
-  for (const abs of modules) {
-    const rel = path.relative(root, abs).split(path.sep).join('/');
+  for (const m of modules) {
+    const ref = typeof m === 'string' ? { path: m } : m;
+    const abs = ref.path;
+    const rel = ref.origin ? libraryPath(ref.origin, abs) : path.relative(root, abs).split(path.sep).join('/');
     let mod: Record<string, unknown>;
     try {
-      mod = (await tsImport(abs, import.meta.url)) as Record<string, unknown>;
+      mod = await importProjectModule(abs, { cacheDir });
     } catch (e) {
       throw new WeirError('WEIR_UDF_INVALID', `cannot load UDF module ${rel}: ${(e as Error).message.split('\n')[0]}`, {
-        location: { file: rel }, hint: 'Fix the error in the module; it must export definitions made with defineScalarUdf/defineBatchUdf.', cause: e,
+        location: { file: rel }, hint: 'Fix the error in the module; it must export definitions made with defineScalarUdf/defineBatchUdf (from weir-sql/udf).', cause: e,
       });
     }
     for (const [exportName, value] of Object.entries(mod)) {
@@ -71,18 +95,29 @@ export async function loadUdfs(modules: readonly string[], root: string): Promis
       if (problems.length) {
         throw new WeirError('WEIR_UDF_INVALID', `UDF '${value.name}' (export ${exportName} of ${rel}): ${problems.join('; ')}`, { location: { file: rel } });
       }
+      const loaded: LoadedUdf = { definition: value, module: rel, absolutePath: abs, exportName, origin: ref.origin };
       const prev = byName.get(value.name);
       if (prev) {
+        const hides = prev.origin !== loaded.origin && loaded.origin !== undefined
+          && (prev.origin === undefined || loaded.origin === options.stdlibName);
+        if (hides) {
+          options.onOverride?.(prev, loaded);
+          continue;
+        }
         throw new WeirError('WEIR_UDF_INVALID', `UDF '${value.name}' is defined twice: ${prev.module} (${prev.exportName}) and ${rel} (${exportName})`, {
           location: { file: rel }, hint: 'Give one of them another name; optional arguments already provide overloads by arity.',
         });
       }
-      const loaded = { definition: value, module: rel, exportName };
       byName.set(value.name, loaded);
       out.push(loaded);
     }
   }
   return out;
+}
+
+/** `<library>/<path inside the library>` for a library module (the library root is the udf folder's parent). */
+function libraryPath(origin: string, abs: string): string {
+  return `${origin}/${path.basename(path.dirname(abs))}/${path.basename(abs)}`;
 }
 
 /** Truncates a value for error messages (strings to 40 characters). */

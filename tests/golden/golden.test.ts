@@ -53,8 +53,7 @@ function listSql(base: string): Map<string, string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'weir-golden-'));
-  for (const d of ['models', 'macros', 'seeds', 'udfs', 'project.yaml']) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
-  symlinkSync(path.join(root, 'src'), path.join(dir, 'src'));
+  for (const d of ['models', 'macros', 'seeds', 'udfs', 'project.yaml']) if (existsSync(path.join(root, d))) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
   writeFileSync(path.join(dir, 'project.yaml'), `${readFileSync(path.join(dir, 'project.yaml'), 'utf8')}
   snowflake:

@@ -1,6 +1,6 @@
 /**
- * Renders a template with Weir's real Handlebars environment (built-in helpers, the repository's
- * `macros/*.sql` as partials, the DuckDB dialect), so macro tests exercise exactly what models get.
+ * Renders a template with Weir's real Handlebars environment (built-in helpers, the standard library's
+ * `src/stdlib/macros/*.sql` as partials, the DuckDB dialect), so macro tests exercise exactly what models get.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TemplateEnvironment, type RenderState } from '../../src/compiler/environment.js';
 import { duckdbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 
-const macroDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../macros');
+const macroDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/stdlib/macros');
 
 let env: TemplateEnvironment | undefined;
 
@@ -17,7 +17,7 @@ export function macroEnvironment(): TemplateEnvironment {
   if (!env) {
     const partials = readdirSync(macroDir)
       .filter((f) => f.endsWith('.sql'))
-      .map((f) => ({ name: f.replace(/\.sql$/, ''), path: `macros/${f}`, raw: readFileSync(path.join(macroDir, f), 'utf8') }));
+      .map((f) => ({ name: f.replace(/\.sql$/, ''), path: `weir-sql/macros/${f}`, raw: readFileSync(path.join(macroDir, f), 'utf8') }));
     env = new TemplateEnvironment(partials);
   }
   return env;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { cleanupProjects, makeProject, runCli } from '../helpers/project.js';
-import { createClient } from '../../src/index.js';
+import { createClient } from '../../src/public/index.js';
 import { TrinoTestServer } from '../servers/trino-server.js';
 import { startSnowflakeServer, type SnowflakeTestServer } from '../servers/snowflake-server.js';
 
@@ -93,7 +93,7 @@ models:
   it('the generated types compile with tsc against typed queries; wrong queries do not', () => {
     writeFileSync(path.join(scratch, 'db-types.ts'), types);
     writeFileSync(path.join(scratch, 'package.json'), '{"type": "module"}');
-    writeFileSync(path.join(scratch, 'usage.ts'), `import { createClient } from '${posix(path.join(root, 'src/index.js'))}';
+    writeFileSync(path.join(scratch, 'usage.ts'), `import { createClient } from '${posix(path.join(root, 'src/public/index.js'))}';
 import type { DB } from './db-types.js';
 
 const db = await createClient<DB>({ projectDir: ${JSON.stringify(dir)} });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { cleanupProjects, jsonLines, makeProject, runCli, writeFiles } from '../helpers/project.js';
 import { GATE_UDF, requireDist, spawnWeir, waitFor, weirExec } from '../helpers/spawn-weir.js';
-import { createClient } from '../../src/index.js';
+import { createClient } from '../../src/public/index.js';
 
 let dir: string;
 const facts = (version: number) => `{{config materialized="table"}}select range as id, ${version} as version from range(1000)`;

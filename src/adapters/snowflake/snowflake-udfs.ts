@@ -21,6 +21,7 @@ import type { Plugin } from 'esbuild';
 import { WeirError } from '../../errors/weir-error.js';
 import { resolveUdfVersion, type UdfSqlType } from '../../udfs/define.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
+import { selfPackagePlugin } from '../../udfs/module-loader.js';
 
 /** Snowflake SQL type of a UDF type (JavaScript UDFs receive FLOAT for all numbers). */
 const SNOWFLAKE_TYPES: Record<UdfSqlType, string> = {
@@ -94,13 +95,13 @@ const nodeBuiltinStubs: Plugin = {
 /** The UDF's module bundled into one IIFE script (global `__weir_udf_<name>`) exporting `udf`. */
 async function buildBundle(udf: LoadedUdf, root: string): Promise<string> {
   const def = udf.definition;
-  const abs = path.resolve(root, udf.module);
+  const abs = udf.absolutePath;
   const { build } = await import('esbuild');
   try {
     const res = await build({
       stdin: { contents: `export { ${udf.exportName} as udf } from ${JSON.stringify(abs)};\n`, resolveDir: root, loader: 'ts', sourcefile: 'weir-udf-entry.ts' },
       bundle: true, format: 'iife', globalName: `__weir_udf_${def.name}`, platform: 'neutral', target: 'es2019', write: false, minify: true,
-      legalComments: 'none', logLevel: 'silent', mainFields: ['module', 'main'], plugins: [nodeBuiltinStubs],
+      legalComments: 'none', logLevel: 'silent', mainFields: ['module', 'main'], plugins: [selfPackagePlugin(false), nodeBuiltinStubs],
     });
     return res.outputFiles[0].text;
   } catch (e) {

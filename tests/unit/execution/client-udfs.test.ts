@@ -18,7 +18,7 @@ import { WeirError } from '../../../src/errors/weir-error.js';
 import { defineBatchUdf, defineScalarUdf, type UdfDefinition } from '../../../src/udfs/define.js';
 import type { LoadedUdf } from '../../../src/udfs/registry.js';
 
-const loaded = (definition: UdfDefinition): LoadedUdf => ({ definition, module: 'udfs/test.ts', exportName: definition.name });
+const loaded = (definition: UdfDefinition): LoadedUdf => ({ definition, module: 'udfs/test.ts', absolutePath: '/project/udfs/test.ts', exportName: definition.name });
 
 let batchCalls: string[] = [];
 let available = true;

@@ -1,9 +1,9 @@
 /**
- * Tests of udfs/lib/names.ts: person-name keys that agree across Korean and English spellings, name
+ * Tests of src/stdlib/lib/names.ts: person-name keys that agree across Korean and English spellings, name
  * orders, nicknames and honorifics (the comparison the demo's identity models block and score on).
  */
 import { describe, expect, it } from 'vitest';
-import { localPartIsName, personNameKeys } from '../../../udfs/lib/names.js';
+import { localPartIsName, personNameKeys } from '../../../src/stdlib/lib/names.js';
 
 describe('personNameKeys: Korean names', () => {
   it('gives one key for Hangul in either order, with or without a space, and the romanized spellings', () => {

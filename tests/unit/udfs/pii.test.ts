@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createNameDictionary, detectPii, partialMask, piiPseudonym, redactPii, type PiiEntityType } from '../../../udfs/lib/pii.js';
-import { evaluatePii, type PiiEvalRow } from '../../../udfs/lib/pii-eval.js';
-import { detect_pii, pii_hash, redact_pii } from '../../../udfs/pii.js';
+import { createNameDictionary, detectPii, partialMask, piiPseudonym, redactPii, type PiiEntityType } from '../../../src/stdlib/lib/pii.js';
+import { evaluatePii, type PiiEvalRow } from '../../helpers/pii-eval.js';
+import { detect_pii, pii_hash, redact_pii } from '../../../src/stdlib/udfs/pii.js';
 
 const types = (text: string, opts = {}) => detectPii(text, opts).map((e) => `${e.entity_type}:${e.text}`);
 const has = (text: string, type: PiiEntityType, value: string, opts = {}) => expect(types(text, opts)).toContain(`${type}:${value}`);

@@ -1,5 +1,5 @@
 /**
- * The translate UDF end to end on a tiny MarianMT-shaped model built here (udfs/lib/translate/tiny-model.ts):
+ * The translate UDF end to end on a tiny MarianMT-shaped model built here (src/stdlib/lib/translate/tiny-model.ts):
  * real SentencePiece ModelProto files, a joint vocab.json, config/generation_config with the real keys,
  * and real ONNX encoder/merged-decoder graphs with optimum's input/output names run by onnxruntime-node.
  * The model is a position-wise copy/rename translator, so expected outputs can be computed by hand.
@@ -12,9 +12,9 @@ import { cleanupProjects, makeProject, runCli } from '../../helpers/project.js';
 import {
   EXPECTED_LAYOUT, Hypotheses, ModelDirError, PrecompiledCharsmap, SentencePieceUnigram, createTranslator, hasHangul, joinChunks,
   locateModelFiles, logSoftmax, nmtNfkc, parseSpmModel, splitSentences, type Translator,
-} from '../../../udfs/lib/translate/index.js';
-import { buildPrecompiledCharsmap, tinyParams, tinyVocab, writeTinyMarianModel } from '../../../udfs/lib/translate/tiny-model.js';
-import { closeTranslators, translate, translateUnavailable, translationStats } from '../../../udfs/translate.js';
+} from '../../../src/stdlib/lib/translate/index.js';
+import { buildPrecompiledCharsmap, tinyParams, tinyVocab, writeTinyMarianModel } from '../../../src/stdlib/lib/translate/tiny-model.js';
+import { closeTranslators, translate, translateUnavailable, translationStats } from '../../../src/stdlib/udfs/translate.js';
 import { resolveUdfVersion } from '../../../src/udfs/define.js';
 import { chrF } from '../../../bench/translate.js';
 import { readFileSync } from 'node:fs';
@@ -290,7 +290,7 @@ describe('the translate UDF', () => {
 });
 
 describe('translate() through Weir', () => {
-  const UDF = path.resolve(__dirname, '../../../udfs/translate.ts').split(path.sep).join('/');
+  const UDF = path.resolve(__dirname, '../../../src/stdlib/udfs/translate.ts').split(path.sep).join('/');
 
   it('translates a seed in a table model once, reuses the cache on the next run, and fails clearly without a model', async () => {
     const yaml = (vars: string) => `name: t\ntarget: dev\n${vars}targets:\n  dev:\n    type: duckdb\n    path: target/t.duckdb\n    threads: 2\n`;

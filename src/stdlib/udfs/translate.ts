@@ -16,8 +16,8 @@
  * decoding settings, so a different model or setting never reuses old translations.
  */
 import path from 'node:path';
-import { defineBatchUdf, type BatchContext, type BatchUdf } from '../src/udfs/define.js';
-import { createTranslator, locateModelFiles, modelFingerprint, type Translator, type TranslatorStats } from './lib/translate/index.js';
+import { defineBatchUdf, type BatchContext, type BatchUdf } from '../../udfs/define.js';
+import { createTranslator, locateModelFiles, modelFingerprint, type Translator, type TranslatorStats } from '../lib/translate/index.js';
 
 /** Bump when the pipeline's output changes for the same model. */
 const PIPELINE_VERSION = '1';

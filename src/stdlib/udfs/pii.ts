@@ -14,8 +14,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { defineScalarUdf, deployedValue, type UdfContext } from '../src/udfs/define.js';
-import { detectPii, PII_ENTITY_TYPES, piiPseudonym, redactPii, type PiiEntityType, type RedactionMode } from './lib/pii.js';
+import { defineScalarUdf, deployedValue, type UdfContext } from '../../udfs/define.js';
+import { detectPii, PII_ENTITY_TYPES, piiPseudonym, redactPii, type PiiEntityType, type RedactionMode } from '../lib/pii.js';
 
 let configuredKey: string | undefined;
 

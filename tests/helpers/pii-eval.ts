@@ -11,7 +11,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
-import { createNameDictionary, detectPii, PII_ENTITY_TYPES, type DetectPiiOptions, type PiiEntityType } from './pii.js';
+import { createNameDictionary, detectPii, PII_ENTITY_TYPES, type DetectPiiOptions, type PiiEntityType } from '../../src/stdlib/lib/pii.js';
 
 /** Per-entity result: `tp` = planted spans found, `fn` = planted spans missed, `fp` = detections matching no planted span. */
 export interface PiiEvalRow {

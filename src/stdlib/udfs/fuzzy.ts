@@ -32,7 +32,7 @@
  * All are deterministic and self-contained (no Node APIs, no dependencies), hence `portable`. NULL in,
  * NULL out.
  */
-import { defineScalarUdf } from '../src/udfs/define.js';
+import { defineScalarUdf } from '../../udfs/define.js';
 import {
   damerauLevenshtein,
   doubleMetaphone,
@@ -45,8 +45,8 @@ import {
   jaroWinklerSimilarity,
   levenshteinSimilarity,
   normalizeName,
-} from './lib/fuzzy.js';
-import { localPartIsName, personNameKeys } from './lib/names.js';
+} from '../lib/fuzzy.js';
+import { personNameKeys } from '../lib/names.js';
 
 const AB = [
   { name: 'a', type: 'VARCHAR' },
@@ -150,18 +150,6 @@ export const double_metaphone_alt = defineScalarUdf({
   portable: true,
   description: 'Double Metaphone alternate code, at most 4 characters (Lawrence Philips 2000), for blocking.',
   fn: (s: string) => doubleMetaphone(s)[1],
-});
-
-export const email_is_name = defineScalarUdf({
-  name: 'email_is_name',
-  args: [{ name: 'local_part', type: 'VARCHAR' }, { name: 'name_key', type: 'VARCHAR' }],
-  returns: 'BOOLEAN',
-  deterministic: true,
-  portable: true,
-  description:
-    "TRUE when an email local part's letters are only the person's name parts (jihu.kim, jkim83, kimjihu for 'gim jihu'; any customary " +
-    'Korean surname spelling, nicknames): an address namesakes share, weak evidence in record linkage. name_key is a name_keys() key.',
-  fn: (local: string, nameKey: string) => localPartIsName(local, nameKey),
 });
 
 export const name_keys = defineScalarUdf({

@@ -1,0 +1,10 @@
+// Copies the standard library's SQL macros (src/stdlib/macros/*.sql) next to its compiled UDF modules in
+// dist/stdlib/, where an installed package reads them. Run by `npm run build` after tsc.
+import { cpSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const to = path.join(root, 'dist', 'stdlib', 'macros');
+rmSync(to, { recursive: true, force: true });
+cpSync(path.join(root, 'src', 'stdlib', 'macros'), to, { recursive: true, filter: (src) => !src.includes('.') || src.endsWith('.sql') });

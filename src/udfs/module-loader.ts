@@ -1,0 +1,108 @@
+/**
+ * Loads a project's TypeScript/JavaScript modules (UDF modules, macro helper modules) in an installed
+ * package, without a TypeScript runtime: `.js`/`.mjs` files are imported as they are; `.ts`/`.mts` files are
+ * bundled by esbuild (a runtime dependency) into one ES module written to a cache folder and imported
+ * from there.
+ *
+ * - Relative imports are bundled in; npm packages stay external and resolve from the project (the cache
+ *   folder lives inside the project, so `node_modules` lookups walk up to the project's own).
+ * - `weir-sql` and `weir-sql/<entry>` resolve to the running Weir's own entry points, so a UDF module made
+ *   with `defineScalarUdf` from `weir-sql/udf` works whether Weir is installed locally, globally, or is the
+ *   repository itself (and shares Weir's module instances).
+ * - `import.meta.url` in the bundle is the original file's URL, so modules that locate files next to
+ *   themselves keep working.
+ * - The output file name carries the SHA-256 of the bundle, so an unchanged module is written once and
+ *   Node's module cache serves repeated imports.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+
+/** The npm name of this package (the name user modules import the authoring API by). */
+export const PACKAGE_NAME = 'weir-sql';
+
+/** Public entry points a user module may import, by subpath (`''` is the package root). */
+const PUBLIC_ENTRIES: Readonly<Record<string, string>> = { '': 'index', '/udf': 'udf', '/stdlib': 'stdlib', '/client': 'client' };
+
+/**
+ * The file of one of this package's public entry points in the running installation (`dist/public/*.js`,
+ * or `src/public/*.ts` when Weir itself runs from source under a TypeScript-aware runner).
+ * @returns an absolute path, or undefined for an unknown subpath
+ */
+export function publicEntryFile(subpath: string): string | undefined {
+  const base = PUBLIC_ENTRIES[subpath];
+  if (!base) return undefined;
+  const dir = fileURLToPath(new URL('../public/', import.meta.url));
+  for (const ext of ['.js', '.ts']) {
+    const f = path.join(dir, base + ext);
+    if (existsSync(f)) return f;
+  }
+  return undefined;
+}
+
+/**
+ * esbuild plugin resolving `weir-sql[/entry]` to the running installation's entry files.
+ * @param external keep the import (as a file URL) instead of bundling the entry (true when the bundle
+ *   runs in this process; false for a self-contained bundle such as a Snowflake JavaScript UDF)
+ */
+export function selfPackagePlugin(external: boolean): Plugin {
+  return {
+    name: 'weir-self',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${PACKAGE_NAME}(/.*)?$`) }, (args) => {
+        const sub = args.path.slice(PACKAGE_NAME.length);
+        const file = publicEntryFile(sub);
+        if (!file) {
+          return { errors: [{ text: `'${args.path}' is not an entry point of ${PACKAGE_NAME} (use '${PACKAGE_NAME}', '${PACKAGE_NAME}/udf', '${PACKAGE_NAME}/stdlib' or '${PACKAGE_NAME}/client')` }] };
+        }
+        return external ? { path: pathToFileURL(file).href, external: true } : { path: file };
+      });
+    },
+  };
+}
+
+/** Options of {@link importProjectModule}. */
+export interface ModuleLoadOptions {
+  /** Folder for bundled modules (created when needed), e.g. `<project>/target/.weir/modules`. */
+  readonly cacheDir: string;
+}
+
+/**
+ * Imports one module of a project.
+ * @param abs absolute path of a `.ts`, `.mts`, `.js` or `.mjs` file
+ * @returns the module namespace
+ * @throws Error (esbuild's first message, or the module's own evaluation error) — callers wrap it in a
+ *   WeirError naming the module
+ */
+export async function importProjectModule(abs: string, options: ModuleLoadOptions): Promise<Record<string, unknown>> {
+  if (/\.(js|mjs|cjs)$/.test(abs)) return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  const { build } = await import('esbuild');
+  let code: string;
+  try {
+    const res = await build({
+      entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20',
+      packages: 'external', plugins: [selfPackagePlugin(true)], logLevel: 'silent', sourcemap: 'inline',
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(abs).href), 'import.meta.dirname': JSON.stringify(path.dirname(abs)), 'import.meta.filename': JSON.stringify(abs) },
+    });
+    code = res.outputFiles[0].text;
+  } catch (e) {
+    const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+    if (errs?.length) {
+      const first = errs[0];
+      const where = first.location ? ` (${first.location.file}:${first.location.line}:${first.location.column + 1})` : '';
+      throw new Error(`${first.text}${where}`, { cause: e });
+    }
+    throw e;
+  }
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const out = path.join(options.cacheDir, `${path.basename(abs).replace(/\.[^.]+$/, '')}-${hash}.mjs`);
+  if (!existsSync(out)) {
+    mkdirSync(options.cacheDir, { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, out);
+  }
+  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+}
