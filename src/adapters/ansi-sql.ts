@@ -74,6 +74,12 @@ export interface DdlRules {
   /** Renames `from` (qualified) to the bare identifier `toIdentifier` in the same schema. */
   renameRelation(from: string, toIdentifier: string, kind: RelationKind): string;
   /**
+   * Exchanges two tables' contents and metadata in one atomic statement (Snowflake's
+   * `alter table A swap with B`, https://docs.snowflake.com/en/sql-reference/sql/alter-table), used to
+   * publish a staged table; absent where the engine has none (the swap is then drop + rename).
+   */
+  swapTables?(relation: string, other: string): string;
+  /**
    * `grant <privilege> on <relation> to <grantee>` for the `grants:` config; absent on engines without
    * GRANT (DuckDB). `privilege` is validated by the caller ({@link checkPrivilege}); `grantee.name` is
    * already quoted; `grantee.type` undefined means the engine's usual principal (Snowflake: a role,

@@ -16,12 +16,19 @@ export function tmpRelation(target: RelationName): RelationName {
 }
 
 /**
- * Replaces `target` with the table `tmp`.
+ * Replaces `target` with the table `tmp`. Where the dialect has an atomic table exchange
+ * (`ddl.swapTables`, Snowflake) and `target` is a table, the two are exchanged and the old table (now
+ * under the temporary name) dropped; otherwise drop + rename, in one transaction where DDL is transactional.
  * @param existing kind of the relation currently at `target` (undefined when absent)
  * @throws the engine's error; with transactional DDL the transaction is rolled back first
  */
 export async function swapIn(adapter: Adapter, conn: Connection, tmp: RelationName, target: RelationName, existing: RelationKind | undefined): Promise<void> {
   const d = adapter.dialect;
+  if (existing === 'table' && d.ddl.swapTables) {
+    await conn.execute(d.ddl.swapTables(d.relation(target), d.relation(tmp)));
+    await conn.execute(d.ddl.dropRelation(d.relation(tmp), 'table'));
+    return;
+  }
   const tx = adapter.capabilities.transactionalDdl;
   if (tx) await conn.execute('begin transaction');
   try {

@@ -82,6 +82,11 @@ export interface RunArgs extends SelectionArgs {
   readonly only?: readonly string[];
   /** Seconds to wait for another run holding the target directory's run lock (default 0: fail at once). */
   readonly lockTimeout?: number;
+  /**
+   * `build` only, default true: write-audit-publish — a `table`/`incremental` model is published only after
+   * its error-severity data tests pass on the staged relation (`--no-audit`: false).
+   */
+  readonly audit?: boolean;
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -403,7 +408,7 @@ export class WeirProject {
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
           threads, failFast: !!args.failFast, redact: this.redact,
           udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
-          fullRefresh: !!args.fullRefresh, ...eventTime,
+          fullRefresh: !!args.fullRefresh, ...eventTime, audit: args.audit !== false,
         };
         // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
         const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
@@ -428,6 +433,7 @@ export class WeirProject {
           command, success, elapsed_time: elapsed,
           args: {
             which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
+            ...(command === 'build' ? { audit: args.audit !== false } : {}),
             target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
             event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
           },

@@ -87,7 +87,10 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' })
       .option('event-time-start', { type: 'string', describe: 'microbatch models: first event time to (re)process, UTC (e.g. 2024-01-01)' })
       .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' })
-      .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' }),
+      .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' })
+      .options(command === 'build' ? {
+        audit: { type: 'boolean', default: true, describe: 'write-audit-publish: test table/incremental models on their staged relation before the swap (--no-audit: publish first, test after)' },
+      } : {}),
     handler: async (a: Record<string, unknown>) => {
       const project = await load(a as unknown as GlobalArgs);
       if (a.threads !== undefined && (!Number.isInteger(a.threads) || (a.threads as number) < 1)) {
@@ -102,6 +105,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
         lockTimeout: a['lock-timeout'] as number,
+        ...(command === 'build' ? { audit: a.audit !== false } : {}),
       });
       exitCode = summary.exitCode;
     },

@@ -234,6 +234,12 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
         else throw e;
       }
     }
+    if (config.audit !== undefined && typeof config.audit !== 'boolean') {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': audit must be true or false, got ${JSON.stringify(config.audit)}`, {
+        location: { file: patch?.config && 'audit' in patch.config ? patch.file ?? f.path : f.path, line: patch?.config && 'audit' in patch.config ? patch.line : undefined, keyPath: 'audit' },
+        hint: 'audit: false publishes the model without running its tests on the staged relation first (write-audit-publish).',
+      }));
+    }
     const uid = uniqueId('model', project, f.name);
     const node: ModelNode = {
       resource_type: 'model', unique_id: uid, name: f.name, package_name: project, fqn: [project, ...f.folders, f.name], path: f.path,

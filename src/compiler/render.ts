@@ -43,6 +43,11 @@ export interface RenderOverrides {
   readonly isIncremental?: boolean;
   /** `[start, end)` in UTC. */
   readonly eventTimeWindow?: { readonly start: Date; readonly end: Date };
+  /**
+   * Relation text to use for these nodes (by unique_id) in this render only: write-audit-publish renders a
+   * model's tests over its staged relation (`<name>__weir_tmp`) before the swap.
+   */
+  readonly relations?: ReadonlyMap<string, string>;
 }
 
 /** Options for {@link Renderer}. */
@@ -122,7 +127,7 @@ export class Renderer {
   }
 
   /**
-   * Renders one node with incremental inputs (not cached: each call renders afresh).
+   * Renders one node with incremental inputs or relation substitutions (not cached: each call renders afresh).
    * @throws WeirError with file, line and node id when the template fails to render
    */
   renderWith(uid: string, overrides: RenderOverrides): CompiledNode {
@@ -169,7 +174,7 @@ export class Renderer {
         useEphemeral(depUid);
         return ephemeralName(dep, dialect);
       }
-      return windowed(dep, this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!);
+      return windowed(dep, incremental?.relations?.get(depUid) ?? this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!);
     };
     // A microbatch reads only its window of upstream relations that declare `event_time`.
     const window = incremental?.eventTimeWindow;
@@ -192,7 +197,7 @@ export class Renderer {
         const depUid = manifest.sourceIndex.get(`${src}.${table}`);
         if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
         const dep = manifest.nodes.get(depUid)!;
-        return windowed(dep, this.relationName(dep)!);
+        return windowed(dep, incremental?.relations?.get(depUid) ?? this.relationName(dep)!);
       },
     };
     let body: string;

@@ -57,6 +57,8 @@ export type WeirErrorCode =
   | 'WEIR_OPERATION_FAILED'
   /** An incremental model's columns differ from its table's under `on_schema_change: fail`. */
   | 'WEIR_SCHEMA_CHANGE'
+  /** A model's data test failed on its staged relation (write-audit-publish); the relation was not published. */
+  | 'WEIR_AUDIT_FAILED'
   | 'WEIR_DOCS_APP_MISSING'
   | 'WEIR_DOCS_NOT_GENERATED'
   | 'WEIR_DOCS_SERVE_FAILED'

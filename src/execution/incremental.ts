@@ -18,7 +18,7 @@ import { incrementalConfigOf, type BatchSize, type IncrementalConfig } from '../
 import type { RenderOverrides } from '../compiler/render.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { ModelNode, RelationName } from '../manifest/types.js';
-import { materializeTable, type MaterializationResult } from './materializations.js';
+import { materializeTable, type Audit, type MaterializationResult } from './materializations.js';
 import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange, windowPredicate } from './incremental-sql.js';
 import type { RelationCache } from './relation-cache.js';
 
@@ -46,6 +46,12 @@ export interface IncrementalBuild {
   readonly eventTimeEnd?: Date;
   /** The current time (default: now); microbatch's last batch contains it. */
   readonly now?: Date;
+  /**
+   * Write-audit-publish: checks the staged relation before it is published. A full build audits its
+   * temporary table before the swap; an incremental step is applied to a staged copy of the table
+   * (`<name>__weir_tmp`), which is audited and then swapped in, so a failing audit leaves the table as it was.
+   */
+  readonly audit?: Audit;
 }
 
 /** What an incremental build reports. */
@@ -64,11 +70,41 @@ export async function materializeIncremental(b: IncrementalBuild): Promise<Incre
   const cfg = incrementalConfigOf(b.node.config, b.node.name, b.node.path);
   const existing = b.relations ? await b.relations.kindOf(b.adapter, b.conn, b.relation) : await b.adapter.relationKind(b.conn, b.relation);
   const incremental = existing === 'table' && !b.fullRefresh;
+  if (incremental && b.audit) return auditedCopy(b, (staged) => (cfg.microbatch ? microbatch(staged, cfg, true, 'table') : applyIncrement(staged, cfg)));
   if (cfg.microbatch) return microbatch(b, cfg, incremental, existing);
   if (!incremental) {
-    const r = await materializeTable(b.adapter, b.conn, b.relation, b.render({ isIncremental: false }), b.relations);
+    const r = await materializeTable(b.adapter, b.conn, b.relation, b.render({ isIncremental: false }), b.relations, b.audit);
     return { rowsAffected: r.rowsAffected, message: `CREATE TABLE ${r.rowsAffected ?? ''}`.trim() };
   }
+  return applyIncrement(b, cfg);
+}
+
+/**
+ * Write-audit-publish of an incremental step: the table is copied to `<name>__weir_tmp`, `step` applies
+ * the increment to the copy, the copy is audited and swapped in. Any failure drops the copy and leaves
+ * the table untouched. Costs a full copy of the table per run (documented in README).
+ */
+async function auditedCopy(b: IncrementalBuild, step: (staged: IncrementalBuild) => Promise<IncrementalResult>): Promise<IncrementalResult> {
+  const { adapter, conn } = b;
+  const d = adapter.dialect;
+  const tmp = tmpRelation(b.relation);
+  const tmpSql = d.relation(tmp);
+  await conn.execute(d.ddl.dropRelation(tmpSql, 'table'));
+  try {
+    await conn.execute(d.ddl.createTableAs(tmpSql, `select * from ${target(b)}`));
+    const r = await step({ ...b, relation: tmp, relations: undefined, audit: undefined });
+    await b.audit!(tmp);
+    await swapIn(adapter, conn, tmp, b.relation, 'table');
+    b.relations?.set(b.relation, 'table');
+    return r;
+  } catch (e) {
+    await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** One incremental step (append, merge or delete+insert) into `b.relation`, which exists as a table. */
+async function applyIncrement(b: IncrementalBuild, cfg: IncrementalConfig): Promise<IncrementalResult> {
   const sql = b.render({ isIncremental: true });
   const strategy = cfg.strategy === 'merge' && !b.adapter.capabilities.merge ? 'delete+insert' : cfg.strategy;
   const rows = await withStaging(b, sql, (staging, cols) => {
@@ -222,6 +258,7 @@ async function microbatch(b: IncrementalBuild, cfg: IncrementalConfig, increment
         await conn.execute(appendSql(d, tmp, `(\n${b.render({ isIncremental: false, eventTimeWindow: w })}\n) as weir_batch`, cols, pred(w)));
       }
       rows = Number((await conn.execute(`select count(*) from ${tmp}`)).rows[0][0]);
+      if (b.audit) await b.audit(tmpRelation(b.relation));
       await swapIn(adapter, conn, tmpRelation(b.relation), b.relation, existing);
     } catch (e) {
       await conn.execute(d.ddl.dropRelation(tmp, 'table')).catch(() => undefined);

@@ -41,12 +41,21 @@ export async function materializeView(adapter: Adapter, conn: Connection, relati
 }
 
 /**
- * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
- * query leaves the previous table intact and removes the temporary relation.
+ * Write-audit-publish: checks a staged relation (the complete new contents of a model, not yet
+ * published) and throws to stop its publication. See execution/audit.ts.
  */
-export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
+export type Audit = (staged: RelationName) => Promise<void>;
+
+/**
+ * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
+ * query leaves the previous table intact and removes the temporary relation. With `audit`, the staged
+ * table is checked before the swap (also on engines with an atomic `create or replace`, which then build
+ * the staged table first); a failing audit drops it and leaves the previous table untouched.
+ * @throws the engine's error, or the audit's
+ */
+export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache, audit?: Audit): Promise<MaterializationResult> {
   const d = adapter.dialect;
-  if (adapter.capabilities.atomicReplaceTable && d.ddl.createOrReplaceTableAs) return replaceTable(adapter, conn, relation, sql, relations);
+  if (!audit && adapter.capabilities.atomicReplaceTable && d.ddl.createOrReplaceTableAs) return replaceTable(adapter, conn, relation, sql, relations);
   const tmp = tmpRelation(relation);
   const tmpSql = d.relation(tmp);
   await conn.execute(d.ddl.dropRelation(tmpSql, 'table'));
@@ -63,6 +72,7 @@ export async function materializeTable(adapter: Adapter, conn: Connection, relat
     rowsAffected = Number(c.rows[0][0]);
   }
   try {
+    if (audit) await audit(tmp);
     await swapIn(adapter, conn, tmp, relation, relations ? await relations.kindOf(adapter, conn, relation) : await adapter.relationKind(conn, relation));
   } catch (e) {
     await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);

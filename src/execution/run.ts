@@ -10,7 +10,7 @@ import { WeirError } from '../errors/weir-error.js';
 import { now, type NodeStatus, type Reporter } from '../events/events.js';
 import type { Dag } from '../graph/dag.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { GraphNode } from '../manifest/types.js';
+import type { GraphNode, RelationName } from '../manifest/types.js';
 import type { RunResultEntry } from '../artifacts/artifacts.js';
 import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
@@ -29,6 +29,7 @@ import { BatchUdfRuntime } from '../udfs/batch.js';
 import type { BatchContext, ScalarUdf } from '../udfs/define.js';
 import { applyGrants, buildsRelation, runNodeHooks } from './hooks.js';
 import { ClientUdfs, type PreparedSql } from './client-udfs.js';
+import { auditPlan, auditStaged, type AuditOutcome } from './audit.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -52,6 +53,17 @@ export interface RunContext {
   /** `--event-time-start` / `--event-time-end`: the window microbatch models process (UTC). */
   readonly eventTimeStart?: Date;
   readonly eventTimeEnd?: Date;
+  /**
+   * Write-audit-publish (`build` only; default true there): `table`/`incremental` models are published
+   * only after their error-severity data tests pass on the staged relation (execution/audit.ts).
+   */
+  readonly audit?: boolean;
+}
+
+/** Per-run write-audit-publish state: which tests audit which model, and the verdicts so far. */
+interface AuditState {
+  readonly plan: ReadonlyMap<string, readonly string[]>;
+  readonly outcomes: Map<string, AuditOutcome>;
 }
 
 /**
@@ -125,6 +137,10 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   }
   const connections: Connection[] = [];
   const statuses = new Map<string, NodeStatus>();
+  const audits: AuditState = {
+    plan: testsBlockChildren && ctx.audit !== false ? auditPlan(manifest, ctx.dag, plan.order) : new Map(),
+    outcomes: new Map(),
+  };
   try {
     const batch = await registerUdfs(adapter, ctx.udfs ?? [], ctx.batchContext ?? { projectDir: manifest.root, targetDir: ctx.targetDir, vars: {}, env: process.env });
     connections.push(await adapter.connect());
@@ -150,7 +166,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         const node = manifest.nodes.get(uid)!;
         const idx = ++index;
         reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
-        const entry = await runNode(ctx, node, conn, batch, relations);
+        const entry = await runNode(ctx, node, conn, batch, relations, audits);
         statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
         // A node that skipped itself (unavailable UDF) built nothing: what depends on it can't run either.
@@ -159,6 +175,13 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
       skip: (uid, cause) => {
         const node = manifest.nodes.get(uid)!;
         const causeNode = cause ? manifest.nodes.get(cause) : undefined;
+        const audited = audits.outcomes.get(uid);
+        if (audited && node.resource_type === 'test') {
+          // The test ran on the staged relation of the model it guards: its verdict is its result.
+          statuses.set(uid, audited.status);
+          emitFinish(node, auditedEntry(node, audited), ++index);
+          return;
+        }
         const t = now();
         emitFinish(node, {
           unique_id: uid, status: 'skipped', timing: [], execution_time: 0,
@@ -176,7 +199,16 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   return results;
 }
 
-async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined, relations: RelationCache): Promise<RunResultEntry> {
+/** The result of a test node whose verdict came from auditing its model's staged relation. */
+function auditedEntry(node: GraphNode, a: AuditOutcome): RunResultEntry {
+  const t = now();
+  return {
+    unique_id: node.unique_id, status: a.status, timing: [{ name: 'execute', started_at: t, completed_at: t }], execution_time: 0,
+    failures: a.failures, message: a.message, compiled_path: a.compiledPath, relation_name: undefined,
+  };
+}
+
+async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined, relations: RelationCache, audits: AuditState): Promise<RunResultEntry> {
   const { manifest, renderer, adapter, redact } = ctx;
   const started = now();
   const t0 = performance.now();
@@ -185,6 +217,8 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
   let relationName: string | undefined;
   let prepared: PreparedSql | undefined;
   try {
+    const audited = audits.outcomes.get(node.unique_id);
+    if (audited) return auditedEntry(node, audited);
     const compiled = renderer.render(node.unique_id);
     relationName = compiled.relation_name;
     if (compiled.compiled_code !== undefined) {
@@ -226,9 +260,17 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         const relation = compiled.relation!;
         // An enforced contract is checked before the relation is touched: a violation keeps the old one.
         if (contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, compiled.compiled_code!);
+        // Write-audit-publish: the model's error-severity tests check the staged relation before the swap.
+        const auditTests = audits.plan.get(node.unique_id);
+        let auditedCount = 0;
+        const audit = auditTests?.length
+          ? async (staged: RelationName) => {
+            auditedCount = await auditStaged({ manifest, renderer, adapter, targetDir: ctx.targetDir, redact, compiledPath: (t) => compiledPathOf(manifest, t) }, conn, node, auditTests, staged, audits.outcomes, batch, relations);
+          }
+          : undefined;
         if (node.config.materialized === 'incremental') {
           const r = await materializeIncremental({
-            adapter, conn, node, relation, relations, fullRefresh: ctx.fullRefresh, eventTimeStart: ctx.eventTimeStart, eventTimeEnd: ctx.eventTimeEnd,
+            adapter, conn, node, relation, relations, fullRefresh: ctx.fullRefresh, eventTimeStart: ctx.eventTimeStart, eventTimeEnd: ctx.eventTimeEnd, audit,
             render: (o) => {
               const sql = renderer.renderWith(node.unique_id, o).compiled_code!;
               if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(sql)}\n`);
@@ -240,12 +282,13 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         } else if (node.config.materialized === 'snapshot') {
           ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, compiled.compiled_code!, relations));
         } else if (node.config.materialized === 'table') {
-          rows = (await materializeTable(adapter, conn, relation, sql!, relations)).rowsAffected;
+          rows = (await materializeTable(adapter, conn, relation, sql!, relations, audit)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
         } else {
           await materializeView(adapter, conn, relation, sql!, relations);
           message = 'CREATE VIEW';
         }
+        if (auditedCount) message = `${message}; audited by ${auditedCount} test${auditedCount === 1 ? '' : 's'} before the swap`;
         break;
       }
       case 'snapshot': {

@@ -334,6 +334,8 @@ function rewrite(sql: string): string {
  * @throws UnsupportedSnowflakeSql for constructs the test server can't emulate
  */
 export function snowflakeToDuckDb(sql: string): string {
+  const swap = swapWith(sql);
+  if (swap) return swap;
   return rewrite(translateStringLiterals(sql))
     // Snowflake's `ALTER TABLE x RENAME TO db.schema.y` takes a qualified new name; DuckDB's only a bare one.
     .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1')
@@ -342,4 +344,25 @@ export function snowflakeToDuckDb(sql: string): string {
     // https://docs.snowflake.com/en/sql-reference/functions/generator — rows without columns.
     .replace(/\btable\s*\(\s*generator\s*\(\s*rowcount\s*=>\s*(\d+)\s*\)\s*\)/gi, 'range($1)')
     .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
+}
+
+const PART = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)`;
+const REL = String.raw`${PART}(?:\s*\.\s*${PART})*`;
+
+/**
+ * `ALTER TABLE a SWAP WITH b` (Snowflake's atomic exchange of two tables,
+ * https://docs.snowflake.com/en/sql-reference/sql/alter-table) as three DuckDB renames in one transaction.
+ */
+function swapWith(sql: string): string | undefined {
+  const m = new RegExp(String.raw`^\s*alter\s+table\s+(${REL})\s+swap\s+with\s+(${REL})\s*;?\s*$`, 'i').exec(sql);
+  if (!m) return undefined;
+  const split = (rel: string) => {
+    const parts = rel.match(new RegExp(PART, 'g'))!;
+    return { qualifier: parts.slice(0, -1).map((p) => `${p}.`).join(''), name: parts[parts.length - 1] };
+  };
+  const a = split(m[1]);
+  const b = split(m[2]);
+  const parking = '"__weir_swap_parking"';
+  return `begin transaction; alter table ${m[1]} rename to ${parking}; alter table ${m[2]} rename to ${a.name}; `
+    + `alter table ${a.qualifier}${parking} rename to ${b.name}; commit`;
 }

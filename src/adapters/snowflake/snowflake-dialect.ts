@@ -111,6 +111,8 @@ export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
     createOrReplaceTableAs: (relation: string, select: string) => `create or replace ${table} ${relation} as\n${select}`,
     // An unqualified new name would move the relation into the session's current schema: qualify it.
     renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${qualifierOf(from)}${toIdentifier}`,
+    // Atomic exchange of two tables: publishes a staged (audited) table without a moment of no table.
+    swapTables: (relation: string, other: string) => `alter table ${relation} swap with ${other}`,
     // Object privileges go to roles: https://docs.snowflake.com/en/sql-reference/sql/grant-privilege
     grant: (relation: string, kind: RelationKind, privilege: string, grantee: { type?: 'role' | 'user'; name: string }) => {
       if (grantee.type === 'user') throw new Error(`Snowflake grants privileges on a ${kind} to roles, not users: write the grantee as a role name`);
