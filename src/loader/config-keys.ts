@@ -25,12 +25,16 @@ export const TEST_KEYS = ['enabled', 'tags', 'meta', 'severity', 'where', 'limit
 /** Keys valid for a model whatever its materialization. */
 const MODEL_BASE = [...COMMON, 'materialized', 'contract', 'on_udf_unavailable'];
 /** Materialization-specific model keys: key → the materializations it belongs to. */
-const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  [...new Set<string>([...INCREMENTAL_KEYS, ...SNAPSHOT_KEYS])].map((k) => [k, [
-    ...((INCREMENTAL_KEYS as readonly string[]).includes(k) ? ['incremental'] : []),
-    ...((SNAPSHOT_KEYS as readonly string[]).includes(k) ? ['snapshot'] : []),
-  ]]),
-);
+const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries(
+    [...new Set<string>([...INCREMENTAL_KEYS, ...SNAPSHOT_KEYS])].map((k) => [k, [
+      ...((INCREMENTAL_KEYS as readonly string[]).includes(k) ? ['incremental'] : []),
+      ...((SNAPSHOT_KEYS as readonly string[]).includes(k) ? ['snapshot'] : []),
+    ]]),
+  ),
+  // Write-audit-publish opt-out (execution/audit.ts): only staged materializations are audited.
+  audit: ['table', 'incremental'],
+};
 
 const KNOWN: Readonly<Record<ConfigResource, ReadonlySet<string>>> = {
   model: new Set([...MODEL_BASE, ...Object.keys(MODEL_BY_MATERIALIZATION)]),

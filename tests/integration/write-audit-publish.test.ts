@@ -127,13 +127,20 @@ describe('write-audit-publish (DuckDB)', () => {
     expect(await query(dir, 'select count(*) from main.orders')).toEqual([[2]]);
   });
 
-  it('a non-boolean audit config is a parse error naming the file', async () => {
-    const dir = await makeProject({
+  it('a non-boolean audit config, or audit on a view, is a parse error naming the file', async () => {
+    let dir = await makeProject({
       ...files('1,paid,10\n'),
-      'models/schema.yml': `${SCHEMA}  - name: order_totals\n    config:\n      audit: sometimes\n`,
+      'models/orders.sql': '{{config materialized="table" audit="sometimes"}}select id, status, amount from {{ref "raw_orders"}}',
     });
-    const res = await runCli(['build'], dir);
+    let res = await runCli(['build'], dir);
     expect(res.code).toBe(2);
-    expect(res.stdout + res.stderr).toMatch(/models\/schema\.yml.*audit must be true or false, got "sometimes"/s);
+    expect(res.stdout + res.stderr).toMatch(/models\/orders\.sql.*audit must be true or false, got "sometimes"/s);
+    dir = await makeProject({
+      ...files('1,paid,10\n'),
+      'models/schema.yml': `${SCHEMA}  - name: order_totals\n    config:\n      audit: false\n`,
+    });
+    res = await runCli(['build'], dir);
+    expect(res.code).toBe(2);
+    expect(res.stdout + res.stderr).toMatch(/models\/schema\.yml:\d+.*config 'audit' applies to table and incremental models, not to a view/s);
   });
 });
