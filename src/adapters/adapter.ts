@@ -110,6 +110,11 @@ export interface QueryResult {
   readonly rows: readonly (readonly unknown[])[];
   /** Rows changed for DML / CTAS when the engine reports it. */
   readonly rowsAffected?: number;
+  /**
+   * Set by {@link Connection.display}: `text` — each value is the engine's own text for it (string or
+   * null); `json` — each value is its JSON text (`null`, `1.10`, `"2024-12-22"`), one JSON type per column.
+   */
+  readonly rendered?: 'text' | 'json';
 }
 
 /** One connection (a "thread" of a run). Not shared between concurrent node runs. */
@@ -126,6 +131,13 @@ export interface Connection {
    * @throws AdapterError with the engine's message
    */
   stream?(sql: string): AsyncIterable<QueryResult>;
+  /**
+   * Runs a query (once) for printing: `text` gives each value as the engine itself prints it, `json` gives
+   * JSON values with one type per column and exact digits (see adapters/duckdb/display.ts). Optional:
+   * callers fall back to {@link execute} and format the JS values by column type.
+   * @throws AdapterError with the engine's message
+   */
+  display?(sql: string, mode: 'text' | 'json'): Promise<QueryResult>;
   /** Interrupts the running statement (best effort). */
   cancel(): Promise<void>;
   /**

@@ -108,6 +108,16 @@ export interface ReadOptions {
   readonly onRecovered?: (message: string) => void;
 }
 
+/** Options of {@link WeirProject.query} and {@link WeirProject.show}. */
+export interface QueryOptions extends ReadOptions {
+  /**
+   * Read the result for printing: `text` — every value as the engine prints it (DuckDB: its cast to
+   * VARCHAR); `json` — one JSON type per column, exact digits (see adapters/duckdb/display.ts). Absent:
+   * JS values (bigint for 64-bit integers, Date for timestamps).
+   */
+  readonly display?: 'text' | 'json';
+}
+
 /** Options of {@link WeirProject.load}. */
 export interface ProjectLoadOptions extends LoadOptions {
   /** Receives parse-phase warnings. */
@@ -474,11 +484,18 @@ export class WeirProject {
   }
 
   /**
-   * Runs SQL against the target and returns the rows (at most `limit` when given).
-   * @throws WeirError `WEIR_SQL_ERROR` with the engine's message, naming the target and its profile entry;
+   * Runs SQL against the target and returns the rows (at most `limit` when given). The SQL is a template:
+   * `{{ref "m"}}`, `{{source "s" "t"}}`, `{{var ...}}` render as in a model before it runs.
+   * @throws WeirError template errors (`WEIR_TEMPLATE_RENDER`: unknown ref, ...); `WEIR_SQL_ERROR` with the engine's message, naming the target and its profile entry;
    *   connection failures keep the adapter's code and name the target too (see api/query-errors.ts)
    */
-  async query(sql: string, limit?: number, options: ReadOptions = {}): Promise<QueryResult> {
+  async query(sql: string, limit?: number, options: QueryOptions = {}): Promise<QueryResult> {
+    // {{ref}}, {{source}}, {{var}}... render as in a model (hooks' rules: any model, seed or source by name).
+    return this.runQuery(sql.includes('{{') ? this.renderer().renderText(sql, { file: '<query>' }) : sql, limit, options);
+  }
+
+  /** Runs SQL text as is (already rendered) for {@link query} and {@link show}. */
+  private async runQuery(sql: string, limit: number | undefined, options: QueryOptions): Promise<QueryResult> {
     const target = this.queryTarget();
     let readCopy: { path: string } | undefined;
     const adapter = await this.openReadAdapter({ ...options, onReadCopy: (c) => { readCopy = c; options.onReadCopy?.(c); } })
@@ -494,6 +511,8 @@ export class WeirProject {
       const prepared = udfs?.client ? await udfs.client.prepare(adapter, conn, { unique_id: 'query', name: 'query', resource_type: 'query', path: '<query>', config: {} }, text) : undefined;
       if (prepared) text = prepared.sql;
       try {
+        // Printed results: the engine's own text (or typed JSON) where the adapter offers it.
+        if (options.display && conn.display && !prepared) return await conn.display(text, options.display);
         return await conn.execute(text);
       } catch (e) {
         throw querySqlError(e, target, this.redact, readCopy);
@@ -514,7 +533,7 @@ export class WeirProject {
    * Previews a model: its built relation if it exists, else its compiled SQL.
    * @throws WeirError `WEIR_NODE_NOT_FOUND` naming the closest model
    */
-  async show(name: string, limit = 10, options: ReadOptions = {}): Promise<QueryResult> {
+  async show(name: string, limit = 10, options: QueryOptions = {}): Promise<QueryResult> {
     const uid = this.manifest.refIndex.get(name) ?? this.manifest.sourceIndex.get(name);
     if (!uid) {
       const s = [...this.manifest.refIndex.keys()].sort((a, b) => a.localeCompare(b)).find((k) => k.includes(name));
@@ -525,7 +544,7 @@ export class WeirProject {
     const node = this.manifest.nodes.get(uid)!;
     let sql = `select * from ${c.relation_name ?? renderer.relationName(node)}`;
     if (node.resource_type === 'model' && (node.config.materialized === 'ephemeral' || !(await this.relationExists(node, options)))) sql = c.compiled_code!;
-    return this.query(sql, limit, options);
+    return this.runQuery(sql, limit, options);
   }
 
   /**

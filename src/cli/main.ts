@@ -233,7 +233,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        print(formatResult(await project.show(String(a.select), a.limit as number, readNotice(io)), a.format as ResultFormat));
+        const format = a.format as ResultFormat;
+        print(formatResult(await project.show(String(a.select), a.limit as number, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
       },
     })
     .command({
@@ -245,7 +246,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        print(formatResult(await project.query(String(a.sql), a.limit as number | undefined, readNotice(io)), a.format as ResultFormat));
+        const format = a.format as ResultFormat;
+        print(formatResult(await project.query(String(a.sql), a.limit as number | undefined, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
       },
     })
     .command(airflowDagCommand(load, (s) => print(s), () => reporter!, io.cwd))
@@ -290,6 +292,14 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
 }
 
 /** Tells (on stderr, so piped results stay clean) that a read used the published read copy. */
+/** The width tables are fitted to: the terminal's columns, else `COLUMNS` from the environment, else none. */
+function terminalWidth(io: CliIO): number | undefined {
+  const tty = io.stdout as { isTTY?: boolean; columns?: number };
+  if (tty.isTTY && tty.columns) return tty.columns;
+  const env = Number((io.env ?? process.env).COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : undefined;
+}
+
 function readNotice(io: CliIO) {
   return {
     onReadCopy: (c: { path: string; publishedAt: Date }) =>

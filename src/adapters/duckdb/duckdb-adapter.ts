@@ -13,6 +13,7 @@ import type { RelationName } from '../../manifest/types.js';
 import { registerDuckDBUdf } from './duckdb-udfs.js';
 import { AdapterError, type DatabaseRecovery, type UdfRegistration, type Adapter, type AdapterCapabilities, type ColumnMeta, type Connection, type QueryResult, type RelationInfo, type SeedLoad } from '../adapter.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { displayQuery, type DisplayMode } from './display.js';
 import { swapIn, tmpRelation } from '../relation-swap.js';
 import { copyToReadCopy, findReadCopy, isCorruptionError, restoreFromReadCopy, type ReadCopyInfo } from './read-copy.js';
 
@@ -80,6 +81,14 @@ class DuckDBConnectionWrapper implements Connection {
         rows: reader.getRowsJS() as unknown[][],
         rowsAffected: reader.rowsChanged,
       };
+    } catch (e) {
+      throw mapDuckDBError(e);
+    }
+  }
+
+  async display(sql: string, mode: DisplayMode): Promise<QueryResult> {
+    try {
+      return await displayQuery(this.conn, sql, mode);
     } catch (e) {
       throw mapDuckDBError(e);
     }

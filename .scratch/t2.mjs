@@ -1,0 +1,11 @@
+import { DuckDBInstance, StatementType } from '@duckdb/node-api';
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+const r = await c.runAndReadAll(`select columns(*)::varchar from (select 1 as a, 2 as a, [1.5::float] as l, 1e16::double x, 1e15::double y, 123456789.123::double z) q`);
+console.log(r.columnNames(), r.getRows());
+const ex = await c.extractStatements('select 1; select 2');
+console.log(ex.count);
+const p = await c.prepare('select 1 as a, 2 as a');
+console.log(p.statementType, StatementType.SELECT, p.columnCount, p.columnName(1), String(p.columnType(0)));
+const p2 = await c.prepare('show tables'); console.log(p2.statementType);
+const p3 = await c.prepare('describe select 1'); console.log(p3.statementType);
