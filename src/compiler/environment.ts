@@ -42,7 +42,7 @@ type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
 /** Names of Weir's built-in helpers (Handlebars' own `if`, `each`, ... come on top). */
 export const BUILTIN_HELPERS = [
   'ref', 'source', 'config', 'var', 'env', 'literal', 'ident', 'raw', 'eq', 'ne', 'not', 'and', 'or', 'gt', 'gte',
-  'lt', 'lte', 'array', 'range', 'add', 'sub', 'coalesce', 'normal_cdf', 'normal_two_sided_p',
+  'lt', 'lte', 'array', 'range', 'add', 'sub', 'coalesce', 'normal_cdf', 'normal_two_sided_p', 'check_choice', 'check_list',
   // Cross-dialect SQL helpers (see registerCrossDialect).
   'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
   'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
@@ -68,7 +68,12 @@ const unwrap = (v: unknown): unknown => (v instanceof Handlebars.SafeString ? v.
  * call in the template source, so the line can be found (Handlebars reports no position for helper errors).
  */
 export class HelperError extends Error {
-  constructor(message: string, readonly needle?: RegExp) {
+  /**
+   * @param needle regex finding the call in the template source (for the line)
+   * @param atCaller the error is about a macro's arguments: reported at the file that calls the macro
+   *   (a model's `{{> rfm_scores scoring=...}}`), not inside the macro's own file
+   */
+  constructor(message: string, readonly needle?: RegExp, readonly atCaller = false) {
     super(message);
   }
 }
@@ -184,9 +189,52 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('coalesce', (...args: unknown[]) => positional(args).find((v) => v !== null && v !== undefined) ?? null);
   hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(String(positional(args)[0])));
   hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(String(positional(args)[0])));
+  hb.registerHelper('check_choice', (...args: unknown[]) => {
+    const [macro, arg, value, ...choices] = positional(args);
+    checkChoice(String(macro), String(arg), value, choices.map(String));
+    return '';
+  });
+  hb.registerHelper('check_list', (...args: unknown[]) => {
+    const [macro, arg, value, pattern, example] = positional(args);
+    checkList(String(macro), String(arg), value, new RegExp(String(pattern)), example === undefined ? undefined : String(example));
+    return '';
+  });
   registerCrossDialect(hb);
   // True only when the model is incremental, its table exists and --full-refresh is off (set per render).
   hb.registerHelper('is_incremental', (...args: unknown[]) => state(args).isIncremental === true);
+}
+
+/**
+ * Checks a macro's enumerated argument (`{{check_choice "rfm_scores" "scoring" scoring "ntile" "rank_bins"}}`):
+ * undefined/null/'' (argument not given) passes, so the macro's default applies.
+ * @throws HelperError naming the macro, the argument, the allowed values and the closest one
+ */
+export function checkChoice(macro: string, arg: string, value: unknown, choices: readonly string[]): void {
+  if (value === undefined || value === null || value === '') return;
+  if (typeof value === 'string' && choices.includes(value)) return;
+  const near = closest(String(value), choices);
+  throw new HelperError(
+    `${macro}: ${arg}=${JSON.stringify(value)} is not one of ${choices.map((c) => `"${c}"`).join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
+    new RegExp(`\\b${escapeRe(arg)}\\s*=`),
+    true,
+  );
+}
+
+/**
+ * Checks a macro argument that must be a list of texts each matching `pattern` (e.g. the cells of one
+ * segment in `rfm_scores`' segments map: `{{check_list "rfm_scores" "segments.Champions" this "^[1-5*]{3}$"}}`).
+ * @throws HelperError naming the macro and argument, the offending value and an example of a valid list
+ */
+export function checkList(macro: string, arg: string, value: unknown, pattern: RegExp, example?: string): void {
+  const eg = example ? `, e.g. ${example}` : '';
+  if (!Array.isArray(value)) {
+    throw new HelperError(`${macro}: ${arg} must be a list of texts matching ${pattern.source}${eg}; got ${JSON.stringify(value)}`, new RegExp(`\\b${escapeRe(arg.split('.')[0])}\\s*=`), true);
+  }
+  for (const v of value) {
+    if (typeof v !== 'string' || !pattern.test(v)) {
+      throw new HelperError(`${macro}: ${arg} has ${JSON.stringify(v)}, which does not match ${pattern.source}${eg}`, new RegExp(`\\b${escapeRe(arg.split('.')[0])}\\s*=`), true);
+    }
+  }
 }
 
 /** An SQL-expression argument of a cross-dialect helper: a non-empty string, or a number. */
@@ -334,6 +382,7 @@ export class TemplateEnvironment {
         try {
           return fn(ctx, opts);
         } catch (e) {
+          if (e instanceof HelperError && e.atCaller) throw e;
           throw annotateRenderError(e, p.path, opts.data.weir.nodeId, p.raw);
         }
       }) as unknown as Handlebars.Template);

@@ -98,7 +98,8 @@ describe('macros/ab_test_significance.sql', () => {
     expect(Object.keys(rows[0])).toEqual([
       'test_id', 'variant', 'control_users', 'control_conversions', 'control_rate', 'variant_users',
       'variant_conversions', 'variant_rate', 'absolute_lift', 'relative_lift', 'z_score', 'p_value', 'ci_low',
-      'ci_high', 'is_significant', 'winner',
+      'ci_high', 'is_significant', 'winner', 'control_rate_low', 'control_rate_high', 'variant_rate_low',
+      'variant_rate_high',
     ]);
   });
 
@@ -185,5 +186,138 @@ describe('macros/ab_test_significance.sql', () => {
     const fag = out.find((r) => r.exp === 'fagerland')!;
     const se = Math.sqrt(((7 / 34) * (27 / 34)) / 34 + ((1 / 34) * (33 / 34)) / 34);
     expect(num(fag.ci_low)).toBeCloseTo(6 / 34 - 2.5758293035489004 * se, 14);
+  });
+
+  it('gives one-sided p-values (alternative greater / less) from the same z as statsmodels', async () => {
+    const zt = findRef('statsmodels proportions_ztest two-sample');
+    const one = async (alternative: string) =>
+      ((await conn.runAndReadAll(renderWithWeir(
+        `{{> ab_test_significance relation="ab_users" test_col="test_id" variant_col="variant" control_value="control" converted_col="converted" alternative="${alternative}"}}`,
+      ))).getRowObjects() as Row[]).find((r) => r.test_id === 'gh2969')!;
+    const less = await one('less');
+    const greater = await one('greater');
+    const two = await one('two-sided');
+    // z < 0: the one-sided p in the direction of z is half the two-sided p; the other is 1 minus that.
+    expect(Math.abs(num(less.p_value) - (zt.p_value as number) / 2)).toBeLessThan(1e-13);
+    expect(Math.abs(num(greater.p_value) - (1 - (zt.p_value as number) / 2))).toBeLessThan(1e-13);
+    expect(Math.abs(num(two.p_value) - (zt.p_value as number))).toBeLessThan(1e-13);
+    // Fagerland 7/34 vs 1/34: z = 2.0785, greater p = 0.0188 (significant), less p = 0.981
+    const fag = async (alternative: string) =>
+      ((await conn.runAndReadAll(renderWithWeir(
+        `{{> ab_test_significance relation="ab_users" test_col="test_id" variant_col="variant" control_value="control" converted_col="converted" alternative="${alternative}"}}`,
+      ))).getRowObjects() as Row[]).find((r) => r.test_id === 'fagerland')!;
+    expect((await fag('greater')).winner).toBe('treatment');
+    expect((await fag('less')).is_significant).toBe(false);
+  });
+
+  it('gives the Agresti–Caffo and Newcombe intervals of the difference (Fagerland et al. 2015, PropCIs, Newcombe 1998)', async () => {
+    const fagRef = findRef('Two independent proportions 7/34 vs 1/34');
+    await conn.run(`CREATE OR REPLACE TABLE newcombe_users AS
+      ${userRows('a', 'control', 48, 80)} UNION ALL ${userRows('a', 'treatment', 56, 70)} UNION ALL
+      ${userRows('b', 'control', 3, 10)} UNION ALL ${userRows('b', 'treatment', 9, 10)} UNION ALL
+      ${userRows('fagerland', 'control', 1, 34)} UNION ALL ${userRows('fagerland', 'treatment', 7, 34)}`);
+    const run = async (method: string) =>
+      (await conn.runAndReadAll(renderWithWeir(
+        `{{> ab_test_significance relation="newcombe_users" test_col="test_id" variant_col="variant" control_value="control" converted_col="converted" ci_method="${method}"}}`,
+      ))).getRowObjects() as Row[];
+    const ac = (await run('agresti_caffo')).find((r) => r.test_id === 'fagerland')!;
+    const [aclo, achi] = (fagRef.R_PropCIs_exact as Record<string, number[]>).wald2ci_AC; // 7-8 significant digits
+    expect(Math.abs(num(ac.ci_low) - aclo)).toBeLessThan(5e-9);
+    expect(Math.abs(num(ac.ci_high) - achi)).toBeLessThan(5e-9);
+    const [tlo, thi] = (fagRef.diff_ci as Record<string, number[]>)['Agresti-Caffo'];
+    expect(Math.abs(num(ac.ci_low) - tlo)).toBeLessThan(0.0005);
+    expect(Math.abs(num(ac.ci_high) - thi)).toBeLessThan(0.005);
+    const nw = await run('newcombe');
+    const f = nw.find((r) => r.test_id === 'fagerland')!;
+    const [nlo, nhi] = (fagRef.diff_ci as Record<string, number[]>)['Newcombe hybrid score']; // 0.019, 0.34
+    expect(Math.abs(num(f.ci_low) - nlo)).toBeLessThan(0.0005);
+    expect(Math.abs(num(f.ci_high) - nhi)).toBeLessThan(0.005);
+    // Newcombe (1998) Statistics in Medicine 17:873-890, Table II, method 10, examples (a) 56/70 - 48/80 and
+    // (b) 9/10 - 3/10, printed to 4 decimals.
+    const a = nw.find((r) => r.test_id === 'a')!;
+    expect(num(a.ci_low).toFixed(4)).toBe('0.0524');
+    expect(num(a.ci_high).toFixed(4)).toBe('0.3339');
+    const b = nw.find((r) => r.test_id === 'b')!;
+    expect(num(b.ci_low).toFixed(4)).toBe('0.1705');
+    expect(num(b.ci_high).toFixed(4)).toBe('0.8090');
+    // the point estimate and test are the same whatever the interval
+    expect(num(a.absolute_lift)).toBeCloseTo(56 / 70 - 48 / 80, 15);
+  });
+
+  it('gives per-variant rate intervals (Wilson, Wald, Agresti–Coull) equal to R binom.confint', async () => {
+    const csv = readFileSync(new URL('../../../shared/data/ab_test_reference/statsmodels_R_binom_confint_reference.csv', import.meta.url), 'utf8');
+    const ref = csv.trim().split('\n').slice(1).map((l) => l.split(','))
+      .map(([count, nobs, method, lo, hi]) => ({ count: Number(count), nobs: Number(nobs), method, lo: Number(lo), hi: Number(hi) }));
+    const cases = [...new Set(ref.map((r) => `${r.count}/${r.nobs}`))];
+    expect(cases).toHaveLength(8);
+    // each case as a control group (of test i) and as a variant (of test i+1), so both columns are checked
+    const parts = cases.flatMap((c, i) => {
+      const [x, n] = c.split('/').map(Number);
+      return [userRows(`t${i}`, 'control', x, n), userRows(`t${(i + 1) % cases.length}`, 'v', x, n)];
+    });
+    await conn.run(`CREATE OR REPLACE TABLE binom_users AS ${parts.join(' UNION ALL ')}`);
+    const methods: Record<string, string> = { wilson: 'wilson', wald: 'asymptotic', agresti_coull: 'agresti-coull' };
+    let checked = 0;
+    for (const [ours, theirs] of Object.entries(methods)) {
+      const out = (await conn.runAndReadAll(renderWithWeir(
+        `{{> ab_test_significance relation="binom_users" test_col="test_id" variant_col="variant" control_value="control" converted_col="converted" rate_ci_method="${ours}"}}`,
+      ))).getRowObjects() as Row[];
+      cases.forEach((c, i) => {
+        const [x, n] = c.split('/').map(Number);
+        const r = ref.find((e) => e.count === x && e.nobs === n && e.method === theirs)!;
+        // statsmodels clipped the (0,30) and (30,30) rows to [0, 1]
+        const clip = (v: number) => (x === 0 || x === n ? Math.min(1, Math.max(0, v)) : v);
+        const tol = n === 30 ? 5e-8 : 1e-12; // the n = 30 rows are printed to 7-8 significant digits
+        const asControl = out.find((o) => o.test_id === `t${i}`)!;
+        const asVariant = out.find((o) => o.test_id === `t${(i + 1) % cases.length}`)!;
+        expect(Math.abs(clip(num(asControl.control_rate_low)) - r.lo), `${ours} ${c}`).toBeLessThan(tol);
+        expect(Math.abs(clip(num(asControl.control_rate_high)) - r.hi), `${ours} ${c}`).toBeLessThan(tol);
+        expect(Math.abs(clip(num(asVariant.variant_rate_low)) - r.lo), `${ours} ${c}`).toBeLessThan(tol);
+        expect(Math.abs(clip(num(asVariant.variant_rate_high)) - r.hi), `${ours} ${c}`).toBeLessThan(tol);
+        checked++;
+      });
+    }
+    expect(checked).toBe(24);
+  });
+
+  it('reads a CTE of the calling model (nested, or continuing its WITH list with after_ctes)', async () => {
+    const cte = `outcomes AS (SELECT * FROM ab_users WHERE test_id = 'fagerland')`;
+    const call = (extra: string) => renderWithWeir(
+      `{{> ab_test_significance relation="outcomes" test_col="test_id" variant_col="variant" control_value="control" converted_col="converted"${extra}}}`,
+    );
+    const continued = `WITH ${cte}\n${call(' after_ctes=true')}`;
+    expect(continued).toMatch(/WITH outcomes AS \(.*\)\s*,\s*ab_variant_totals AS/s);
+    const nested = `WITH ${cte}, results AS (${call('')}) SELECT * FROM results`;
+    for (const sql of [continued, nested]) {
+      const out = (await conn.runAndReadAll(sql)).getRowObjects() as Row[];
+      expect(out).toHaveLength(1);
+      expect(num(out[0].absolute_lift)).toBeCloseTo(6 / 34, 15);
+    }
+  });
+
+  it('rejects an unknown alternative, ci_method or rate_ci_method, naming the closest value', () => {
+    const call = (extra: string) => () => renderWithWeir(
+      `{{> ab_test_significance relation="ab_users" test_col="test_id" variant_col="variant" control_value="control" converted_col="converted" ${extra}}}`,
+    );
+    expect(call('alternative="greter"')).toThrow(/alternative="greter" is not one of "two-sided", "greater", "less" \(did you mean "greater"\?\)/);
+    expect(call('ci_method="newcomb"')).toThrow(/ci_method="newcomb" is not one of .*did you mean "newcombe"/);
+    expect(call('rate_ci_method="clopper"')).toThrow(/rate_ci_method="clopper" is not one of "wilson", "wald", "agresti_coull"/);
+  });
+});
+
+describe('macro argument errors point at the calling model', () => {
+  it('reports file:line of the model, not of the macro', async () => {
+    const { annotateRenderError } = await import('../../src/compiler/environment.js');
+    const source = 'with o as (select 1)\nselect * from (\n{{> ab_test_significance relation="o" test_col="t" variant_col="v"\n    control_value="c" converted_col="x" ci_method="newcomb"}})';
+    let caught: unknown;
+    try {
+      renderWithWeir(source);
+    } catch (e) {
+      caught = e;
+    }
+    const err = annotateRenderError(caught, 'models/ab.sql', 'model.t.ab', source);
+    expect(err.code).toBe('WEIR_TEMPLATE_RENDER');
+    expect(err.location).toMatchObject({ file: 'models/ab.sql', line: 4 });
+    expect(err.message).toMatch(/did you mean "newcombe"/);
   });
 });
