@@ -1,7 +1,7 @@
 /**
  * `weir source freshness [--select source:x]`: checks the selected sources' freshness (see
- * execution/freshness.ts) and writes `target/sources.json`, shaped after dbt's sources artifact
- * (https://docs.getdbt.com/reference/artifacts/sources-json): `metadata`, `elapsed_time` and per source
+ * execution/freshness.ts) and writes `target/sources.json`, valid against dbt's sources v3 schema
+ * (https://docs.getdbt.com/reference/artifacts/sources-json, see artifacts/dbt/sources-v3.ts): `metadata`, `elapsed_time` and per source
  * `unique_id`, `status` (`pass`, `warn`, `error`, `runtime error`), `max_loaded_at`, `snapshotted_at`,
  * `max_loaded_at_time_ago_in_s`, `criteria`, `timing`, `execution_time` (or `error`).
  * Exit code 1 when any source is `error` or `runtime error`.
@@ -9,13 +9,14 @@
 import path from 'node:path';
 import { now, silentReporter, type NodeStatus, type Reporter } from '../events/events.js';
 import { ARTIFACT_SCHEMAS, WEIR_VERSION, writeJsonAtomic } from '../artifacts/artifacts.js';
+import { dbtSources } from '../artifacts/dbt/sources-v3.js';
 import { checkFreshness, type FreshnessCheck, type FreshnessResult } from '../execution/freshness.js';
 import type { SourceNode } from '../manifest/types.js';
 import { redactDeep } from '../utils/redact.js';
 import { redactingReporter, type SelectionArgs, type WeirProject } from './project.js';
 
 /** Schema id of `sources.json`. */
-export const SOURCES_SCHEMA = ARTIFACT_SCHEMAS.manifest.replace('/manifest/', '/sources/');
+export const SOURCES_SCHEMA = ARTIFACT_SCHEMAS.sources;
 
 /** Options of {@link sourceFreshness}. */
 export interface FreshnessArgs extends SelectionArgs {
@@ -66,14 +67,10 @@ export async function sourceFreshness(project: WeirProject, args: FreshnessArgs 
   }
   const elapsed = (performance.now() - start) / 1000;
   const file = args.output ? path.resolve(project.files.root, args.output) : path.join(project.targetDir, 'sources.json');
-  writeJsonAtomic(file, redactDeep({
-    metadata: {
-      weir_schema_version: SOURCES_SCHEMA, weir_version: WEIR_VERSION, generated_at: now(), invocation_id: project.invocationId,
-      project_name: project.manifest.projectName, target_name: project.targetInfo.name, adapter_type: project.targetInfo.type,
-    },
-    elapsed_time: elapsed,
-    results,
-  }, project.redact));
+  writeJsonAtomic(file, redactDeep(dbtSources({
+    weir_schema_version: SOURCES_SCHEMA, weir_version: WEIR_VERSION, generated_at: now(), invocation_id: project.invocationId,
+    project_name: project.manifest.projectName, target_name: project.targetInfo.name, adapter_type: project.targetInfo.type,
+  }, results, elapsed), project.redact));
   const failed = results.some((r) => r.status === 'error' || r.status === 'runtime error');
   if (checks.length) {
     const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };

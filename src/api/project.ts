@@ -27,7 +27,8 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } from '../events/events.js';
-import { ARTIFACT_SCHEMAS, manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type RunResultsArtifact } from '../artifacts/artifacts.js';
+import { manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type UdfFacts } from '../artifacts/artifacts.js';
+import { dbtRunResults } from '../artifacts/dbt/run-results-v6.js';
 import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
 import { runLockCommand, takeRunLock } from '../execution/run-lock.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
@@ -277,26 +278,37 @@ export class WeirProject {
     const renderer = this.renderer();
     const facts = new Map(compiled);
     for (const node of this.manifest.nodes.values()) {
-      if (node.resource_type === 'test' || (node.resource_type === 'model' && node.config.materialized === 'ephemeral')) continue;
+      if (node.resource_type === 'test') continue;
       const f = facts.get(node.unique_id);
-      if (!f?.relation_name) facts.set(node.unique_id, { ...f, relation_name: renderer.relationName(node) });
+      const relation = renderer.relationOf(node);
+      const ephemeral = node.resource_type === 'model' && node.config.materialized === 'ephemeral';
+      facts.set(node.unique_id, { ...f, relation, relation_name: ephemeral ? undefined : f?.relation_name ?? renderer.relationName(node) });
     }
-    compiled = facts;
-    // With no secrets known there is nothing to redact: skip the per-string redaction walk.
-    writeJsonAtomic(file, manifestArtifact(this.manifest, this.metadata(), compiled, this.secrets.size ? this.redact : undefined, this.udfManifest()), beforeWrite);
+    const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
+    const artifact = manifestArtifact(this.manifest, this.metadata(), {
+      compiled: facts, udfs: this.udfManifest(), hooks, target: { schema: this.targetInfo.schema, database: this.targetInfo.database },
+    }, this.secrets.size ? this.redact : undefined); // with no secrets known there is nothing to redact: skip the walk
+    writeJsonAtomic(file, artifact, beforeWrite);
     return file;
   }
 
-  /** UDF entries for the manifest, keyed `udf.<project>.<name>`. */
-  udfManifest(): Record<string, Record<string, unknown>> {
-    return Object.fromEntries([...this.udfs].sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1)).map((u) => {
+  /** The project's UDFs as the manifest's `functions` describe them, by name. */
+  udfManifest(): UdfFacts[] {
+    return [...this.udfs].sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1)).map((u) => {
       const d = u.definition;
-      return [`udf.${this.manifest.projectName}.${d.name}`, {
-        unique_id: `udf.${this.manifest.projectName}.${d.name}`, resource_type: 'udf', name: d.name, kind: d.kind, path: u.module,
-        export_name: u.exportName, signature: signatureOf(d), args: d.args, returns: d.returns, deterministic: d.deterministic,
-        version: resolveUdfVersion(d, { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv }), description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false,
-      }];
-    }));
+      let source: string | undefined;
+      try {
+        source = readFileSync(path.join(this.files.root, u.module), 'utf8');
+      } catch {
+        source = undefined; // checksum from the signature
+      }
+      return {
+        name: d.name, kind: d.kind, path: u.module, export_name: u.exportName, signature: signatureOf(d),
+        args: d.args.map((a) => ({ name: a.name, type: a.type, optional: a.optional })), returns: d.returns, deterministic: d.deterministic !== false,
+        version: resolveUdfVersion(d, { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv }),
+        description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false, source,
+      };
+    });
   }
 
   /** Redacts secrets from a string (including secret env values read by templates rendered so far). */
@@ -438,17 +450,12 @@ export class WeirProject {
           }
         }
         this.writeManifest(facts);
-        const artifact: RunResultsArtifact = {
-          metadata: { ...this.metadata(), weir_schema_version: ARTIFACT_SCHEMAS.runResults },
-          command, success, elapsed_time: elapsed,
-          args: {
-            which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
-            ...(command === 'build' ? { audit: args.audit !== false } : {}),
-            target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
-            event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
-          },
-          results,
-        };
+        const artifact = dbtRunResults(this.metadata(), results, elapsed, {
+          which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
+          ...(command === 'build' ? { audit: args.audit !== false } : {}),
+          target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
+          event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
+        });
         writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));
         await publishReadCopy(adapter, reporter);
         reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success ? 'info' : 'error', elapsed, counts, success });

@@ -11,6 +11,7 @@ import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 import { parseRunResults, readJsonArtifact } from '../artifacts/previous-state.js';
 import type { RunResultsArtifact } from '../artifacts/artifacts.js';
+import { runSucceeded } from '../artifacts/dbt/run-results-v6.js';
 import { SECRET_KEY_PATTERN } from '../loader/project-config.js';
 import { REDACTED } from '../utils/redact.js';
 import type { RunCommand, RunSummary, WeirProject } from './project.js';
@@ -64,7 +65,7 @@ export function planRetry(project: WeirProject): RetryPlan {
     });
   }
   const previous = parseRunResults(readJsonArtifact(file, 'run results'), file);
-  const command = String((previous.args as Record<string, unknown>).which ?? previous.command) as RunCommand;
+  const command = String((previous.args as Record<string, unknown>).which) as RunCommand;
   if (!RETRYABLE.includes(command)) {
     throw new WeirError('WEIR_STATE_INVALID', `the previous run was '${command}', which weir retry can't repeat`, {
       hint: `weir retry repeats ${RETRYABLE.join(', ')}.`,
@@ -103,7 +104,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   const say = (message: string, level: 'info' | 'warn' = 'info') => options.reporter?.emit({ code: level === 'warn' ? 'WEIR_WARNING' : 'WEIR_MESSAGE', ts: now(), level, message });
   for (const g of plan.gone) say(`not retrying ${g}: it is no longer in the project`, 'warn');
   if (plan.nodes.length === 0) {
-    say(plan.previous.success && plan.gone.length === 0
+    say(runSucceeded(plan.previous) && plan.gone.length === 0
       ? `nothing to retry: the previous \`weir ${plan.command}\` succeeded`
       : `nothing to retry: no node of the previous \`weir ${plan.command}\` errored, failed or was skipped`);
     return undefined;

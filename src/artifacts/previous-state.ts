@@ -4,10 +4,12 @@
  * (per-node statuses for `result:` selectors and `weir retry`). Only the fields state selection needs
  * are typed; everything else is kept as read.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { WeirError } from '../errors/weir-error.js';
 import { ARTIFACT_SCHEMAS, type RunResultsArtifact } from './artifacts.js';
+import { WEIR_FACTS_KEY } from './dbt/node-config.js';
 import type { Checksum } from './checksums.js';
 
 /** A node (or source) of an earlier manifest, as far as state selection reads it. */
@@ -63,8 +65,10 @@ export function readSourcesArtifact(file: string): SourcesArtifact | undefined {
   if (!existsSync(file)) return undefined;
   const v = readJsonArtifact(file, 'source freshness results');
   const meta = isObj(v) && isObj(v.metadata) ? v.metadata : undefined;
-  if (!meta || !Array.isArray((v as Record<string, unknown>).results) || typeof meta.weir_schema_version !== 'string' || !meta.weir_schema_version.includes('/sources/')) {
-    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a Weir sources.json`, { location: { file }, hint: 'It is written by `weir source freshness`.' });
+  if (!meta || !Array.isArray((v as Record<string, unknown>).results) || meta.dbt_schema_version !== ARTIFACT_SCHEMAS.sources) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a sources.json of this Weir (metadata.dbt_schema_version is not ${ARTIFACT_SCHEMAS.sources})`, {
+      location: { file }, hint: 'It is written by `weir source freshness`; run it again with this Weir version.',
+    });
   }
   return v as unknown as SourcesArtifact;
 }
@@ -94,25 +98,40 @@ export function readJsonArtifact(file: string, what: string): unknown {
  */
 export function parsePreviousManifest(value: unknown, file: string): PreviousManifest {
   const meta = isObj(value) && isObj(value.metadata) ? value.metadata : undefined;
-  if (!meta || !isObj((value as Record<string, unknown>).nodes) || typeof meta.weir_schema_version !== 'string' || !meta.weir_schema_version.includes('/manifest/')) {
-    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a Weir manifest.json (no metadata.weir_schema_version of a manifest)`, {
+  const version = meta?.dbt_schema_version ?? meta?.weir_schema_version;
+  if (!meta || !isObj((value as Record<string, unknown>).nodes) || typeof version !== 'string' || !version.includes('/manifest/')) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a manifest.json (no metadata.dbt_schema_version of a manifest)`, {
       location: { file }, hint: 'Point --state at the target directory of an earlier `weir run`/`build`/`compile` (it holds manifest.json).',
     });
   }
-  if (meta.weir_schema_version !== ARTIFACT_SCHEMAS.manifest) {
-    throw new WeirError('WEIR_STATE_INVALID', `${file} has schema ${meta.weir_schema_version}; this Weir reads ${ARTIFACT_SCHEMAS.manifest}`, {
+  if (version !== ARTIFACT_SCHEMAS.manifest) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} has schema ${version}; this Weir reads ${ARTIFACT_SCHEMAS.manifest}`, {
       location: { file }, hint: 'Regenerate the state artifacts with this Weir version (`weir compile` on the production checkout).',
     });
   }
   const v = value as Record<string, unknown>;
   const nodes = new Map<string, PreviousNode>();
-  for (const part of [v.nodes, v.sources]) {
+  for (const part of [v.nodes, v.sources, v.unit_tests]) {
     if (!isObj(part)) continue;
-    for (const [uid, n] of Object.entries(part)) if (isObj(n)) nodes.set(uid, { ...(n as object), unique_id: uid } as PreviousNode);
+    for (const [uid, n] of Object.entries(part)) if (isObj(n)) nodes.set(uid, previousNode(uid, n));
   }
   const macros = new Map<string, PreviousMacro>();
-  if (isObj(v.macros)) for (const [uid, m] of Object.entries(v.macros)) if (isObj(m)) macros.set(uid, { ...(m as object), unique_id: uid } as PreviousMacro);
+  if (isObj(v.macros)) {
+    for (const [uid, m] of Object.entries(v.macros)) if (isObj(m)) macros.set(uid, { unique_id: uid, raw_code: typeof m.macro_sql === 'string' ? m.macro_sql : undefined, checksum: typeof m.macro_sql === 'string' ? { name: 'sha256', checksum: createHash('sha256').update(m.macro_sql).digest('hex') } : undefined });
+  }
   return { metadata: meta, nodes, macros };
+}
+
+/**
+ * A node of manifest v12 as state selection reads it: unit tests' string checksums and sources' checksums
+ * (kept in `config.weir.checksum`, the schema has no source checksum) become `{name, checksum}`.
+ */
+function previousNode(uid: string, n: Record<string, unknown>): PreviousNode {
+  const config = isObj(n.config) ? n.config : undefined;
+  const facts = config && isObj(config[WEIR_FACTS_KEY]) ? (config[WEIR_FACTS_KEY] as Record<string, unknown>) : undefined;
+  const raw = n.checksum ?? facts?.checksum;
+  const checksum = typeof raw === 'string' ? { name: 'sha256' as const, checksum: raw } : isObj(raw) && typeof raw.checksum === 'string' ? (raw as unknown as Checksum) : undefined;
+  return { ...(n as object), unique_id: uid, checksum } as PreviousNode;
 }
 
 /**
@@ -121,9 +140,9 @@ export function parsePreviousManifest(value: unknown, file: string): PreviousMan
  */
 export function parseRunResults(value: unknown, file: string): RunResultsArtifact {
   const meta = isObj(value) && isObj(value.metadata) ? value.metadata : undefined;
-  if (!meta || !Array.isArray((value as Record<string, unknown>).results) || typeof meta.weir_schema_version !== 'string' || !meta.weir_schema_version.includes('/run-results/')) {
-    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a Weir run_results.json`, {
-      location: { file }, hint: 'It is written to the target directory by `weir run`, `test`, `seed` and `build`.',
+  if (!meta || !Array.isArray((value as Record<string, unknown>).results) || meta.dbt_schema_version !== ARTIFACT_SCHEMAS.runResults || !isObj((value as Record<string, unknown>).args)) {
+    throw new WeirError('WEIR_STATE_INVALID', `${file} is not a run_results.json of this Weir (metadata.dbt_schema_version is not ${ARTIFACT_SCHEMAS.runResults})`, {
+      location: { file }, hint: 'It is written to the target directory by `weir run`, `test`, `seed` and `build`; run one of them again with this Weir version.',
     });
   }
   return value as RunResultsArtifact;

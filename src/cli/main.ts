@@ -158,11 +158,12 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         // UDFs are not graph nodes: list them when asked for, or when listing everything unfiltered.
         const listUdfs = types ? types.includes('udf') : !list(a.select) && !list(a.exclude);
         if (listUdfs) {
-          for (const [uid, u] of Object.entries(project.udfManifest())) {
-            if (a.output === 'json') print(`${JSON.stringify(u)}\n`);
-            else if (a.output === 'path') print(`${String(u.path)}\n`);
-            else if (a.output === 'name') print(`${String(u.name)}\n`);
-            else print(`${uid.slice(4)}  ${String(u.signature)}\n`);
+          for (const { source: _source, ...u } of project.udfManifest()) {
+            const selector = `${project.manifest.projectName}.${u.name}`;
+            if (a.output === 'json') print(`${JSON.stringify({ unique_id: `function.${selector}`, resource_type: 'function', ...u })}\n`);
+            else if (a.output === 'path') print(`${u.path}\n`);
+            else if (a.output === 'name') print(`${u.name}\n`);
+            else print(`${selector}  ${u.signature}\n`);
           }
           if (types && types.every((t) => t === 'udf')) return;
         }

@@ -8,9 +8,10 @@
 import type { Adapter, ColumnMeta } from '../adapters/adapter.js';
 import type { RelationName } from '../manifest/types.js';
 import type { ArtifactMetadata } from '../artifacts/artifacts.js';
+import { dbtMetadata, DBT_SCHEMAS } from '../artifacts/dbt/metadata.js';
 
 /** Schema identifier of `catalog.json`. */
-export const CATALOG_SCHEMA = 'https://weir.dev/schemas/catalog/v1.json';
+export const CATALOG_SCHEMA = DBT_SCHEMAS.catalog;
 
 /** A node whose relation the catalog should describe. */
 export interface CatalogRequest {
@@ -115,4 +116,17 @@ export async function readCatalog(adapter: Adapter, requests: readonly CatalogRe
 export function catalogColumns(catalog: Pick<CatalogArtifact, 'nodes' | 'sources'>, uid: string): CatalogColumn[] | undefined {
   const t = catalog.nodes[uid] ?? catalog.sources[uid];
   return t ? Object.values(t.columns).sort((a, b) => a.index - b.index) : undefined;
+}
+
+/**
+ * The catalog as `catalog.json` holds it: dbt's catalog v1 (https://schemas.getdbt.com/dbt/catalog/v1.json).
+ * dbt's `errors` is a list of strings: each is `<unique_id>: <message>` (the site keeps the structured form).
+ */
+export function catalogJson(catalog: CatalogArtifact) {
+  return {
+    metadata: dbtMetadata(catalog.metadata, DBT_SCHEMAS.catalog),
+    nodes: catalog.nodes,
+    sources: catalog.sources,
+    errors: catalog.errors.length ? catalog.errors.map((e) => `${e.unique_id}: ${e.message}`) : null,
+  };
 }

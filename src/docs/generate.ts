@@ -12,7 +12,7 @@ import { writeJsonAtomic, type ArtifactMetadata } from '../artifacts/artifacts.j
 import { WeirError } from '../errors/weir-error.js';
 import { computeLineage, type LineageArtifact, type LineageInput } from '../lineage/lineage.js';
 import { writeFileIfChanged } from '../utils/write-file.js';
-import { catalogColumns, readCatalog, type CatalogArtifact, type CatalogRequest } from './catalog.js';
+import { catalogColumns, catalogJson, readCatalog, type CatalogArtifact, type CatalogRequest } from './catalog.js';
 import { buildSiteData, type SiteData } from './site-data.js';
 
 /** Files of the bundled app copied into the site. */
@@ -81,7 +81,7 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
     await adapter.close();
   }
   const catalogPath = path.join(input.targetDir, 'catalog.json');
-  writeJsonAtomic(catalogPath, catalog);
+  writeJsonAtomic(catalogPath, catalogJson(catalog));
 
   const lineage = await computeLineage(input.lineageInputs, {
     columnsOf: (uid) => catalogColumns(catalog, uid)?.map((c) => c.name),

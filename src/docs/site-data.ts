@@ -8,6 +8,8 @@
 import type { CatalogArtifact, CatalogError } from './catalog.js';
 import type { LineageArtifact, NodeLineage } from '../lineage/lineage.js';
 import { boxWidth, layoutDag, type Positions } from './graph-layout.js';
+import { readWeirFacts } from '../artifacts/dbt/metadata.js';
+import { runSucceeded } from '../artifacts/dbt/run-results-v6.js';
 
 /** A column as the site shows it. */
 export interface SiteColumn {
@@ -96,12 +98,15 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  */
 export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage: LineageArtifact, runResults?: Json): SiteData {
   const runs = new Map<string, Json>((runResults?.results ?? []).map((r: Json) => [String(r.unique_id), r]));
-  const all: Json[] = [...Object.values(manifest.nodes ?? {}), ...Object.values(manifest.sources ?? {})] as Json[];
+  // Unit tests are their own section in dbt's manifest; project hooks (`operation` nodes) get no page.
+  const unitTests = Object.values(manifest.unit_tests ?? {}).map((u) => ({ ...(u as Json), resource_type: 'test', test_type: 'unit' }));
+  const all: Json[] = [...Object.values(manifest.nodes ?? {}), ...Object.values(manifest.sources ?? {}), ...unitTests]
+    .filter((n) => (n as Json).resource_type !== 'operation') as Json[];
+  const types = new Map(all.map((n) => [String(n.unique_id), String(n.resource_type)]));
   const testsByColumn = new Map<string, string[]>();
   for (const n of all) {
-    const t = n.test_metadata;
-    if (n.resource_type === 'test' && t?.attached_node && t.column_name) {
-      const k = `${t.attached_node}\u0000${String(t.column_name).toLowerCase()}`;
+    if (n.resource_type === 'test' && n.attached_node && n.column_name) {
+      const k = `${n.attached_node}\u0000${String(n.column_name).toLowerCase()}`;
       testsByColumn.set(k, [...(testsByColumn.get(k) ?? []), n.unique_id]);
     }
   }
@@ -122,43 +127,48 @@ export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage:
       // Not built: the columns its SQL yields (from the lineage analysis) are still worth showing.
       for (const name of Object.keys(lineage.nodes[uid]?.columns ?? {})) {
         const y = yamlByName.get(name.toLowerCase());
-        columns.push({ name, type: y?.data_type, description: String(y?.description ?? ''), tests: colTests(name), in_catalog: false });
+        columns.push({ name, type: y?.data_type ?? undefined, description: String(y?.description ?? ''), tests: colTests(name), in_catalog: false });
       }
     }
     for (const y of yamlCols) {
       if (columns.some((c) => c.name.toLowerCase() === String(y.name).toLowerCase())) continue;
-      columns.push({ name: String(y.name), type: y.data_type, description: String(y.description ?? ''), tests: colTests(String(y.name)), in_catalog: false });
+      columns.push({ name: String(y.name), type: y.data_type ?? undefined, description: String(y.description ?? ''), tests: colTests(String(y.name)), in_catalog: false });
     }
     const r = runs.get(uid);
     const execute = (r?.timing ?? []).find((t: Json) => t.name === 'execute');
     const owner = n.meta?.owner;
+    const rows = r?.adapter_response?.rows_affected;
     return {
       unique_id: uid, resource_type: String(n.resource_type), name: String(n.name), package_name: String(n.package_name ?? ''),
       path: String(n.path ?? ''), fqn: n.fqn ?? [], description: String(n.description ?? ''), tags: n.tags ?? [], config: n.config ?? {},
       materialized: n.config?.materialized, owners: owner === undefined ? [] : (Array.isArray(owner) ? owner : [owner]).map(String), meta: n.meta ?? {},
-      relation_name: n.relation_name, raw_code: n.raw_code, compiled_code: n.compiled_code, columns,
-      depends_on: n.depends_on?.nodes ?? (manifest.parent_map?.[uid] ?? []), tests: n.tests ?? [],
-      run: r ? { status: String(r.status), execution_time: Number(r.execution_time), started_at: execute?.started_at, completed_at: execute?.completed_at, rows_affected: r.rows_affected, failures: r.failures, message: r.message } : undefined,
-      source_name: n.source_name, test_type: n.test_type, test_metadata: n.test_metadata,
+      relation_name: n.relation_name ?? undefined, raw_code: n.raw_code ?? undefined, compiled_code: n.compiled_code ?? undefined, columns,
+      depends_on: n.depends_on?.nodes ?? (manifest.parent_map?.[uid] ?? []),
+      tests: ((manifest.child_map?.[uid] ?? []) as string[]).filter((c) => types.get(c) === 'test'),
+      run: r ? { status: String(r.status), execution_time: Number(r.execution_time), started_at: execute?.started_at ?? undefined, completed_at: execute?.completed_at ?? undefined, rows_affected: typeof rows === 'number' ? rows : undefined, failures: r.failures ?? undefined, message: r.message ?? undefined } : undefined,
+      source_name: n.source_name, test_type: n.resource_type === 'test' ? (n.test_type ?? (n.test_metadata ? 'generic' : 'singular')) : undefined,
+      test_metadata: n.test_metadata ? { name: n.test_metadata.name, kwargs: n.test_metadata.kwargs, column_name: n.column_name ?? undefined, attached_node: n.attached_node ?? undefined } : undefined,
     };
   });
-  for (const u of Object.values((manifest.udfs ?? {}) as Record<string, Json>)) {
+  for (const u of Object.values((manifest.functions ?? {}) as Record<string, Json>)) {
+    const w: Json = u.config?.weir ?? {};
+    const optional = new Set<string>(w.optional_args ?? []);
     nodes.push({
-      unique_id: String(u.unique_id), resource_type: 'udf', name: String(u.name), package_name: String(manifest.metadata?.project_name ?? ''),
-      path: String(u.path ?? ''), fqn: [String(u.name)], description: String(u.description ?? ''), tags: [], config: {}, owners: [], meta: {},
-      columns: (u.args ?? []).map((a: Json) => ({ name: String(a.name), type: String(a.type), description: a.optional ? 'optional argument' : 'argument', tests: [], in_catalog: false })),
+      unique_id: String(u.unique_id), resource_type: 'udf', name: String(u.name), package_name: String(u.package_name ?? ''),
+      path: String(u.original_file_path ?? ''), fqn: [String(u.name)], description: String(u.description ?? ''), tags: [], config: {}, owners: [], meta: {},
+      columns: (u.arguments ?? []).map((a: Json) => ({ name: String(a.name), type: String(a.data_type), description: optional.has(String(a.name)) ? 'optional argument' : 'argument', tests: [], in_catalog: false })),
       depends_on: [], tests: [],
-      udf: { kind: String(u.kind), signature: String(u.signature), returns: String(u.returns), deterministic: u.deterministic, portable: u.portable, version: u.version },
+      udf: { kind: String(w.kind ?? 'scalar'), signature: String(w.signature ?? ''), returns: String(u.returns?.data_type ?? ''), deterministic: u.config?.volatility === 'deterministic', portable: w.portable, version: w.version ?? undefined },
     });
   }
   const graphNodes = nodes.filter((n) => GRAPH_TYPES.has(n.resource_type));
   const edges: [string, string][] = graphNodes.flatMap((n) => n.depends_on.map((p) => [p, n.unique_id] as [string, string]));
   const layout = layoutDag(graphNodes.map((n) => ({ id: n.unique_id, width: boxWidth(n.name), height: BOX_HEIGHT })), edges);
-  const md = manifest.metadata ?? {};
+  const md = readWeirFacts(manifest.metadata);
   return {
-    project_name: String(md.project_name ?? ''), target_name: String(md.target_name ?? ''), adapter_type: String(md.adapter_type ?? ''),
-    weir_version: String(md.weir_version ?? ''), generated_at: catalog.metadata.generated_at, nodes, layout,
-    last_run: runResults ? { command: String(runResults.command), generated_at: String(runResults.metadata?.generated_at ?? ''), elapsed_time: Number(runResults.elapsed_time), success: !!runResults.success } : undefined,
+    project_name: md.project_name, target_name: md.target_name, adapter_type: md.adapter_type,
+    weir_version: md.weir_version, generated_at: catalog.metadata.generated_at, nodes, layout,
+    last_run: runResults ? { command: String(runResults.args?.which ?? ''), generated_at: String(runResults.metadata?.generated_at ?? ''), elapsed_time: Number(runResults.elapsed_time), success: runSucceeded({ results: runResults.results ?? [] }) } : undefined,
     catalog_errors: catalog.errors, lineage: lineage.nodes,
   };
 }

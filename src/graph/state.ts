@@ -20,6 +20,7 @@ import { WeirError } from '../errors/weir-error.js';
 import { canonical, macroChecksum, nodeChecksum } from '../artifacts/checksums.js';
 import type { PreviousNode, PreviousState, SourcesArtifact } from '../artifacts/previous-state.js';
 import type { Manifest } from '../manifest/manifest.js';
+import { manifestConfig, WEIR_FACTS_KEY } from '../artifacts/dbt/node-config.js';
 import type { GraphNode } from '../manifest/types.js';
 
 /** How a node differs from the earlier manifest. */
@@ -86,7 +87,8 @@ export class SelectorState {
     } else if (node.resource_type === 'model' || node.resource_type === 'test') {
       if (node.raw_code !== prev.raw_code) out.add('body');
     }
-    if (JSON.stringify(canonical(node.config)) !== JSON.stringify(canonical(prev.config ?? {}))) out.add('configs');
+    // Both sides in the manifest's form (dbt's hook spelling, Weir-only facts left out).
+    if (JSON.stringify(canonical(comparableConfig(manifestConfig(node)))) !== JSON.stringify(canonical(comparableConfig(prev.config ?? {})))) out.add('configs');
     if (node.resource_type === 'model' || node.resource_type === 'test') {
       const ids = node.deps.macros.map((m) => `macro.${this.manifest.projectName}.${m}`);
       const before = [...(prev.depends_on?.macros ?? [])].sort();
@@ -159,4 +161,10 @@ export function stateRequired(raw: string): WeirError {
   return new WeirError('WEIR_STATE_INVALID', `selector '${raw}' compares with an earlier run: pass --state DIR`, {
     hint: 'DIR holds the manifest.json (and run_results.json for result:) of the run to compare with, e.g. --state prod-artifacts/.',
   });
+}
+
+/** A manifest config without the Weir-only facts (`config.weir`), which are not settings. */
+function comparableConfig(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { [WEIR_FACTS_KEY]: _facts, ...rest } = config;
+  return rest;
 }

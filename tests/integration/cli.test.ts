@@ -106,11 +106,11 @@ describe('weir build on a small project', () => {
 
   it('writes run_results.json', () => {
     const rr = readJson('target/run_results.json');
-    expect(rr.metadata.weir_schema_version).toBe('https://weir.dev/schemas/run-results/v1.json');
-    expect(rr.command).toBe('build');
-    expect(rr.success).toBe(true);
+    expect(rr.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/run-results/v6.json');
+    expect(rr.args.which).toBe('build');
+    expect(rr.results.every((x: { status: string }) => x.status !== 'error' && x.status !== 'fail')).toBe(true);
     const byId = Object.fromEntries(rr.results.map((x: { unique_id: string }) => [x.unique_id, x]));
-    expect(byId['model.shop.customer_events']).toMatchObject({ status: 'success', rows_affected: 3, relation_name: '"main"."customer_events"', compiled_path: 'compiled/shop/models/marts/customer_events.sql' });
+    expect(byId['model.shop.customer_events']).toMatchObject({ status: 'success', adapter_response: { rows_affected: 3 }, relation_name: '"main"."customer_events"', compiled: true });
     expect(byId['test.shop.not_null_stg_customers_id']).toMatchObject({ status: 'pass', failures: 0 });
     expect(rr.results).toHaveLength(10);
     for (const x of rr.results) expect(x.execution_time).toBeGreaterThanOrEqual(0);
@@ -178,11 +178,12 @@ describe('weir build on a small project', () => {
     expect(existsSync(path.join(dir, 'target/compiled/shop/models/schema/not_null_stg_customers_id.sql'))).toBe(true);
 
     const m = readJson('target/manifest.json');
-    expect(m.metadata.weir_schema_version).toBe('https://weir.dev/schemas/manifest/v1.json');
+    expect(m.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/manifest/v12.json');
     const n = m.nodes['model.shop.customer_events'];
     expect(n).toMatchObject({
       unique_id: 'model.shop.customer_events', resource_type: 'model', fqn: ['shop', 'marts', 'customer_events'],
-      path: 'models/marts/customer_events.sql',
+      path: 'models/marts/customer_events.sql', original_file_path: 'models/marts/customer_events.sql',
+      compiled_path: 'compiled/shop/models/marts/customer_events.sql',
       depends_on: { nodes: ['model.shop.stg_customers', 'model.shop.stg_events'], macros: [] },
       config: expect.objectContaining({ materialized: 'table', tags: ['marts'], enabled: true }),
       compiled_code: sql.trimEnd(),
@@ -193,7 +194,7 @@ describe('weir build on a small project', () => {
     expect(m.nodes['seed.shop.customers'].config.column_types).toEqual({ zip: 'VARCHAR' });
     expect(m.parent_map['model.shop.customer_events']).toEqual(['model.shop.stg_customers', 'model.shop.stg_events']);
     expect(m.child_map['model.shop.stg_customers']).toContain('model.shop.customer_events');
-    expect(m.nodes['test.shop.not_null_stg_customers_id']).toMatchObject({ resource_type: 'test', test_type: 'generic', depends_on: { nodes: ['model.shop.stg_customers'] } });
+    expect(m.nodes['test.shop.not_null_stg_customers_id']).toMatchObject({ resource_type: 'test', test_metadata: { name: 'not_null' }, column_name: 'id', depends_on: { nodes: ['model.shop.stg_customers'] } });
   });
 
   it('compile --print prints the SQL; --select limits it', async () => {

@@ -8,6 +8,7 @@ import vm from 'node:vm';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, makeProject, runCli, type CliResult } from '../helpers/project.js';
+import { dbtSchemaErrors } from '../helpers/dbt-schemas.js';
 import { makeDocsProject } from '../helpers/docs-project.js';
 import { WeirProject } from '../../src/api/project.js';
 import { serveDocs } from '../../src/docs/serve.js';
@@ -42,7 +43,8 @@ describe('weir docs generate', () => {
 
   it('writes catalog.json with the engine\'s column types, sources apart, and unbuilt relations as errors', () => {
     const cat = read('target/catalog.json');
-    expect(cat.metadata.weir_schema_version).toBe('https://weir.dev/schemas/catalog/v1.json');
+    expect(cat.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/catalog/v1.json');
+    expect(dbtSchemaErrors('catalog', cat)).toEqual([]);
     const rev = cat.nodes['model.shop.customer_revenue'];
     expect(rev.metadata).toMatchObject({ type: 'table', schema: 'main', name: 'customer_revenue' });
     expect(Object.values(rev.columns).map((c: any) => [c.name, c.type, c.index])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -52,7 +54,7 @@ describe('weir docs generate', () => {
     expect(cat.nodes['seed.shop.customers'].columns.name.type).toBe('VARCHAR');
     expect(cat.sources['source.shop.shop_raw.orders'].columns.amount.type).toBe('DOUBLE');
     expect(cat.nodes['model.shop.int_paid_orders']).toBeUndefined(); // ephemeral: no relation
-    expect(cat.errors).toEqual([{ unique_id: 'model.shop.unbuilt_model', relation: 'main.unbuilt_model', message: expect.stringMatching(/not found in the target: build it first \(weir build --select unbuilt_model\)/) }]);
+    expect(cat.errors).toEqual([expect.stringMatching(/^model.shop.unbuilt_model: relation main.unbuilt_model not found in the target: build it first \(weir build --select unbuilt_model\)/)]);
   });
 
   it('writes lineage.json through ephemeral CTEs, sources and seeds', () => {
@@ -88,7 +90,7 @@ describe('weir docs generate', () => {
       ['customer_id', 'BIGINT', true], ['customer_name', 'VARCHAR', true], ['revenue', 'DOUBLE', true], ['orders', 'BIGINT', true], ['documented_only', undefined, false],
     ]);
     expect(rev.columns[0].tests.map((t) => byId.get(t)!.test_metadata!.name).sort()).toEqual(['not_null', 'unique']);
-    expect(byId.get('udf.shop.initials')).toMatchObject({ resource_type: 'udf', udf: { signature: expect.stringContaining('initials') } });
+    expect(byId.get('function.shop.initials')).toMatchObject({ resource_type: 'udf', udf: { signature: expect.stringContaining('initials') } });
     expect(byId.get('test.shop.assert_revenue_positive')?.run?.status).toBe('pass');
     expect(byId.get('model.shop.unbuilt_model')?.run).toBeUndefined();
     expect(Object.keys(site.layout).sort()).toEqual([

@@ -53,8 +53,8 @@ describe('demo warehouse on the snowflake target (local protocol server, not Sno
     expect(s.stdout + s.stderr).toMatch(/emails_translated[\s\S]*translation model|translate[\s\S]*unavailable/i);
     // Every identity/privacy UDF was deployed as a JavaScript UDF; the PII key never reached Weir's output.
     const created = server.queries.map((q) => /^CREATE OR REPLACE SECURE FUNCTION ANALYTICS\.MAIN\.(\w+)\(/.exec(q.sqlText)?.[1]).filter(Boolean);
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'target_sf/manifest.json'), 'utf8')) as { udfs: Record<string, { name: string; kind: string; portable: boolean }> };
-    const portable = Object.values(manifest.udfs).filter((u) => u.kind === 'scalar' && u.portable).map((u) => u.name.toUpperCase());
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target_sf/manifest.json'), 'utf8')) as { functions: Record<string, { name: string; config: { weir: { kind: string; portable: boolean } } }> };
+    const portable = Object.values(manifest.functions).filter((u) => u.config.weir.kind === 'scalar' && u.config.weir.portable).map((u) => u.name.toUpperCase());
     expect(portable).toEqual(expect.arrayContaining(['DETECT_PII', 'REDACT_PII', 'PII_HASH', 'NORMALIZE_NAME', 'DOUBLE_METAPHONE', 'FUZZ_TOKEN_SET_RATIO']));
     expect(new Set(created)).toEqual(new Set(portable));
     expect(s.stdout + s.stderr).not.toContain(PII_KEY);

@@ -86,13 +86,13 @@ describe('snowflake target (local protocol server, not Snowflake)', () => {
   it('builds seeds, a view, a table over an ephemeral model and tests; row counts equal DuckDB', async () => {
     const duck = await runCli(['build'], dir, env());
     expect(duck.code, duck.stdout + duck.stderr).toBe(0);
-    const duckResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).results as { unique_id: string; status: string; rows_affected?: number }[];
+    const duckResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).results as { unique_id: string; status: string; adapter_response: { rows_affected?: number } }[];
 
     const sf = await runCli(['build', '--target', 'snowflake'], dir, env());
     expect(sf.code, sf.stdout + sf.stderr).toBe(0);
     expect(server.unknownRequests).toEqual([]);
     const sfResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).results as typeof duckResults;
-    const byId = (rs: typeof duckResults) => Object.fromEntries(rs.map((r) => [r.unique_id, [r.status, r.rows_affected]]));
+    const byId = (rs: typeof duckResults) => Object.fromEntries(rs.map((r) => [r.unique_id, [r.status, r.adapter_response.rows_affected]]));
     expect(byId(sfResults)).toEqual(byId(duckResults));
     expect(byId(sfResults)['seed.t.orders']).toEqual(['success', 2500]);
 

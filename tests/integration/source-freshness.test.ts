@@ -6,6 +6,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, jsonLines, makeProject, runCli, writeFiles } from '../helpers/project.js';
+import { dbtSchemaErrors } from '../helpers/dbt-schemas.js';
 
 afterAll(cleanupProjects);
 
@@ -61,17 +62,20 @@ describe('weir source freshness', () => {
     const lines = jsonLines(r.stdout);
     expect(lines.find((e) => e.code === 'WEIR_WARNING')?.message).toContain("source 'crm.customers' (models/sources.yml) has a freshness setting but no loaded_at_field");
     const s = sourcesJson();
-    expect(s.metadata.weir_schema_version).toBe('https://weir.dev/schemas/sources/v1.json');
+    expect(s.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/sources/v3.json');
+    expect(dbtSchemaErrors('sources', s)).toEqual([]);
     const by = Object.fromEntries(s.results.map((x: { unique_id: string }) => [x.unique_id.replace('source.t.', ''), x]));
     expect(Object.keys(by).sort()).toEqual(['shop.empty', 'shop.events', 'shop.filtered', 'shop.orders', 'shop.recent']);
     expect(by['shop.orders'].status).toBe('warn');
     expect(by['shop.orders'].max_loaded_at_time_ago_in_s).toBeGreaterThan(7190);
     expect(by['shop.orders'].max_loaded_at_time_ago_in_s).toBeLessThan(7300);
-    expect(by['shop.orders'].criteria).toEqual({ warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' } });
+    expect(by['shop.orders'].criteria).toEqual({ warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' }, filter: null });
     expect(Date.parse(by['shop.orders'].snapshotted_at) - Date.parse(by['shop.orders'].max_loaded_at)).toBeGreaterThan(7190_000);
     expect(by['shop.events'].status).toBe('pass');
     expect(by['shop.events'].max_loaded_at_time_ago_in_s).toBeLessThan(700);
-    expect(by['shop.empty']).toMatchObject({ status: 'error', max_loaded_at: null, max_loaded_at_time_ago_in_s: null });
+    // dbt's schema needs a timestamp: an empty table is written as loaded at the earliest time there is.
+    expect(by['shop.empty']).toMatchObject({ status: 'error', max_loaded_at: '0001-01-01T00:00:00.000Z' });
+    expect(by['shop.empty'].max_loaded_at_time_ago_in_s).toBeGreaterThan(2000 * 365 * 86400);
     expect(by['shop.recent'].status).toBe('pass');
     expect(by['shop.filtered']).toMatchObject({ status: 'error', criteria: { filter: 'id = 1' } });
     expect(by['shop.filtered'].max_loaded_at_time_ago_in_s).toBeGreaterThan(3 * 86400 - 10);

@@ -36,7 +36,7 @@ describe('--state and --defer', () => {
     // Everything state selection needs is in the manifest, for every node (not only the ones run).
     expect(manifest.nodes['model.t.b'].relation_name).toBe('"main"."b"');
     expect(manifest.nodes['seed.t.raw'].checksum.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect(manifest.macros['macro.t.double'].checksum.name).toBe('sha256');
+    expect(manifest.macros['macro.t.double'].macro_sql).toBe('({{col}} * 2)');
     expect(manifest.nodes['model.t.a'].depends_on.macros).toEqual(['macro.t.double']);
 
     writeFiles(dir, { 'macros/double.sql': '({{col}} + {{col}})' });

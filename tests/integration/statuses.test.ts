@@ -67,7 +67,7 @@ describe('a build with every status', () => {
 
   it('run_results.json records success/error/skipped/pass/fail/warn', () => {
     const rr = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8'));
-    expect(rr.success).toBe(false);
+    expect(rr.results.some((r: { status: string }) => r.status === 'error')).toBe(true);
     expect(status(rr)).toEqual({
       'seed.st.s': 'success',
       'model.st.ok': 'success',
@@ -87,7 +87,7 @@ describe('a build with every status', () => {
     expect(byId['test.st.unique_ok_id'].message).toContain('1 failing row');
     expect(byId['model.st.ok_child'].message).toBe(`skipped because upstream test 'unique_ok_id' failed`);
     expect(byId['model.st.after_broken'].message).toBe(`skipped because upstream model 'broken' failed`);
-    expect(byId['model.st.broken']).toMatchObject({ error_code: 'WEIR_SQL_ERROR' });
+    expect(byId['model.st.broken']).toMatchObject({ adapter_response: { code: 'WEIR_SQL_ERROR' } });
     expect(byId['model.st.broken'].message).toContain(`model 'broken' (models/broken.sql)`);
   });
 

@@ -96,8 +96,8 @@ from {{ref "words"}}`,
     expect(json.map((u) => u.name)).toEqual(['needs_model', 'shout', 'slow_len']);
     await runCli(['compile'], dir);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
-    expect(manifest.udfs['udf.t.shout']).toMatchObject({ kind: 'scalar', returns: 'VARCHAR', path: 'udfs/text.ts', portable: true });
-    expect(manifest.udfs['udf.t.slow_len']).toMatchObject({ kind: 'batch', returns: 'INTEGER' });
+    expect(manifest.functions['function.t.shout']).toMatchObject({ resource_type: 'function', language: 'javascript', returns: { data_type: 'VARCHAR' }, original_file_path: 'udfs/text.ts', config: { weir: { kind: 'scalar', portable: true, optional_args: ['n'] } } });
+    expect(manifest.functions['function.t.slow_len']).toMatchObject({ returns: { data_type: 'INTEGER' }, config: { weir: { kind: 'batch' } } });
   });
 
   it('names the UDF, its arguments and the model when a UDF throws; other models still build', async () => {

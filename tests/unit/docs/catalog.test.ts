@@ -22,7 +22,7 @@ describe('readCatalog', () => {
       { unique_id: 'model.p.orders', resource_type: 'model', relation: { schema: 's', identifier: 'orders' } },
       { unique_id: 'source.p.raw.v', resource_type: 'source', relation: { schema: 'S', identifier: 'V' } },
     ], metadata);
-    expect(cat.metadata.weir_schema_version).toBe('https://weir.dev/schemas/catalog/v1.json');
+    expect(cat.metadata.weir_schema_version).toBe('https://schemas.getdbt.com/dbt/catalog/v1.json');
     expect(cat.nodes['model.p.orders'].metadata).toMatchObject({ type: 'table', schema: 's', name: 'Orders' });
     expect(catalogColumns(cat, 'model.p.orders')!.map((c) => `${c.index}:${c.name}:${c.type}`)).toEqual(['1:id:INTEGER', '2:amount:DECIMAL(18,2)', '3:note:VARCHAR']);
     expect(cat.sources['source.p.raw.v'].metadata.type).toBe('view');

@@ -87,7 +87,7 @@ describe('state selection', () => {
       { unique_id: 'model.t.c', status: 'skipped' }, { unique_id: 'test.t.not_null_c_x', status: 'fail' },
     ].map((r) => ({ ...r, timing: [], execution_time: 0 }));
     writeFileSync(path.join(dir, 'prod', 'run_results.json'), JSON.stringify({
-      metadata: { weir_schema_version: 'https://weir.dev/schemas/run-results/v1.json' }, command: 'build', success: false, elapsed_time: 1, args: {}, results,
+      metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' }, elapsed_time: 1, args: { which: 'build' }, results,
     }));
     expect(ls(project, ['result:error'])).toEqual(['b']);
     expect(ls(project, ['result:error+'])).toEqual(['b']);
@@ -115,11 +115,13 @@ describe('state errors', () => {
     writeFiles(dir, { 'bad/manifest.json': '{"nodes": ' });
     expect(code(() => loadPreviousState(path.join(dir, 'bad')))).toMatch(/bad\/manifest.json: state manifest .* is not valid JSON/);
     writeFiles(dir, { 'dbt/manifest.json': '{"metadata": {"dbt_schema_version": "x"}, "nodes": {}}' });
-    expect(code(() => loadPreviousState(path.join(dir, 'dbt')))).toMatch(/is not a Weir manifest.json/);
+    expect(code(() => loadPreviousState(path.join(dir, 'dbt')))).toMatch(/is not a manifest.json \(no metadata.dbt_schema_version of a manifest\)/);
+    writeFiles(dir, { 'v11/manifest.json': '{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v11.json"}, "nodes": {}}' });
+    expect(code(() => loadPreviousState(path.join(dir, 'v11')))).toMatch(/has schema .*manifest\/v11.json; this Weir reads https:\/\/schemas.getdbt.com\/dbt\/manifest\/v12.json/);
     writeFiles(dir, { 'old/manifest.json': '{"metadata": {"weir_schema_version": "https://weir.dev/schemas/manifest/v0.json"}, "nodes": {}}' });
     expect(code(() => loadPreviousState(path.join(dir, 'old')))).toMatch(/has schema .*v0.json; this Weir reads/);
-    writeFiles(dir, { 'rr/manifest.json': readFileSync(path.join(dir, 'dbt/manifest.json'), 'utf8').replace('dbt_schema_version": "x"', 'weir_schema_version": "https://weir.dev/schemas/manifest/v1.json"'), 'rr/run_results.json': '[]' });
-    expect(code(() => loadPreviousState(path.join(dir, 'rr')))).toMatch(/run_results.json is not a Weir run_results.json/);
+    writeFiles(dir, { 'rr/manifest.json': readFileSync(path.join(dir, 'dbt/manifest.json'), 'utf8').replace('dbt_schema_version": "x"', 'dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"'), 'rr/run_results.json': '[]' });
+    expect(code(() => loadPreviousState(path.join(dir, 'rr')))).toMatch(/run_results.json is not a run_results.json of this Weir/);
   });
 
   it('state:/result: without --state, result: without run_results.json, unknown values', async () => {
