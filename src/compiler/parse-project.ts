@@ -15,7 +15,7 @@ import type {
   ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SnapshotNode, SourceCall, SourceNode, TemplateDeps, TestNode,
 } from '../manifest/types.js';
 import { closest, type TemplateEnvironment } from './environment.js';
-import { collectFacts, parseTemplate, type TemplateFacts } from './template.js';
+import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
 import { unitTestNode } from './unit-tests.js';
 import { checkTestConfig, checkTestConfigTree } from './test-config.js';
@@ -114,7 +114,38 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       sources.push(...mf.sources.map((s) => ({ source: s.source, table: s.table })));
       queue.push(...mf.partials);
     }
-    return { refs, sources, macros: [...seen], config: facts.config, configLines: facts.configLines };
+    return { refs, sources, macros: [...seen], config: resolveConfig(facts.config, facts.configLines, file), configLines: facts.configLines };
+  };
+
+  /** `{{config}}` values written (var ...), (env ...) or target.x, resolved now that they are known. */
+  const resolveConfig = (config: Readonly<Record<string, unknown>>, lines: Readonly<Record<string, number>> | undefined, file: string): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const resolve = (v: unknown, key: string): unknown => {
+      if (Array.isArray(v)) return v.map((x) => resolve(x, key));
+      if (!v || typeof v !== 'object' || !(PARSE_TIME in v)) return v;
+      const { [PARSE_TIME]: kind, args } = v as ParseTimeValue;
+      const name = String(args[0]);
+      const at = { location: { file, line: lines?.[key] } };
+      if (kind === 'target') {
+        const t = files.target as Record<string, unknown>;
+        const got = name === 'name' ? files.targetName : t[name];
+        if (got === undefined) errors.push(new WeirError('WEIR_CONFIG_INVALID', `config ${key}: target '${files.targetName}' does not set ${name}`, { ...at, hint: `Set ${name}: under targets.${files.targetName} in ${files.configFile}.` }));
+        return got;
+      }
+      if (kind === 'var') {
+        if (name in files.vars) return files.vars[name];
+        if (args.length === 2) return args[1];
+        errors.push(new WeirError('WEIR_VARS_INVALID', `config ${key}: var '${name}' is not defined`, { ...at, hint: `Define it under vars: in ${files.configFile}, pass --vars, or give a default: (var "${name}" "default").` }));
+        return undefined;
+      }
+      const got = (files.env ?? process.env)[name];
+      if (got !== undefined) return got;
+      if (args.length === 2) return args[1];
+      errors.push(new WeirError('WEIR_ENV_MISSING', `config ${key}: environment variable ${name} is not set`, { ...at, hint: `Export ${name}, or give a default: (env "${name}" "default").` }));
+      return undefined;
+    };
+    for (const [k, v] of Object.entries(config)) out[k] = resolve(v, k);
+    return out;
   };
 
   const checkHelpers = (facts: TemplateFacts, file: string) => {
@@ -400,7 +431,8 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     const hash = createHash('sha1').update(JSON.stringify([colName, spec.kwargs])).digest('hex').slice(0, 6);
     const testName = `${base.slice(0, 60).replace(/_+$/, '')}_${hash}`;
     // The test's YAML config > the definition's {{config}} > project.yaml data_tests: (as dbt).
-    const definition = macroFacts.get(macro)?.config ?? {};
+    const mf = macroFacts.get(macro);
+    const definition = mf ? resolveConfig(mf.config, mf.configLines, spec.file) : {};
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, projectLevel(spec.file), definition, { tags: attached.tags }, spec.config), 'test');
     if (!config.enabled) return;
     checkTestConfig(mergeConfig(definition, spec.config) as NodeConfig, { file: spec.file, line: spec.line, what: `test ${testName}` }, errors);

@@ -54,6 +54,17 @@ export function parseTemplate(source: string, file: string): hbs.AST.Program {
   }
 }
 
+/** Marker key of a config value known only once vars, env and the target are (see {@link ParseTimeValue}). */
+export const PARSE_TIME = '__weir_parse_time';
+/**
+ * A `{{config}}` value written `(var "name" ["default"])`, `(env "NAME" ["default"])` or `target.<field>`:
+ * recorded as is (the parse cache holds facts independent of vars) and resolved by the parse phase.
+ */
+export interface ParseTimeValue {
+  readonly [PARSE_TIME]: 'var' | 'env' | 'target';
+  readonly args: readonly unknown[];
+}
+
 const literalValue = (e: Expr): { ok: true; value: unknown } | { ok: false } => {
   switch (e.type) {
     case 'StringLiteral':
@@ -67,10 +78,20 @@ const literalValue = (e: Expr): { ok: true; value: unknown } | { ok: false } => 
       return { ok: true, value: null };
     case 'SubExpression': {
       const s = e as hbs.AST.SubExpression;
-      if ((s.path as hbs.AST.PathExpression).original === 'array') {
+      const head = (s.path as hbs.AST.PathExpression).original;
+      if (head === 'array') {
         const vals = s.params.map(literalValue);
         if (vals.every((v) => v.ok)) return { ok: true, value: vals.map((v) => (v as { value: unknown }).value) };
       }
+      if ((head === 'var' || head === 'env') && s.params.length >= 1 && s.params.length <= 2 && s.params[0].type === 'StringLiteral') {
+        const vals = s.params.map(literalValue);
+        if (vals.every((v) => v.ok)) return { ok: true, value: { [PARSE_TIME]: head, args: vals.map((v) => (v as { value: unknown }).value) } satisfies ParseTimeValue };
+      }
+      return { ok: false };
+    }
+    case 'PathExpression': {
+      const p = e as hbs.AST.PathExpression;
+      if (!p.data && p.parts.length === 2 && p.parts[0] === 'target') return { ok: true, value: { [PARSE_TIME]: 'target', args: [p.parts[1]] } satisfies ParseTimeValue };
       return { ok: false };
     }
     default:
@@ -121,7 +142,10 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
       for (const pair of hash?.pairs ?? []) {
         const v = literalValue(pair.value);
         if (!v.ok) {
-          errors.push(new WeirError('WEIR_CONFIG_INVALID', `config value '${pair.key}' must be a literal (string, number, boolean or (array ...))`, { location: { file, line, column } }));
+          errors.push(new WeirError('WEIR_CONFIG_INVALID', `config value '${pair.key}' must be known when the project is parsed`, {
+            location: { file, line, column },
+            hint: 'Write a literal (string, number, boolean, (array ...)), (var "name" ["default"]), (env "NAME" ["default"]) or target.name.',
+          }));
           continue;
         }
         facts.config[pair.key] = v.value;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import { parseYamlFile } from './yaml-file.js';
 import { checkFolderConfigKeys } from './config-keys.js';
+import { renderYamlTemplates } from './yaml-template.js';
 import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { projectTestConfig } from './test-config-tree.js';
@@ -92,6 +93,8 @@ export interface ProjectFiles {
   readonly secrets: readonly string[];
   /** Project vars merged with command-line vars. */
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The environment `{{env}}` reads (LoadOptions.env, else process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   readonly models: readonly SqlFile[];
   readonly seeds: readonly SeedFile[];
   readonly singularTests: readonly SqlFile[];
@@ -172,6 +175,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
 
   const errors: WeirError[] = [];
   const warnings: WeirError[] = [];
+  const projectVars = { ...config.vars, ...(options.vars ?? {}) };
   // Strict configs in the folder-config trees (config-keys.ts), each key at its line.
   const locateKey = (p: readonly string[]) => yaml.locate(p).line;
   checkFolderConfigKeys(config.models, 'models', 'model', configFile, locateKey, errors);
@@ -190,14 +194,22 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const parseYaml = (abs: string) => {
     const rel = toPosix(path.relative(root, abs));
     const text = readFileSync(abs, 'utf8');
-    const cached = parseCache?.schema(rel, text);
+    // A templated file depends on vars, env and the target: rendered on every load, never cached.
+    const templated = text.includes('{{');
+    const cached = templated ? undefined : parseCache?.schema(rel, text);
     if (cached?.hit) {
       schemaFiles.push(cached.hit);
       return;
     }
     const local: WeirError[] = [];
     try {
-      const sf = readSchemaFile(parseYamlFile(text, rel, 'WEIR_SCHEMA_YAML_INVALID'), local);
+      let yamlFile = parseYamlFile(text, rel, 'WEIR_SCHEMA_YAML_INVALID');
+      if (templated) {
+        const rendered = renderYamlTemplates(yamlFile, { vars: projectVars, env: options.env ?? process.env, target: { ...target, name: targetName } }, local);
+        for (const v of rendered.secrets) secrets.add(v);
+        yamlFile = { ...yamlFile, value: rendered.value, locate: yamlFile.locate };
+      }
+      const sf = readSchemaFile(yamlFile, local);
       schemaFiles.push(sf);
       if (local.length === 0 && cached) parseCache!.storeSchema(rel, cached.hash, sf);
     } catch (e) {
@@ -318,7 +330,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   }
   return {
     root, configFile, config, targetName, target, secrets: [...secrets],
-    vars: { ...config.vars, ...(options.vars ?? {}) },
+    vars: projectVars, env: options.env ?? process.env,
     models, seeds, singularTests, snapshots, macros: allMacros, udfModules, schemaFiles, warnings, parseCache, preparsed,
   };
 }

@@ -39,7 +39,9 @@ describe('parse-phase fact collection', () => {
   it('reads literal {{config}} values, arrays included', () => {
     const f = facts(`{{config materialized="table" tags=(array "a" "b") enabled=true n=3}}select 1`);
     expect(f.config).toEqual({ materialized: 'table', tags: ['a', 'b'], enabled: true, n: 3 });
-    const bad = facts(`{{config schema=(var "s")}}`);
+    // (var ...) is recorded as a parse-time value, resolved by the parse phase (tests/integration/templated-yaml.test.ts).
+    expect(facts(`{{config schema=(var "s")}}`).config).toEqual({ schema: { __weir_parse_time: 'var', args: ['s'] } });
+    const bad = facts(`{{config schema=(lower "s")}}`);
     expect(bad.errors[0].code).toBe('WEIR_CONFIG_INVALID');
   });
 
