@@ -8,6 +8,19 @@ import type { WeirProject } from '../api/project.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 import { generateAirflowDag, type AirflowGroupBy } from '../orchestration/airflow.js';
+import { generateCosmosDag } from '../orchestration/cosmos.js';
+
+/** Writes a file atomically. @throws WeirError `WEIR_USAGE` naming the file when it can't be written */
+function writeAtomic(out: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(out), { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, out);
+  } catch (e) {
+    throw new WeirError('WEIR_USAGE', `cannot write ${out}: ${(e as Error).message}`, { hint: 'Check that --out names a writable file.', cause: e });
+  }
+}
 
 const list = (v: unknown): string[] | undefined => {
   if (v === undefined) return undefined;
@@ -46,12 +59,34 @@ export function airflowDagCommand(
       .option('target-variable', { type: 'string', default: 'weir_target', describe: 'Airflow Variable holding the target name' })
       .option('default-target', { type: 'string', describe: 'target when the Variable is unset (default: the project\'s default target)' })
       .option('task-lock-timeout', { type: 'number', default: 3600, describe: 'each task\'s --lock-timeout: seconds to wait for another Weir run' })
-      .option('max-active-tasks', { type: 'number', describe: 'max_active_tasks of the DAG (1 suits DuckDB: one writer)' }),
+      .option('max-active-tasks', { type: 'number', describe: 'max_active_tasks of the DAG (1 suits DuckDB: one writer)' })
+      .option('cosmos', { type: 'boolean', default: false, describe: 'a DAG for astronomer-cosmos (manifest load mode) running Weir as the dbt executable' })
+      .option('weir-executable', { type: 'string', describe: 'with --cosmos: absolute path of weir on the workers (default: <dag-project-dir>/node_modules/.bin/weir)' }),
     handler: async (a: Record<string, unknown>) => {
       const project = await load(a as never);
       const selected = project.select('build', { select: list(a.select), exclude: list(a.exclude) });
       const schedule = String(a.schedule);
       const out = a.out === undefined ? undefined : path.resolve(cwd, String(a.out));
+      if (a.cosmos) {
+        const projectDir = a['dag-project-dir'] === undefined ? project.files.root : String(a['dag-project-dir']);
+        const python = generateCosmosDag({
+          dagId: a['dag-id'] === undefined ? (project.manifest.projectName.startsWith('weir') ? project.manifest.projectName : `weir_${project.manifest.projectName}`) : String(a['dag-id']),
+          schedule: /^none$/i.test(schedule) ? null : schedule, startDate: String(a['start-date']),
+          retries: a.retries as number, retryDelaySeconds: a['retry-delay'] as number, projectDir,
+          manifestPath: `${project.files.config['target-path'] ?? 'target'}/manifest.json`,
+          weirExecutable: a['weir-executable'] === undefined ? path.posix.join(projectDir.split(path.sep).join('/'), 'node_modules/.bin/weir') : String(a['weir-executable']),
+          profileName: project.manifest.projectName,
+          targetName: a['default-target'] === undefined ? project.targetInfo.name : String(a['default-target']),
+          select: list(a.select) ?? [], exclude: list(a.exclude) ?? [],
+          generatedBy: ['weir airflow-dag --cosmos', ...(list(a.select) ? ['--select', ...list(a.select)!] : [])].join(' '),
+        });
+        if (!out) print(python);
+        else {
+          writeAtomic(out, python);
+          reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: a cosmos DbtDag over ${selected.length} node${selected.length === 1 ? '' : 's'} (cosmos reads ${project.files.config['target-path'] ?? 'target'}/manifest.json: run weir compile before deploying)` });
+        }
+        return;
+      }
       const dag = generateAirflowDag(project.manifest, project.dag, selected, {
         dagId: a['dag-id'] === undefined ? (project.manifest.projectName.startsWith('weir') ? project.manifest.projectName : `weir_${project.manifest.projectName}`) : String(a['dag-id']),
         schedule: /^none$/i.test(schedule) ? null : schedule,
@@ -71,14 +106,7 @@ export function airflowDagCommand(
         print(dag.python);
         return;
       }
-      try {
-        mkdirSync(path.dirname(out), { recursive: true });
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, dag.python);
-        renameSync(tmp, out);
-      } catch (e) {
-        throw new WeirError('WEIR_USAGE', `cannot write ${out}: ${(e as Error).message}`, { hint: 'Check that --out names a writable file.', cause: e });
-      }
+      writeAtomic(out, dag.python);
       const edges = dag.tasks.reduce((n, t) => n + t.upstream.length, 0);
       reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: ${dag.tasks.length} task${dag.tasks.length === 1 ? '' : 's'}, ${edges} dependenc${edges === 1 ? 'y' : 'ies'}` });
     },
