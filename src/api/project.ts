@@ -88,6 +88,12 @@ export interface RunArgs extends SelectionArgs {
    * its error-severity data tests pass on the staged relation (`--no-audit`: false).
    */
   readonly audit?: boolean;
+  /**
+   * `--empty` (run/build/test/seed): a zero-row build — refs and sources read as empty relations, seeds
+   * create empty tables, existing snapshots are kept — so column, type, contract and SQL errors surface on
+   * the engine at almost no cost (dbt's `--empty`).
+   */
+  readonly empty?: boolean;
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -233,8 +239,8 @@ export class WeirProject {
   }
 
   /** A renderer for this target (one per command). */
-  renderer(relationOverrides?: ReadonlyMap<string, string>): Renderer {
-    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets, relationOverrides });
+  renderer(relationOverrides?: ReadonlyMap<string, string>, emptyInputs = false): Renderer {
+    return new Renderer({ manifest: this.manifest, env: this.env, dialect: this.dialect, target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets, relationOverrides, emptyInputs });
   }
 
   /**
@@ -396,7 +402,7 @@ export class WeirProject {
         message: `nothing to ${command}: --select ${(args.select ?? []).join(' ') || '(all)'}${args.exclude?.length ? ` --exclude ${args.exclude.join(' ')}` : ''} matches no ${RESOURCE_TYPES[command].join('/')} node${suggestion(args.select ?? [], this.manifest.refIndex.keys())} (list nodes with \`weir ls\`)`,
       });
     }
-    let renderer = this.renderer();
+    let renderer = this.renderer(undefined, !!args.empty);
     const start = performance.now();
     const threads = args.threads ?? this.targetInfo.threads;
     const lock = await takeRunLock(this.targetDir, runLockCommand(command, args), args.lockTimeout, reporter);
@@ -410,7 +416,7 @@ export class WeirProject {
         const overrides = await deferredRelations({
           manifest: this.manifest, renderer, adapter, previous: this.previousState(args.state), selected: new Set(selected), favorState: !!args.favorState,
         });
-        renderer = this.renderer(overrides);
+        renderer = this.renderer(overrides, !!args.empty);
       }
     } catch (e) {
       await adapter.close();
@@ -430,7 +436,7 @@ export class WeirProject {
           command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
           threads, failFast: !!args.failFast, redact: this.redact,
           udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
-          fullRefresh: !!args.fullRefresh, ...eventTime, audit: args.audit !== false,
+          fullRefresh: !!args.fullRefresh, ...eventTime, audit: args.audit !== false, empty: !!args.empty,
         };
         // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
         const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
@@ -452,7 +458,7 @@ export class WeirProject {
         this.writeManifest(facts);
         const artifact = dbtRunResults(this.metadata(), results, elapsed, {
           which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
-          ...(command === 'build' ? { audit: args.audit !== false } : {}),
+          ...(command === 'build' ? { audit: args.audit !== false } : {}), ...(args.empty ? { empty: true } : {}),
           target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
           event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
         });

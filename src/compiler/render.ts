@@ -65,6 +65,18 @@ export interface RenderOptions {
    * unselected, unbuilt parents from the relations of an earlier run's manifest.
    */
   readonly relationOverrides?: ReadonlyMap<string, string>;
+  /**
+   * `--empty`: every ref (to a model, seed or snapshot) and source in a model's or test's SQL reads as an
+   * empty relation with the same columns — `(select * from <relation> where false)`, as dbt's `--empty`
+   * does — so a build creates every relation with zero rows. Ephemeral models are inlined as usual (their
+   * own refs are empty); `{{this}}` is not affected.
+   */
+  readonly emptyInputs?: boolean;
+}
+
+/** `--empty`: the relation `rel` read with zero rows (same columns and types). */
+export function emptyRelation(rel: string): string {
+  return `(select * from ${rel} where false)`;
 }
 
 /**
@@ -174,8 +186,9 @@ export class Renderer {
         useEphemeral(depUid);
         return ephemeralName(dep, dialect);
       }
-      return windowed(dep, incremental?.relations?.get(depUid) ?? this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!);
+      return empty(windowed(dep, incremental?.relations?.get(depUid) ?? this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!));
     };
+    const empty = (rel: string) => (this.o.emptyInputs ? emptyRelation(rel) : rel);
     // A microbatch reads only its window of upstream relations that declare `event_time`.
     const window = incremental?.eventTimeWindow;
     const windowed = (dep: GraphNode, rel: string): string => {
@@ -197,7 +210,7 @@ export class Renderer {
         const depUid = manifest.sourceIndex.get(`${src}.${table}`);
         if (!depUid) throw new HelperError(`unknown source '${src}.${table}'`);
         const dep = manifest.nodes.get(depUid)!;
-        return windowed(dep, incremental?.relations?.get(depUid) ?? this.relationName(dep)!);
+        return empty(windowed(dep, incremental?.relations?.get(depUid) ?? this.relationName(dep)!));
       },
     };
     let body: string;

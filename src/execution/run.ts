@@ -58,6 +58,11 @@ export interface RunContext {
    * only after their error-severity data tests pass on the staged relation (execution/audit.ts).
    */
   readonly audit?: boolean;
+  /**
+   * `--empty`: the renderer reads refs and sources as empty relations; here seeds are emptied after
+   * loading (their column types still come from the file) and existing snapshots are kept as they are.
+   */
+  readonly empty?: boolean;
 }
 
 /** Per-run write-audit-publish state: which tests audit which model, and the verdicts so far. */
@@ -199,6 +204,9 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   return results;
 }
 
+/** Message of a snapshot that `--empty` left as it was. */
+const EMPTY_SNAPSHOT_KEPT = '--empty: the existing snapshot table was kept (an empty input would close its current rows)';
+
 /** The result of a test node whose verdict came from auditing its model's staged relation. */
 function auditedEntry(node: GraphNode, a: AuditOutcome): RunResultEntry {
   const t = now();
@@ -254,6 +262,11 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           columnTypes: (node.config.column_types ?? {}) as Record<string, string>, delimiter: node.config.delimiter,
         });
         message = `INSERT ${rows}`;
+        if (ctx.empty) {
+          await conn.execute(`delete from ${relationName}`);
+          message = `INSERT 0 (--empty: ${rows} rows loaded for their types, then deleted)`;
+          rows = 0;
+        }
         break;
       }
       case 'model': {
@@ -280,7 +293,8 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           rows = r.rowsAffected;
           message = r.message;
         } else if (node.config.materialized === 'snapshot') {
-          ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, compiled.compiled_code!, relations));
+          if (ctx.empty && await relations.kindOf(adapter, conn, relation)) message = EMPTY_SNAPSHOT_KEPT;
+          else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, compiled.compiled_code!, relations));
         } else if (node.config.materialized === 'table') {
           rows = (await materializeTable(adapter, conn, relation, sql!, relations, audit)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
@@ -293,7 +307,9 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       }
       case 'snapshot': {
         relationName = adapter.dialect.relation(compiled.relation!);
-        ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, compiled.relation!, compiled.compiled_code!, relations));
+        // An empty input would close every current row of an existing history: --empty leaves it alone.
+        if (ctx.empty && await relations.kindOf(adapter, conn, compiled.relation!)) message = EMPTY_SNAPSHOT_KEPT;
+        else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, compiled.relation!, compiled.compiled_code!, relations));
         break;
       }
       case 'test': {
