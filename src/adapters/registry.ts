@@ -8,9 +8,12 @@ import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import path from 'node:path';
 import type { Dialect as KyselyDialect } from 'kysely';
 import type { Adapter, Dialect } from './adapter.js';
+import { importOptional, type OptionalPackage } from '../utils/optional-dependency.js';
 
 /** How to build one engine's adapter. */
 interface EngineEntry {
+  /** The engine's client package when it is an optional peer dependency (not installed with weir-sql). */
+  readonly client?: Omit<OptionalPackage, 'neededFor'>;
   /** Loads the engine module and returns its target schema, dialect and constructor. */
   load(): Promise<{
     schema: z.ZodType;
@@ -54,6 +57,7 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
     },
   },
   snowflake: {
+    client: { name: 'snowflake-sdk', range: '^3.3.0' },
     async load() {
       const m = await import('./snowflake/snowflake-adapter.js');
       return {
@@ -70,6 +74,7 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
     },
   },
   trino: {
+    client: { name: 'trino-client', range: '^0.2.9' },
     async load() {
       const m = await import('./trino/trino-adapter.js');
       return {
@@ -110,8 +115,15 @@ function engineOf(type: string, src: TargetSource): EngineEntry {
   return entry;
 }
 
+/**
+ * Loads an engine (its client library included).
+ * @throws WeirError `WEIR_DEPENDENCY_MISSING` when the engine's optional client package is not installed
+ */
 async function entryFor(type: string, src: TargetSource) {
-  return engineOf(type, src).load();
+  const engine = engineOf(type, src);
+  if (!engine.client) return engine.load();
+  const location = { file: src.file, keyPath: `targets.${src.targetName}.type`, ...src.locate?.(['targets', src.targetName, 'type']) };
+  return importOptional({ ...engine.client, neededFor: `target '${src.targetName}' (type ${type})` }, () => engine.load(), location);
 }
 
 /**
@@ -133,11 +145,12 @@ export async function createKyselyDialect(target: { type: string } & Record<stri
   const engine = await entryFor(target.type, src);
   const validated = validateTarget(engine.schema, target, src);
   const entry = ENGINES[target.type];
-  return entry.kysely(validated, src.targetName, projectRoot, options, async () => {
+  const make = () => entry.kysely(validated, src.targetName, projectRoot, options, async () => {
     const adapter = engine.create(validated, src.targetName, projectRoot);
     await adapter.open();
     return adapter;
   });
+  return entry.client ? importOptional({ ...entry.client, neededFor: `target '${src.targetName}' (type ${target.type})` }, make) : make();
 }
 
 /** Validates a target against its engine's schema. @throws WeirErrors `WEIR_TARGET_INVALID` */

@@ -165,8 +165,7 @@ where jw_similarity(a.full_name, b.full_name) >= 0.7
       - name: country_code
         data_tests:
           - accepted_values:
-              arguments:
-                values: [BR, KR, US, FR]
+              values: [BR, KR, US, FR]
   - name: customer_lookalikes
     description: Customer pairs with similar names, emails redacted.
     columns:

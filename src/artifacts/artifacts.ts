@@ -12,12 +12,13 @@ import { redactDeep, type Redactor } from '../utils/redact.js';
 import { removeStaleTempFiles } from '../utils/write-file.js';
 import { DBT_SCHEMAS, type ArtifactMetadata } from './dbt/metadata.js';
 import { dbtManifest, type ManifestOptions } from './dbt/manifest-v12.js';
+import { packageInfo } from '../utils/package-info.js';
 
 /** Schema identifiers of the artifacts this version writes: dbt's (see dbt/metadata.ts). */
 export const ARTIFACT_SCHEMAS = DBT_SCHEMAS;
 
-/** Weir's version, written into artifacts (`metadata.env.WEIR_VERSION`). */
-export const WEIR_VERSION = '0.1.0';
+/** This installation's version (package.json), written into artifacts (`metadata.env.WEIR_VERSION`). */
+export const WEIR_VERSION = packageInfo().version;
 
 export type { ArtifactMetadata } from './dbt/metadata.js';
 export type { RunResultEntry, RunResultsArtifact, DbtRunResult } from './dbt/run-results-v6.js';

@@ -18,6 +18,8 @@ import path from 'node:path';
 import { docsCommand } from './docs-command.js';
 import { airflowDagCommand } from './airflow-command.js';
 import { codegenCommand } from './codegen-command.js';
+import { versionText } from '../utils/package-info.js';
+import { initProject } from '../api/init.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -66,6 +68,11 @@ const list = (v: unknown): string[] | undefined => {
  * @returns the exit code
  */
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  // `weir --version` / `weir version` answer before anything else is loaded.
+  if (argv.includes('--version') || argv.includes('-v') || (argv.length === 1 && argv[0] === 'version')) {
+    io.stdout.write(`${versionText()}\n`);
+    return 0;
+  }
   let exitCode = 0;
   let reporter: Reporter | undefined;
   const makeReporter = (a: GlobalArgs): Reporter =>
@@ -118,6 +125,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   const parser = yargs([...argv])
     .scriptName('weir')
     .usage('$0 <command> [options]')
+    .epilog('weir --version (-v) prints the versions of Weir, Node and DuckDB.')
     .option('project-dir', { type: 'string', describe: 'project directory (default: current directory)', global: true })
     .option('target', { alias: 't', type: 'string', describe: 'target name from project.yaml targets:', global: true })
     .option('vars', { type: 'string', describe: 'variables as YAML or JSON, e.g. \'{"start_date": "2024-01-01"}\'', global: true })
@@ -252,6 +260,19 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         print(formatResult(await project.query(String(a.sql), a.limit as number | undefined, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
       },
     })
+    .command({
+      command: 'init <name>',
+      describe: 'start a new project in folder <name>: project.yaml, a seed, models, tests, a UDF, README',
+      builder: (y: Argv) => y
+        .positional('name', { type: 'string', demandOption: true, describe: 'folder to create (its name, as an identifier, becomes the project name)' })
+        .option('force', { type: 'boolean', default: false, describe: 'write into a non-empty folder (existing files are kept)' }),
+      handler: async (a: Record<string, unknown>) => {
+        const r = initProject(String(a.name), io.cwd ?? process.cwd(), { force: a.force as boolean });
+        const rel = path.relative(io.cwd ?? process.cwd(), r.dir) || '.';
+        print(`Created project '${r.name}' in ${rel} (${r.files.length} files${r.kept.length ? `; kept existing ${r.kept.join(', ')}` : ''}).\n`);
+        print(`Next:\n  cd ${rel}\n  npx weir build\n`);
+      },
+    })
     .command(airflowDagCommand(load, (s) => print(s), () => reporter!, io.cwd))
     .command(codegenCommand(load, (s) => print(s), () => reporter!, io.cwd))
     .command({
@@ -264,7 +285,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query, airflow-dag, codegen or debug.')
+    .demandCommand(1, 'Give a command: init, seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query, airflow-dag, codegen or debug.')
     .command(docsCommand({ load: (a) => load(a as unknown as GlobalArgs), reporter: () => reporter!, waitForStop: io.waitForStop, setExitCode: (c) => (exitCode = c) }))
     .strict()
     .help()

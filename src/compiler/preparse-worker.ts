@@ -6,8 +6,8 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { WeirError } from '../errors/weir-error.js';
-import type { CachedTemplate } from './parse-cache.js';
-import type { PreparseAnswer, PreparseRequest } from './preparse.js';
+import type { CachedTemplate } from '../loader/parse-cache.js';
+import type { PreparseAnswer, PreparseRequest } from '../loader/preparse.js';
 import { collectFacts, parseTemplate } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
 

@@ -11,6 +11,7 @@ import { annotateRenderError, HelperError, type RenderState, type TemplateEnviro
 import { columnSql, genericTestSql } from './generic-tests.js';
 import { isRelationArg } from './custom-generic-tests.js';
 import { fixtureColumns, unitTestSql, type UnitTestSql } from './unit-tests.js';
+import { injectCtes } from './ctes.js';
 
 /** Target facts visible to templates as `target.*` (no secrets). */
 export interface TargetInfo {
@@ -417,15 +418,3 @@ export function ephemeralName(node: GraphNode, dialect: Dialect): string {
   return dialect.quoteIdentifier(`__weir_ephemeral__${node.name}`);
 }
 
-/**
- * Prepends CTEs to a query. When the query already starts with `WITH` (after comments), the CTEs are
- * merged into its WITH list (keeping `RECURSIVE`); otherwise a new WITH clause is added.
- */
-export function injectCtes(sql: string, ctes: readonly { name: string; sql: string }[]): string {
-  const list = ctes.map((c) => `${c.name} as (\n${c.sql}\n)`).join(',\n');
-  const lead = /^(\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/|\s)*)/.exec(sql)?.[1] ?? '';
-  const rest = sql.slice(lead.length);
-  const w = /^with(\s+recursive)?\s/i.exec(rest);
-  if (w) return `${lead}${w[0]}${list},\n${rest.slice(w[0].length)}`;
-  return `${lead}with ${list}\n${rest}`;
-}

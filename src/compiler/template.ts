@@ -4,6 +4,7 @@
  * `{{var ...}}` / `{{env ...}}` output go through a type check (strings must be quoted explicitly).
  * AST reference: https://github.com/handlebars-lang/handlebars.js/blob/master/docs/compiler-api.md
  */
+import { assertNoJinja } from './jinja-hints.js';
 import Handlebars from 'handlebars';
 import { WeirError } from '../errors/weir-error.js';
 import type { RefCall, SourceCall } from '../manifest/types.js';
@@ -33,9 +34,11 @@ export interface TemplateFacts {
 
 /**
  * Parses template text into a Handlebars AST.
- * @throws WeirError `WEIR_TEMPLATE_SYNTAX` naming file and line (Handlebars' parse message kept)
+ * @throws WeirError `WEIR_TEMPLATE_SYNTAX` naming file and line (Handlebars' parse message kept); for
+ *   Jinja (`{{ ref('x') }}`, `{% if %}`) one error per construct with the Weir spelling (jinja-hints.ts)
  */
 export function parseTemplate(source: string, file: string): hbs.AST.Program {
+  assertNoJinja(source, file);
   try {
     return Handlebars.parse(source);
   } catch (e) {

@@ -12,7 +12,7 @@ import type { UnitTestPatch } from '../loader/unit-test-yaml.js';
 import { uniqueId } from '../manifest/manifest.js';
 import type { GraphNode, ModelNode, NodeConfig, TestNode, UnitTestInput } from '../manifest/types.js';
 import { closest } from './environment.js';
-import { injectCtes } from './render.js';
+import { injectCtes } from './ctes.js';
 
 /** What {@link unitTestNode} needs from the parse phase. */
 export interface UnitTestParseContext {

@@ -62,6 +62,8 @@ export type WeirErrorCode =
   | 'WEIR_DOCS_APP_MISSING'
   | 'WEIR_DOCS_NOT_GENERATED'
   | 'WEIR_DOCS_SERVE_FAILED'
+  /** An optional peer dependency (an engine client, onnxruntime-node) is needed but not installed. */
+  | 'WEIR_DEPENDENCY_MISSING'
   | 'WEIR_INTERNAL';
 
 /** Codes that mean "the project or the command is invalid" (exit code 2) rather than "a node failed". */
@@ -72,7 +74,7 @@ const INVALID_INPUT_CODES: ReadonlySet<WeirErrorCode> = new Set<WeirErrorCode>([
   'WEIR_SOURCE_NOT_FOUND', 'WEIR_REF_DYNAMIC', 'WEIR_MACRO_INVALID', 'WEIR_DUPLICATE_NODE', 'WEIR_DAG_CYCLE',
   'WEIR_SELECTOR_INVALID', 'WEIR_VARS_INVALID', 'WEIR_CONFIG_INVALID', 'WEIR_DB_LOCKED', 'WEIR_RUN_LOCKED', 'WEIR_DB_OPEN_FAILED',
   'WEIR_DB_CORRUPT', 'WEIR_NODE_NOT_FOUND', 'WEIR_USAGE', 'WEIR_UDF_INVALID', 'WEIR_STATE_INVALID',
-  'WEIR_DOCS_APP_MISSING', 'WEIR_DOCS_NOT_GENERATED', 'WEIR_DOCS_SERVE_FAILED',
+  'WEIR_DOCS_APP_MISSING', 'WEIR_DOCS_NOT_GENERATED', 'WEIR_DOCS_SERVE_FAILED', 'WEIR_DEPENDENCY_MISSING',
 ]);
 
 /** Options accepted by the {@link WeirError} constructor. */

@@ -12,8 +12,8 @@ import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type Project
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { projectTestConfig } from './test-config-tree.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
-import { ParseCache, PARSE_CACHE_FILE } from '../compiler/parse-cache.js';
-import { PREPARSE_MIN_TEMPLATES, TemplatePreparse } from '../compiler/preparse.js';
+import { ParseCache, PARSE_CACHE_FILE } from './parse-cache.js';
+import { PREPARSE_MIN_TEMPLATES, TemplatePreparse } from './preparse.js';
 import { WEIR_VERSION } from '../artifacts/artifacts.js';
 import { discoverLibrary, mergeLibraryMacros, resolvePackages, type LibraryLocation, type UdfModuleRef } from './libraries.js';
 
@@ -65,7 +65,7 @@ export interface LoadOptions {
   /** Environment used for `{{env}}` (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Reuse per-file parse results from `target/partial_parse.json` (default true; see compiler/parse-cache.ts).
+   * Reuse per-file parse results from `target/partial_parse.json` (default true; see loader/parse-cache.ts).
    * `false` parses everything and neither reads nor writes the cache.
    */
   readonly partialParse?: boolean;

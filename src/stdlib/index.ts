@@ -7,10 +7,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LibraryLocation } from '../loader/libraries.js';
 
 /** Where the standard library lives in the running installation (`dist/stdlib/` or `src/stdlib/`). */
-export const STANDARD_LIBRARY: LibraryLocation = {
+export const STANDARD_LIBRARY: { readonly name: string; readonly root: string; readonly macroPaths: readonly string[]; readonly udfPaths: readonly string[] } = {
   name: 'weir-sql',
   root: path.dirname(fileURLToPath(import.meta.url)),
   macroPaths: ['macros'],

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../../src/api/project.js';
-import { PARSE_CACHE_FILE } from '../../../src/compiler/parse-cache.js';
+import { PARSE_CACHE_FILE } from '../../../src/loader/parse-cache.js';
 import { cleanupProjects, makeProject, runCli, writeFiles } from '../../helpers/project.js';
 
 afterAll(cleanupProjects);

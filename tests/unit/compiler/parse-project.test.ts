@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../../src/api/project.js';
-import { injectCtes } from '../../../src/compiler/render.js';
+import { injectCtes } from '../../../src/compiler/ctes.js';
 import { cleanupProjects, makeProject } from '../../helpers/project.js';
 
 let project: WeirProject;

@@ -30,9 +30,20 @@ import type { MarianConfig } from './model-dir.js';
 type Ort = typeof import('onnxruntime-node');
 
 let ortPromise: Promise<Ort> | undefined;
+/** The onnxruntime-node versions Weir's translate UDF is tested with (package.json peerDependencies). */
+const ORT_RANGE = '^1.24.3';
 /** Imports onnxruntime-node once (lazily: loading a UDF module must not load the native binding). */
 export function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: Ort }).default?.InferenceSession ? (m as unknown as { default: Ort }).default : m));
+  ortPromise ??= import('onnxruntime-node').then(
+    (m) => ((m as unknown as { default?: Ort }).default?.InferenceSession ? (m as unknown as { default: Ort }).default : m),
+    (e: { code?: string; message?: string }) => {
+      ortPromise = undefined;
+      if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes("'onnxruntime-node'")) {
+        throw new Error(`the translate UDF needs the package onnxruntime-node, which is not installed: run ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@'${ORT_RANGE}' (the CPU runtime ships in the package; the variable skips its optional GPU download)`, { cause: e });
+      }
+      throw e;
+    },
+  );
   return ortPromise;
 }
 

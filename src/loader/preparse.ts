@@ -46,11 +46,15 @@ export interface PreparseRequest {
 /** The worker's answer: per template (in request order) its cache entry, or null when the main thread must parse it. */
 export type PreparseAnswer = { readonly results: readonly (CachedTemplate | null)[] } | { readonly error: string };
 
-/** The compiled worker module next to this one (absent when running from TypeScript sources, e.g. under vitest). */
+/**
+ * The compiled worker module, compiler/preparse-worker.js (absent when running from TypeScript sources, e.g.
+ * under vitest). The worker runs the compiler's parse functions; this module only starts it and reads its
+ * answers, so the loader does not import the compiler.
+ */
 function workerFile(): string | undefined {
   const self = fileURLToPath(import.meta.url);
   if (!self.endsWith('.js')) return undefined;
-  const file = self.replace(/preparse\.js$/, 'preparse-worker.js');
+  const file = fileURLToPath(new URL('../compiler/preparse-worker.js', import.meta.url));
   return existsSync(file) ? file : undefined;
 }
 

@@ -21,9 +21,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { SchemaFile } from '../loader/schema-yaml.js';
-import type { TemplateFacts } from './template.js';
-import type { TemplatePlan } from './template-plan.js';
+import type { SchemaFile } from './schema-yaml.js';
+import type { TemplateFacts } from '../compiler/template.js';
+import type { TemplatePlan } from '../compiler/template-plan.js';
 import { removeStaleTempFiles } from '../utils/write-file.js';
 
 /** File name of the cache inside the target directory. */

@@ -1,0 +1,84 @@
+/**
+ * Import boundaries of src/ (checked by `npm run lint:boundaries`, part of `npm test`). Layers, top to
+ * bottom; a module may import its own layer and the layers below it, never above (../shared/DESIGN.md):
+ *
+ *   public (the package's entry points: may import anything)
+ *   cli
+ *   api, client
+ *   execution, docs, orchestration, codegen
+ *   compiler, lineage
+ *   adapters, udfs, graph, sql
+ *   loader
+ *   manifest, artifacts
+ *   events, errors, utils
+ *
+ * stdlib (the standard library shipped with the package) imports only the UDF authoring contract
+ * (udfs/define.ts) and libraries. Only adapters/registry.ts names the engines' folders. Type-only imports
+ * count too: a type is a dependency of the design.
+ */
+const LAYERS = [
+  ['events', 'errors', 'utils'],
+  ['manifest', 'artifacts'],
+  ['loader'],
+  ['adapters', 'udfs', 'graph', 'sql'],
+  ['compiler', 'lineage'],
+  ['execution', 'docs', 'orchestration', 'codegen'],
+  ['api', 'client'],
+  ['cli'],
+];
+
+// The partial-parse cache stores the compiler's parse results as data: it names their types, nothing more.
+const PARSE_CACHE = '^src/loader/parse-cache\\.ts$';
+const forbidden = [{
+  name: 'parse-cache-types-only',
+  comment: 'loader/parse-cache.ts may name compiler types (the cached parse results) but not run compiler code',
+  severity: 'error',
+  from: { path: PARSE_CACHE },
+  to: { path: '^src/(compiler|lineage|execution|docs|api|cli|public)/', dependencyTypesNot: ['type-only'] },
+}];
+for (const [i, layer] of LAYERS.entries()) {
+  const above = LAYERS.slice(i + 1).flat();
+  forbidden.push({
+    name: `layer-${layer.join('-')}`,
+    comment: `${layer.join(', ')} may not import a higher layer (${above.join(', ')}): see .dependency-cruiser.cjs`,
+    severity: 'error',
+    from: { path: `^src/(${layer.join('|')})/`, pathNot: layer.includes('loader') ? PARSE_CACHE : undefined },
+    // api finds the standard library's folder (src/stdlib/index.ts); nothing else reaches into stdlib.
+    to: { path: `^src/(${[...above, 'public', 'stdlib'].join('|')})/`, pathNot: layer.includes('api') ? '^src/stdlib/index\\.ts$' : undefined },
+  });
+}
+forbidden.push(
+  {
+    name: 'stdlib-contract-only',
+    comment: 'the standard library depends only on the UDF authoring contract (src/udfs/define.ts) and npm packages',
+    severity: 'error',
+    from: { path: '^src/stdlib/' },
+    to: { path: '^src/(?!stdlib/|udfs/define\\.ts$)' },
+  },
+  {
+    name: 'engines-only-in-registry',
+    comment: 'only src/adapters/registry.ts (and each engine\'s own folder) imports an engine folder',
+    severity: 'error',
+    from: { path: '^src/', pathNot: ['^src/adapters/registry\\.ts$', '^src/adapters/(duckdb|snowflake|trino)/'] },
+    to: { path: '^src/adapters/(duckdb|snowflake|trino)/' },
+  },
+  {
+    name: 'no-circular',
+    comment: 'modules may not import each other in a cycle',
+    severity: 'error',
+    from: { path: '^src/' },
+    to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+  },
+);
+
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^src/',
+    exclude: { path: '^src/docs/app/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+  },
+};
