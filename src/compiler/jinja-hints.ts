@@ -101,7 +101,7 @@ export function findJinja(source: string): JinjaFinding[] {
     return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
   };
   const oneLine = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s).replace(/\s+/g, ' ');
-  const re = /\{%-?\s*(\w+)?[\s\S]*?-?%\}|(?<!\{)\{#[\s\S]*?#\}|\{\{-?\s*([A-Za-z_][\w.]*)\s*\(([^)]*)\)[^}]*\}\}|\{\{-?[^{}|]*?[^|]\|\s*[a-z_]+[^{}]*\}\}/g;
+  const re = /\{%-?\s*(\w+)?[\s\S]*?-?%\}|(?<!\{)\{#[\s\S]*?#\}|\{\{-?\s*([A-Za-z_][\w.]*)\(([^)]*)\)[^}]*\}\}|\{\{-?[^{}|]*?[^|]\|\s*[a-z_]+[^{}]*\}\}/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
     const s = m[0];
@@ -130,7 +130,7 @@ export function findJinja(source: string): JinjaFinding[] {
  *   and the Weir spelling
  */
 export function assertNoJinja(source: string, file: string): void {
-  if (!source.includes('{%') && !source.includes('{#') && !/\{\{-?\s*[\w.]+\s*\(|\|/.test(source)) return;
+  if (!source.includes('{%') && !source.includes('{#') && !/\{\{-?\s*[\w.]+\(|\|/.test(source)) return;
   const found = findJinja(source);
   if (!found.length) return;
   const errors = found.map((f) => new WeirError('WEIR_TEMPLATE_SYNTAX', `Jinja syntax is not Weir's: ${f.text}`, {

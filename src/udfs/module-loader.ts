@@ -4,8 +4,8 @@
  * bundled by esbuild (a runtime dependency) into one ES module written to a cache folder and imported
  * from there.
  *
- * - Relative imports are bundled in; npm packages stay external and resolve from the project (the cache
- *   folder lives inside the project, so `node_modules` lookups walk up to the project's own).
+ * - Relative imports are bundled in; npm packages stay external, resolved from the importing file's folder
+ *   to absolute file URLs (so the bundle loads exactly what the module would have loaded in place).
  * - `weir-sql` and `weir-sql/<entry>` resolve to the running Weir's own entry points, so a UDF module made
  *   with `defineScalarUdf` from `weir-sql/udf` works whether Weir is installed locally, globally, or is the
  *   repository itself (and shares Weir's module instances).
@@ -63,6 +63,25 @@ export function selfPackagePlugin(external: boolean): Plugin {
   };
 }
 
+/**
+ * esbuild plugin: every other bare import (an npm package) stays external but is resolved now, from the
+ * importing file's folder, to an absolute file URL — so the bundle, wherever the cache puts it, loads the
+ * same package files the module would have loaded in place (the project's node_modules for a user module,
+ * Weir's own dependencies for a library module).
+ */
+const packagesInPlace: Plugin = {
+  name: 'weir-packages-in-place',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'weir-resolving' || args.path.startsWith('node:') || args.path.startsWith('file:')) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'weir-resolving' });
+      if (r.errors.length) return { errors: r.errors };
+      if (r.external || !path.isAbsolute(r.path)) return { path: args.path, external: true }; // Node built-ins
+      return { path: pathToFileURL(r.path).href, external: true };
+    });
+  },
+};
+
 /** Options of {@link importProjectModule}. */
 export interface ModuleLoadOptions {
   /** Folder for bundled modules (created when needed), e.g. `<project>/target/.weir/modules`. */
@@ -83,7 +102,7 @@ export async function importProjectModule(abs: string, options: ModuleLoadOption
   try {
     const res = await build({
       entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20',
-      packages: 'external', plugins: [selfPackagePlugin(true)], logLevel: 'silent', sourcemap: 'inline',
+      plugins: [selfPackagePlugin(true), packagesInPlace], logLevel: 'silent', sourcemap: 'inline',
       define: { 'import.meta.url': JSON.stringify(pathToFileURL(abs).href), 'import.meta.dirname': JSON.stringify(path.dirname(abs)), 'import.meta.filename': JSON.stringify(abs) },
     });
     code = res.outputFiles[0].text;
