@@ -80,16 +80,45 @@ with
           ) as r_score,
           NTILE (5) OVER (
             order by
-              frequency,
+              frequency asc,
               customer
           ) as f_score,
           NTILE (5) OVER (
             order by
-              monetary,
+              monetary asc,
               customer
           ) as m_score
         from
           rfm_metrics
+      ),
+      rfm_segmented as (
+        select
+          s.*,
+          case
+            when r_score = 5
+            and f_score = 1 then 'New Customers'
+            when r_score = 4
+            and f_score = 1 then 'Promising'
+            when r_score >= 4
+            and f_score in (2, 3) then 'Potential Loyalist'
+            when r_score = 5
+            and f_score >= 4 then 'Champions'
+            when r_score in (3, 4)
+            and f_score >= 4 then 'Loyal'
+            when r_score = 3
+            and f_score = 3 then 'Need Attention'
+            when r_score = 3
+            and f_score <= 2 then 'About to Sleep'
+            when r_score <= 2
+            and f_score = 5 then 'Can''t Lose Them'
+            when r_score <= 2
+            and f_score in (3, 4) then 'At Risk'
+            when r_score = 1
+            and f_score = 1 then 'Lost'
+            else 'Hibernating'
+          end as rfm_segment
+        from
+          rfm_scored as s
       )
     select
       customer as "customer_id",
@@ -100,29 +129,7 @@ with
       f_score,
       m_score,
       CAST(r_score as VARCHAR) || CAST(f_score as VARCHAR) || CAST(m_score as VARCHAR) as rfm_score,
-      case
-        when r_score = 5
-        and f_score = 1 then 'New Customers'
-        when r_score = 4
-        and f_score = 1 then 'Promising'
-        when r_score >= 4
-        and f_score in (2, 3) then 'Potential Loyalist'
-        when r_score = 5
-        and f_score >= 4 then 'Champions'
-        when r_score in (3, 4)
-        and f_score >= 4 then 'Loyal'
-        when r_score = 3
-        and f_score = 3 then 'Need Attention'
-        when r_score = 3
-        and f_score <= 2 then 'About to Sleep'
-        when r_score <= 2
-        and f_score = 5 then 'Can''t Lose Them'
-        when r_score <= 2
-        and f_score in (3, 4) then 'At Risk'
-        when r_score = 1
-        and f_score = 1 then 'Lost'
-        else 'Hibernating'
-      end as rfm_segment,
+      rfm_segment,
       monetary / frequency as avg_order_value,
       first_order_at,
       last_order_at,
@@ -132,7 +139,7 @@ with
       monetary as historic_clv,
       (monetary / frequency) * (frequency * 365.25e0 / GREATEST(tenure_days, 90)) * 1.0e0 /* expected lifetime within the 12-month horizon, in years */ as predicted_clv_12m
     from
-      rfm_scored
+      rfm_segmented
     order by
       customer
   )

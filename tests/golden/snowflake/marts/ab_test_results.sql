@@ -38,7 +38,8 @@ with
           v.users as variant_users,
           v.conversions as variant_conversions,
           CAST(v.conversions as DOUBLE) / v.users as variant_rate,
-          CAST(c.conversions + v.conversions as DOUBLE) / (c.users + v.users) as pooled_rate
+          CAST(c.conversions + v.conversions as DOUBLE) / (c.users + v.users) as pooled_rate,
+          CAST(1.959963984540054e0 as DOUBLE) as z_crit
         from
           ab_variant_totals as v
           left join ab_variant_totals as c on c.ab_test = v.ab_test
@@ -48,14 +49,7 @@ with
       ),
       ab_stats as (
         select
-          ab_test,
-          ab_variant,
-          control_users,
-          control_conversions,
-          control_rate,
-          variant_users,
-          variant_conversions,
-          variant_rate,
+          ab_pairs.*,
           variant_rate - control_rate as absolute_lift,
           (variant_rate - control_rate) / NULLIF(control_rate, 0) as relative_lift,
           (variant_rate - control_rate) / NULLIF(
@@ -66,13 +60,46 @@ with
           ) as z_score,
           sqrt(
             control_rate * (1 - control_rate) / control_users + variant_rate * (1 - variant_rate) / variant_users
-          ) as wald_se
+          ) as wald_se,
+          /* Wilson (1927) score interval of each rate: centre and half-width */
+          (control_conversions + z_crit * z_crit / 2) / (control_users + z_crit * z_crit) as c_wilson_mid,
+          z_crit / (control_users + z_crit * z_crit) * sqrt(
+            CAST(control_conversions as DOUBLE) * (control_users - control_conversions) / control_users + z_crit * z_crit / 4
+          ) as c_wilson_half,
+          (variant_conversions + z_crit * z_crit / 2) / (variant_users + z_crit * z_crit) as v_wilson_mid,
+          z_crit / (variant_users + z_crit * z_crit) * sqrt(
+            CAST(variant_conversions as DOUBLE) * (variant_users - variant_conversions) / variant_users + z_crit * z_crit / 4
+          ) as v_wilson_half,
+          /* Agresti–Caffo: one success and one failure added to each group */
+          (variant_conversions + 1.0e0) / (variant_users + 2) - (control_conversions + 1.0e0) / (control_users + 2) as ac_diff,
+          sqrt(
+            (control_conversions + 1.0e0) / (control_users + 2) * (
+              1 - (control_conversions + 1.0e0) / (control_users + 2)
+            ) / (control_users + 2) + (variant_conversions + 1.0e0) / (variant_users + 2) * (
+              1 - (variant_conversions + 1.0e0) / (variant_users + 2)
+            ) / (variant_users + 2)
+          ) as ac_se,
+          /* Agresti–Coull: ñ = n + z², p̃ = (x + z²/2)/ñ */
+          (control_conversions + z_crit * z_crit / 2) / (control_users + z_crit * z_crit) as c_ac_p,
+          control_users + z_crit * z_crit as c_ac_n,
+          (variant_conversions + z_crit * z_crit / 2) / (variant_users + z_crit * z_crit) as v_ac_p,
+          variant_users + z_crit * z_crit as v_ac_n
         from
           ab_pairs
       ),
-      ab_tests as (
+      ab_intervals as (
         select
           ab_stats.*,
+          c_wilson_mid - c_wilson_half as c_wilson_low,
+          c_wilson_mid + c_wilson_half as c_wilson_high,
+          v_wilson_mid - v_wilson_half as v_wilson_low,
+          v_wilson_mid + v_wilson_half as v_wilson_high
+        from
+          ab_stats
+      ),
+      ab_tests as (
+        select
+          ab_intervals.*,
           (
             case
               when abs(CAST((z_score) as DOUBLE)) <= 6.7448975e-1 then 1e+0 - 2e+0 * abs(CAST((z_score) as DOUBLE)) * (
@@ -216,9 +243,15 @@ with
                 ) / abs(CAST((z_score) as DOUBLE))
               end
             end
-          ) as p_value
+          ) as p_value,
+          absolute_lift - z_crit * wald_se as diff_low,
+          absolute_lift + z_crit * wald_se as diff_high,
+          c_wilson_low as c_rate_low,
+          c_wilson_high as c_rate_high,
+          v_wilson_low as v_rate_low,
+          v_wilson_high as v_rate_high
         from
-          ab_stats
+          ab_intervals
       )
     select
       ab_test as "TEST_ID",
@@ -233,15 +266,19 @@ with
       relative_lift,
       z_score,
       p_value,
-      absolute_lift - 1.959963984540054e0 * wald_se as ci_low,
-      absolute_lift + 1.959963984540054e0 * wald_se as ci_high,
+      diff_low as ci_low,
+      diff_high as ci_high,
       COALESCE(p_value < 0.05, false) as is_significant,
       case
         when p_value < 0.05
         and absolute_lift > 0 then CAST(ab_variant as VARCHAR)
         when p_value < 0.05
         and absolute_lift < 0 then 'control'
-      end as winner
+      end as winner,
+      c_rate_low as control_rate_low,
+      c_rate_high as control_rate_high,
+      v_rate_low as variant_rate_low,
+      v_rate_high as variant_rate_high
     from
       ab_tests
     order by
