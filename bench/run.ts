@@ -10,7 +10,9 @@
  * (c–g) udf-report.ts — fuzzy UDF throughput in DuckDB, PII quality and redaction speed, entity-resolution
  *     scaling, translation pipeline speed.
  *
- * Flags: `--only compile|exec|demo|udfs` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
+ * (p) pii-spec.ts — PII recall and false alarms on the labelled set written from the entities' specifications.
+ *
+ * Flags: `--only compile|exec|demo|udfs|pii` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
  */
@@ -21,6 +23,7 @@ import { benchCompile, type CompileResult } from './compile-bench.js';
 import { benchChain, benchDemo, type ExecResult } from './exec-bench.js';
 import { duckdbVersion } from './direct.js';
 import { udfSections } from './udf-report.js';
+import { piiSpecSection } from './pii-spec.js';
 import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   const chain: ExecResult[] = wants('exec') ? await benchChain(tmpDir, distDir, CHAIN.models, CHAIN.reps) : [];
   const demo = wants('demo') ? await benchDemo(repoRoot, tmpDir, distDir, DEMO_SCALE) : undefined;
   const udfs = wants('udfs') ? await udfSections(repoRoot) : [];
+  if (wants('pii')) udfs.push(...piiSpecSection());
   const totalMs = performance.now() - started;
 
   const report = renderReport(machine, compile, chain, demo, totalMs) + (udfs.length ? `\n${udfs.join('\n')}\n` : '');

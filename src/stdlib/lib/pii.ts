@@ -8,7 +8,9 @@
  *    `libphonenumber-js` run on candidate substrings; PERSON from a name dictionary and heuristics.
  * 2. **Context enhancement**, as Presidio's `LemmaContextAwareEnhancer` defaults: when one of the
  *    entity's context words is a substring of one of the 5 word tokens before the hit (lower-cased;
- *    no lemmatization), score += 0.35, at least 0.4, at most 1.0.
+ *    no lemmatization), score += 0.35, at least 0.4, at most 1.0. Generic words (number, 번호) count only
+ *    when no other entity's words are present. Deviation: negative context words (order, tracking,
+ *    version, section, 주문번호 …, {@link NEGATIVE_CONTEXT_WORDS}) lower a hit not validated by a checksum by 0.35.
  * 3. **Threshold** (default {@link DEFAULT_PII_THRESHOLD}) then **overlap resolution**: hits are
  *    taken greedily by higher score, then longer span, then earlier start; a hit overlapping an
  *    accepted one is dropped.
@@ -91,13 +93,49 @@ function prefixWords(text: string, start: number): string[] {
   return words.length > CONTEXT_PREFIX_WORDS ? words.slice(-CONTEXT_PREFIX_WORDS) : words;
 }
 
+/**
+ * Context words so general that they name many entities ("number", 번호: 주민등록번호, 사업자번호, 운전면허번호…):
+ * they count for PHONE_NUMBER only when no other entity's context word is among the prefix words.
+ */
+const GENERIC_CONTEXT = new Set(['number', '번호']);
+
+/**
+ * Negative context (Deviation: Presidio has none): when one of these words is among the 5 words before a hit
+ * that was not validated by a checksum (score < 1) and no context word of its own entity is, the hit is
+ * lowered by the context factor. Matched as whole words; Korean ones also with a particle (주문번호는, 운송장번호:).
+ * Identifier words (order, invoice, ticket, tracking, 주문, 운송장 …) apply to the number-only entities
+ * (phone, SSN, RRN, BRN, passport, driver's licence); version and section words (version, build, release,
+ * section, 버전 …) to those and to IP addresses and dates (1.2.3.4, 3.12.20).
+ */
+export const NEGATIVE_CONTEXT_WORDS: Readonly<Record<'identifier' | 'version', readonly string[]>> = {
+  identifier: ['order', 'orders', 'invoice', 'inv', 'ticket', 'tracking', 'shipment', 'parcel', 'sku', '주문', '주문번호', '운송장', '운송장번호', '송장', '송장번호', '영수증', '티켓'],
+  version: ['version', 'ver', 'build', 'release', 'firmware', 'chrome', 'windows', 'section', 'chapter', 'clause', 'article', '버전'],
+};
+const NUMBER_ONLY: ReadonlySet<PiiEntityType> = new Set(['PHONE_NUMBER', 'US_SSN', 'KR_RRN', 'KR_BRN', 'KR_PASSPORT', 'KR_DRIVER_LICENSE']);
+const VERSION_LIKE: ReadonlySet<PiiEntityType> = new Set([...NUMBER_ONLY, 'IP_ADDRESS', 'DATE_TIME']);
+const negativeMatcher = (list: readonly string[]) => {
+  const set = new Set(list);
+  const korean = new RegExp(`^(?:${list.filter((w) => /[가-힣]/.test(w)).join('|')})(?:은|는|이|가|을|를|의|도|로|으로)?$`);
+  return (w: string) => set.has(w) || korean.test(w);
+};
+const IS_IDENTIFIER_WORD = negativeMatcher(NEGATIVE_CONTEXT_WORDS.identifier);
+const IS_VERSION_WORD = negativeMatcher(NEGATIVE_CONTEXT_WORDS.version);
+
 function enhance(text: string, hits: RawHit[]): void {
   for (const h of hits) {
     if (h.score >= 1) continue;
-    const ctx = CONTEXT_WORDS[h.entity_type];
     const words = prefixWords(text, h.start);
-    if (words.some((w) => ctx.some((c) => w.includes(c)))) {
+    const matches = (e: PiiEntityType, generic: boolean) => words.some((w) => CONTEXT_WORDS[e].some((c) => (generic || !GENERIC_CONTEXT.has(c)) && w.includes(c)));
+    const negative = (NUMBER_ONLY.has(h.entity_type) && words.some(IS_IDENTIFIER_WORD)) || (VERSION_LIKE.has(h.entity_type) && words.some(IS_VERSION_WORD));
+    let own = matches(h.entity_type, false);
+    if (!own && matches(h.entity_type, true)) {
+      // only a generic word ("number", 번호): it counts unless the words say order/ticket/… or name another entity
+      own = !negative && !PII_ENTITY_TYPES.some((e) => e !== h.entity_type && e !== 'PERSON' && matches(e, false));
+    }
+    if (own) {
       h.score = Math.min(1, Math.max(h.score + CONTEXT_FACTOR, CONTEXT_MIN_SCORE));
+    } else if (negative) {
+      h.score = Math.max(0, h.score - CONTEXT_FACTOR);
     }
   }
 }

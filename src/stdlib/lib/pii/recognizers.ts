@@ -72,12 +72,17 @@ const validateEmail: Validator = (m) => (/\.(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$
 const validateCard: Validator = (m) => (!(m.includes(' ') && m.includes('-')) && luhnValid(digitsOnly(m)) ? 1 : 0);
 const validateIpv6: Validator = (m) => (ipv6Valid(m) ? undefined : 0);
 
-/** Presidio UsSsnRecognizer.invalidate_result: one delimiter kind, not all one digit, group ≠ 00, serial ≠ 0000, no 000/666 area, no well-known sample numbers. */
+/**
+ * Presidio UsSsnRecognizer.invalidate_result: one delimiter kind, not all one digit, group ≠ 00, serial ≠ 0000,
+ * no 000/666 area, no well-known sample numbers. Deviation: areas 900–999 are invalid too (never assigned
+ * as SSNs; the range holds ITINs — SSA, "Social Security Number Randomization", 2011).
+ */
 export function usSsnInvalid(m: string): boolean {
   const delims = new Set(m.replace(/\d/g, ''));
   if (delims.size > 1) return true;
   const d = digitsOnly(m);
   if (/^(\d)\1*$/.test(d)) return true;
+  if (d[0] === '9') return true;
   if (d.slice(3, 5) === '00' || d.slice(5) === '0000') return true;
   for (const s of ['000', '666', '123456789', '98765432', '078051120']) if (d.startsWith(s)) return true;
   return false;
@@ -144,10 +149,11 @@ const DA = '(?![\\w/-]|[.]\\d)';
 export const PATTERNS: readonly PatternDef[] = [
   // EmailRecognizer "Email (Medium)" 0.5; JS \w is ASCII so a Hangul particle right after the address is not swallowed.
   { type: 'EMAIL_ADDRESS', needs: '@', score: 0.5, validate: validateEmail,
-    re: new RegExp(`\\b(?:[${E}]|[${E}][${E}.]*[${E}])@\\w+(?:-+\\w+)*(?:\\.\\w+(?:-+\\w+)*)+\\b`, 'g') },
+    re: new RegExp(`(?<!://[^\\s@]*)\\b(?:[${E}]|[${E}][${E}.]*[${E}])@\\w+(?:-+\\w+)*(?:\\.\\w+(?:-+\\w+)*)+\\b`, 'g') },
   // UrlRecognizer "Standard Url" 0.6 / "Non schema URL" 0.5 (TLD list: common gTLDs + ISO 3166 ccTLDs); trailing punctuation trimmed.
+  // Deviation: RFC 3986 authority with userinfo (user[:pass]@host) and the ftp scheme.
   { type: 'URL', needs: '.', score: 0.6,
-    re: new RegExp(`\\bhttps?://(?:${LABEL}+[a-z]{2,63}|${OCT}(?:\\.${OCT}){3})(?::\\d{1,5})?(?:[/?#]${URL_PATH})?`, 'gi') },
+    re: new RegExp(`\\b(?:https?|ftp)://(?:[\\w.~%!$&'()*+,;=:-]+@)?(?:${LABEL}+[a-z]{2,63}|${OCT}(?:\\.${OCT}){3})(?::\\d{1,5})?(?:[/?#]${URL_PATH})?`, 'gi') },
   { type: 'URL', needs: '.', score: 0.5,
     re: new RegExp(`(?<![\\w.@/-])(?:www\\d{0,3}\\.)?${LABEL}+(?:${GTLDS}|${CCTLDS})(?![\\w-])(?:/${URL_PATH})?`, 'gi') },
   // IpRecognizer IPv4 / IPv6 0.6 (IPv6 candidates validated by a parser, as Presidio's ipaddress check).
@@ -174,7 +180,9 @@ export const PATTERNS: readonly PatternDef[] = [
   { type: 'KR_BRN', needs: 'digit', score: 0.1, validate: validateBrnDashed, re: /(?<!\d)\d{3}-\d{2}-\d{5}(?!\d)/g },
   { type: 'KR_BRN', needs: 'digit', score: 0.05, validate: validateBrnBare, re: /(?<![\d-])\d{10}(?![\d-])/g },
   // KrPassportRecognizer: current (2021, letter + 3 digits + letter + 4 digits) 0.1, previous (letter + 8 digits) 0.05; G (official) added.
-  { type: 'KR_PASSPORT', needs: 'digit', score: 0.1, re: /(?<![A-Za-z0-9])[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}(?!\d)/g },
+  // Deviation: the current form (type letter, 3 digits, a letter, 4 digits) is distinctive enough to report without a
+  // context word: 0.4 (the previous form, a letter + 8 digits, looks like many codes and keeps 0.05).
+  { type: 'KR_PASSPORT', needs: 'digit', score: 0.4, re: /(?<![A-Za-z0-9])[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}(?!\d)/g },
   { type: 'KR_PASSPORT', needs: 'digit', score: 0.05, re: /(?<![A-Za-z0-9])[MSRODGmsrodg]\d{8}(?!\d)/g },
   // KrDriverLicenseRecognizer 0.05 (region code check).
   { type: 'KR_DRIVER_LICENSE', needs: 'digit', score: 0.05, validate: validateDl, re: /(?<!\d)\d{2}[- ]?\d{2}[- ]?\d{6}[- ]?\d{2}(?!\d)/g },
@@ -230,6 +238,46 @@ export const PHONE_REGIONS: readonly CountryCode[] = ['KR', 'US', 'GB'];
 /** Candidate: optional `+`, then 7+ characters of digits, spaces, dots, dashes and parentheses, ending in a digit. */
 const PHONE_CANDIDATE = /(?<![\w+])(?:\+ ?)?\(?\d[\d().\- ]{5,24}\d(?!\w)/g;
 
+/** Positions (in digits) where a digit group ends and another begins: '010-1234-5678' → {3, 7}. */
+function groupBreaks(s: string): { digits: string; breaks: Set<number> } {
+  const breaks = new Set<number>();
+  let n = 0;
+  let sep = false;
+  for (const ch of s) {
+    if (ch >= '0' && ch <= '9') {
+      if (sep && n > 0) breaks.add(n);
+      sep = false;
+      n++;
+    } else sep = true;
+  }
+  return { digits: s.replace(/\D/g, ''), breaks };
+}
+
+/**
+ * Deviation (as libphonenumber's STRICT_GROUPING leniency, which libphonenumber-js does not offer): a
+ * number written with separators must break its digits only where the country's own format does
+ * (010-1234-5678, (415) 555-0123, +44 20 7946 0958), so an SSN-, BRN- or order-number-shaped grouping
+ * (123-45-67890) is not a phone number. When the written digits lack or add a prefix of the formatted ones
+ * (trunk prefix 0 left out, a country code 1 written), the breaks are compared after aligning the ends;
+ * numbers without separators pass.
+ * @param unformatted the answer when the library could not format the number (no breaks in `formatted`)
+ */
+export function groupingFits(written: string, formatted: string, unformatted = true): boolean {
+  const w = groupBreaks(written);
+  if (w.breaks.size === 0) return true;
+  const f = groupBreaks(formatted);
+  if (f.breaks.size === 0) return unformatted; // the library has no format for it: `unformatted` decides
+  let shift: number;
+  if (f.digits.endsWith(w.digits)) shift = f.digits.length - w.digits.length;
+  else if (w.digits.endsWith(f.digits)) shift = f.digits.length - w.digits.length;
+  else return true;
+  for (const b of w.breaks) if (b + shift > 0 && !f.breaks.has(b + shift)) return false;
+  return true;
+}
+
+/** A decimal number (36.048964, 130.5): never a phone number, and no phone number inside it. */
+const DECIMAL = /^\d+\.\d+$/;
+
 /**
  * PhoneRecognizer (score 0.4): libphonenumber's in-text matcher (leniency VALID, as Presidio's
  * default leniency 1) run only on candidate substrings, once per region in {@link PHONE_REGIONS}
@@ -248,22 +296,42 @@ function findPhones(text: string, prior: readonly RawHit[], out: RawHit[]): void
   while ((m = PHONE_CANDIDATE.exec(src))) {
     const cand = m[0];
     const base = m.index;
+    if (DECIMAL.test(cand)) continue;
     const seen = new Set<number>();
     const regions = cand[0] === '+' ? PHONE_REGIONS.slice(0, 1) : PHONE_REGIONS;
     for (const region of regions) {
       for (const f of findPhoneNumbersInText(cand, { defaultCountry: region })) {
         const key = f.startsAt * 1000 + f.endsAt;
         if (seen.has(key)) continue;
+        const written = cand.slice(f.startsAt, f.endsAt);
+        if (!groupingFits(written, written.trimStart().startsWith('+') ? f.number.formatInternational() : f.number.formatNational())) continue;
         seen.add(key);
         out.push({ entity_type: 'PHONE_NUMBER', start: base + f.startsAt, end: base + f.endsAt, score: 0.4 });
       }
     }
     if (seen.size > 0) continue;
+    // a possible number written as phone numbers are (a + or separators in a region's grouping) 0.3; bare
+    // digits or another grouping 0.05, reported only with a phone context word. The first region whose
+    // grouping fits wins, else the first region that finds anything.
+    let weak: RawHit[] | undefined;
+    let strong: RawHit[] | undefined;
     for (const region of regions) {
-      const found = findNumbers(cand, { defaultCountry: region, v2: true, leniency: 'POSSIBLE' } as unknown as { defaultCountry: CountryCode; v2: true });
-      for (const f of found) out.push({ entity_type: 'PHONE_NUMBER', start: base + f.startsAt, end: base + f.endsAt, score: 0.3 });
-      if (found.length > 0) break;
+      const found = findNumbers(cand, { defaultCountry: region, v2: true, leniency: 'POSSIBLE' } as unknown as { defaultCountry: CountryCode; v2: true }) as unknown as
+        { startsAt: number; endsAt: number; number: { formatNational(): string; formatInternational(): string } }[];
+      if (found.length === 0) continue;
+      const hits = found.map((f) => {
+        const written = cand.slice(f.startsAt, f.endsAt);
+        const plus = written.trimStart().startsWith('+');
+        const grouped = (plus || /[\s().-]/.test(written.trim())) && groupingFits(written, plus ? f.number.formatInternational() : f.number.formatNational(), false);
+        return { entity_type: 'PHONE_NUMBER' as const, start: base + f.startsAt, end: base + f.endsAt, score: grouped ? 0.3 : 0.05 };
+      });
+      weak ??= hits.map((h) => ({ ...h, score: 0.05 }));
+      if (hits.every((h) => h.score === 0.3)) {
+        strong = hits;
+        break;
+      }
     }
+    out.push(...(strong ?? weak ?? []));
   }
 }
 
