@@ -157,8 +157,16 @@ export interface RelationInfo {
 
 /** Options for loading a seed file. */
 export interface SeedLoad {
-  /** Absolute CSV path (`.csv`, `.csv.gz`, `.tsv`). */
+  /** Absolute path of the file to load (`.csv`, `.csv.gz`, `.tsv`; `.parquet`, `.json`, `.ndjson` with {@link format}). */
   readonly file: string;
+  /**
+   * How the file is read (default `csv`). `parquet`, `json` (an array of objects, or one object per line)
+   * and `ndjson` (one object per line) are read natively by engines that can (DuckDB); others refuse them.
+   * Spreadsheets are converted to CSV before they reach the adapter (execution/seed-files.ts).
+   */
+  readonly format?: 'csv' | 'parquet' | 'json' | 'ndjson';
+  /** CSV text encoding: `utf-8` (default), `latin-1` or `utf-16`. */
+  readonly encoding?: string;
   /** Project-relative path, for messages. */
   readonly displayPath: string;
   readonly relation: RelationName;

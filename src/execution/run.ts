@@ -18,6 +18,7 @@ import { schedule } from './scheduler.js';
 import { materializeTable, materializeView } from './materializations.js';
 import { failuresRelation, runDataTest, testMessage } from './data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
+import { loadSeedFile } from './seed-files.js';
 import { contractEnforced, enforceContract } from './contracts.js';
 import { materializeIncremental } from './incremental.js';
 import { runSnapshotNode } from './snapshot.js';
@@ -257,10 +258,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       case 'seed': {
         const relation = compiled.relation!;
         relationName = adapter.dialect.relation(relation);
-        rows = await adapter.loadSeed(conn, {
-          file: node.absolute_path, displayPath: node.path, relation,
-          columnTypes: (node.config.column_types ?? {}) as Record<string, string>, delimiter: node.config.delimiter,
-        });
+        rows = await loadSeedFile(adapter, conn, node, relation, ctx.targetDir);
         message = `INSERT ${rows}`;
         if (ctx.empty) {
           await conn.execute(`delete from ${relationName}`);

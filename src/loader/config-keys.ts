@@ -38,7 +38,7 @@ const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
 
 const KNOWN: Readonly<Record<ConfigResource, ReadonlySet<string>>> = {
   model: new Set([...MODEL_BASE, ...Object.keys(MODEL_BY_MATERIALIZATION)]),
-  seed: new Set([...COMMON, 'materialized', 'column_types', 'delimiter']),
+  seed: new Set([...COMMON, 'materialized', 'column_types', 'delimiter', 'encoding', 'sheet']),
   snapshot: new Set([...COMMON, 'materialized', ...SNAPSHOT_KEYS]),
   test: new Set(TEST_KEYS),
   source: new Set(['enabled', 'tags', 'meta', 'event_time', 'freshness', 'loaded_at_field']),
@@ -81,7 +81,6 @@ const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   access: 'access modifiers are not implemented',
   format: 'materialized: external is not implemented',
   location: 'materialized: external is not implemented',
-  encoding: 'seeds are read as UTF-8',
   external_location: 'sources are relations in the warehouse',
 };
 

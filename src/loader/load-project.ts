@@ -247,7 +247,8 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   for (const sp of config['seed-paths']) {
     const base = path.resolve(root, sp);
     for (const abs of listFiles(base)) {
-      const m = /^(.*)\.(csv|csv\.gz|tsv|tsv\.gz)$/.exec(path.basename(abs));
+      // CSV/TSV (optionally gzipped), Parquet, JSON (array or one object per line), NDJSON and Excel workbooks.
+      const m = /^(.*)\.(csv|csv\.gz|tsv|tsv\.gz|parquet|json|ndjson|jsonl|xlsx)$/.exec(path.basename(abs));
       const folders = foldersOf(base, abs);
       if (m) seeds.push({ name: m[1], path: rel(abs), absolutePath: abs, folders, folderConfig: resolveFolderConfig(config.seeds, config.name, folders) });
       else if (/\.ya?ml$/.test(abs)) readYaml(abs);

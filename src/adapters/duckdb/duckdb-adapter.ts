@@ -261,13 +261,25 @@ export class DuckDBAdapter implements Adapter {
     const tmp = tmpRelation(seed.relation);
     // The delimiter and quote are fixed (not sniffed): with a sniffed dialect a row with an extra field makes
     // DuckDB fall back to reading each whole line as one column, silently loading a malformed file.
-    const delim = seedDelimiter(seed);
-    const opts = [`header = true`, `auto_detect = true`, `sample_size = -1`, `strict_mode = true`, `null_padding = false`,
-      `delim = ${d.literal(delim)}`, `quote = '"'`, `escape = '"'`];
     const types = Object.entries(seed.columnTypes);
-    if (types.length) opts.push(`types = {${types.map(([k, v]) => `${d.literal(k)}: ${d.literal(v)}`).join(', ')}}`);
+    let select: string;
+    const format = seed.format ?? 'csv';
+    if (format === 'csv') {
+      const delim = seedDelimiter(seed);
+      const opts = [`header = true`, `auto_detect = true`, `sample_size = -1`, `strict_mode = true`, `null_padding = false`,
+        `delim = ${d.literal(delim)}`, `quote = '"'`, `escape = '"'`];
+      if (seed.encoding) opts.push(`encoding = ${d.literal(seed.encoding)}`);
+      if (types.length) opts.push(`types = {${types.map(([k, v]) => `${d.literal(k)}: ${d.literal(v)}`).join(', ')}}`);
+      select = `select * from read_csv(${d.literal(seed.file)}, ${opts.join(', ')})`;
+    } else {
+      const reader = format === 'parquet' ? `read_parquet(${d.literal(seed.file)})`
+        : `read_json(${d.literal(seed.file)}, format = ${d.literal(format === 'ndjson' ? 'newline_delimited' : 'auto')})`;
+      // column_types: each named column cast to its type (a missing column is DuckDB's REPLACE error).
+      const replace = types.length ? ` replace (${types.map(([k, v]) => `cast(${d.quoteIdentifier(k)} as ${v}) as ${d.quoteIdentifier(k)}`).join(', ')})` : '';
+      select = `select *${replace} from ${reader}`;
+    }
     try {
-      await conn.execute(`create or replace table ${d.relation(tmp)} as select * from read_csv(${d.literal(seed.file)}, ${opts.join(', ')})`);
+      await conn.execute(`create or replace table ${d.relation(tmp)} as ${select}`);
     } catch (e) {
       await conn.execute(`drop table if exists ${d.relation(tmp)}`).catch(() => undefined);
       throw seedError(e, seed);
@@ -387,19 +399,34 @@ function seedError(e: unknown, seed: SeedLoad): WeirError {
   const msg = e instanceof Error ? e.message : String(e);
   // `Line: N` is DuckDB's CSV position; `LINE 1:` (upper case, colon) marks the position in the SQL text, not the file.
   let line: string | number | undefined = /Line:\s*(\d+)/.exec(msg)?.[1] ?? /\bline (\d+)\b(?!:)/.exec(msg)?.[1];
-  let first = msg.split('\n').find((l) => l.trim()) ?? msg;
+  const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
+  let first = lines[0] ?? msg;
+  // DuckDB's CSV errors say "CSV Error on Line: N", then "Original Line: ...", then the reason: keep the reason.
+  if (/CSV Error on Line/i.test(first)) {
+    const reason = lines.slice(1).find((l) => !/^(Original Line|Possible Solution|file =|LINE \d+:)/i.test(l) && !l.startsWith('^'));
+    if (reason) first = `line ${line}: ${reason}`;
+  }
   let hint = 'Check that every row has the same number of fields as the header and that quotes are balanced.';
-  if (line === undefined) {
+  if (/not utf-8 encoded|Invalid unicode/i.test(msg)) {
+    hint = `The file is not UTF-8: set its encoding in the seed config (config: {encoding: latin-1}; DuckDB reads utf-8, latin-1 and utf-16).`;
+  } else if (/does not support the encoding/i.test(msg)) {
+    hint = 'DuckDB reads utf-8, latin-1 and utf-16 CSV files (other encodings need the encodings extension, which cannot be downloaded here): convert the file, e.g. with iconv.';
+    first = first.replace(/^Invalid Input Error:\s*/, '');
+  }
+  if (line === undefined && (seed.format ?? 'csv') === 'csv') {
     const bad = locateMalformedSeedLine(seed);
     if (bad) {
       line = bad.line;
       first = `line ${bad.line}: ${bad.reason}`;
     }
   }
-  if (/COLUMN_TYPES|types.*do not exist|Columns with names/i.test(msg)) hint = 'A column in config.column_types is not in the CSV header: fix the name in the seed YAML.';
+  if (/not utf-8 encoded|Invalid unicode|does not support the encoding/i.test(msg)) { /* the encoding hint above */ }
+  else if (/COLUMN_TYPES|types.*do not exist|Columns with names/i.test(msg)) hint = 'A column in config.column_types is not in the CSV header: fix the name in the seed YAML.';
   else if (/Could not convert|Conversion Error/i.test(msg)) hint = 'A value does not match its column type: fix the value or set config.column_types for that column (e.g. VARCHAR).';
   else if (/No files found|does not exist/i.test(msg)) hint = 'The seed file could not be read.';
-  return new WeirError('WEIR_SEED_INVALID', `malformed seed CSV: ${first.replace(/^Invalid Input Error:\s*/, '')}`, {
+  const what = (seed.format ?? 'csv') === 'csv' ? 'seed CSV' : `${seed.format} seed`;
+  if (/in REPLACE list not found/i.test(msg)) hint = 'A column in config.column_types is not in the seed file: fix the name in the seed YAML.';
+  return new WeirError('WEIR_SEED_INVALID', `malformed ${what}: ${first.replace(/^(Invalid Input Error|Binder Error|IO Error|Conversion Error):\s*/, '')}`, {
     location: { file: seed.displayPath, line: line ? Number(line) : undefined },
     hint,
     cause: e,

@@ -22,7 +22,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { z } from 'zod';
 import { WeirError } from '../../errors/weir-error.js';
@@ -411,6 +411,11 @@ export class SnowflakeAdapter implements Adapter {
   }
 
   async loadSeed(conn: Connection, seed: SeedLoad): Promise<number> {
+    if ((seed.format ?? 'csv') !== 'csv') {
+      throw new WeirError('WEIR_SEED_INVALID', `${seed.format} seeds load on DuckDB only; Snowflake seeds are CSV (or .xlsx, converted to CSV)`, {
+        location: { file: seed.displayPath }, hint: 'Convert the file to CSV, or load it into a table on the engine and declare it as a source.',
+      });
+    }
     const d = this.dialect;
     const { header, rows } = await readSeedCsv(seed);
     for (const k of Object.keys(seed.columnTypes)) {
@@ -543,6 +548,12 @@ async function readSeedCsv(seed: SeedLoad): Promise<{ header: string[]; rows: st
   const delimiter = seed.delimiter ?? (/\.tsv(\.gz)?$/.test(seed.file) ? '\t' : ',');
   let input: Readable = createReadStream(seed.file);
   if (/\.gz$/.test(seed.file)) input = input.pipe(createGunzip());
+  // A non-UTF-8 seed (config encoding) is decoded to text first (WHATWG encodings: latin-1, utf-16).
+  if (seed.encoding && seed.encoding !== 'utf-8') {
+    const chunks: Buffer[] = [];
+    for await (const c of input) chunks.push(c as Buffer);
+    input = Readable.from([new TextDecoder(seed.encoding).decode(Buffer.concat(chunks))]);
+  }
   const records: string[][] = [];
   try {
     const parser = input.pipe(parse({ delimiter, bom: true, relax_column_count: false, skip_empty_lines: true, trim: false }));

@@ -492,6 +492,11 @@ export class TrinoAdapter implements Adapter {
    * `seed_batch_rows` rows, then swaps it in. Empty fields are NULL.
    */
   async loadSeed(conn: Connection, seed: SeedLoad): Promise<number> {
+    if ((seed.format ?? 'csv') !== 'csv') {
+      throw new WeirError('WEIR_SEED_INVALID', `${seed.format} seeds load on DuckDB only; Trino seeds are CSV (or .xlsx, converted to CSV)`, {
+        location: { file: seed.displayPath }, hint: 'Convert the file to CSV, or load it into a table on the engine and declare it as a source.',
+      });
+    }
     const d = trinoDialect;
     const { header, records } = readSeedCsv(seed);
     const lowerTypes = new Map(Object.entries(seed.columnTypes).map(([k, v]) => [k.toLowerCase(), v]));
@@ -545,7 +550,7 @@ function readSeedCsv(seed: SeedLoad): { header: string[]; records: (string | nul
   let text: string;
   try {
     const buf = readFileSync(seed.file);
-    text = (/\.gz$/.test(seed.file) ? gunzipSync(buf) : buf).toString('utf8');
+    text = new TextDecoder(seed.encoding ?? 'utf-8').decode(/\.gz$/.test(seed.file) ? gunzipSync(buf) : buf);
   } catch (e) {
     throw new WeirError('WEIR_SEED_INVALID', `the seed file could not be read: ${(e as Error).message}`, { location: { file: seed.displayPath }, hint: 'The seed file could not be read.' });
   }
