@@ -141,6 +141,11 @@ export interface Connection {
   /** Interrupts the running statement (best effort). */
   cancel(): Promise<void>;
   /**
+   * How many statements the engine's own parser finds in `sql` (DuckDB's statement extraction). Optional:
+   * without it the SQL tokenizer's split is used. Rejects on a syntax error.
+   */
+  countStatements?(sql: string): Promise<number>;
+  /**
    * Called before a node runs on this connection, so engines can tag its statements (Snowflake's
    * `QUERY_TAG`). Optional; engines without query tags omit it.
    */

@@ -63,11 +63,11 @@ export type RelationKind = 'table' | 'view';
 
 /** DDL statements a materialization needs, as text. Dialects override what differs. */
 export interface DdlRules {
-  /** `create table R as <select>` */
+  /** `create table R as (<select>)` (the query in parentheses, so it cannot end the statement) */
   createTableAs(relation: string, select: string): string;
   /** `create or replace table R as <select>`, for engines with `atomicReplaceTable` (optional). */
   createOrReplaceTableAs?(relation: string, select: string): string;
-  /** `create or replace view R as <select>` */
+  /** `create or replace view R as (<select>)` (or an engine's equivalent wrapping) */
   createView(relation: string, select: string): string;
   /** `drop <kind> if exists R` */
   dropRelation(relation: string, kind: RelationKind): string;
@@ -103,8 +103,10 @@ export function checkPrivilege(privilege: string): string {
 
 /** ANSI DDL (DuckDB, Trino and Postgres accept these forms). */
 export const ansiDdl: DdlRules = Object.freeze({
-  createTableAs: (relation: string, select: string) => `create table ${relation} as\n${select}`,
-  createView: (relation: string, select: string) => `create or replace view ${relation} as\n${select}`,
+  // The query is wrapped in parentheses: a body smuggling a second statement (`select 1; drop ...`) is a
+  // syntax error instead of a second statement.
+  createTableAs: (relation: string, select: string) => `create table ${relation} as (\n${select}\n)`,
+  createView: (relation: string, select: string) => `create or replace view ${relation} as (\n${select}\n)`,
   dropRelation: (relation: string, kind: RelationKind) => `drop ${kind} if exists ${relation}`,
   renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${toIdentifier}`,
 });

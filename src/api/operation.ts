@@ -5,6 +5,7 @@
  * statements separated by `;` are allowed where the engine's client accepts them). Typical uses:
  * granting, vacuuming, dropping old schemas, loading a stage.
  */
+import { markUntrusted } from '../compiler/untrusted.js';
 import { parse as parseYaml } from 'yaml';
 import type { QueryResult } from '../adapters/adapter.js';
 import { closest } from '../compiler/environment.js';
@@ -56,7 +57,9 @@ export async function runOperation(project: WeirProject, name: string, args: Rea
       hint: s ? `Did you mean '${s}'?` : names.length ? `Macros: ${names.sort().join(', ')}.` : `Macros are the .sql files in ${project.files.config['macro-paths'].join(', ')}.`,
     });
   }
-  const sql = project.renderer().renderText(`{{> [${name}]}}`, { file: macro.path, context: args }).replace(/;\s*$/, '');
+  // Arguments come from the command line: their strings reach SQL only through literal/ident (untrusted.ts).
+  const context = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, markUntrusted(v, `run-operation argument "${k}"`)]));
+  const sql = project.renderer().renderText(`{{> [${name}]}}`, { file: macro.path, context }).replace(/;\s*$/, '');
   if (!sql.trim()) return { macro: name, sql: '' };
   // An operation writes (grants, drops, loads): it takes the run lock like seed/run/test/build.
   const lock = await acquireRunLock(project.targetDir, { command: `weir run-operation ${name}`, timeoutSeconds: lockTimeout });

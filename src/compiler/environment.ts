@@ -13,6 +13,7 @@ import { guardValueOutput, parseTemplate } from './template.js';
 import { normalCdfSql, normalTwoSidedPSql } from './sqlmath.js';
 import { interpretTemplate } from './interpret.js';
 import { decodeTemplatePlan, type TemplatePlan } from './template-plan.js';
+import { isTainted, markUntrusted, originOf, plain, untrustedMessage, UntrustedOutputError, UntrustedString } from './untrusted.js';
 
 /** Per-render state, set by the renderer for each node. */
 export interface RenderState {
@@ -68,6 +69,9 @@ const unwrap = (v: unknown): unknown => (v instanceof Handlebars.SafeString ? v.
  * call in the template source, so the line can be found (Handlebars reports no position for helper errors).
  */
 export class HelperError extends Error {
+  /** 1-based line and column in the template, when the helper knows them (takes precedence over `needle`). */
+  line?: number;
+  column?: number;
   /**
    * @param needle regex finding the call in the template source (for the line)
    * @param atCaller the error is about a macro's arguments: reported at the file that calls the macro
@@ -86,23 +90,29 @@ const SECRET_ENV = /pass(word)?|secret|token|private_?key|credential|api_?key/i;
 
 function lookupVar(s: RenderState, name: unknown, rest: unknown[]): unknown {
   if (typeof name !== 'string') throw new HelperError('var needs a variable name, e.g. {{literal (var "start_date")}}');
-  if (Object.prototype.hasOwnProperty.call(s.vars, name)) return s.vars[name];
+  if (Object.prototype.hasOwnProperty.call(s.vars, name)) return markUntrusted(s.vars[name], `var "${name}"`);
   if (rest.length > 0) return rest[0];
   throw new HelperError(`var '${name}' is not defined: set vars.${name} in project.yaml, pass --vars '{"${name}": ...}', or give a default: (var "${name}" "default")`, callNeedle('var', name));
 }
 
-function lookupEnv(s: RenderState, name: unknown, rest: unknown[]): string {
+function lookupEnv(s: RenderState, name: unknown, rest: unknown[]): unknown {
   if (typeof name !== 'string') throw new HelperError('env needs a variable name, e.g. (env "WEIR_SCHEMA" "dev")');
   const v = s.env[name];
   if (v !== undefined) {
     if (SECRET_ENV.test(name) && v) s.secrets.add(v);
-    return v;
+    return markUntrusted(v, `env "${name}"`);
   }
-  if (rest.length > 0) return String(rest[0]);
+  if (rest.length > 0) {
+    const d = rest[0];
+    // A default used for a secret-looking name is as secret as the value it stands in for.
+    if (SECRET_ENV.test(name) && typeof d === 'string' && d) s.secrets.add(d);
+    return d instanceof UntrustedString ? d : markUntrusted(String(d), `env "${name}"`);
+  }
   throw new HelperError(`environment variable ${name} is not set: export it or give a default, e.g. (env "${name}" "default")`, callNeedle('env', name));
 }
 
-function emitChecked(kind: 'var' | 'env', name: unknown, value: unknown): string {
+function emitChecked(kind: 'var' | 'env', name: unknown, tainted: unknown): string {
+  const value = plain(tainted);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value === null || value === undefined) return 'NULL';
@@ -112,6 +122,32 @@ function emitChecked(kind: 'var' | 'env', name: unknown, value: unknown): string
     `or {{raw (${kind} "${String(name)}")}} if it really is SQL text`,
     callNeedle(kind, name),
   );
+}
+
+/**
+ * `dialect.literal`, except that a string holding a line break or `*\/` is written as a concatenation
+ * (`('a' || chr(10) || 'b')`), so a literal placed inside a `--` or `/* *\/` comment cannot end the
+ * comment and turn the rest of the value into SQL. `chr` exists on DuckDB, Snowflake and Trino.
+ * Lists are written element by element.
+ */
+export function commentSafeLiteral(dialect: Dialect, value: unknown): string {
+  if (Array.isArray(value) && value.length > 0) return value.map((v) => commentSafeLiteral(dialect, v)).join(', ');
+  if (typeof value !== 'string' || !/[\r\n]|\*\//.test(value)) return dialect.literal(value);
+  const parts: string[] = [];
+  let buf = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\n' || c === '\r') {
+      if (buf) parts.push(dialect.literal(buf));
+      buf = '';
+      parts.push(`chr(${c === '\n' ? 10 : 13})`);
+    } else if (c === '*' && value[i + 1] === '/') {
+      parts.push(dialect.literal(`${buf}*`));
+      buf = '';
+    } else buf += c;
+  }
+  if (buf) parts.push(dialect.literal(buf));
+  return `(${parts.join(' || ')})`;
 }
 
 function registerBuiltins(hb: typeof Handlebars): void {
@@ -145,24 +181,26 @@ function registerBuiltins(hb: typeof Handlebars): void {
     const vals = positional(args);
     if (vals.length !== 1) throw new HelperError('literal takes one value, e.g. {{literal (var "country")}}');
     try {
-      return state(args).dialect.literal(vals[0]);
+      return commentSafeLiteral(state(args).dialect, plain(vals[0]));
     } catch (e) {
       throw new HelperError((e as Error).message);
     }
   });
   hb.registerHelper('ident', (...args: unknown[]) => {
-    const parts = positional(args);
+    const parts = positional(args).map(plain);
     if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) {
       throw new HelperError('ident takes one or more non-empty names, e.g. {{ident "order"}} or {{ident "schema" "table"}}');
     }
+    // A quoted name inside a `--` or `/* */` comment must not be able to end it.
+    if (parts.some((p) => /[\r\n]|\*\//.test(p as string))) throw new HelperError('ident: a name cannot contain a line break or */');
     return parts.map((p) => state(args).dialect.quoteIdentifier(p as string)).join('.');
   });
   hb.registerHelper('raw', (...args: unknown[]) => {
-    const [v] = positional(args);
+    const [v] = positional(args).map(plain);
     return v === null || v === undefined ? '' : String(v);
   });
   const cmp = (f: (a: unknown, b: unknown) => boolean) => (...args: unknown[]) => {
-    const [a, b] = positional(args);
+    const [a, b] = positional(args).map(plain);
     return f(a, b);
   };
   hb.registerHelper('eq', cmp((a, b) => a === b));
@@ -171,33 +209,45 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('gte', cmp((a, b) => (a as number) >= (b as number)));
   hb.registerHelper('lt', cmp((a, b) => (a as number) < (b as number)));
   hb.registerHelper('lte', cmp((a, b) => (a as number) <= (b as number)));
-  hb.registerHelper('not', (...args: unknown[]) => !positional(args)[0]);
-  hb.registerHelper('and', (...args: unknown[]) => positional(args).every(Boolean));
-  hb.registerHelper('or', (...args: unknown[]) => positional(args).some(Boolean));
+  hb.registerHelper('not', (...args: unknown[]) => !plain(positional(args)[0]));
+  hb.registerHelper('and', (...args: unknown[]) => positional(args).map(plain).every(Boolean));
+  hb.registerHelper('or', (...args: unknown[]) => positional(args).map(plain).some(Boolean));
   hb.registerHelper('array', (...args: unknown[]) => positional(args));
   hb.registerHelper('range', (...args: unknown[]) => {
-    const [n] = positional(args);
+    const [n] = positional(args).map(plain);
     const count = Number(n);
     if (!Number.isInteger(count) || count < 0 || count > 10_000) throw new HelperError('range takes a whole number from 0 to 10000, e.g. {{#each (range 5)}}');
     return Array.from({ length: count }, (_, i) => i);
   });
-  hb.registerHelper('add', (...args: unknown[]) => positional(args).reduce((a: number, b) => a + Number(b), 0));
+  hb.registerHelper('add', (...args: unknown[]) => positional(args).map(plain).reduce((a: number, b) => a + Number(b), 0));
   hb.registerHelper('sub', (...args: unknown[]) => {
-    const [a, b] = positional(args);
+    const [a, b] = positional(args).map(plain);
     return Number(a) - Number(b);
   });
   hb.registerHelper('coalesce', (...args: unknown[]) => positional(args).find((v) => v !== null && v !== undefined) ?? null);
-  hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(String(positional(args)[0])));
-  hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(String(positional(args)[0])));
   hb.registerHelper('check_choice', (...args: unknown[]) => {
-    const [macro, arg, value, ...choices] = positional(args);
+    const [macro, arg, value, ...choices] = positional(args).map(plain);
     checkChoice(String(macro), String(arg), value, choices.map(String));
     return '';
   });
   hb.registerHelper('check_list', (...args: unknown[]) => {
-    const [macro, arg, value, pattern, example] = positional(args);
+    const [macro, arg, value, pattern, example] = positional(args).map(plain);
     checkList(String(macro), String(arg), value, new RegExp(String(pattern)), example === undefined ? undefined : String(example));
     return '';
+  });
+  hb.registerHelper('normal_cdf', (...args: unknown[]) => normalCdfSql(sqlArg('normal_cdf', 'the z expression', positional(args)[0])));
+  hb.registerHelper('normal_two_sided_p', (...args: unknown[]) => normalTwoSidedPSql(sqlArg('normal_two_sided_p', 'the z expression', positional(args)[0])));
+  // Output of a bare path (`{{col}}`, `{{this}}`): see guardValueOutput. Untrusted strings stop here with
+  // the template line; everything else prints as Handlebars would.
+  hb.registerHelper('__weir_out', (...args: unknown[]) => {
+    const [v, line, column, what] = args.slice(0, -1) as [unknown, number, number, string];
+    if (isTainted(v)) {
+      const e = new HelperError(untrustedMessage(originOf(v)!, `{{${what}}}`));
+      e.line = line;
+      e.column = column;
+      throw e;
+    }
+    return v;
   });
   registerCrossDialect(hb);
   // True only when the model is incremental, its table exists and --full-refresh is off (set per render).
@@ -239,6 +289,9 @@ export function checkList(macro: string, arg: string, value: unknown, pattern: R
 
 /** An SQL-expression argument of a cross-dialect helper: a non-empty string, or a number. */
 function sqlArg(helper: string, what: string, v: unknown): string {
+  if (isTainted(v)) {
+    throw new HelperError(`${helper}: ${what} would be a string from ${originOf(v)} used as SQL unquoted (SQL injection): pass it through literal, e.g. {{${helper} ... (literal (${originOf(v)})) ...}}`, new RegExp(`\\{\\{\\s*${helper}\\b`));
+  }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v === 'string' && v.trim() !== '') return v;
   throw new HelperError(`${helper}: ${what} must be an SQL expression in quotes, e.g. {{${helper} ${HELPER_USAGE[helper] ?? '...'}}}`, new RegExp(`\\{\\{\\s*${helper}\\b`));
@@ -367,7 +420,8 @@ export class TemplateEnvironment {
         this.macroFiles.set(name, mod.path);
         this.hb.registerHelper(name, (...args: unknown[]) => {
           try {
-            return (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1).map(unwrap), args[args.length - 1]);
+            // TS helpers are project code: they get plain values (and quote them with their own care).
+            return (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1).map((a) => plain(unwrap(a))), args[args.length - 1]);
           } catch (e) {
             throw new HelperError(`macro helper '${name}' (${mod.path}) failed: ${(e as Error).message}`);
           }
@@ -394,6 +448,8 @@ export class TemplateEnvironment {
     return this.helperNames.has(name);
   }
 
+  private readonly isHelperName = (name: string): boolean => this.helperNames.has(name);
+
   /** All helper names, for suggestions. */
   get helpers(): readonly string[] {
     return [...this.helperNames].filter((n) => !n.startsWith('__') && n !== 'blockHelperMissing' && n !== 'helperMissing');
@@ -409,7 +465,8 @@ export class TemplateEnvironment {
    * @throws WeirError `WEIR_TEMPLATE_SYNTAX`
    */
   compile(source: string, file: string, ast?: hbs.AST.Program): CompiledTemplate {
-    if (ast) return this.compileTree(guardValueOutput(ast));
+    const guard = (t: hbs.AST.Program) => guardValueOutput(t, this.isHelperName);
+    if (ast) return this.compileTree(guard(ast));
     // Templates hold no per-node state (it travels in @data), so models with the same text share one.
     const done = this.compiledBySource.get(source);
     if (done) return done;
@@ -419,12 +476,12 @@ export class TemplateEnvironment {
     if (kept && 'plan' in kept) {
       // A cached render plan: interpretable by construction unless the helpers changed since (then parse).
       try {
-        fn = interpretTemplate(this.hb, guardValueOutput(decodeTemplatePlan(kept.plan, source)));
+        fn = interpretTemplate(this.hb, guard(decodeTemplatePlan(kept.plan, source)));
       } catch {
         /* malformed plan (corrupt cache): parse the source below */
       }
     }
-    fn ??= this.compileTree(guardValueOutput(kept && !('plan' in kept) ? kept : parseTemplate(source, file)));
+    fn ??= this.compileTree(guard(kept && !('plan' in kept) ? kept : parseTemplate(source, file)));
     this.compiledBySource.set(source, fn);
     return fn;
   }
@@ -487,13 +544,16 @@ export function annotateRenderError(e: unknown, file: string, nodeId: string, so
     return new WeirError(e.code, e.message, { hint: e.hint, location: { ...e.location, file, nodeId }, cause: e });
   }
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof UntrustedOutputError) {
+    return new WeirError('WEIR_TEMPLATE_RENDER', msg, { location: { file, nodeId }, cause: e, hint: 'Values from vars, env and run-operation args reach SQL only through {{literal ...}} or {{ident ...}} (numbers and booleans print as they are).' });
+  }
   if (e instanceof HelperError) {
-    let line: number | undefined;
-    if (e.needle && source) {
+    let line: number | undefined = e.line;
+    if (line === undefined && e.needle && source) {
       const m = e.needle.exec(source);
       if (m) line = source.slice(0, m.index).split('\n').length;
     }
-    return new WeirError('WEIR_TEMPLATE_RENDER', msg, { location: { file, line, nodeId }, cause: e });
+    return new WeirError('WEIR_TEMPLATE_RENDER', msg, { location: { file, line, column: e.column, nodeId }, cause: e });
   }
   const strictMiss = /^"?([^"]+)"? not defined in .*? - (\d+):(\d+)$/s.exec(msg);
   if (strictMiss) {

@@ -223,6 +223,21 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
   return facts;
 }
 
+/**
+ * `{{col}}` → `{{__weir_out col LINE COLUMN "col"}}`: the printed value goes through a helper that refuses
+ * untrusted strings (values from vars, env, run-operation args; see untrusted.ts) with the template line.
+ * The path stays a strict lookup, so a misspelt name is still "not defined" at its line.
+ */
+function guardPathOutput(m: hbs.AST.MustacheStatement): void {
+  const p = m.path as hbs.AST.PathExpression;
+  const loc = m.loc;
+  const num = (n: number) => ({ type: 'NumberLiteral', value: n, original: n, loc }) as unknown as hbs.AST.NumberLiteral;
+  const str = (v: string) => ({ type: 'StringLiteral', value: v, original: v, loc }) as unknown as hbs.AST.StringLiteral;
+  const helper = { type: 'PathExpression', data: false, depth: 0, parts: ['__weir_out'], original: '__weir_out', head: '__weir_out', tail: [], loc: p.loc };
+  m.params = [{ ...p, strict: true } as unknown as hbs.AST.PathExpression, num(loc.start.line), num(loc.start.column + 1), str(p.original)];
+  m.path = helper as unknown as hbs.AST.PathExpression;
+}
+
 /** Helpers whose direct output is type-checked (see {@link guardValueOutput}). */
 const GUARDED = new Map([['var', '__weir_emit_var'], ['env', '__weir_emit_env']]);
 
@@ -230,9 +245,11 @@ const GUARDED = new Map([['var', '__weir_emit_var'], ['env', '__weir_emit_env']]
  * Rewrites `{{var ...}}` and `{{env ...}}` in output position to `{{__weir_emit_var ...}}` so that a
  * string value can't be spliced into SQL unquoted: the emit helpers render numbers and booleans and
  * reject strings, pointing the author at `{{literal (var ...)}}` or `{{ident (var ...)}}`.
- * Subexpressions (`(var "x")`) are untouched. Mutates and returns the AST.
+ * Subexpressions (`(var "x")`) are untouched. With `isHelper`, a bare path printed (`{{col}}`, `{{this}}`,
+ * not a helper name) goes through `__weir_out`, which refuses untrusted strings (see guardPathOutput).
+ * Mutates and returns the AST.
  */
-export function guardValueOutput(ast: hbs.AST.Program): hbs.AST.Program {
+export function guardValueOutput(ast: hbs.AST.Program, isHelper?: (name: string) => boolean): hbs.AST.Program {
   const visit = (node: HbNode | undefined | null) => {
     if (!node) return;
     if (node.type === 'Program') for (const st of (node as hbs.AST.Program).body) visit(st);
@@ -243,6 +260,8 @@ export function guardValueOutput(ast: hbs.AST.Program): hbs.AST.Program {
       if (repl && m.params.length > 0) {
         const p = m.path as hbs.AST.PathExpression;
         m.path = { ...p, original: repl, parts: [repl], head: repl } as unknown as hbs.AST.PathExpression;
+      } else if (isHelper && name !== undefined && m.params.length === 0 && !(m.hash?.pairs.length) && !isHelper(name) && name !== '__weir_out') {
+        guardPathOutput(m);
       }
     } else if (node.type === 'BlockStatement') {
       visit((node as hbs.AST.BlockStatement).program);

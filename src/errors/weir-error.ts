@@ -64,6 +64,16 @@ export type WeirErrorCode =
   | 'WEIR_DOCS_SERVE_FAILED'
   /** An optional peer dependency (an engine client, onnxruntime-node) is needed but not installed. */
   | 'WEIR_DEPENDENCY_MISSING'
+  /** A node's compiled SQL holds more than one statement (and the model did not opt in). */
+  | 'WEIR_MULTIPLE_STATEMENTS'
+  /** Two nodes resolve to the same relation (alias, or names differing only in case). */
+  | 'WEIR_DUPLICATE_RELATION'
+  /** A snapshot's unique_key is not unique in its query's rows. */
+  | 'WEIR_SNAPSHOT_KEY_NOT_UNIQUE'
+  /** The run was stopped by SIGINT/SIGTERM. */
+  | 'WEIR_CANCELLED'
+  /** A UDF or query ran longer than its timeout. */
+  | 'WEIR_TIMEOUT'
   | 'WEIR_INTERNAL';
 
 /** Codes that mean "the project or the command is invalid" (exit code 2) rather than "a node failed". */
@@ -74,7 +84,7 @@ const INVALID_INPUT_CODES: ReadonlySet<WeirErrorCode> = new Set<WeirErrorCode>([
   'WEIR_SOURCE_NOT_FOUND', 'WEIR_REF_DYNAMIC', 'WEIR_MACRO_INVALID', 'WEIR_DUPLICATE_NODE', 'WEIR_DAG_CYCLE',
   'WEIR_SELECTOR_INVALID', 'WEIR_VARS_INVALID', 'WEIR_CONFIG_INVALID', 'WEIR_DB_LOCKED', 'WEIR_RUN_LOCKED', 'WEIR_DB_OPEN_FAILED',
   'WEIR_DB_CORRUPT', 'WEIR_NODE_NOT_FOUND', 'WEIR_USAGE', 'WEIR_UDF_INVALID', 'WEIR_STATE_INVALID',
-  'WEIR_DOCS_APP_MISSING', 'WEIR_DOCS_NOT_GENERATED', 'WEIR_DOCS_SERVE_FAILED', 'WEIR_DEPENDENCY_MISSING',
+  'WEIR_DOCS_APP_MISSING', 'WEIR_DOCS_NOT_GENERATED', 'WEIR_DOCS_SERVE_FAILED', 'WEIR_DEPENDENCY_MISSING', 'WEIR_DUPLICATE_RELATION',
 ]);
 
 /** Options accepted by the {@link WeirError} constructor. */

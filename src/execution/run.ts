@@ -31,6 +31,7 @@ import type { BatchContext, ScalarUdf } from '../udfs/define.js';
 import { applyGrants, buildsRelation, runNodeHooks } from './hooks.js';
 import { ClientUdfs, type PreparedSql } from './client-udfs.js';
 import { auditPlan, auditStaged, type AuditOutcome } from './audit.js';
+import { checkSingleStatement, singleStatementSync } from './statements.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -240,6 +241,14 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
     await conn.tagNode?.(node.unique_id);
     let sql = compiled.compiled_code;
+    let before: readonly string[] = [];
+    if (sql !== undefined && !(node.resource_type === 'test' && node.test_type === 'unit')) {
+      // One query per node: a smuggled second statement is refused before anything runs.
+      const checked = await checkSingleStatement(adapter, conn, node, sql, compiledPath);
+      sql = checked.query;
+      before = checked.before;
+    }
+    const query = sql;
     if (sql !== undefined) {
       const needed = batchUdfsCalledBy(sql, batch);
       if (needed.length) await prepareBatchUdfs(adapter, conn, node, sql, needed, batch!);
@@ -270,7 +279,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       case 'model': {
         const relation = compiled.relation!;
         // An enforced contract is checked before the relation is touched: a violation keeps the old one.
-        if (contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, compiled.compiled_code!);
+        if (contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, query!);
         // Write-audit-publish: the model's error-severity tests check the staged relation before the swap.
         const auditTests = audits.plan.get(node.unique_id);
         let auditedCount = 0;
@@ -285,18 +294,20 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
             render: (o) => {
               const sql = renderer.renderWith(node.unique_id, o).compiled_code!;
               if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(sql)}\n`);
-              return sql;
+              return singleStatementSync(adapter, node, sql, compiledPath);
             },
           });
           rows = r.rowsAffected;
           message = r.message;
         } else if (node.config.materialized === 'snapshot') {
           if (ctx.empty && await relations.kindOf(adapter, conn, relation)) message = EMPTY_SNAPSHOT_KEPT;
-          else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, compiled.compiled_code!, relations));
+          else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, query!, relations));
         } else if (node.config.materialized === 'table') {
+          for (const b of before) await conn.execute(b);
           rows = (await materializeTable(adapter, conn, relation, sql!, relations, audit)).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
         } else {
+          for (const b of before) await conn.execute(b);
           await materializeView(adapter, conn, relation, sql!, relations);
           message = 'CREATE VIEW';
         }
@@ -307,7 +318,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         relationName = adapter.dialect.relation(compiled.relation!);
         // An empty input would close every current row of an existing history: --empty leaves it alone.
         if (ctx.empty && await relations.kindOf(adapter, conn, compiled.relation!)) message = EMPTY_SNAPSHOT_KEPT;
-        else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, compiled.relation!, compiled.compiled_code!, relations));
+        else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, compiled.relation!, query!, relations));
         break;
       }
       case 'test': {

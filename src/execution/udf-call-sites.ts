@@ -67,8 +67,10 @@ export function tokenizeSql(sql: string, options: TokenizeOptions = {}): SqlToke
       while (j < n && /\s/.test(sql[j])) j++;
       push('space', j);
     } else if (c === '-' && sql[i + 1] === '-') {
-      const j = sql.indexOf('\n', i);
-      push('comment', j < 0 ? n : j);
+      // A line comment ends at a line feed or a carriage return (as in DuckDB's, Trino's and Snowflake's lexers).
+      let j = i + 2;
+      while (j < n && sql[j] !== '\n' && sql[j] !== '\r') j++;
+      push('comment', j);
     } else if (c === '/' && sql[i + 1] === '*') {
       const j = sql.indexOf('*/', i + 2);
       push('comment', j < 0 ? n : j + 2);

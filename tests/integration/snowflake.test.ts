@@ -196,7 +196,7 @@ describe('snowflake dialect', () => {
     expect(d.columnRef('amount')).toBe('amount');
     expect(d.columnRef('Order Date')).toBe('"ORDER DATE"');
     expect(d.literal("it's a\\b")).toBe("'it''s a\\\\b'");
-    expect(d.ddl.createOrReplaceTableAs!('"A"."B"."C"', 'select 1')).toBe('create or replace transient table "A"."B"."C" as\nselect 1');
+    expect(d.ddl.createOrReplaceTableAs!('"A"."B"."C"', 'select 1')).toBe('create or replace transient table "A"."B"."C" as (\nselect 1\n)');
     expect(d.ddl.renameRelation('"A"."B"."C__WEIR_TMP"', '"C"', 'table')).toBe('alter table "A"."B"."C__WEIR_TMP" rename to "A"."B"."C"');
   });
 });

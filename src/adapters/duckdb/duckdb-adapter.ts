@@ -98,6 +98,10 @@ class DuckDBConnectionWrapper implements Connection {
     this.conn.interrupt();
   }
 
+  async countStatements(sql: string): Promise<number> {
+    return (await this.conn.extractStatements(sql)).count;
+  }
+
   async close(): Promise<void> {
     this.conn.closeSync();
   }

@@ -107,8 +107,10 @@ export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
   const table = options.transient ? 'transient table' : 'table';
   return Object.freeze({
     ...ansiDdl,
-    createTableAs: (relation: string, select: string) => `create ${table} ${relation} as\n${select}`,
-    createOrReplaceTableAs: (relation: string, select: string) => `create or replace ${table} ${relation} as\n${select}`,
+    createTableAs: (relation: string, select: string) => `create ${table} ${relation} as (\n${select}\n)`,
+    createOrReplaceTableAs: (relation: string, select: string) => `create or replace ${table} ${relation} as (\n${select}\n)`,
+    // The body as a derived table: a WITH query may stand there, and it cannot end the statement.
+    createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
     // An unqualified new name would move the relation into the session's current schema: qualify it.
     renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${qualifierOf(from)}${toIdentifier}`,
     // Atomic exchange of two tables: publishes a staged (audited) table without a moment of no table.

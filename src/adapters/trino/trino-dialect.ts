@@ -44,6 +44,9 @@ export function relationQualifier(rendered: string): string {
 /** Trino DDL: ANSI, except that a rename target is qualified (see {@link relationQualifier}). */
 export const trinoDdl: DdlRules = Object.freeze({
   ...ansiDdl,
+  // CREATE VIEW takes no parenthesized WITH query (https://trino.io/docs/current/sql/create-view.html):
+  // the body is a derived table instead, which cannot end the statement either.
+  createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
   renameRelation: (from: string, toIdentifier: string, kind: RelationKind) =>
     `alter ${kind} ${from} rename to ${relationQualifier(from)}${toIdentifier}`,
   // https://trino.io/docs/current/sql/grant.html: GRANT privilege ON TABLE t TO (user | USER u | ROLE r); views are tables here.

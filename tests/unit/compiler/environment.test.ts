@@ -143,3 +143,41 @@ describe('template rendering', () => {
     expect(() => new TemplateEnvironment([], [{ path: 'macros/h.ts', exports: { ref: () => 'x' } }])).toThrow(/clashes with a built-in/);
   });
 });
+
+describe('values from vars and env never reach SQL unquoted (untrusted.ts)', () => {
+  it('a var printed raw in a macro, {{#with}} or {{#each}} is an error at the template line', () => {
+    const m = (() => { try { render('select 1\n{{> f val=(var "v")}}', { v: "x'; drop table t; --" }, {}, {}, [{ name: 'f', raw: "where a = 1\n  and b = '{{val}}'" }]); } catch (e) { return e as WeirError; } throw new Error('no error'); })();
+    expect(m.location).toMatchObject({ file: 'macros/f.sql', line: 2 });
+    expect(m.message).toContain('var "v"');
+    expect(m.message).toContain('{{literal');
+    expect(renderError('{{#with (var "v")}}\n{{this}}{{/with}}', { v: 'x' }).location?.line).toBe(2);
+    expect(renderError('{{#each (var "v")}}{{this}}{{/each}}', { v: ['a', 'b'] }).message).toContain('{{this}}');
+    expect(renderError('{{#each (var "v")}}{{name}}{{/each}}', { v: [{ name: 'a' }] }).message).toContain('var "v"');
+  });
+
+  it('numbers, booleans, empty strings and literal/ident/raw/comparisons keep working', () => {
+    expect(render('{{#each (var "v")}}{{this}},{{/each}}', { v: [1, 2] })).toBe('1,2,');
+    expect(render('{{> f val=(literal (var "v"))}}', { v: "O'B" }, {}, {}, [{ name: 'f', raw: 'x = {{val}}' }])).toBe("x = 'O''B'");
+    expect(render('{{#if (eq (var "v") "a")}}yes{{/if}}{{#if (var "e")}}no{{/if}}', { v: 'a', e: '' })).toBe('yes');
+    expect(render('{{raw (var "v")}} {{ident (var "c")}}', { v: 'a + b', c: 'Col' })).toBe('a + b "Col"');
+    expect(render('select {{x}} from {{this}}', {}, { x: 'a', toString: () => '"main"."m"' })).toBe('select a from "main"."m"');
+  });
+
+  it('a misspelt name printed is still "not defined" at its line', () => {
+    const e = renderError('select 1\n, {{misspelt}}');
+    expect(e.message).toContain("'misspelt' is not defined");
+    expect(e.location?.line).toBe(2);
+  });
+
+  it('cross-dialect helpers refuse a var as SQL text; env values too', () => {
+    expect(renderError('{{hash (var "v")}}', { v: 'x' }).message).toMatch(/hash: the value would be a string from var "v"/);
+    const te = new TemplateEnvironment([{ name: 'f', path: 'macros/f.sql', raw: '{{p}}' }]);
+    expect(() => te.compile('{{> f p=(env "HOME_X")}}', 'm.sql')({}, { data: { weir: state({}, { HOME_X: '/x' }) } })).toThrow(/env "HOME_X"/);
+  });
+
+  it('literal cannot end a -- or /* */ comment: line breaks and */ become concatenations', () => {
+    expect(render('{{literal (var "v")}}', { v: "a\nb'\r*/c" })).toBe("('a' || chr(10) || 'b''' || chr(13) || '*' || '/c')");
+    expect(render('in ({{literal (var "v")}})', { v: ['x', 'y\nz'] })).toBe("in ('x', ('y' || chr(10) || 'z'))");
+    expect(renderError('{{ident (var "v")}}', { v: 'a\nb' }).message).toContain('line break');
+  });
+});
