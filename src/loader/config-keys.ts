@@ -34,6 +34,8 @@ const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
   ),
   // Write-audit-publish opt-out (execution/audit.ts): only staged materializations are audited.
   audit: ['table', 'incremental'],
+  // Several statements in the body, with the reason (execution/statements.ts).
+  allow_multiple_statements: ['table', 'view'],
 };
 
 const KNOWN: Readonly<Record<ConfigResource, ReadonlySet<string>>> = {
