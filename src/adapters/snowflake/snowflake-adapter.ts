@@ -20,6 +20,7 @@
  *   not deployed; a statement calling one fails with Snowflake's "Unknown function" error, to which the
  *   adapter appends why that UDF is missing.
  */
+import { importOptional } from '../../utils/optional-dependency.js';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -112,13 +113,17 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
 let sdkPromise: Promise<SnowflakeSdk> | undefined;
 
 /** Loads snowflake-sdk once, with its logger off (it would write `snowflake.log` into the working dir). */
-async function loadSdk(): Promise<SnowflakeSdk> {
+async function loadSdk(targetName: string): Promise<SnowflakeSdk> {
   // The sdk's bundled AWS S3 client (PUT/GET only, unused by Weir) warns about Node 20 on stderr at load.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  sdkPromise ??= import('snowflake-sdk').then((m) => {
+  // snowflake-sdk is an optional peer dependency: a missing install names the package and the command.
+  sdkPromise ??= importOptional({ name: 'snowflake-sdk', range: '^3.3.0', neededFor: `target '${targetName}' (type snowflake)` }, () => import('snowflake-sdk')).then((m) => {
     const sdk = ((m as unknown as { default?: SnowflakeSdk }).default ?? m) as SnowflakeSdk;
     sdk.configure({ logLevel: 'OFF' });
     return sdk;
+  }, (e: unknown) => {
+    sdkPromise = undefined;
+    throw e;
   });
   return sdkPromise;
 }
@@ -308,7 +313,7 @@ export class SnowflakeAdapter implements Adapter {
   }
 
   async connect(): Promise<Connection> {
-    this.sdk ??= await loadSdk();
+    this.sdk ??= await loadSdk(this.targetName);
     let conn: SdkConnection;
     try {
       conn = this.sdk.createConnection(this.connectionOptions());
