@@ -18,7 +18,7 @@ import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from './template.js';
 import { encodeTemplatePlan } from './template-plan.js';
 import { unitTestNode } from './unit-tests.js';
-import { checkTestConfig, checkTestConfigTree } from './test-config.js';
+import { checkTestConfig, checkTestConfigTree, hasPercentThreshold } from './test-config.js';
 import { projectTestConfig, resourceFolders, testConfigKey, testConfigTree } from '../loader/test-config-tree.js';
 import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
@@ -466,6 +466,11 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     // {{config}} in the file > project.yaml data_tests: for its folders (f.folderConfig, checked once above).
     const config = finishConfig(mergeConfig({ materialized: 'test', severity: 'error' }, f.folderConfig, deps?.config ?? {}), 'test');
     if (deps) checkConfigKeys(deps.config, 'test', { file: f.path, keyLines: deps.configLines, what: `test '${f.name}'` }, errors);
+    if (hasPercentThreshold(config)) {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `test '${f.name}': a percentage threshold (warn_if/error_if "…%") needs a tested relation, and a singular test has none`, {
+        location: { file: f.path }, hint: 'Use a count threshold such as warn_if: ">10", or write the check as a generic test on the model.',
+      }));
+    }
     if (!config.enabled) continue;
     checkTestConfig((deps?.config ?? {}) as NodeConfig, { file: f.path, what: `test ${f.name}` }, errors);
     addTest({

@@ -9,13 +9,15 @@ import { WeirError } from '../errors/weir-error.js';
 import type { NodeConfig } from '../manifest/types.js';
 import { splitLevel } from '../loader/folder-config.js';
 
-/** A threshold such as `>10` or `!=0`. */
+/** A threshold such as `>10`, `!=0` or `>1%` (a percentage of the tested relation's rows). */
 export interface Threshold {
   readonly op: '>' | '>=' | '<' | '<=' | '==' | '!=';
   readonly value: number;
+  /** The value is a percentage of the tested relation's row count. */
+  readonly percent?: boolean;
 }
 
-const THRESHOLD = /^\s*(>=|<=|==|!=|<>|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const THRESHOLD = /^\s*(>=|<=|==|!=|<>|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*(%)?\s*$/;
 
 /**
  * Parses a threshold: a comparison operator (`>`, `>=`, `<`, `<=`, `=`/`==`, `!=`/`<>`) and a number.
@@ -26,7 +28,7 @@ export function parseThreshold(text: unknown): Threshold | undefined {
   const m = THRESHOLD.exec(String(text));
   if (!m) return undefined;
   const op = m[1] === '=' ? '==' : m[1] === '<>' ? '!=' : m[1];
-  return { op: op as Threshold['op'], value: Number(m[2]) };
+  return { op: op as Threshold['op'], value: Number(m[2]), ...(m[3] ? { percent: true } : {}) };
 }
 
 /** Whether `n` meets the threshold. */
@@ -59,7 +61,7 @@ export function checkTestConfig(config: NodeConfig, site: ConfigSite, errors: We
   for (const key of ['warn_if', 'error_if'] as const) {
     const v = config[key];
     if (v !== undefined && !parseThreshold(v)) {
-      bad(`${key} must be a comparison with a number, got ${JSON.stringify(v)}`, `Examples: ${key}: ">10", ${key}: "!=0", ${key}: ">=100".`);
+      bad(`${key} must be a comparison with a number or a percentage, got ${JSON.stringify(v)}`, `Examples: ${key}: ">10", ${key}: "!=0", ${key}: ">1%" (of the tested relation's rows).`);
     }
   }
   const limit = config.limit;
@@ -88,13 +90,26 @@ export function storeFailuresAs(config: NodeConfig): 'table' | 'view' | undefine
 /**
  * A test's status from its `fail_calc` result, with dbt's rules: severity `error` fails when `error_if`
  * holds (default `!=0`), else warns when `warn_if` holds; severity `warn` only warns, when `warn_if` holds.
+ * A percentage threshold (`>1%`) is judged on `failures / rows × 100`, `rows` being the tested relation's
+ * row count (after the test's `where`).
  */
-export function testStatus(failures: number, config: NodeConfig): 'pass' | 'warn' | 'fail' {
+export function testStatus(failures: number, config: NodeConfig, rows?: number): 'pass' | 'warn' | 'fail' {
   const warnIf = parseThreshold(config.warn_if ?? '!=0') ?? { op: '!=', value: 0 };
   const errorIf = parseThreshold(config.error_if ?? '!=0') ?? { op: '!=', value: 0 };
-  if (config.severity !== 'warn' && meets(failures, errorIf)) return 'fail';
-  if (meets(failures, warnIf)) return 'warn';
+  const judged = (t: Threshold) => (t.percent ? failurePercent(failures, rows ?? 0) : failures);
+  if (config.severity !== 'warn' && meets(judged(errorIf), errorIf)) return 'fail';
+  if (meets(judged(warnIf), warnIf)) return 'warn';
   return 'pass';
+}
+
+/** `failures` as a percentage of `rows` (0 when the relation is empty). */
+export function failurePercent(failures: number, rows: number): number {
+  return rows > 0 ? (failures / rows) * 100 : 0;
+}
+
+/** Whether a test's `warn_if` or `error_if` is a percentage (it then needs the tested relation's row count). */
+export function hasPercentThreshold(config: NodeConfig): boolean {
+  return [config.warn_if, config.error_if].some((t) => parseThreshold(t)?.percent === true);
 }
 
 /**

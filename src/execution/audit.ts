@@ -20,7 +20,7 @@ import type { ModelNode, RelationName, TestNode } from '../manifest/types.js';
 import type { Redactor } from '../utils/redact.js';
 import { writeFileIfChanged } from '../utils/write-file.js';
 import type { BatchUdfState } from './batch-udfs.js';
-import { runDataTest, testMessage, type DataTestOutcome } from './data-test-runner.js';
+import { runDataTest, testedRelationSql, testMessage, type DataTestOutcome } from './data-test-runner.js';
 import type { RelationCache } from './relation-cache.js';
 
 /** The verdict of one test run against a staged relation. */
@@ -115,7 +115,8 @@ export async function auditStaged(
     const prepared = batch?.client ? await batch.client.prepare(adapter, conn, test, sql) : undefined;
     try {
       if (prepared) sql = prepared.sql;
-      const t = await runDataTest(adapter, conn, test, sql, renderer.target, relations);
+      const tested = testedRelationSql(test, (id) => (id === model.unique_id ? stagedSql : (() => { const n = manifest.nodes.get(id); return n ? renderer.relationName(n) : undefined; })()));
+      const t = await runDataTest(adapter, conn, test, sql, renderer.target, relations, tested);
       const message = t.failures !== 0 || t.stored ? `${testMessage(test, t, compiledPath)}; audited on the staged relation before the swap` : undefined;
       outcomes.set(uid, { ...t, model: model.unique_id, compiledPath, message });
       if (t.status === 'fail') failed.push(`${test.name} (${message ?? `${t.failures} failing rows`})`);

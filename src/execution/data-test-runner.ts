@@ -5,7 +5,8 @@
  * `error_if` thresholds with `severity` (compiler/test-config.ts).
  */
 import type { Adapter, Connection } from '../adapters/adapter.js';
-import { storeFailuresAs, testStatus } from '../compiler/test-config.js';
+import { failurePercent, hasPercentThreshold, storeFailuresAs, testStatus } from '../compiler/test-config.js';
+import { WeirError } from '../errors/weir-error.js';
 import type { TestNode, RelationName } from '../manifest/types.js';
 import { materializeTable, materializeView } from './materializations.js';
 import type { RelationCache } from './relation-cache.js';
@@ -17,6 +18,20 @@ export interface DataTestOutcome {
   readonly failures: number;
   /** Rendered name of the relation holding the failing rows, when stored. */
   readonly stored?: string;
+  /** With a percentage threshold: the tested relation's rows (after `where`) and failures as a percentage of them. */
+  readonly rows?: number;
+  readonly percent?: number;
+}
+
+/**
+ * The relation a generic test checks, as SQL (its `where` applied), for percentage thresholds.
+ * @param relationOf rendered relation of a node by unique_id (undefined when it has none, e.g. ephemeral)
+ */
+export function testedRelationSql(node: TestNode, relationOf: (uid: string) => string | undefined): string | undefined {
+  const uid = node.generic?.attached_node;
+  const rel = uid ? relationOf(uid) : undefined;
+  if (!rel) return undefined;
+  return node.config.where ? `(select * from ${rel} where ${String(node.config.where)}) as weir_tested` : rel;
 }
 
 /** Suffix of the schema failing rows are stored in: `<target schema>_test_failures`. */
@@ -37,6 +52,7 @@ export function failuresRelation(node: TestNode, target: { schema: string; datab
  */
 export async function runDataTest(
   adapter: Adapter, conn: Connection, node: TestNode, sql: string, target: { schema: string; database?: string }, relations?: RelationCache,
+  tested?: string,
 ): Promise<DataTestOutcome> {
   const d = adapter.dialect;
   const limit = typeof node.config.limit === 'number' ? node.config.limit : undefined;
@@ -55,7 +71,19 @@ export async function runDataTest(
   const r = await conn.execute(`select ${failCalc} as failures from ${from}`);
   const v = r.rows[0]?.[0];
   const failures = v === null || v === undefined ? 0 : Number(v);
-  return { status: testStatus(Number.isFinite(failures) ? failures : 0, node.config), failures, stored };
+  const n = Number.isFinite(failures) ? failures : 0;
+  if (hasPercentThreshold(node.config)) {
+    // Percentages are judged against the tested relation's rows (dbt has no percent thresholds; Weir's addition).
+    if (!tested) {
+      throw new WeirError('WEIR_CONFIG_INVALID', `test ${node.name}: a percentage threshold needs the tested relation's row count, and this test has no model, seed or source relation`, {
+        location: { file: node.path, nodeId: node.unique_id }, hint: 'Use a count threshold (warn_if: ">10"), or attach the test to a model, seed or source in schema YAML.',
+      });
+    }
+    const c = await conn.execute(`select count(*) from ${tested}`);
+    const rows = Number(c.rows[0]?.[0] ?? 0);
+    return { status: testStatus(n, node.config, rows), failures, stored, rows, percent: failurePercent(n, rows) };
+  }
+  return { status: testStatus(n, node.config), failures, stored };
 }
 
 /**
@@ -65,9 +93,15 @@ export async function runDataTest(
 export function testMessage(node: TestNode, t: DataTestOutcome, compiledPath?: string): string {
   const fc = typeof node.config.fail_calc === 'string' && node.config.fail_calc.trim() && node.config.fail_calc.trim().toLowerCase() !== 'count(*)' ? node.config.fail_calc.trim() : undefined;
   const parts = [fc ? `fail_calc ${fc} = ${t.failures}` : `${t.failures} failing row${t.failures === 1 ? '' : 's'}`];
+  if (t.percent !== undefined) parts[0] += ` = ${formatPercent(t.percent)} of ${t.rows} row${t.rows === 1 ? '' : 's'}`;
   const th = (['warn_if', 'error_if'] as const).filter((k) => node.config[k] !== undefined).map((k) => `${k} ${String(node.config[k])}`);
   if (th.length) parts[0] += ` (${th.join(', ')})`;
   if (t.stored) parts.push(`failing rows stored in ${t.stored}`);
   if (compiledPath) parts.push(`query: target/${compiledPath}`);
   return parts.join('; ');
+}
+
+/** A percentage with up to two decimals: `1.37%`, `0%`, `100%`. */
+export function formatPercent(p: number): string {
+  return `${Number(p.toFixed(2))}%`;
 }

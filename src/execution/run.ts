@@ -16,7 +16,7 @@ import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
 import { materializeTable, materializeView } from './materializations.js';
-import { failuresRelation, runDataTest, testMessage } from './data-test-runner.js';
+import { failuresRelation, runDataTest, testedRelationSql, testMessage } from './data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
 import { loadSeedFile } from './seed-files.js';
 import { contractEnforced, enforceContract } from './contracts.js';
@@ -330,10 +330,11 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           if (u.message) message = `unit test ${node.name} of model '${manifest.nodes.get(node.unit!.model)?.name}': ${u.message}`;
           break;
         }
-        const t = await runDataTest(adapter, conn, node, sql!, renderer.target, relations);
+        const tested = testedRelationSql(node, (uid) => { const n = manifest.nodes.get(uid); return n ? renderer.relationName(n) : undefined; });
+        const t = await runDataTest(adapter, conn, node, sql!, renderer.target, relations, tested);
         failures = t.failures;
         status = t.status;
-        if (failures !== 0 || t.stored) message = testMessage(node, t, compiledPath);
+        if (failures !== 0 || t.stored || t.percent !== undefined) message = testMessage(node, t, compiledPath);
         break;
       }
       default:

@@ -162,7 +162,7 @@ describe('project-level data test config errors', () => {
   it('a bad value is reported once, at its key path in project.yaml, not once per test', async () => {
     const errs = await loadErrors(`${DEFAULT_PROJECT_YAML}data_tests:\n  t:\n    marts:\n      +warn_if: more than 3\n      +limit: -1\n`);
     expect(errs.map((e) => `${e.location?.file} ${e.message}`)).toEqual([
-      'project.yaml data_tests.t.marts: warn_if must be a comparison with a number, got "more than 3"',
+      'project.yaml data_tests.t.marts: warn_if must be a comparison with a number or a percentage, got "more than 3"',
       'project.yaml data_tests.t.marts: limit must be a whole number of rows, got -1',
     ]);
   });

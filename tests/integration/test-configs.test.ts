@@ -168,8 +168,8 @@ describe('test config errors name the YAML file and line', () => {
 `);
     const msgs = errs.map((e) => `${e.location?.file}:${e.location?.line} ${e.message}`);
     expect(msgs).toEqual([
-      'models/s.yml:6 test not_null_m_id: warn_if must be a comparison with a number, got "more than 3"',
-      'models/s.yml:7 test unique_m_id: error_if must be a comparison with a number, got ">x"',
+      'models/s.yml:6 test not_null_m_id: warn_if must be a comparison with a number or a percentage, got "more than 3"',
+      'models/s.yml:7 test unique_m_id: error_if must be a comparison with a number or a percentage, got ">x"',
       'models/s.yml:7 test unique_m_id: limit must be a whole number of rows, got -1',
       'models/s.yml:9 test not_null_m_id: store_failures must be true or false, got "yes"',
       'models/s.yml:9 test not_null_m_id: store_failures_as must be table or view, got "ephemeral"',
