@@ -11,12 +11,14 @@
  *     scaling, translation pipeline speed.
  *
  * (p) pii-spec.ts — PII recall and false alarms on the labelled set written from the entities' specifications.
+ * (h) startup-bench.ts — whole-process start-up of the `weir` CLI (`--version`, `ls`, `query`) against bare Node.
  *
- * Flags: `--only compile|exec|demo|udfs|pii` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
+ * Flags: `--only compile|exec|demo|udfs|pii|startup` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCompile, type CompileResult } from './compile-bench.js';
@@ -26,6 +28,9 @@ import { udfSections } from './udf-report.js';
 import { piiSpecSection } from './pii-spec.js';
 import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
+import { benchBin } from './cli.js';
+import { benchStartup } from './startup-bench.js';
+import { startupSection } from './sections.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const tmpDir = path.join(repoRoot, '.bench-tmp');
@@ -34,8 +39,10 @@ const distDir = path.join(tmpDir, 'dist');
 const argv = process.argv.slice(2);
 const only = argv.flatMap((a, i) => (a === '--only' ? [argv[i + 1]] : []));
 const wants = (k: string) => only.length === 0 || only.includes(k);
-const write = only.length === 0 || argv.includes('--write');
+const write = !argv.includes('--quick') && (only.length === 0 || argv.includes('--write'));
 const keep = argv.includes('--keep');
+/** `--quick`: fewer repetitions and smaller inputs (the CI regression guard, ≤ 2 min); prints, never writes. */
+const quick = argv.includes('--quick');
 
 const COMPILE_SIZES = [{ models: 1000, reps: 5 }, { models: 10000, reps: 3 }];
 const CHAIN = { models: 500, reps: 3 };
@@ -47,6 +54,10 @@ async function main(): Promise<void> {
   mkdirSync(tmpDir, { recursive: true });
   log('building dist/ into .bench-tmp/dist');
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', distDir, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'inherit' });
+  // the rest of `npm run build` (docs site bundle, stdlib macros) into the same folder, and a bin beside it
+  for (const s of ['build-docs-app.mjs', 'copy-stdlib-macros.mjs']) execFileSync(process.execPath, [path.join(repoRoot, 'scripts', s)], { stdio: 'inherit', env: { ...process.env, WEIR_BUILD_OUT: distDir } });
+  const bin = benchBin(repoRoot, tmpDir);
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(', ');
 
   const machine = machineInfo(await duckdbVersion());
   const compile: CompileResult[] = [];
@@ -55,9 +66,11 @@ async function main(): Promise<void> {
   const demo = wants('demo') ? await benchDemo(repoRoot, tmpDir, distDir, DEMO_SCALE) : undefined;
   const udfs = wants('udfs') ? await udfSections(repoRoot) : [];
   if (wants('pii')) udfs.push(...piiSpecSection());
+  const extra: string[] = [];
+  if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
   const totalMs = performance.now() - started;
 
-  const report = renderReport(machine, compile, chain, demo, totalMs) + (udfs.length ? `\n${udfs.join('\n')}\n` : '');
+  const report = renderReport(machine, compile, chain, demo, totalMs, load) + (udfs.length ? `\n${udfs.join('\n')}\n` : '') + extra.map((s) => `\n${s}`).join('');
   if (write && only.length > 0) {
     // a partial run replaces only the sections it measured, each marked as re-measured (report-merge.ts)
     const file = path.join(repoRoot, 'BENCHMARKS.md');
@@ -77,12 +90,12 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-function renderReport(m: MachineInfo, compile: CompileResult[], chain: ExecResult[], demo: (ExecResult & { seedGenMs: number; excluded: string[] }) | undefined, totalMs: number): string {
+function renderReport(m: MachineInfo, compile: CompileResult[], chain: ExecResult[], demo: (ExecResult & { seedGenMs: number; excluded: string[] }) | undefined, totalMs: number, load: string): string {
   const out: string[] = [];
   out.push('# Weir benchmarks', '');
   out.push(`Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; every figure below comes from that one run unless its section is marked re-measured (${sec(totalMs)} in all).`, '');
   out.push(`Machine: ${m.cpuModel}, ${m.cpuCount} CPUs, ${m.memoryGiB.toFixed(1)} GiB RAM, ${m.platform}; Node ${m.node}; DuckDB ${m.duckdb} (@duckdb/node-api).`, '');
-  out.push('Absolute times on shared machines are noisy; the ratios compare against a baseline measured in the same run.', '');
+  out.push(`Absolute times on shared machines are noisy; the ratios compare against a baseline measured in the same run. Load average (1, 5, 15 min) when the run started: ${load} — the machine was shared with other work.`, '');
 
   if (compile.length) {
     out.push('## (a) Parse + compile, cold and with the partial-parse cache', '');

@@ -1,6 +1,7 @@
 // Bundles the docs site's browser app (src/docs/app) with esbuild into dist/docs-app/: one script
 // (weir-docs.js, everything inlined: no CDN, no network at run time) and one stylesheet (the app's CSS
-// plus highlight.js's GitHub theme). Run by `npm run build`.
+// plus highlight.js's GitHub theme). Run by `npm run build`. WEIR_BUILD_OUT=<dir> writes into <dir>/docs-app
+// instead of dist/docs-app (the benchmarks build their own copy).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, 'dist', 'docs-app');
+const out = path.join(process.env.WEIR_BUILD_OUT ?? path.join(root, 'dist'), 'docs-app');
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: [path.join(root, 'src/docs/app/main.ts')],

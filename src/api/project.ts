@@ -12,7 +12,7 @@ import path from 'node:path';
 import { writeFileIfChanged } from '../utils/write-file.js';
 import { BACKGROUND_WRITES_MIN, BackgroundWriter } from '../utils/background-writer.js';
 import { randomUUID } from 'node:crypto';
-import { format as formatSql } from 'sql-formatter';
+import { createRequire } from 'node:module';
 import type { Adapter, DatabaseRecovery, Dialect, QueryResult } from '../adapters/adapter.js';
 import { createAdapter, dialectFor } from '../adapters/registry.js';
 import { parseYamlFile } from '../loader/yaml-file.js';
@@ -29,8 +29,7 @@ import { WeirError } from '../errors/weir-error.js';
 import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } from '../events/events.js';
 import { manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type UdfFacts } from '../artifacts/artifacts.js';
 import { dbtRunResults } from '../artifacts/dbt/run-results-v6.js';
-import { compiledPathOf, executeRun, registerUdfs } from '../execution/run.js';
-import { runLockCommand, takeRunLock } from '../execution/run-lock.js';
+import { compiledPathOf } from '../manifest/manifest.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
 import { loadUdfs, signatureOf, type LoadedUdf } from '../udfs/registry.js';
 import { resolveUdfVersion } from '../udfs/define.js';
@@ -38,14 +37,11 @@ import { importProjectModule } from '../udfs/module-loader.js';
 import { STANDARD_LIBRARY } from '../stdlib/index.js';
 import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../artifacts/previous-state.js';
 import { SelectorState } from '../graph/state.js';
-import { deferredRelations } from '../execution/defer.js';
-import { runWithProjectHooks } from '../execution/hooks.js';
 import { recordedVars } from './retry.js';
 import { parseUtcDate } from '../compiler/incremental-config.js';
 import type { GenerateDocsResult } from '../docs/generate.js';
 import type { CatalogRequest } from '../docs/catalog.js';
 import type { LineageInput } from '../lineage/lineage.js';
-import { snapshotDerivedColumns } from '../execution/snapshot-lineage.js';
 import { snapshotConfigOf } from '../compiler/snapshot-config.js';
 import { queryConnectionError, querySqlError, type QueryTarget } from './query-errors.js';
 
@@ -370,6 +366,7 @@ export class WeirProject {
     const selected = new Set(this.select(command, args));
     const adapter = await this.openAdapter();
     try {
+      const { deferredRelations } = await import('../execution/defer.js');
       return await deferredRelations({ manifest: this.manifest, renderer: this.renderer(), adapter, previous: this.previousState(args.state), selected, favorState: !!args.favorState });
     } finally {
       await adapter.close();
@@ -405,6 +402,10 @@ export class WeirProject {
     let renderer = this.renderer(undefined, !!args.empty);
     const start = performance.now();
     const threads = args.threads ?? this.targetInfo.threads;
+    // Execution is imported on demand: compile, ls and docs never load it (start-up cost).
+    const { runLockCommand, takeRunLock } = await import('../execution/run-lock.js');
+    const { deferredRelations } = await import('../execution/defer.js');
+    const { runWithProjectHooks } = await import('../execution/hooks.js');
     const lock = await takeRunLock(this.targetDir, runLockCommand(command, args), args.lockTimeout, reporter);
     const adapter = await this.openAdapter().catch((e: unknown) => {
       lock.release();
@@ -440,6 +441,7 @@ export class WeirProject {
         };
         // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
         const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
+        const { executeRun } = await import('../execution/run.js');
         results = await runWithProjectHooks({ ...ctx, hooks, selected, testsBlockChildren: command === 'build' }, () => executeRun(ctx, selected, command === 'build'));
       } finally {
         for (const r of results) counts[r.status]++;
@@ -515,6 +517,7 @@ export class WeirProject {
       .catch((e: unknown) => { throw queryConnectionError(e, target, this.redact); });
     try {
       // Scalar UDFs are callable from ad-hoc queries too (batch UDFs only run inside a build).
+      const { registerUdfs } = await import('../execution/run.js');
       const udfs = await registerUdfs(adapter, this.udfs.filter((u) => u.definition.kind === 'scalar'), {
         projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv,
       });
@@ -611,6 +614,7 @@ export class WeirProject {
     const duckRenderer = this.targetInfo.type === 'duckdb' ? renderer : new Renderer({
       manifest: this.manifest, env: this.env, dialect: await dialectFor('duckdb', src), target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets,
     });
+    const { snapshotDerivedColumns } = await import('../execution/snapshot-lineage.js');
     const catalogRequests: CatalogRequest[] = [];
     const lineageInputs: LineageInput[] = [];
     for (const node of this.manifest.nodes.values()) {
@@ -688,10 +692,13 @@ async function publishReadCopy(adapter: Adapter, reporter: Reporter): Promise<vo
   }
 }
 
+/** `require` for sql-formatter, loaded on the first formatted file (it costs ~0.2 s to import). */
+const requireLazy = createRequire(import.meta.url);
+
 /** Formats SQL for the target dialect; returns it unchanged if the formatter can't parse it. */
 export function formatCompiled(sql: string, dialect: Dialect): string {
   try {
-    return formatSql(sql, { language: dialect.formatterLanguage, keywordCase: 'lower', tabWidth: 2 });
+    return (requireLazy('sql-formatter') as typeof import('sql-formatter')).format(sql, { language: dialect.formatterLanguage, keywordCase: 'lower', tabWidth: 2 });
   } catch {
     return sql;
   }

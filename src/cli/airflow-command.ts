@@ -7,8 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
-import { generateAirflowDag, type AirflowGroupBy } from '../orchestration/airflow.js';
-import { generateCosmosDag } from '../orchestration/cosmos.js';
+import type { AirflowGroupBy } from '../orchestration/airflow.js';
 
 /** Writes a file atomically. @throws WeirError `WEIR_USAGE` naming the file when it can't be written */
 function writeAtomic(out: string, text: string): void {
@@ -69,6 +68,7 @@ export function airflowDagCommand(
       const out = a.out === undefined ? undefined : path.resolve(cwd, String(a.out));
       if (a.cosmos) {
         const projectDir = a['dag-project-dir'] === undefined ? project.files.root : String(a['dag-project-dir']);
+        const { generateCosmosDag } = await import('../orchestration/cosmos.js');
         const python = generateCosmosDag({
           dagId: a['dag-id'] === undefined ? (project.manifest.projectName.startsWith('weir') ? project.manifest.projectName : `weir_${project.manifest.projectName}`) : String(a['dag-id']),
           schedule: /^none$/i.test(schedule) ? null : schedule, startDate: String(a['start-date']),
@@ -87,6 +87,7 @@ export function airflowDagCommand(
         }
         return;
       }
+      const { generateAirflowDag } = await import('../orchestration/airflow.js');
       const dag = generateAirflowDag(project.manifest, project.dag, selected, {
         dagId: a['dag-id'] === undefined ? (project.manifest.projectName.startsWith('weir') ? project.manifest.projectName : `weir_${project.manifest.projectName}`) : String(a['dag-id']),
         schedule: /^none$/i.test(schedule) ? null : schedule,

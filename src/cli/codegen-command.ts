@@ -5,7 +5,6 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
-import { collectRelations, renderKyselyTypes } from '../codegen/kysely.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 
@@ -41,6 +40,7 @@ export function codegenCommand(load: (a: never) => Promise<WeirProject>, print: 
       let count: number;
       try {
         const conn = await adapter.connect();
+        const { collectRelations, renderKyselyTypes } = await import('../codegen/kysely.js');
         const { relations, missing } = await collectRelations(project.manifest, project.renderer(), adapter, conn, uids);
         await conn.close();
         if (missing.length) {

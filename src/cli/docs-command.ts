@@ -6,7 +6,6 @@ import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
 import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
-import { serveDocs } from '../docs/serve.js';
 
 /** What the docs commands need from the CLI. */
 export interface DocsCommandContext {
@@ -55,6 +54,7 @@ export function docsCommand(ctx: DocsCommandContext): CommandModule {
       }
       const port = a.port as number;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WeirError('WEIR_USAGE', '--port must be an integer from 0 to 65535');
+      const { serveDocs } = await import('../docs/serve.js');
       const server = await serveDocs(path.join(project.targetDir, 'docs'), port);
       info(`serving ${rel(path.join(project.targetDir, 'docs'))} at ${server.url} (127.0.0.1 only; Ctrl-C to stop)`);
       await (ctx.waitForStop ?? stopSignal)();

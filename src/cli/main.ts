@@ -2,18 +2,20 @@
  * The `weir` command line: parses argv with yargs, calls the library API, prints through a reporter and
  * maps outcomes to exit codes — 0 success, 1 a node errored or a test failed, 2 the project or the
  * command is invalid.
+ *
+ * Start-up cost: only yargs and a few small modules are imported up front. The library (loader, compiler,
+ * execution, engine clients, docs, reporters' dependencies) is imported by the handler of the command that
+ * uses it, so `weir --help` or a mistyped command costs little more than Node's own start-up, and `weir ls`
+ * never loads what only `weir run` needs (checked by tests/integration/lazy-modules.test.ts; measured by
+ * `npm run bench`, section start-up).
  */
-import yargs, { type Argv } from 'yargs';
-import { parse as parseYaml } from 'yaml';
+import type { Argv } from 'yargs';
+import { createRequire } from 'node:module';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
-import { WeirProject, type RunCommand } from '../api/project.js';
-import { TextReporter } from '../events/text-reporter.js';
+import type { RunCommand, WeirProject } from '../api/project.js';
 import { JsonReporter } from '../events/json-reporter.js';
 import { now, type Reporter } from '../events/events.js';
-import { formatResult, type ResultFormat } from './output.js';
-import { retryLastRun } from '../api/retry.js';
-import { parseOperationArgs, runOperation } from '../api/operation.js';
-import { sourceFreshness } from '../api/freshness.js';
+import type { ResultFormat } from './output.js';
 import path from 'node:path';
 import { docsCommand } from './docs-command.js';
 import { airflowDagCommand } from './airflow-command.js';
@@ -41,12 +43,15 @@ interface GlobalArgs {
   'partial-parse'?: boolean;
 }
 
+/** `require` for the CommonJS packages loaded on demand in synchronous code (the `yaml` parser). */
+const requireLazy = createRequire(import.meta.url);
+
 /** Parses `--vars` (YAML or JSON mapping). @throws WeirError `WEIR_VARS_INVALID` */
 export function parseVars(text: string | undefined): Record<string, unknown> {
   if (!text) return {};
   let v: unknown;
   try {
-    v = parseYaml(text);
+    v = (requireLazy('yaml') as typeof import('yaml')).parse(text);
   } catch (e) {
     throw new WeirError('WEIR_VARS_INVALID', `--vars is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `Example: --vars '{"start_date": "2024-01-01"}'` });
   }
@@ -75,12 +80,16 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   }
   let exitCode = 0;
   let reporter: Reporter | undefined;
-  const makeReporter = (a: GlobalArgs): Reporter =>
+  const makeReporter = async (a: GlobalArgs): Promise<Reporter> =>
     (reporter = a['log-format'] === 'json'
       ? new JsonReporter(io.stdout)
-      : new TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }));
-  const load = async (a: GlobalArgs) =>
-    WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars: parseVars(a.vars), env: io.env, reporter: makeReporter(a), partialParse: a['partial-parse'] !== false });
+      : new (await import('../events/text-reporter.js')).TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }));
+  const load = async (a: GlobalArgs): Promise<WeirProject> => {
+    const vars = parseVars(a.vars);
+    const rep = await makeReporter(a);
+    const { WeirProject } = await import('../api/project.js');
+    return WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars, env: io.env, reporter: rep, partialParse: a['partial-parse'] !== false });
+  };
   const print = (s: string) => io.stdout.write(s);
 
   const runCmd = (command: RunCommand, describe: string) => ({
@@ -122,6 +131,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   const stateDir = (a: Record<string, unknown>): string | undefined =>
     typeof a.state === 'string' && a.state ? path.resolve(io.cwd ?? process.cwd(), a.state) : undefined;
 
+  const { default: yargs } = await import('yargs');
   const parser = yargs([...argv])
     .scriptName('weir')
     .usage('$0 <command> [options]')
@@ -194,6 +204,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       handler: async (a: Record<string, unknown>) => {
         const g = a as unknown as GlobalArgs;
         const project = await load(g);
+        const { retryLastRun } = await import('../api/retry.js');
+        const { WeirProject } = await import('../api/project.js');
         const summary = await retryLastRun(project, {
           reporter: reporter!,
           varsGiven: g.vars !== undefined,
@@ -214,12 +226,13 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('args', { type: 'string', describe: 'macro arguments as YAML or JSON, e.g. \'{"days": 7}\'' })
         .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' }),
       handler: async (a: Record<string, unknown>) => {
+        const { parseOperationArgs, runOperation } = await import('../api/operation.js');
         const macroArgs = parseOperationArgs(a.args as string | undefined);
         const project = await load(a as unknown as GlobalArgs);
         const r = await runOperation(project, String(a.macro), macroArgs, a['lock-timeout'] as number);
         const n = r.result?.rows.length ?? 0;
         reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: r.sql ? `run-operation ${r.macro}: OK${n ? ` (${n} row${n === 1 ? '' : 's'})` : ''}` : `run-operation ${r.macro}: the macro rendered no SQL; nothing was run` });
-        if (n && r.result?.columns.length && (a as unknown as GlobalArgs)['log-format'] !== 'json') print(formatResult(r.result, 'table'));
+        if (n && r.result?.columns.length && (a as unknown as GlobalArgs)['log-format'] !== 'json') print((await import('./output.js')).formatResult(r.result, 'table'));
       },
     })
     .command({
@@ -230,6 +243,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('output', { alias: 'o', type: 'string', describe: 'where to write sources.json (default: <target-path>/sources.json)' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
+        const { sourceFreshness } = await import('../api/freshness.js');
         const summary = await sourceFreshness(project, { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), output: a.output as string | undefined, reporter: reporter! });
         exitCode = summary.exitCode;
       },
@@ -243,6 +257,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
+        const { formatResult } = await import('./output.js');
         const format = a.format as ResultFormat;
         print(formatResult(await project.show(String(a.select), a.limit as number, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
       },
@@ -256,6 +271,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
+        const { formatResult } = await import('./output.js');
         const format = a.format as ResultFormat;
         print(formatResult(await project.query(String(a.sql), a.limit as number | undefined, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
       },

@@ -105,13 +105,9 @@ export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[],
   return { runtimes, context, cacheReady: false, client: clientSide.length ? new ClientUdfs(clientSide, context) : undefined };
 }
 
-/** Path (relative to the target dir) where a node's compiled SQL is written. */
-export function compiledPathOf(manifest: Manifest, node: GraphNode): string {
-  const p = node.resource_type === 'test' && node.test_type !== 'singular'
-    ? `${node.path.replace(/\.ya?ml$/, '')}/${node.name}.sql`
-    : node.path;
-  return path.posix.join('compiled', manifest.projectName, p);
-}
+import { compiledPathOf } from '../manifest/manifest.js';
+
+export { compiledPathOf };
 
 /**
  * Runs the selected nodes.

@@ -2,6 +2,7 @@
  * The manifest: every node of a project after the parse phase, with resolved dependencies.
  * Immutable plain data, written to `target/manifest.json` by the artifacts layer.
  */
+import path from 'node:path';
 import type { GraphNode, MacroNode } from './types.js';
 
 /** The parsed project. */
@@ -26,4 +27,15 @@ export interface Manifest {
 /** unique_id of a node: `<resource_type>.<project>.<name...>` as in dbt. */
 export function uniqueId(resourceType: string, project: string, ...name: string[]): string {
   return [resourceType, project, ...name].join('.');
+}
+
+/**
+ * Path (relative to the target dir, POSIX separators) where a node's compiled SQL is written:
+ * `compiled/<project>/<node path>`, generic tests under `compiled/<project>/<schema file without .yml>/<test name>.sql`.
+ */
+export function compiledPathOf(manifest: Manifest, node: GraphNode): string {
+  const p = node.resource_type === 'test' && node.test_type !== 'singular'
+    ? `${node.path.replace(/\.ya?ml$/, '')}/${node.name}.sql`
+    : node.path;
+  return path.posix.join('compiled', manifest.projectName, p);
 }

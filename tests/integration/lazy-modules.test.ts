@@ -2,10 +2,13 @@
  * `weir compile` and `weir ls` need no database: the built CLI must not load any engine's client library
  * (@duckdb/node-api's native bindings, snowflake-sdk, trino-client) nor onnxruntime-node. Checked in a real
  * `bin/weir.js` process, whose CommonJS module cache is written out when it exits (all four are CommonJS).
+ * ES modules are recorded by a module-loading hook (`--import`), to check that `weir --help` loads none of
+ * the library and `weir ls` none of execution, docs, lineage, esbuild or sql-formatter.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, makeProject } from '../helpers/project.js';
 
@@ -23,6 +26,9 @@ beforeAll(async () => {
   });
   // Preloaded into the CLI process: records the CommonJS modules loaded by the time it exits.
   writeFileSync(path.join(dir, 'record-modules.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(path.join(dir, 'modules.json'))}, JSON.stringify(Object.keys(require.cache))));\n`);
+  // ES module URLs, appended one per line by a load hook (hooks run on their own thread in Node 20)
+  writeFileSync(path.join(dir, 'esm-hook.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(path.join(dir, 'esm.txt'))}, url + '\\n'); return next(url, context); }\n`);
+  writeFileSync(path.join(dir, 'esm-register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'esm-hook.mjs')).href)});\n`);
 });
 afterAll(cleanupProjects);
 
@@ -45,4 +51,42 @@ describe('modules loaded by commands that need no database', () => {
       for (const pkg of HEAVY) expect(loaded.filter((m) => m.includes(`node_modules${path.sep}${pkg.split('/').join(path.sep)}${path.sep}`)), pkg).toEqual([]);
     });
   }
+});
+
+/** Runs the CLI with the ES-module recorder; returns the exit code and the loaded URLs. */
+async function esmLoaded(args: string[]): Promise<{ code: number; stderr: string; urls: string[] }> {
+  rmSync(path.join(dir, 'esm.txt'), { force: true });
+  const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', pathToFileURL(path.join(dir, 'esm-register.mjs')).href, bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } }, (err, _stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stderr });
+    });
+  });
+  return { ...r, urls: readFileSync(path.join(dir, 'esm.txt'), 'utf8').split('\n').filter(Boolean) };
+}
+
+const distUrl = pathToFileURL(path.join(root, 'dist')).href;
+
+describe('ES modules loaded at start-up', () => {
+  it('weir --help loads the argument parser and nothing of the library', async () => {
+    const r = await esmLoaded(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.urls.some((u) => u.includes('/node_modules/yargs/'))).toBe(true); // the recording works
+    const dist = r.urls.filter((u) => u.startsWith(distUrl)).map((u) => u.slice(distUrl.length + 1)).sort();
+    expect(dist).toEqual(['cli/airflow-command.js', 'cli/codegen-command.js', 'cli/docs-command.js', 'cli/main.js', 'errors/weir-error.js', 'events/events.js', 'events/json-reporter.js']);
+    for (const pkg of ['yaml', 'zod', 'handlebars', 'graphology', 'sql-formatter', 'esbuild', 'kysely']) {
+      expect(r.urls.filter((u) => u.includes(`/node_modules/${pkg}/`)), pkg).toEqual([]);
+    }
+  });
+
+  it('weir ls loads no execution, docs, lineage, engine, esbuild or sql-formatter module', async () => {
+    const r = await esmLoaded(['ls']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.urls.some((u) => u.startsWith(`${distUrl}/loader/`))).toBe(true); // the recording works
+    const dist = r.urls.filter((u) => u.startsWith(distUrl)).map((u) => u.slice(distUrl.length + 1));
+    expect(dist.filter((f) => /^(execution|docs|lineage|orchestration|codegen)\/|^adapters\/(duckdb|snowflake|trino)\/.*-(adapter|udfs)\.js$/.test(f))).toEqual([]);
+    for (const pkg of ['sql-formatter', 'esbuild', '@duckdb/node-api', 'csv-stringify', 'cli-table3', '@dagrejs/dagre']) {
+      expect(r.urls.filter((u) => u.includes(`/node_modules/${pkg}/`)), pkg).toEqual([]);
+    }
+  });
 });
