@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import { registerDuckDBUdf } from '../src/adapters/duckdb/duckdb-udfs.js';
 import { loadUdfs } from '../src/udfs/registry.js';
-import type { ScalarUdf } from '../src/udfs/define.js';
+import { scalarCaller, type ScalarUdf } from '../src/udfs/define.js';
 import { makeFuzzyPairs } from './fuzzy.js';
 import { median } from './util.js';
 
@@ -42,7 +42,7 @@ export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: num
     }
     app.closeSync();
     void VARCHAR;
-    for (const u of udfs) registerDuckDBUdf(conn, u, (args) => ((u.definition as ScalarUdf).fn as (...x: unknown[]) => unknown)(...args));
+    for (const u of udfs) registerDuckDBUdf(conn, u, scalarCaller((u.definition as ScalarUdf).fn as (...x: unknown[]) => unknown));
     const time = async (sql: string) => {
       const runs: number[] = [];
       for (let r = 0; r < reps; r++) {

@@ -27,6 +27,7 @@ import { runUnitTest } from './unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from './batch-udfs.js';
 import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
+import { scalarCaller } from '../udfs/define.js';
 import type { BatchContext, ScalarUdf } from '../udfs/define.js';
 import { applyGrants, buildsRelation, runNodeHooks } from './hooks.js';
 import { ClientUdfs, type PreparedSql } from './client-udfs.js';
@@ -96,7 +97,7 @@ export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[],
   if (hosted.length) await adapter.registerUdfs!(hosted.map((udf) => {
     if (udf.definition.kind === 'scalar') {
       const fn = (udf.definition as ScalarUdf).fn as (...a: unknown[]) => unknown;
-      return { udf, impl: (args: unknown[]) => fn(...args) };
+      return { udf, impl: scalarCaller(fn) };
     }
     const rt = new BatchUdfRuntime(udf, context);
     runtimes.set(udf.definition.name, rt);

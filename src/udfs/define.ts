@@ -158,3 +158,12 @@ export function resolveUdfVersion(def: UdfDefinition, context?: UdfContext): str
   if (typeof v === 'function') return context ? v(context) : 'dynamic';
   return v ?? '1';
 }
+
+/**
+ * Wraps a scalar UDF implementation as the per-row call the engines' registration code makes with an
+ * argument array: fixed-arity calls for 1–3 arguments (no spread per row; the hot path of a UDF called
+ * millions of times), a spread call otherwise.
+ */
+export function scalarCaller(fn: (...a: unknown[]) => unknown): (args: unknown[]) => unknown {
+  return (args) => (args.length === 2 ? fn(args[0], args[1]) : args.length === 1 ? fn(args[0]) : args.length === 3 ? fn(args[0], args[1], args[2]) : fn(...args));
+}

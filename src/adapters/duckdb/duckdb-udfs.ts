@@ -28,6 +28,20 @@ function toJs(v: DuckDBValue): unknown {
 
 /** JS result → DuckDB value of the declared return type. @throws Error for a value of the wrong type */
 function toDuckDB(v: unknown, type: UdfSqlType): DuckDBValue {
+  // Fast paths (no allocation) for values already in their canonical shape; anything else goes through
+  // the one shared check (udfs/result.ts), which converts or throws its error message.
+  switch (type) {
+    case 'DOUBLE':
+    case 'VARCHAR':
+      if (typeof v === (type === 'DOUBLE' ? 'number' : 'string')) return v as DuckDBValue;
+      break;
+    case 'INTEGER':
+      if (typeof v === 'number' && Number.isInteger(v)) return v;
+      break;
+    case 'BOOLEAN':
+      if (typeof v === 'boolean') return v;
+      break;
+  }
   const r = checkUdfResult(v, type);
   if (!r) return null;
   switch (r.type) {
@@ -42,9 +56,17 @@ function toDuckDB(v: unknown, type: UdfSqlType): DuckDBValue {
   }
 }
 
+/** Argument types DuckDB already hands over as the JS values UDF code receives (no {@link toJs} needed). */
+const PLAIN_ARG = new Set<UdfSqlType>(['VARCHAR', 'JSON', 'DOUBLE', 'BIGINT', 'INTEGER', 'BOOLEAN']);
+
 /**
  * Registers one UDF (every arity) on a connection.
- * @param impl the function called per row with JS arguments (the scalar implementation or a batch lookup)
+ *
+ * Each call gets one data chunk (up to 2,048 rows): the loop reads the argument vectors, calls `impl`
+ * once per row with one reused argument array, and writes the result vector — no allocation per row
+ * beyond what the function itself and DuckDB's string reads make.
+ * @param impl the function called per row with JS arguments (the scalar implementation or a batch lookup);
+ *   it must not keep the argument array, which is reused for the next row
  */
 export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: (args: unknown[]) => unknown): void {
   const def = udf.definition;
@@ -52,6 +74,7 @@ export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: 
   const propagate = (def.nulls ?? 'propagate') === 'propagate';
   for (let arity = required; arity <= def.args.length; arity++) {
     const params = def.args.slice(0, arity);
+    const plain = params.every((a) => PLAIN_ARG.has(a.type));
     conn.registerScalarFunction(DuckDBScalarFunction.create({
       name: def.name,
       returnType: TYPES[def.returns],
@@ -60,20 +83,22 @@ export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: 
       specialHandling: !propagate,
       mainFunction: (info, input, output) => {
         const vectors = params.map((_, i) => input.getColumnVector(i));
+        const rows = input.rowCount;
         const args: unknown[] = new Array(arity);
-        for (let row = 0; row < input.rowCount; row++) {
+        const returns = def.returns;
+        for (let row = 0; row < rows; row++) {
           let hasNull = false;
           for (let i = 0; i < arity; i++) {
             const raw = vectors[i].getItem(row);
             if (raw === null) hasNull = true;
-            args[i] = raw === null ? null : toJs(raw);
+            args[i] = raw === null || plain ? raw : toJs(raw);
           }
           if (hasNull && propagate) {
             output.setItem(row, null);
             continue;
           }
           try {
-            output.setItem(row, toDuckDB(impl(args), def.returns));
+            output.setItem(row, toDuckDB(impl(args), returns));
           } catch (e) {
             info.setError(`UDF ${def.name} (${udf.module}) failed on (${args.map(preview).join(', ')}): ${(e as Error).message}`);
             return;
