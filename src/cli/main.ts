@@ -21,7 +21,6 @@ import { docsCommand } from './docs-command.js';
 import { airflowDagCommand } from './airflow-command.js';
 import { codegenCommand } from './codegen-command.js';
 import { versionText } from '../utils/package-info.js';
-import { initProject } from '../api/init.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -283,6 +282,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .positional('name', { type: 'string', demandOption: true, describe: 'folder to create (its name, as an identifier, becomes the project name)' })
         .option('force', { type: 'boolean', default: false, describe: 'write into a non-empty folder (existing files are kept)' }),
       handler: async (a: Record<string, unknown>) => {
+        const { initProject } = await import('../api/init.js');
         const r = initProject(String(a.name), io.cwd ?? process.cwd(), { force: a.force as boolean });
         const rel = path.relative(io.cwd ?? process.cwd(), r.dir) || '.';
         print(`Created project '${r.name}' in ${rel} (${r.files.length} files${r.kept.length ? `; kept existing ${r.kept.join(', ')}` : ''}).\n`);
