@@ -48,9 +48,20 @@ export interface RetryPlan {
   readonly command: RunCommand;
   /** unique_ids to run (those still in the project), in the previous run's order. */
   readonly nodes: readonly string[];
-  /** unique_ids of the previous run that no longer exist in the project. */
+  /** unique_ids of the previous run that no longer exist in the project (and have no replacement). */
   readonly gone: readonly string[];
+  /**
+   * Tests of the previous run whose unique_id changed (a generic test's id ends in a hash of its
+   * arguments, so editing them renames it): old unique_id → the current tests with the same name before
+   * the hash, which are retried instead.
+   */
+  readonly replaced: ReadonlyMap<string, readonly string[]>;
+  /** Of {@link gone}: those that errored or failed (not merely skipped) — a failure no retry can clear. */
+  readonly unresolved: readonly string[];
 }
+
+/** A generic test's unique_id without its argument hash (`test.p.accepted_values_orders_status_1a2b3c` → `test.p.accepted_values_orders_status`). */
+const testBase = (uid: string): string | undefined => (uid.startsWith('test.') ? /^(.*)_[0-9a-f]{6}(_\d+)?$/.exec(uid)?.[1] ?? uid.replace(/_\d+$/, '') : undefined);
 
 /**
  * Reads the last run of a target directory and lists what to retry.
@@ -73,12 +84,29 @@ export function planRetry(project: WeirProject): RetryPlan {
   }
   const nodes: string[] = [];
   const gone: string[] = [];
+  const unresolved: string[] = [];
+  const replaced = new Map<string, string[]>();
+  const previousIds = new Set(previous.results.map((r) => r.unique_id));
+  const currentTests = [...project.manifest.nodes.keys()].filter((k) => k.startsWith('test.'));
   for (const r of previous.results) {
     if (!RETRY_STATUSES.has(r.status) || !r.unique_id || nodes.includes(r.unique_id)) continue;
-    if (project.manifest.nodes.has(r.unique_id)) nodes.push(r.unique_id);
-    else if (!r.unique_id.startsWith('operation.')) gone.push(r.unique_id);
+    if (project.manifest.nodes.has(r.unique_id)) {
+      nodes.push(r.unique_id);
+      continue;
+    }
+    if (r.unique_id.startsWith('operation.')) continue;
+    // A test whose id changed: the current tests with the same base name that the previous run did not have.
+    const base = testBase(r.unique_id);
+    const now = base ? currentTests.filter((k) => !previousIds.has(k) && testBase(k) === base) : [];
+    if (now.length) {
+      replaced.set(r.unique_id, now);
+      for (const k of now) if (!nodes.includes(k)) nodes.push(k);
+      continue;
+    }
+    gone.push(r.unique_id);
+    if (r.status === 'error' || r.status === 'fail') unresolved.push(r.unique_id);
   }
-  return { previous, command, nodes, gone };
+  return { previous, command, nodes, gone, replaced, unresolved };
 }
 
 /** Options of {@link retryLastRun}. */
@@ -102,8 +130,18 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   const plan = planRetry(project);
   const a = plan.previous.args as Record<string, unknown>;
   const say = (message: string, level: 'info' | 'warn' = 'info') => options.reporter?.emit({ code: level === 'warn' ? 'WEIR_WARNING' : 'WEIR_MESSAGE', ts: now(), level, message });
-  for (const g of plan.gone) say(`not retrying ${g}: it is no longer in the project`, 'warn');
+  for (const [old, now] of plan.replaced) say(`${old} is now ${now.join(', ')} (its arguments changed): retrying ${now.length === 1 ? 'it' : 'them'}`);
+  for (const g of plan.gone) {
+    say(plan.unresolved.includes(g)
+      ? `${g} ${plan.previous.results.find((r) => r.unique_id === g)?.status === 'fail' ? 'failed' : 'errored'} in the previous run and is no longer in the project: it can't be retried (run \`weir ${plan.command}\` to check the project as it is now)`
+      : `not retrying ${g}: it is no longer in the project`, 'warn');
+  }
   if (plan.nodes.length === 0) {
+    if (plan.unresolved.length) {
+      // The previous failure can't be cleared by a retry: not a success (exit 1), though nothing ran.
+      const counts = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
+      return { command: plan.command, success: false, results: [], counts, elapsed: 0, exitCode: 1 };
+    }
     say(runSucceeded(plan.previous) && plan.gone.length === 0
       ? `nothing to retry: the previous \`weir ${plan.command}\` succeeded`
       : `nothing to retry: no node of the previous \`weir ${plan.command}\` errored, failed or was skipped`);
@@ -121,7 +159,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   if (options.reload && (target !== project.targetInfo.name || JSON.stringify(vars) !== JSON.stringify(project.cliVars))) p = await options.reload({ target, vars });
   say(`retrying ${plan.nodes.length} node${plan.nodes.length === 1 ? '' : 's'} of the previous \`weir ${plan.command}\` (target '${p.targetInfo.name}')`);
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-  return p.execute(plan.command, {
+  const summary = await p.execute(plan.command, {
     only: plan.nodes,
     select: list(a.select), exclude: list(a.exclude),
     threads: typeof a.threads === 'number' ? a.threads : undefined,
@@ -131,4 +169,6 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
     state: typeof a.state === 'string' ? a.state : undefined, defer: a.defer === true, favorState: a.favor_state === true,
     reporter: options.reporter,
   });
+  // A failure that left the project can't have been cleared by this retry.
+  return plan.unresolved.length && summary.exitCode === 0 ? { ...summary, success: false, exitCode: 1 } : summary;
 }

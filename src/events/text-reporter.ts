@@ -25,6 +25,8 @@ const STATUS_TEXT: Record<string, string> = {
 export class TextReporter implements Reporter {
   private readonly c: ReturnType<typeof pc.createColors>;
   private bar?: cliProgress.SingleBar;
+  /** Nodes finished: the bar's value, kept as an integer here (restarting the bar from its progress ratio times the total gave 97.99999999999999/121). */
+  private done = 0;
   private readonly failures: NodeFinishEvent[] = [];
 
   constructor(private readonly out: NodeJS.WritableStream, private readonly o: TextReporterOptions = {}) {
@@ -36,7 +38,7 @@ export class TextReporter implements Reporter {
     if (this.bar) {
       this.bar.stop();
       this.out.write(`${s}\n`);
-      this.bar.start(this.bar.getTotal(), this.bar.getProgress() * this.bar.getTotal());
+      this.bar.start(this.bar.getTotal(), this.done);
     } else this.out.write(`${s}\n`);
   }
 
@@ -50,6 +52,7 @@ export class TextReporter implements Reporter {
         const showBar = this.o.progress ?? ((err as NodeJS.WriteStream).isTTY === true && !this.o.quiet);
         if (showBar && e.node_count > 0) {
           this.bar = new cliProgress.SingleBar({ stream: err, format: ' {bar} {value}/{total} nodes', hideCursor: false, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+          this.done = 0;
           this.bar.start(e.node_count, 0);
         }
         break;
@@ -57,7 +60,10 @@ export class TextReporter implements Reporter {
       case 'WEIR_NODE_START':
         break;
       case 'WEIR_NODE_FINISH': {
-        this.bar?.increment();
+        if (this.bar) {
+          this.done += 1;
+          this.bar.update(this.done);
+        }
         if (e.status === 'error' || e.status === 'fail' || e.status === 'warn') this.failures.push(e);
         if (this.o.quiet && (e.status === 'success' || e.status === 'pass' || e.status === 'skipped')) break;
         const colour = e.status === 'success' || e.status === 'pass' ? c.green : e.status === 'skipped' ? c.yellow : e.status === 'warn' ? c.yellow : c.red;

@@ -58,6 +58,8 @@ export interface IncrementalBuild {
 export interface IncrementalResult extends MaterializationResult {
   /** Status message, e.g. `MERGE 10`, `CREATE TABLE 20`, `MICROBATCH 3 batches, 42 rows`. */
   readonly message: string;
+  /** Something the user should know although the build succeeded (e.g. an empty microbatch window). */
+  readonly warning?: string;
 }
 
 /**
@@ -266,6 +268,18 @@ async function microbatch(b: IncrementalBuild, cfg: IncrementalConfig, increment
     }
     b.relations?.set(b.relation, 'table');
     return { rowsAffected: rows, message: `CREATE TABLE ${rows} (${batches.length} batch${batches.length === 1 ? '' : 'es'})` };
+  }
+  if (batches.length === 0) {
+    // The window is empty: nothing to do, but never silently (e.g. --event-time-end before the current batch).
+    const end = b.eventTimeEnd ?? b.now ?? new Date();
+    const start = b.eventTimeStart ?? addPeriods(truncateTo(b.now ?? new Date(), mb.batchSize), mb.batchSize, -mb.lookback);
+    const day = (x: Date) => x.toISOString().replace('T00:00:00.000Z', '').replace('.000Z', 'Z');
+    return {
+      rowsAffected: 0,
+      message: 'MICROBATCH 0 batches',
+      warning: `model '${b.node.name}': no microbatch to process — the window [${day(start)}, ${day(end)}) is empty`
+        + (b.eventTimeStart ? '' : ` (--event-time-end lies before the ${mb.lookback ? `current ${mb.batchSize} minus lookback ${mb.lookback}` : `current ${mb.batchSize}`}, where an incremental run starts); pass --event-time-start too to backfill an earlier window`),
+    };
   }
   let rows = 0;
   for (const w of batches) {

@@ -296,6 +296,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
           });
           rows = r.rowsAffected;
           message = r.message;
+          if (r.warning) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: r.warning });
         } else if (node.config.materialized === 'snapshot') {
           if (ctx.empty && await relations.kindOf(adapter, conn, relation)) message = EMPTY_SNAPSHOT_KEPT;
           else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, query!, relations));
