@@ -7,7 +7,7 @@
  */
 import {
   BIGINT, BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBScalarFunction, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR,
-  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
+  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBVector,
 } from '@duckdb/node-api';
 import type { UdfSqlType } from '../../udfs/define.js';
 import { preview, type LoadedUdf } from '../../udfs/registry.js';
@@ -56,6 +56,41 @@ function toDuckDB(v: unknown, type: UdfSqlType): DuckDBValue {
   }
 }
 
+/**
+ * A per-row reader of one VARCHAR argument vector that decodes DuckDB's inlined strings (≤ 12 UTF-8 bytes,
+ * stored in the 16-byte string header: https://duckdb.org/docs/stable/internals/vector#strings) in
+ * JavaScript instead of one TextDecoder call and one Uint8Array per value; longer strings and anything
+ * unexpected go through the vector's own getItem. Reads the vector's data view and validity, which
+ * @duckdb/node-api (pinned) keeps as fields; when they are not there, every value goes through getItem.
+ */
+function varcharReader(vector: DuckDBVector): (row: number) => unknown {
+  const v = vector as unknown as { dataView?: unknown; validity?: { itemValid?: (i: number) => boolean } };
+  const dv = v.dataView;
+  const validity = v.validity;
+  if (!(dv instanceof DataView) || typeof validity?.itemValid !== 'function') return (row) => vector.getItem(row);
+  const bytes = new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength);
+  return (row) => {
+    const at = row * 16;
+    const len = dv.getUint32(at, true);
+    if (len > 12 || !validity.itemValid!(row)) return vector.getItem(row);
+    let out = '';
+    for (let i = at + 4, end = at + 4 + len; i < end;) {
+      const b = bytes[i];
+      if (b < 0x80) {
+        out += String.fromCharCode(b);
+        i++;
+      } else if (b >= 0xe0 && b < 0xf0 && i + 2 < end) {
+        out += String.fromCharCode(((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f));
+        i += 3;
+      } else if (b >= 0xc0 && b < 0xe0 && i + 1 < end) {
+        out += String.fromCharCode(((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f));
+        i += 2;
+      } else return vector.getItem(row); // 4-byte sequences (surrogate pairs): the general decoder
+    }
+    return out;
+  };
+}
+
 /** Argument types DuckDB already hands over as the JS values UDF code receives (no {@link toJs} needed). */
 const PLAIN_ARG = new Set<UdfSqlType>(['VARCHAR', 'JSON', 'DOUBLE', 'BIGINT', 'INTEGER', 'BOOLEAN']);
 
@@ -83,13 +118,14 @@ export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: 
       specialHandling: !propagate,
       mainFunction: (info, input, output) => {
         const vectors = params.map((_, i) => input.getColumnVector(i));
+        const read = vectors.map((vec, i) => (params[i].type === 'VARCHAR' ? varcharReader(vec) : (row: number) => vec.getItem(row)));
         const rows = input.rowCount;
         const args: unknown[] = new Array(arity);
         const returns = def.returns;
         for (let row = 0; row < rows; row++) {
           let hasNull = false;
           for (let i = 0; i < arity; i++) {
-            const raw = vectors[i].getItem(row);
+            const raw = read[i](row) as DuckDBValue;
             if (raw === null) hasNull = true;
             args[i] = raw === null || plain ? raw : toJs(raw);
           }

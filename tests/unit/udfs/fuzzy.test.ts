@@ -538,3 +538,19 @@ describe('DuckDB builtins vs the reference data (justifies the names in udfs/fuz
     expect(await builtin('levenshtein', [['김민수', '김민서']])).toEqual([2]);
   });
 });
+
+describe('reused scratch buffers (no allocation per call)', () => {
+  it('a long pair (buffers grow) leaves later short pairs unchanged, and long pairs are right', async () => {
+    const { jaroWinklerSimilarity, jaroSimilarity, levenshteinSimilarity } = await import('../../../src/stdlib/lib/fuzzy.js');
+    const before = jaroWinklerSimilarity('MARTHA', 'MARHTA');
+    const long = 'ab'.repeat(300);
+    expect(jaroSimilarity(long, long)).toBe(1);
+    expect(jaroSimilarity(`${long}x`, `y${long}`)).toBeLessThan(1);
+    expect(jaroWinklerSimilarity('MARTHA', 'MARHTA')).toBe(before);
+    expect(before).toBeCloseTo(0.9611, 4);
+    // surrogate pairs take the code-point path, the rest fastest-levenshtein: same definition
+    expect(levenshteinSimilarity('a😀b', 'a😀c')).toBeCloseTo(2 / 3, 12);
+    expect(levenshteinSimilarity('김민수', '김민서')).toBeCloseTo(2 / 3, 12);
+    expect(levenshteinSimilarity('', '')).toBe(1);
+  });
+});
