@@ -187,6 +187,12 @@ export interface SqlFunctions {
   greatest(args: readonly string[]): string;
   /** The smallest non-NULL argument; NULL only when all are NULL (DuckDB's `least`). */
   least(args: readonly string[]): string;
+  /** The first `n` characters of `s` (all of it when shorter; `n` ≥ 0). */
+  left(s: string, n: string): string;
+  /** The last `n` characters of `s` (all of it when shorter; `n` ≥ 0). */
+  right(s: string, n: string): string;
+  /** Whether `s` starts with `prefix` (NULL when either is NULL). */
+  startsWith(s: string, prefix: string): string;
 }
 
 /** `(expr)` unless `expr` is a plain identifier, qualified name, number or string literal. */
@@ -225,6 +231,13 @@ function unitInterval(part: DatePart): string {
  * - concat_ws: `concat_ws(sep, a, b)`, which skips NULL parts on DuckDB
  *   (https://duckdb.org/docs/stable/sql/functions/text#concat_wsseparator-string-) and Trino
  *   (https://trino.io/docs/current/functions/string.html#concat_ws).
+ * - listagg: `listagg(x, sep) within group (order by o)`; Trino's grammar requires WITHIN GROUP
+ *   (https://trino.io/docs/current/functions/aggregate.html#listagg), so without `order_by` the values are
+ *   ordered by themselves (an order the other engines leave unspecified).
+ * - left / right: `substr(s, 1, n)` and `substr(s, greatest(length(s) - (n) + 1, 1))` — Trino has no
+ *   LEFT/RIGHT functions (https://trino.io/docs/current/functions/string.html#substr); DuckDB and
+ *   Snowflake override with their native `left`/`right`.
+ * - starts_with: `starts_with(s, prefix)` (DuckDB, https://trino.io/docs/current/functions/string.html#starts_with).
  * - greatest / least ignoring NULLs: `greatest(coalesce(a, b), coalesce(b, a))` — each argument falls back
  *   to the others, so a NULL never wins and the result is NULL only when all are; this is needed on Trino,
  *   whose greatest/least return NULL when any argument is NULL
@@ -239,7 +252,7 @@ export const ansiFunctions: SqlFunctions = Object.freeze({
   concat: (parts: readonly string[]) => `(${parts.map(paren).join(' || ')})`,
   splitPart: (s: string, delimiter: string, n: string) => `split_part(${s}, ${delimiter}, ${n})`,
   listagg: (expr: string, separator: string, orderBy?: string) =>
-    `listagg(${expr}, ${separator})${orderBy ? ` within group (order by ${orderBy})` : ''}`,
+    `listagg(${expr}, ${separator}) within group (order by ${orderBy ?? expr})`,
   currentTimestamp: () => 'current_timestamp',
   hash: (expr: string) => `md5(${expr})`,
   regexpLike: (s: string, pattern: string) => `regexp_like(${s}, ${pattern})`,
@@ -250,6 +263,9 @@ export const ansiFunctions: SqlFunctions = Object.freeze({
   concatWs: (separator: string, parts: readonly string[]) => `concat_ws(${separator}, ${parts.join(', ')})`,
   greatest: (args: readonly string[]) => `greatest(${nullSafeArgs(args).join(', ')})`,
   least: (args: readonly string[]) => `least(${nullSafeArgs(args).join(', ')})`,
+  left: (s: string, n: string) => `substr(${s}, 1, ${n})`,
+  right: (s: string, n: string) => `substr(${s}, greatest(length(${s}) - ${paren(n)} + 1, 1))`,
+  startsWith: (s: string, prefix: string) => `starts_with(${s}, ${prefix})`,
 });
 
 /** Each argument coalesced with the others (`a, b` → `coalesce(a, b), coalesce(b, a)`), so NULLs never decide greatest/least. */

@@ -47,7 +47,7 @@ export const BUILTIN_HELPERS = [
   // Cross-dialect SQL helpers (see registerCrossDialect).
   'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
   'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
-  'regexp_extract', 'any_value', 'bool_or', 'concat_ws', 'greatest', 'least',
+  'regexp_extract', 'any_value', 'bool_or', 'concat_ws', 'greatest', 'least', 'left', 'right', 'starts_with',
   // Incremental models: {{#if (is_incremental)}} ... {{/if}}
   'is_incremental',
 ] as const;
@@ -304,7 +304,8 @@ const HELPER_USAGE: Readonly<Record<string, string>> = {
   listagg: '"page_path" "\' > \'" order_by="page_sequence"', hash: '"email"', regexp_like: '"email" "\'@\'"',
   regexp_replace: '"phone" "\'[^0-9]\'" "\'\'"', regexp_extract: '"from_address" "\'<([^>]+)>\'" 1',
   any_value: '"variant"', bool_or: '"is_purchase"', concat_ws: '"\' \'" "first_name" "middle_name" "last_name"',
-  greatest: '"e.event_ts" "s.started_at"', least: '"a" "b"',
+  greatest: '"e.event_ts" "s.started_at"', least: '"a" "b"', left: '"email" 3', right: '"phone" 8',
+  starts_with: '"path" "\'/docs\'"',
 };
 
 /**
@@ -363,6 +364,8 @@ function registerCrossDialect(hb: typeof Handlebars): void {
   def('any_value', 1, 1, ([e], a) => fnOf(a).anyValue(sqlArg('any_value', 'the value', e)));
   def('bool_or', 1, 1, ([e], a) => fnOf(a).boolOr(sqlArg('bool_or', 'the condition', e)));
   def('concat_ws', 2, 100, ([sep, ...parts], a) => fnOf(a).concatWs(sqlArg('concat_ws', 'the separator', sep), parts.map((v, i) => sqlArg('concat_ws', `part ${i + 1}`, v))));
+  for (const k of ['left', 'right'] as const) def(k, 2, 2, ([s, n], a) => fnOf(a)[k](sqlArg(k, 'the string', s), sqlArg(k, 'the length', n)));
+  def('starts_with', 2, 2, ([s, p], a) => fnOf(a).startsWith(sqlArg('starts_with', 'the string', s), sqlArg('starts_with', 'the prefix', p)));
   for (const k of ['greatest', 'least'] as const) def(k, 2, 100, (vals, a) => fnOf(a)[k](vals.map((v, i) => sqlArg(k, `argument ${i + 1}`, v))));
 }
 

@@ -34,7 +34,15 @@ export interface AdapterHarness {
   unreachable(closedPort: number, dir: string): string;
   /** Pattern of the message for {@link unreachable}. */
   readonly unreachableMessage: RegExp;
+  /** A query in the engine's own SQL that runs for minutes (the cancel case interrupts it). */
+  readonly slowQuery: string;
 }
+
+/**
+ * A Trino query that runs for minutes: three 10,000-element sequences (Trino's SEQUENCE limit,
+ * https://trino.io/docs/current/functions/array.html#sequence) cross joined, 10^12 rows.
+ */
+export const TRINO_SLOW_QUERY = 'select count(*) from unnest(sequence(1, 10000)) as a(x) cross join unnest(sequence(1, 10000)) as b(y) cross join unnest(sequence(1, 10000)) as c(z) where x + y + z = -1';
 
 const SF_PASSWORD = 'Sf-conf0rmance!pw';
 const TRINO_PASSWORD = 'Tr-conf0rmance!pw';
@@ -54,6 +62,7 @@ const duckdb = (): AdapterHarness => ({
   // A path below a regular file can never be created.
   unreachable: () => duckdb().targetYaml({ path: 'project.yaml/sub/conf.duckdb' }),
   unreachableMessage: /target 'conf': cannot open DuckDB database .*conf\.duckdb/,
+  slowQuery: 'select count(*) from range(1000000000) as a, range(1000) as b where a.range + b.range = -1',
 });
 
 const snowflake = (): AdapterHarness => {
@@ -82,6 +91,8 @@ const snowflake = (): AdapterHarness => {
     secrets: [SF_PASSWORD],
     hasPassword: true,
     unreachable: (port) => h.targetYaml({ url: `http://127.0.0.1:${port}` }),
+    // https://docs.snowflake.com/en/sql-reference/functions/generator
+    slowQuery: 'select count(*) from table(generator(rowcount => 1000000000)) as a, table(generator(rowcount => 1000)) as b where random() = 2',
     unreachableMessage: /target 'conf' \(Snowflake account acme-conf at http:\/\/127\.0\.0\.1:\d+, user weir_conf\): cannot connect \(ECONNREFUSED\)/,
   };
   return h;
@@ -110,6 +121,7 @@ const trino = (): AdapterHarness => {
     secrets: [TRINO_PASSWORD, Buffer.from(`weir:${TRINO_PASSWORD}`).toString('base64')],
     hasPassword: true,
     unreachable: (port) => h.targetYaml({ url: `http://127.0.0.1:${port}` }),
+    slowQuery: TRINO_SLOW_QUERY,
     unreachableMessage: /target 'conf' \(Trino at http:\/\/127\.0\.0\.1:\d+\): cannot reach the server \(ECONNREFUSED\)/,
   };
   return h;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, makeProject, runCli, writeFiles, type CliResult } from '../helpers/project.js';
 import { TrinoTestServer } from '../servers/trino-server.js';
+import { TRINO_SLOW_QUERY } from '../conformance/harnesses.js';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { TrinoAdapterError, type TrinoAdapter } from '../../src/adapters/trino/trino-adapter.js';
 
@@ -192,7 +193,7 @@ describe('trino target (local protocol server)', () => {
   it('cancels a running statement with DELETE /v1/query/{id}', async () => {
     const a = await adapterFor({});
     const conn = await a.connect();
-    const running = conn.execute('select count(*) from range(1000000000) a, range(1000) b where a.range + b.range = -1').catch((x: unknown) => x);
+    const running = conn.execute(TRINO_SLOW_QUERY).catch((x: unknown) => x);
     await new Promise((r) => setTimeout(r, 700));
     const t0 = Date.now();
     await conn.cancel();
@@ -206,7 +207,7 @@ describe('trino target (local protocol server)', () => {
   it('times out a statement, cancelling it, with a message naming the target', async () => {
     const a = await adapterFor({ query_timeout_seconds: 0.5 });
     const conn = await a.connect();
-    const e = (await conn.execute('select count(*) from range(1000000000) a, range(1000) b where a.range + b.range = -1').catch((x: unknown) => x)) as TrinoAdapterError;
+    const e = (await conn.execute(TRINO_SLOW_QUERY).catch((x: unknown) => x)) as TrinoAdapterError;
     expect(e.message).toMatch(/^target 'trino': statement timed out after 0\.5 s and was cancelled \[query \w+\]$/);
     await new Promise((r) => setTimeout(r, 300));
     expect(server.requests.some((r) => r.method === 'DELETE' && r.path === `/v1/query/${e.queryId}`)).toBe(true);

@@ -15,6 +15,9 @@
  * (interrupt the statement on DuckDB; its query-request then answers 000604 "SQL execution canceled", SQL state
  * 57014). Anything else is answered 404 and
  * recorded in `unknownRequests` (tests assert it stays empty) and printed to stderr.
+ * Every statement is first checked against a Snowflake grammar and Snowflake's documented function names
+ * (tests/grammar/engine-check.ts; option `checkSql`, default true): 001003 syntax error / 002140 unknown
+ * function, as Snowflake answers, so SQL only DuckDB understands fails here.
  */
 import { grantTarget } from './grants.js';
 import http from 'node:http';
@@ -25,6 +28,7 @@ import {
   BOOLEAN, DATE, DOUBLE, LIST, listValue, DuckDBDateValue, DuckDBInstance, DuckDBScalarFunction, DuckDBTimestampValue, TIMESTAMP, VARCHAR,
   dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
+import { checkEngineSql, loadGrammars } from '../grammar/engine-check.js';
 import { snowflakeToDuckDb, translateStringLiterals, UnsupportedSnowflakeSql } from './snowflake-sql.js';
 
 export { translateStringLiterals } from './snowflake-sql.js';
@@ -320,7 +324,8 @@ export function verifyKeyPairJwt(token: string, account: string, user: string, r
  * @param keyPairs user name → registered RSA public key, for `SNOWFLAKE_JWT` logins (verified by {@link verifyKeyPairJwt})
  * @param tokens accepted OAuth access tokens (any user), or token → the user it was issued to
  */
-export async function startSnowflakeServer(options: { users: Record<string, string>; keyPairs?: Record<string, KeyPairUser>; tokens?: string[] | Record<string, string> }): Promise<SnowflakeTestServer> {
+export async function startSnowflakeServer(options: { users: Record<string, string>; keyPairs?: Record<string, KeyPairUser>; tokens?: string[] | Record<string, string>; checkSql?: boolean }): Promise<SnowflakeTestServer> {
+  await loadGrammars();
   const duck = await DuckDBInstance.create(':memory:');
   const admin = await duck.connect();
   const sessions = new Map<string, Session>();
@@ -502,6 +507,19 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       return;
     }
     const jsUdf = kind === 'ddl' ? parseJavaScriptUdf(sqlText) : undefined;
+    // Reject what Snowflake's grammar or function list rejects before DuckDB sees it (001003 syntax error,
+    // 002140 unknown function), as Snowflake would; JavaScript UDFs created here count as known functions.
+    // CREATE [SECURE] FUNCTION ... LANGUAGE JAVASCRIPT is checked by parseJavaScriptUdf instead (written from
+    // https://docs.snowflake.com/en/sql-reference/sql/create-function; sqlparser-rs has no SECURE functions).
+    const problem = options.checkSql === false || jsUdf ? undefined : checkEngineSql('snowflake', sqlText, new Set([...jsUdfs.values()].map((u) => u.ddl.name.toLowerCase())));
+    if (problem) {
+      const code = problem.kind === 'syntax' ? '001003' : '002140';
+      json(res, {
+        data: { internalError: false, errorCode: code, age: 0, sqlState: '42000', queryId, line: -1, pos: -1, type: 'COMPILATION' },
+        code, message: `SQL compilation error:\n${problem.kind === 'function' ? `Unknown function ${problem.name!.toUpperCase()}` : problem.message}`, success: false, headers: null,
+      });
+      return;
+    }
     if (jsUdf) {
       try {
         createJavaScriptUdf(jsUdf);

@@ -24,16 +24,21 @@
  * - Option `immediateResults`: the POST itself answers with the complete result and no `nextUri` (real
  *   Trino never does this; it exercises the client quirk that drops such data).
  *
+ * - Every statement is first checked against Trino's grammar and documented function names
+ *   (tests/grammar/engine-check.ts; option `checkSql`), so SQL only DuckDB understands fails here as on Trino.
+ *
  * SQL translation (only what DuckDB cannot take as written): `<catalog>.information_schema.x` →
  * `information_schema.x` (DuckDB's spans all catalogs and has `table_catalog`), and `ALTER ... RENAME TO`
  * a qualified name → the bare name; Trino functions DuckDB lacks, as Weir's cross-dialect helpers render
  * them: `regexp_like(` → `regexp_matches(` (both search), `listagg(x, sep) within group (order by o)` →
  * `string_agg(x, sep order by o)`, `to_hex(md5(to_utf8(x)))` → `md5(x)` (already hex; callers lower()),
- * `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')` (Trino replaces every match).
+ * `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')` (Trino replaces every match),
+ * `sequence(a, b)` → `generate_series(a, b)`.
  * Catalogs are in-memory DuckDB databases attached under their Trino
  * name (DuckDB's default in-memory database is already called `memory`).
  */
 import { grantTarget } from './grants.js';
+import { checkEngineSql } from '../grammar/engine-check.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -52,6 +57,12 @@ export interface TrinoTestServerOptions {
   readonly pageSize?: number;
   /** Answer the POST with the whole result and no nextUri (exercises a client quirk). */
   readonly immediateResults?: boolean;
+  /**
+   * Reject, as Trino would, a statement Trino's grammar rejects (SYNTAX_ERROR) or one calling a function
+   * Trino does not document (FUNCTION_NOT_FOUND), before DuckDB sees it (tests/grammar/engine-check.ts).
+   * Default true.
+   */
+  readonly checkSql?: boolean;
 }
 
 /** What the server saw of one statement (for assertions). */
@@ -268,6 +279,13 @@ export class TrinoTestServer {
       q.rec.state = 'FINISHED';
       return;
     }
+    const problem = this.options.checkSql === false ? undefined : checkEngineSql('trino', q.rec.sql);
+    if (problem) {
+      q.rec.state = 'FAILED';
+      const location = problem.line ? { lineNumber: problem.line, columnNumber: problem.column ?? 1 } : undefined;
+      q.error = problem.kind === 'syntax' ? trinoError(problem.message, 'SYNTAX_ERROR', 1, 'USER_ERROR', location) : trinoError(problem.message, 'FUNCTION_NOT_FOUND', 44, 'USER_ERROR', location);
+      return;
+    }
     try {
       q.conn = await this.duckdb.connect();
       const cat = q.rec.catalog;
@@ -385,6 +403,8 @@ export function translate(sql: string): string {
     .replace(new RegExp(`${ident}\\s*\\.\\s*information_schema\\s*\\.`, 'gi'), 'information_schema.')
     .replace(new RegExp(`(\\brename\\s+to\\s+)(?:${ident}\\s*\\.\\s*)+(${ident})`, 'gi'), '$1$2')
     .replace(/\bregexp_like\s*\(/gi, 'regexp_matches(')
+    // https://trino.io/docs/current/functions/array.html#sequence: DuckDB's generate_series (both inclusive lists).
+    .replace(/\bsequence\s*\(/gi, 'generate_series(')
     .replace(/\bto_hex\(md5\(to_utf8\(/gi, '(md5((') // three parentheses opened for three
     .replace(/\blistagg\s*\(/gi, '\u0000listagg(')
     .split('\u0000')

@@ -13,6 +13,7 @@ import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifier
  * - regexp_like: `regexp_matches(s, p)` (search semantics) — https://duckdb.org/docs/stable/sql/functions/regular_expressions;
  * - hash: `md5(s)`, 32 lower-case hex characters — https://duckdb.org/docs/stable/sql/functions/text#md5string;
  * - any_value / bool_or as in the defaults — https://duckdb.org/docs/stable/sql/functions/aggregates;
+ * - left / right: native — https://duckdb.org/docs/stable/sql/functions/text#leftstring-count;
  * - greatest / least: native, they skip NULLs — https://duckdb.org/docs/stable/sql/functions/numeric#greatestx1-x2-.
  */
 export const duckdbFunctions: SqlFunctions = Object.freeze({
@@ -24,6 +25,8 @@ export const duckdbFunctions: SqlFunctions = Object.freeze({
   regexpReplace: (s: string, pattern: string, replacement: string) => `regexp_replace(${s}, ${pattern}, ${replacement}, 'g')`,
   greatest: (args: readonly string[]) => `greatest(${args.join(', ')})`,
   least: (args: readonly string[]) => `least(${args.join(', ')})`,
+  left: (s: string, n: string) => `left(${s}, ${n})`,
+  right: (s: string, n: string) => `right(${s}, ${n})`,
 });
 
 /** The DuckDB dialect (stateless singleton). */

@@ -43,6 +43,8 @@ import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, 
  * - greatest / least skipping NULLs: `greatest_ignore_nulls(...)` / `least_ignore_nulls(...)`, because
  *   Snowflake's GREATEST/LEAST return NULL when any argument is NULL —
  *   https://docs.snowflake.com/en/sql-reference/functions/greatest_ignore_nulls
+ * - left / right: native — https://docs.snowflake.com/en/sql-reference/functions/left, https://docs.snowflake.com/en/sql-reference/functions/right
+ * - starts_with: `startswith(s, prefix)` — https://docs.snowflake.com/en/sql-reference/functions/startswith
  * Patterns are string literals, and Snowflake treats `\` as an escape in literals: write regex
  * patterns with `{{literal "..."}}` so the backslashes are doubled.
  */
@@ -62,6 +64,9 @@ export const snowflakeFunctions: SqlFunctions = Object.freeze({
   concatWs: (separator: string, parts: readonly string[]) => `array_to_string(array_construct_compact(${parts.join(', ')}), ${separator})`,
   greatest: (args: readonly string[]) => `greatest_ignore_nulls(${args.join(', ')})`,
   least: (args: readonly string[]) => `least_ignore_nulls(${args.join(', ')})`,
+  left: (s: string, n: string) => `left(${s}, ${n})`,
+  right: (s: string, n: string) => `right(${s}, ${n})`,
+  startsWith: (s: string, prefix: string) => `startswith(${s}, ${prefix})`,
 });
 
 /**

@@ -39,7 +39,10 @@ const CASES: [string, string, string, string][] = [
   [`{{concat "a" "'-'" "cast(n as varchar)"}}`, `(a || '-' || (cast(n as varchar)))`, `(a || '-' || (cast(n as varchar)))`, `(a || '-' || (cast(n as varchar)))`],
   [`{{split_part "s" "' '" 2}}`, `split_part(s, ' ', 2)`, `split_part(s, ' ', 2)`, `split_part(s, ' ', 2)`],
   [`{{listagg "p" "' > '" order_by="seq"}}`, `string_agg(p, ' > ' order by seq)`, `nullif(listagg(p, ' > ') within group (order by seq), '')`, `listagg(p, ' > ') within group (order by seq)`],
-  [`{{listagg "p" "','"}}`, `string_agg(p, ',')`, `nullif(listagg(p, ','), '')`, `listagg(p, ',')`],
+  [`{{listagg "p" "','"}}`, `string_agg(p, ',')`, `nullif(listagg(p, ','), '')`, `listagg(p, ',') within group (order by p)`],
+  [`{{left "email" 3}}`, `left(email, 3)`, `left(email, 3)`, `substr(email, 1, 3)`],
+  [`{{right "phone" "n + 1"}}`, `right(phone, n + 1)`, `right(phone, n + 1)`, `substr(phone, greatest(length(phone) - (n + 1) + 1, 1))`],
+  [`{{starts_with "path" "'/docs'"}}`, `starts_with(path, '/docs')`, `startswith(path, '/docs')`, `starts_with(path, '/docs')`],
   ['{{current_timestamp}}', 'current_timestamp', 'current_timestamp()', 'current_timestamp'],
   ['{{hash "email"}}', 'md5(email)', 'md5(email)', 'lower(to_hex(md5(to_utf8(email))))'],
   [`{{regexp_like "s" "'^[a-z]+$'"}}`, `regexp_matches(s, '^[a-z]+$')`, `(regexp_instr(s, '^[a-z]+$') > 0)`, `regexp_like(s, '^[a-z]+$')`],
@@ -145,6 +148,17 @@ describe('DuckDB executes what the helpers render', () => {
     expect(await one(`{{concat_ws "' '" "'Ann'" "null" "'Lee'"}}`)).toBe('Ann Lee');
     expect(Number(await one(`{{greatest "1" "null" "3"}}`))).toBe(3);
     expect(Number(await one(`{{least "null" "2"}}`))).toBe(2);
+    expect(await one(`{{left "'abcdef'" 3}}`)).toBe('abc');
+    expect(await one(`{{right "'+821012345678'" 8}}`)).toBe('12345678');
+    expect(await one(`{{starts_with "'/docs/a'" "'/docs'"}}`)).toBe(true);
+    // Trino's spelling of right/left (substr, greatest, length behave alike on DuckDB for positive
+    // positions) gives DuckDB's right/left results, including n longer than the string and n = 0.
+    for (const [s, n] of [["'abcdef'", 3], ["'ab'", 5], ["'abc'", 0]] as const) {
+      for (const h of ['left', 'right']) {
+        const mine = (await conn.runAndReadAll(`select ${render(`{{${h} "${s}" ${n}}}`, trinoDialect)}`)).getRowsJS()[0][0];
+        expect(mine, `${h} ${s} ${n}`).toBe(await one(`{{${h} "${s}" ${n}}}`));
+      }
+    }
     expect(await one(`{{greatest "null" "null"}}`)).toBeNull();
   });
   it('aggregates', async () => {
