@@ -1,7 +1,7 @@
 /**
  * TEST INFRASTRUCTURE. Compiles a Weir project for a Trino and a Snowflake target and checks every compiled
  * SQL file (models, snapshots, tests, analyses) against the engine's grammar and function list
- * ({@link checkEngineSql}); the project's UDF names (manifest `udfs`) count as known functions, since Weir
+ * ({@link checkEngineSql}); the project's UDF names (manifest `functions`) count as known functions, since Weir
  * evaluates them client-side (or creates them on the engine) before the SQL runs.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -59,8 +59,9 @@ export async function checkCompiledProject(root: string): Promise<Record<Grammar
       if (r.code !== 0) throw new Error(`weir compile --target grammar_${engine} failed:\n${r.stdout}${r.stderr}`);
       // Each engine's files are checked right after its compile (a project without {{env "WEIR_TARGET_PATH"}} compiles into target/).
       const targetPath = existsSync(path.join(dir, `target_${engine}`)) ? `target_${engine}` : 'target';
-      const manifest = JSON.parse(readFileSync(path.join(dir, targetPath, 'manifest.json'), 'utf8')) as { udfs?: Record<string, { name: string }> };
-      const udfs = new Set(Object.values(manifest.udfs ?? {}).map((u) => u.name.toLowerCase()));
+      // UDFs are manifest `functions` (dbt's resource type for user-defined functions).
+      const manifest = JSON.parse(readFileSync(path.join(dir, targetPath, 'manifest.json'), 'utf8')) as { functions?: Record<string, { name: string }> };
+      const udfs = new Set(Object.values(manifest.functions ?? {}).map((u) => u.name.toLowerCase()));
       const compiled = path.join(dir, targetPath, 'compiled');
       const files = sqlFiles(compiled);
       const problems = new Map<string, EngineSqlProblem>();
