@@ -6,6 +6,7 @@
  * granting, vacuuming, dropping old schemas, loading a stage.
  */
 import { markUntrusted } from '../compiler/untrusted.js';
+import { secretVarValues } from '../loader/project-config.js';
 import { parse as parseYaml } from 'yaml';
 import type { QueryResult } from '../adapters/adapter.js';
 import { closest } from '../compiler/environment.js';
@@ -57,6 +58,8 @@ export async function runOperation(project: WeirProject, name: string, args: Rea
       hint: s ? `Did you mean '${s}'?` : names.length ? `Macros: ${names.sort().join(', ')}.` : `Macros are the .sql files in ${project.files.config['macro-paths'].join(', ')}.`,
     });
   }
+  // Secret-looking arguments (a password handed to a grant macro) are redacted like secret vars.
+  project.addSecrets(secretVarValues(args));
   // Arguments come from the command line: their strings reach SQL only through literal/ident (untrusted.ts).
   const context = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, markUntrusted(v, `run-operation argument "${k}"`)]));
   const sql = project.renderer().renderText(`{{> [${name}]}}`, { file: macro.path, context }).replace(/;\s*$/, '');

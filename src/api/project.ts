@@ -313,6 +313,11 @@ export class WeirProject {
     });
   }
 
+  /** Adds values to redact from every output of this project from now on (e.g. secret run-operation args). */
+  addSecrets(values: Iterable<string>): void {
+    for (const v of values) if (v) this.secrets.add(v);
+  }
+
   /** Redacts secrets from a string (including secret env values read by templates rendered so far). */
   readonly redact = (s: string): string => {
     if (this.secrets.size !== this.redactorSize) {

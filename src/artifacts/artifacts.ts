@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../manifest/manifest.js';
 import { redactDeep, type Redactor } from '../utils/redact.js';
-import { removeStaleTempFiles } from '../utils/write-file.js';
+import { PRIVATE_FILE_MODE, removeStaleTempFiles } from '../utils/write-file.js';
 import { DBT_SCHEMAS, type ArtifactMetadata } from './dbt/metadata.js';
 import { dbtManifest, type ManifestOptions } from './dbt/manifest-v12.js';
 import { packageInfo } from '../utils/package-info.js';
@@ -26,6 +26,7 @@ export type { CompiledFacts, UdfFacts, ProjectHooks } from './dbt/manifest-v12.j
 
 /**
  * Writes JSON atomically (temp file + rename) so readers never see half a file; removes killed runs' temp files.
+ * The file is created with mode 0600 ({@link PRIVATE_FILE_MODE}).
  * @param beforeWrite called after serializing, before anything is written (e.g. to wait for other writes that
  *   must land first); what it throws is thrown, with nothing written
  */
@@ -34,7 +35,8 @@ export function writeJsonAtomic(file: string, value: unknown, beforeWrite?: () =
   beforeWrite?.();
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  // Artifacts hold compiled SQL (with the values in it) and run messages: owner-only, like compiled files.
+  writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
   renameSync(tmp, file);
   removeStaleTempFiles(file); // a killed run's half-written file
 }

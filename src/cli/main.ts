@@ -21,6 +21,7 @@ import { docsCommand } from './docs-command.js';
 import { airflowDagCommand } from './airflow-command.js';
 import { codegenCommand } from './codegen-command.js';
 import { versionText } from '../utils/package-info.js';
+import { createRedactor, redactDeep, SECRET_NAME_PATTERN, secretVarValues, type Redactor } from '../utils/redact.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -44,6 +45,31 @@ interface GlobalArgs {
 
 /** `require` for the CommonJS packages loaded on demand in synchronous code (the `yaml` parser). */
 const requireLazy = createRequire(import.meta.url);
+
+/**
+ * Secrets visible on the command line before any project is loaded: values of secret-looking environment
+ * variables, and of `--vars` / `--args` entries whose names look secret (see secretVarValues). Unparsable
+ * values are skipped (their own error reports them).
+ */
+export function secretsFromCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env)) if (v && SECRET_NAME_PATTERN.test(k)) out.push(v);
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(vars|args)(?:=(.*))?$/s.exec(argv[i]);
+    if (!m) continue;
+    try {
+      out.push(...secretVarValues(parseVars(m[2] ?? argv[i + 1])));
+    } catch {
+      /* reported by the command */
+    }
+  }
+  return out;
+}
+
+/** A reporter that redacts every string of every event before `inner` sees it. */
+function redacting(inner: Reporter, redact: Redactor): Reporter {
+  return { ...inner, emit: (e) => inner.emit(redactDeep(e, redact)), close: inner.close?.bind(inner) };
+}
 
 /** Parses `--vars` (YAML or JSON mapping). @throws WeirError `WEIR_VARS_INVALID` */
 export function parseVars(text: string | undefined): Record<string, unknown> {
@@ -79,15 +105,20 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   }
   let exitCode = 0;
   let reporter: Reporter | undefined;
+  // Every line the CLI prints goes through one redactor: secrets known before the project loads (secret-
+  // looking env variables, --vars and --args values under secret-looking names), then the project's own.
+  const early = createRedactor(secretsFromCommandLine(argv, io.env ?? process.env));
+  let loaded: WeirProject | undefined;
+  const redact: Redactor = (s) => (loaded ? loaded.redact(early(s)) : early(s));
   const makeReporter = async (a: GlobalArgs): Promise<Reporter> =>
-    (reporter = a['log-format'] === 'json'
+    (reporter = redacting(a['log-format'] === 'json'
       ? new JsonReporter(io.stdout)
-      : new (await import('../events/text-reporter.js')).TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }));
+      : new (await import('../events/text-reporter.js')).TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }), redact));
   const load = async (a: GlobalArgs): Promise<WeirProject> => {
     const vars = parseVars(a.vars);
     const rep = await makeReporter(a);
     const { WeirProject } = await import('../api/project.js');
-    return WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars, env: io.env, reporter: rep, partialParse: a['partial-parse'] !== false });
+    return loaded = await WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars, env: io.env, reporter: rep, partialParse: a['partial-parse'] !== false });
   };
   const print = (s: string) => io.stdout.write(s);
 
@@ -319,10 +350,10 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     if (reporter) reportError(err, reporter);
     else {
       const jsonLogs = argv.includes('json') && argv.some((x) => x.startsWith('--log-format'));
-      if (jsonLogs) new JsonReporter(io.stderr).emit(errorEvent(err));
-      else io.stderr.write(`error: ${err.format()}\n`);
+      if (jsonLogs) redacting(new JsonReporter(io.stderr), redact).emit(errorEvent(err));
+      else io.stderr.write(`error: ${redact(err.format())}\n`);
     }
-    if (err.code === 'WEIR_INTERNAL' && process.env.WEIR_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+    if (err.code === 'WEIR_INTERNAL' && process.env.WEIR_DEBUG) io.stderr.write(`${redact(String((e as Error).stack))}\n`);
     exitCode = err.code === 'WEIR_INTERNAL' ? 1 : err.exitCode;
   } finally {
     reporter?.close?.();

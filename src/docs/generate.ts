@@ -98,7 +98,7 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
   // JSON is valid JavaScript; `<` is escaped so the data can never close a script element if inlined.
   writeFileIfChanged(path.join(siteDir, 'weir-docs-data.js'), `window.__WEIR_DOCS__ = ${JSON.stringify(site).replace(/</g, '\\u003c')};\n`);
   const indexPath = path.join(siteDir, 'index.html');
-  writeFileIfChanged(indexPath, indexHtml(site.project_name));
+  writeFileIfChanged(indexPath, indexHtml(site.project_name), 0o644); // no data in it: the page shell
   return { catalogPath, lineagePath, siteDir, indexPath, catalog, lineage, site };
 }
 

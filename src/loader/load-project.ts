@@ -8,7 +8,7 @@ import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import { parseYamlFile } from './yaml-file.js';
 import { checkFolderConfigKeys } from './config-keys.js';
 import { renderYamlTemplates } from './yaml-template.js';
-import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, type ProjectConfig, type TargetConfig } from './project-config.js';
+import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, secretVarValues, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { projectTestConfig } from './test-config-tree.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
@@ -157,7 +157,11 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const configPath = findProjectFile(root);
   const configFile = path.basename(configPath);
   const yaml = parseYamlFile(readFileSync(configPath, 'utf8'), configFile, 'WEIR_PROJECT_INVALID');
-  const { value, secrets: envSecrets } = interpolateEnv(yaml.value, yaml, options.env ?? process.env);
+  // The target is known before interpolation, so that other targets' unset variables are not errors.
+  const raw = yaml.value as { target?: unknown; targets?: unknown } | null;
+  const rawTargets = raw && typeof raw.targets === 'object' && raw.targets ? Object.keys(raw.targets) : [];
+  const activeTarget = options.target ?? (typeof raw?.target === 'string' ? raw.target : rawTargets[0]);
+  const { value, secrets: envSecrets } = interpolateEnv(yaml.value, yaml, options.env ?? process.env, activeTarget);
   const config = validateProjectConfig(value, yaml);
 
   const targetName = options.target ?? config.target ?? Object.keys(config.targets)[0];
@@ -170,12 +174,14 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   }
   const secrets = new Set(envSecrets);
   for (const t of Object.values(config.targets)) {
-    for (const [k, v] of Object.entries(t)) if (SECRET_KEY_PATTERN.test(k) && typeof v === 'string' && v) secrets.add(v);
+    // `private_key_path` names a file, it is not the key.
+    for (const [k, v] of Object.entries(t)) if (SECRET_KEY_PATTERN.test(k) && !/_(path|file)$/.test(k) && typeof v === 'string' && v) secrets.add(v);
   }
 
   const errors: WeirError[] = [];
   const warnings: WeirError[] = [];
   const projectVars = { ...config.vars, ...(options.vars ?? {}) };
+  for (const v of secretVarValues(projectVars, config.secret_vars)) secrets.add(v);
   // Strict configs in the folder-config trees (config-keys.ts), each key at its line.
   const locateKey = (p: readonly string[]) => yaml.locate(p).line;
   checkFolderConfigKeys(config.models, 'models', 'model', configFile, locateKey, errors);

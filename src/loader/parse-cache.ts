@@ -243,7 +243,7 @@ export class ParseCache {
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ key: this.key, files }));
+      writeFileSync(tmp, JSON.stringify({ key: this.key, files }), { mode: 0o600 }); // the project's source text: owner-only
       renameSync(tmp, this.file);
       removeStaleTempFiles(this.file); // a killed run's half-written cache
       this.changed = false;

@@ -44,6 +44,8 @@ export const projectConfigSchema = z
     ], { error: 'each package is {package: <npm name>} or {local: <folder>}' })).default([]),
     'target-path': z.string().min(1).default('target'),
     vars: z.record(z.string(), z.unknown()).default({}),
+    /** Names of vars whose values are secrets (redacted like secret-looking names; see secretVarValues). */
+    secret_vars: z.array(z.string().min(1)).default([]),
     models: folderConfig.default({}),
     seeds: folderConfig.default({}),
     /** Project-level data test config (dbt ≥ 1.8); `tests:` is its legacy name (see test-config-tree.ts). */
@@ -62,8 +64,9 @@ export type ProjectConfig = z.output<typeof projectConfigSchema>;
 /** One target's raw configuration (engine-specific keys included). */
 export type TargetConfig = z.output<typeof targetSchema>;
 
-/** Key names whose values are secrets (matched case-insensitively against the last key segment). */
-export const SECRET_KEY_PATTERN = /pass(word|phrase)?|secret|token|private_?key|credential|api_?key/i;
+// Secret names and values: see utils/redact.ts (the CLI needs them before any project code loads).
+export { SECRET_KEY_PATTERN, SECRET_NAME_PATTERN, secretVarValues } from '../utils/redact.js';
+import { SECRET_KEY_PATTERN } from '../utils/redact.js';
 
 /** Result of interpolating `{{env ...}}` in a YAML value tree. */
 export interface EnvInterpolation {
@@ -76,6 +79,8 @@ const ENV_CALL = /\{\{\s*env\s+("([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]
 
 /**
  * Replaces `{{env "NAME"}}` / `{{env "NAME" "default"}}` in every string of a YAML value tree.
+ * @param activeTarget the target this run uses: unset variables (without default) under other targets'
+ *   settings are left empty instead of being errors
  * Interpolation happens per value after YAML parsing, so an env value can never change the YAML structure.
  * @throws WeirErrors `WEIR_ENV_MISSING` for each unset variable without default (file and key path named)
  */
@@ -83,6 +88,7 @@ export function interpolateEnv(
   value: unknown,
   yaml: YamlFile,
   env: NodeJS.ProcessEnv = process.env,
+  activeTarget?: string,
 ): EnvInterpolation {
   const secrets: string[] = [];
   const errors: WeirError[] = [];
@@ -94,6 +100,9 @@ export function interpolateEnv(
         const fallback = q2 === undefined ? undefined : ((c ?? d) as string);
         const got = env[name];
         if (got === undefined && fallback === undefined) {
+          // Another target's settings: not needed for this run, so its variables need not be set
+          // (dev machines should not have to export production secrets).
+          if (activeTarget !== undefined && path[0] === 'targets' && path.length > 1 && path[1] !== activeTarget) return '';
           errors.push(new WeirError('WEIR_ENV_MISSING', `environment variable ${name} is not set`, {
             location: { file: yaml.file, keyPath: formatKeyPath(path), ...yaml.locate(path) },
             hint: `Export ${name} before running Weir, or give a default: {{env "${name}" "default"}}.`,
@@ -101,7 +110,8 @@ export function interpolateEnv(
           return '';
         }
         const out = got ?? fallback!;
-        if (got !== undefined && (SECRET_KEY_PATTERN.test(lastKey) || SECRET_KEY_PATTERN.test(name)) && out.length > 0) secrets.push(out);
+        // A default standing in for a secret is as secret as the value it replaces.
+        if ((SECRET_KEY_PATTERN.test(lastKey) || SECRET_KEY_PATTERN.test(name)) && out.length > 0) secrets.push(out);
         return out;
       });
     }
@@ -162,9 +172,10 @@ export function validateProjectConfig(value: unknown, yaml: YamlFile): ProjectCo
     return new WeirError('WEIR_PROJECT_INVALID', `${keyPath ? `${keyPath}: ` : ''}${message}`, {
       location: { file: yaml.file, keyPath: keyPath || undefined, ...yaml.locate(path) },
       hint: issue.code === 'unrecognized_keys'
-        ? 'Allowed keys: name, version, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, stdlib, packages, target-path, vars, models, seeds, data_tests, tests, snapshots, on-run-start, on-run-end, target, targets.'
+        ? 'Allowed keys: name, version, secret_vars, model-paths, seed-paths, macro-paths, udf-paths, test-paths, snapshot-paths, stdlib, packages, target-path, vars, models, seeds, data_tests, tests, snapshots, on-run-start, on-run-end, target, targets.'
         : undefined,
     });
   });
   throw new WeirErrors(errors);
 }
+

@@ -3,6 +3,28 @@
  * redactor built from the run's secret values (passwords, tokens read from the environment).
  */
 
+/** Key names whose values are secrets (matched case-insensitively against the last key segment). */
+export const SECRET_KEY_PATTERN = /pass(word|phrase)?|secret|token|private_?key|credential|api_?key/i;
+
+/** Var and argument names whose values are secrets: {@link SECRET_KEY_PATTERN} plus `pwd`, `auth`, `access_key`, `secret_key`. */
+export const SECRET_NAME_PATTERN = new RegExp(`${SECRET_KEY_PATTERN.source}|pwd|auth|access_?key|secret_?key`, 'i');
+
+/**
+ * Values of vars that are secrets: those whose name (any key on the path, e.g. `db_password`,
+ * `api.token`) looks secret ({@link SECRET_NAME_PATTERN}) or that `secret_vars` lists. Strings and numbers are
+ * returned as text; nested values of a secret var are all secret.
+ */
+export function secretVarValues(vars: Readonly<Record<string, unknown>>, secretNames: readonly string[] = []): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, secret: boolean) => {
+    if (secret && (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') && String(v) !== '') out.push(String(v));
+    else if (Array.isArray(v)) for (const x of v) walk(x, secret);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, secret || SECRET_NAME_PATTERN.test(k));
+  };
+  for (const [k, v] of Object.entries(vars)) walk(v, secretNames.includes(k) || SECRET_NAME_PATTERN.test(k));
+  return out;
+}
+
 /** Replacement text for a secret. */
 export const REDACTED = '***';
 
@@ -11,12 +33,16 @@ export type Redactor = (s: string) => string;
 
 /**
  * Builds a redactor.
- * @param secrets values to hide; values shorter than 4 characters are ignored (too likely to hit ordinary text)
+ * @param secrets values to hide. Values of 4 characters or more are replaced wherever they occur; shorter
+ *   ones (a 3-character password is still a password) only where they stand alone — not inside a longer
+ *   word or number — so that `ab` does not turn every `table` into `t***le`.
  */
 export function createRedactor(secrets: Iterable<string>): Redactor {
-  const list = [...new Set([...secrets].filter((s) => s && s.length >= 4))].sort((a, b) => b.length - a.length);
+  const list = [...new Set([...secrets].filter((s) => s && s !== REDACTED))].sort((a, b) => b.length - a.length);
   if (list.length === 0) return (s) => s;
-  const re = new RegExp(list.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const alts = list.map((s) => (s.length >= 4 ? esc(s) : `(?<![\\p{L}\\p{N}_])${esc(s)}(?![\\p{L}\\p{N}_])`));
+  const re = new RegExp(alts.join('|'), 'gu');
   return (s) => s.replace(re, REDACTED);
 }
 

@@ -5,15 +5,23 @@
  * close), which made rewriting 30,000 compiled files take seconds. Here an unchanged file is left alone
  * (one read), and a changed one is overwritten in place and then truncated to its new length.
  */
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
+ * File mode of files that may hold warehouse data or SQL with values in it (compiled SQL, manifest,
+ * run results, docs data): readable by the owner only, since target/ often sits on shared machines.
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
  * Writes `text` to `file` unless it already holds exactly that text; creates missing parent folders.
+ * @param mode permissions of the file (default {@link PRIVATE_FILE_MODE}); an existing file with other
+ *   permissions gets these even when its text is unchanged
  * @returns whether the file was written
  * @throws the file system's error (permissions, disk full)
  */
-export function writeFileIfChanged(file: string, text: string): boolean {
+export function writeFileIfChanged(file: string, text: string, mode: number = PRIVATE_FILE_MODE): boolean {
   let old: Buffer | undefined;
   try {
     old = readFileSync(file);
@@ -21,9 +29,13 @@ export function writeFileIfChanged(file: string, text: string): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const data = Buffer.from(text, 'utf8');
-  if (old && old.equals(data)) return false;
-  const fd = old ? openSync(file, 'r+') : openCreating(file);
+  if (old && old.equals(data)) {
+    fixMode(file, mode);
+    return false;
+  }
+  const fd = old ? openSync(file, 'r+') : openCreating(file, mode);
   try {
+    if (old && (fstatSync(fd).mode & 0o777) !== mode) fchmodSync(fd, mode);
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off, off);
     if (old && old.length > data.length) ftruncateSync(fd, data.length);
@@ -34,13 +46,27 @@ export function writeFileIfChanged(file: string, text: string): boolean {
 }
 
 /** Opens `file` for writing, creating its folder when the first attempt finds it missing. */
-function openCreating(file: string): number {
+function openCreating(file: string, mode: number): number {
   try {
-    return openSync(file, 'w');
+    return openSync(file, 'w', mode);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     mkdirSync(path.dirname(file), { recursive: true });
-    return openSync(file, 'w');
+    return openSync(file, 'w', mode);
+  }
+}
+
+/** Gives an existing file `mode` (files written by older versions were 0644). Best effort. */
+function fixMode(file: string, mode: number): void {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      if ((fstatSync(fd).mode & 0o777) !== mode) fchmodSync(fd, mode);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* not ours to change: leave it */
   }
 }
 

@@ -18,6 +18,7 @@
  * client-side (`udfHosting: 'none'`, execution/client-udfs.ts), which reads the distinct arguments page by
  * page through {@link TrinoConnection.stream}.
  */
+import { safeErrorBody } from '../../utils/error-body.js';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
@@ -146,7 +147,9 @@ export function mapTransportError(e: unknown, targetName: string, target: Pick<T
     return new TrinoAdapterError(`${where}: authentication failed (HTTP ${status}): ${how}`, { httpStatus: status });
   }
   if (status !== undefined) {
-    const body = typeof err.response?.data === 'string' ? err.response.data.slice(0, 300).trim() : '';
+    // The body may echo the request (an intermediary's error page): credentials stripped (utils/error-body.ts).
+    const known = [target.auth?.type === 'basic' ? target.auth.password : undefined, target.auth?.type === 'jwt' ? target.auth.token : undefined].filter((x): x is string => typeof x === 'string');
+    const body = typeof err.response?.data === 'string' ? safeErrorBody(err.response.data, known, target.user) : '';
     return new TrinoAdapterError(`${where}: HTTP ${status}${body ? `: ${body}` : ''}`, { httpStatus: status });
   }
   const code = err?.code;

@@ -12,9 +12,10 @@ describe('redaction', () => {
     expect(r('axbbc(d)')).toBe('axbbc(d)');
   });
 
-  it('ignores empty and very short secrets', () => {
+  it('ignores empty secrets; short ones are redacted where they stand alone, not inside words', () => {
     const r = createRedactor(['', 'ab']);
-    expect(r('ab cd')).toBe('ab cd');
+    expect(r('ab cd')).toBe('*** cd');
+    expect(r("x = 'ab' and tabs, abc, ab1")).toBe("x = '***' and tabs, abc, ab1");
   });
 
   it('redacts every string inside nested values, leaving other types alone', () => {
