@@ -240,6 +240,15 @@ export class WeirProject {
   }
 
   /**
+   * The same project bound to another target of project.yaml (same files, `--vars` and environment), e.g.
+   * for `weir diff --against prod`.
+   * @throws WeirError `WEIR_TARGET_UNKNOWN` for a target project.yaml doesn't define
+   */
+  forTarget(target: string): Promise<WeirProject> {
+    return WeirProject.load({ projectDir: this.files.root, target, vars: this.cliVars, env: this.processEnv });
+  }
+
+  /**
    * The artifacts of an earlier run in `dir` (relative to the project directory), read once per project.
    * @throws WeirError `WEIR_STATE_INVALID` (missing directory or manifest, unreadable artifacts)
    */

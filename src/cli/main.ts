@@ -293,6 +293,24 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       },
     })
     .command({
+      command: 'diff',
+      describe: 'compare a model\'s rows in this target with another target or a state directory\'s relation',
+      builder: (y: Argv) => y
+        .option('select', { alias: 's', type: 'string', demandOption: true, describe: 'model, seed or snapshot name' })
+        .option('against', { type: 'string', demandOption: true, describe: 'a target name from project.yaml, or a directory with an earlier run\'s manifest.json' })
+        .option('key', { type: 'string', describe: 'key columns, comma-separated (default: unique_key, else a unique test\'s column)' })
+        .option('sample', { type: 'number', default: 5, describe: 'rows per kind in the sample' })
+        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        if (!Number.isInteger(a.sample) || (a.sample as number) < 0) throw new WeirError('WEIR_USAGE', '--sample must be an integer ≥ 0');
+        const key = typeof a.key === 'string' ? a.key.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+        const { diffModel, formatDiff } = await import('../api/diff.js');
+        const d = await diffModel(project, { select: String(a.select), against: String(a.against), key, sample: a.sample as number, cwd: io.cwd });
+        print(a.format === 'json' ? `${JSON.stringify({ model: String(a.select), ...d }, null, 2)}\n` : formatDiff(String(a.select), d));
+      },
+    })
+    .command({
       command: 'query <sql>',
       describe: 'run SQL against the target and print the result',
       builder: (y: Argv) => y

@@ -27,6 +27,7 @@ export { SelectorState } from '../graph/state.js';
 export { runOperation, parseOperationArgs } from '../api/operation.js';
 export type { OperationResult } from '../api/operation.js';
 export { sourceFreshness } from '../api/freshness.js';
+export { diffModel, defaultDiffKey, formatDiff, type DiffOptions, type TableDiff } from '../api/diff.js';
 export type { FreshnessArgs, FreshnessSummary } from '../api/freshness.js';
 export type { FreshnessResult, FreshnessStatus } from '../execution/freshness.js';
 export { readCatalog, catalogColumns, CATALOG_SCHEMA } from '../docs/catalog.js';
