@@ -202,6 +202,12 @@ export interface Adapter {
   relationKind(conn: Connection, relation: RelationName): Promise<RelationKind | undefined>;
   /** Columns of a relation, in order. */
   listColumns(conn: Connection, relation: RelationName): Promise<ColumnMeta[]>;
+  /**
+   * A fingerprint of a table's data (`--reuse`): equal fingerprints mean unchanged data. DuckDB: row count
+   * and the sum of every row's hash; Snowflake: `LAST_ALTERED`; Trino: the Iceberg snapshot id.
+   * @returns undefined when the engine or connector gives none (the node is then rebuilt); never throws
+   */
+  relationFingerprint?(conn: Connection, relation: RelationName): Promise<string | undefined>;
   /** Creates a schema if missing. */
   createSchema(conn: Connection, schema: string, database?: string): Promise<void>;
   /**

@@ -73,7 +73,7 @@ export async function sourceFreshness(project: WeirProject, args: FreshnessArgs 
   }, results, elapsed), project.redact));
   const failed = results.some((r) => r.status === 'error' || r.status === 'runtime error');
   if (checks.length) {
-    const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
+    const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0, reused: 0 };
     for (const r of results) counts[r.status === 'pass' ? 'pass' : r.status === 'warn' ? 'warn' : r.status === 'error' ? 'fail' : 'error']++;
     reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: failed ? 'error' : 'info', elapsed, counts, success: !failed });
   }

@@ -90,6 +90,12 @@ export interface RunArgs extends SelectionArgs {
    * the engine at almost no cost (dbt's `--empty`).
    */
   readonly empty?: boolean;
+  /**
+   * `--reuse` (default: `reuse:` in project.yaml, else false): seeds and models whose SQL, config and
+   * input data fingerprints are unchanged since their last successful build on this target are not
+   * rebuilt (status `reused`). Off with `empty` and `fullRefresh`.
+   */
+  readonly reuse?: boolean;
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -439,7 +445,7 @@ export class WeirProject {
       throw e;
     }
     let results: RunResultEntry[] = [];
-    const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
+    const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0, reused: 0 };
     try {
       const executable = selected.filter((u) => {
         const n = this.manifest.nodes.get(u)!;
@@ -452,6 +458,7 @@ export class WeirProject {
           threads, failFast: !!args.failFast, redact: this.redact,
           udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
           fullRefresh: !!args.fullRefresh, ...eventTime, audit: args.audit !== false, empty: !!args.empty,
+          reuse: (args.reuse ?? this.files.config.reuse ?? false) && !args.empty && !args.fullRefresh,
         };
         // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
         const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
@@ -474,7 +481,7 @@ export class WeirProject {
         this.writeManifest(facts);
         const artifact = dbtRunResults(this.metadata(), results, elapsed, {
           which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
-          ...(command === 'build' ? { audit: args.audit !== false } : {}), ...(args.empty ? { empty: true } : {}),
+          ...(command === 'build' ? { audit: args.audit !== false } : {}), ...(args.empty ? { empty: true } : {}), ...(args.reuse !== undefined ? { reuse: args.reuse } : {}),
           target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
           event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
         });

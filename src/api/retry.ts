@@ -163,7 +163,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
     only: plan.nodes,
     select: list(a.select), exclude: list(a.exclude),
     threads: typeof a.threads === 'number' ? a.threads : undefined,
-    failFast: a.fail_fast === true, fullRefresh: a.full_refresh === true, audit: a.audit !== false, empty: a.empty === true,
+    failFast: a.fail_fast === true, fullRefresh: a.full_refresh === true, audit: a.audit !== false, empty: a.empty === true, reuse: typeof a.reuse === 'boolean' ? a.reuse : undefined,
     eventTimeStart: typeof a.event_time_start === 'string' ? a.event_time_start : undefined,
     eventTimeEnd: typeof a.event_time_end === 'string' ? a.event_time_end : undefined,
     state: typeof a.state === 'string' ? a.state : undefined, defer: a.defer === true, favorState: a.favor_state === true,

@@ -134,6 +134,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       .option('event-time-start', { type: 'string', describe: 'microbatch models: first event time to (re)process, UTC (e.g. 2024-01-01)' })
       .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' })
       .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' })
+      .option('reuse', { type: 'boolean', describe: 'skip seeds and models whose SQL, config and input data are unchanged since their last build on this target (default: reuse: in project.yaml; --no-reuse: rebuild)' })
       .option('empty', { type: 'boolean', default: false, describe: 'zero-row build: refs and sources read as empty relations, seeds create empty tables (dbt --empty)' })
       .options(command === 'build' ? {
         audit: { type: 'boolean', default: true, describe: 'write-audit-publish: test table/incremental models on their staged relation before the swap (--no-audit: publish first, test after)' },
@@ -152,7 +153,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
         lockTimeout: a['lock-timeout'] as number,
-        ...(command === 'build' ? { audit: a.audit !== false } : {}), empty: a.empty === true,
+        ...(command === 'build' ? { audit: a.audit !== false } : {}), empty: a.empty === true, reuse: a.reuse as boolean | undefined,
       });
       exitCode = summary.exitCode;
     },

@@ -8,7 +8,7 @@ import type { WeirEvent } from './events.js';
 
 const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 timestamp');
 const base = { ts: iso, level: z.enum(['debug', 'info', 'warn', 'error']) };
-const status = z.enum(['success', 'error', 'skipped', 'pass', 'fail', 'warn']);
+const status = z.enum(['success', 'error', 'skipped', 'pass', 'fail', 'warn', 'reused']);
 const nodeId = z.string().regex(/^[a-z_]+\.[^.]+\..+$/, 'a unique_id such as model.shop.orders');
 const seconds = z.number().min(0);
 const holder = {

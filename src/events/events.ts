@@ -5,7 +5,7 @@
  */
 
 /** Final status of a node: models and seeds succeed or error; tests pass, fail or warn; any may be skipped. */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'reused';
 
 /** Event severity. */
 export type Level = 'debug' | 'info' | 'warn' | 'error';

@@ -18,7 +18,7 @@ export interface TextReporterOptions {
 }
 
 const STATUS_TEXT: Record<string, string> = {
-  success: 'OK', error: 'ERROR', skipped: 'SKIP', pass: 'PASS', fail: 'FAIL', warn: 'WARN',
+  success: 'OK', error: 'ERROR', skipped: 'SKIP', pass: 'PASS', fail: 'FAIL', warn: 'WARN', reused: 'REUSE',
 };
 
 /** Human-readable reporter. */
@@ -65,11 +65,11 @@ export class TextReporter implements Reporter {
           this.bar.update(this.done);
         }
         if (e.status === 'error' || e.status === 'fail' || e.status === 'warn') this.failures.push(e);
-        if (this.o.quiet && (e.status === 'success' || e.status === 'pass' || e.status === 'skipped')) break;
-        const colour = e.status === 'success' || e.status === 'pass' ? c.green : e.status === 'skipped' ? c.yellow : e.status === 'warn' ? c.yellow : c.red;
+        if (this.o.quiet && (e.status === 'success' || e.status === 'pass' || e.status === 'skipped' || e.status === 'reused')) break;
+        const colour = e.status === 'success' || e.status === 'pass' || e.status === 'reused' ? c.green : e.status === 'skipped' ? c.yellow : e.status === 'warn' ? c.yellow : c.red;
         const what = e.resource_type === 'test' ? `test ${shortName(e.node_id)}` : `${e.materialized ?? e.resource_type} ${e.relation ?? shortName(e.node_id)}`;
         let detail = '';
-        if (e.status === 'skipped') detail = e.message ? ` (${e.message})` : '';
+        if (e.status === 'skipped' || e.status === 'reused') detail = e.message ? ` (${e.message})` : '';
         else if (e.resource_type === 'test') detail = e.failures ? ` [${e.failures} failing row${e.failures === 1 ? '' : 's'} in ${e.execution_time.toFixed(2)}s]` : ` [in ${e.execution_time.toFixed(2)}s]`;
         else detail = ` [${e.rows_affected !== undefined ? `${e.rows_affected} rows, ` : ''}${e.execution_time.toFixed(2)}s]`;
         const idx = `${String(e.index).padStart(String(e.total).length)} of ${e.total}`;
@@ -88,7 +88,7 @@ export class TextReporter implements Reporter {
           }
         }
         const k = e.counts;
-        const parts = [`PASS=${k.pass + k.success}`, `WARN=${k.warn}`, `ERROR=${k.error + k.fail}`, `SKIP=${k.skipped}`, `TOTAL=${Object.values(k).reduce((a, b) => a + b, 0)}`];
+        const parts = [`PASS=${k.pass + k.success}`, ...(k.reused ? [`REUSED=${k.reused}`] : []), `WARN=${k.warn}`, `ERROR=${k.error + k.fail}`, `SKIP=${k.skipped}`, `TOTAL=${Object.values(k).reduce((a, b) => a + b, 0)}`];
         this.line(`\n${time}  ${e.success ? c.green('Completed successfully') : c.red('Completed with errors')} in ${e.elapsed.toFixed(2)}s  ${parts.join(' ')}`);
         break;
       }

@@ -33,6 +33,7 @@ import { applyGrants, buildsRelation, runNodeHooks } from './hooks.js';
 import { ClientUdfs, type PreparedSql } from './client-udfs.js';
 import { auditPlan, auditStaged, type AuditOutcome } from './audit.js';
 import { checkSingleStatement, singleStatementSync } from './statements.js';
+import { reusable, ReuseState } from './reuse.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -66,6 +67,11 @@ export interface RunContext {
    * loading (their column types still come from the file) and existing snapshots are kept as they are.
    */
   readonly empty?: boolean;
+  /**
+   * `--reuse`: seeds and table/incremental/view models whose SQL, config and input data are unchanged
+   * since their last successful build on this target are not rebuilt (status `reused`, execution/reuse.ts).
+   */
+  readonly reuse?: boolean;
 }
 
 /** Per-run write-audit-publish state: which tests audit which model, and the verdicts so far. */
@@ -141,6 +147,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
   }
   const connections: Connection[] = [];
   const statuses = new Map<string, NodeStatus>();
+  const reuse = ctx.reuse ? ReuseState.load(ctx.targetDir, manifest.targetName) : undefined;
   const audits: AuditState = {
     plan: testsBlockChildren && ctx.audit !== false ? auditPlan(manifest, ctx.dag, plan.order) : new Map(),
     outcomes: new Map(),
@@ -170,7 +177,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         const node = manifest.nodes.get(uid)!;
         const idx = ++index;
         reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
-        const entry = await runNode(ctx, node, conn, batch, relations, audits);
+        const entry = await runNode(ctx, node, conn, batch, relations, audits, reuse);
         statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
         // A node that skipped itself (unavailable UDF) built nothing: what depends on it can't run either.
@@ -183,7 +190,9 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         if (audited && node.resource_type === 'test') {
           // The test ran on the staged relation of the model it guards: its verdict is its result.
           statuses.set(uid, audited.status);
-          emitFinish(node, auditedEntry(node, audited), ++index);
+          const idx = ++index;
+          reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
+          emitFinish(node, auditedEntry(node, audited), idx);
           return;
         }
         const t = now();
@@ -198,6 +207,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
       },
     }, ctx.failFast);
   } finally {
+    reuse?.save();
     for (const c of connections) await c.close().catch(() => undefined);
   }
   return results;
@@ -215,7 +225,9 @@ function auditedEntry(node: GraphNode, a: AuditOutcome): RunResultEntry {
   };
 }
 
-async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined, relations: RelationCache, audits: AuditState): Promise<RunResultEntry> {
+async function runNode(
+  ctx: RunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined, relations: RelationCache, audits: AuditState, reuse: ReuseState | undefined,
+): Promise<RunResultEntry> {
   const { manifest, renderer, adapter, redact } = ctx;
   const started = now();
   const t0 = performance.now();
@@ -237,6 +249,21 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
     await conn.tagNode?.(node.unique_id);
+    // --reuse: nothing that makes this node's data changed since its last build here → not rebuilt.
+    let reuseHash: string | undefined;
+    let reuseInputs: Record<string, string> | undefined;
+    if (reuse && reusable(node)) {
+      reuseHash = reuse.nodeHash(node, compiled.compiled_code);
+      reuseInputs = await reuse.inputs(manifest, renderer, adapter, conn, node);
+      const rec = await reuse.check(adapter, conn, renderer, node, reuseHash, reuseInputs);
+      if (rec) {
+        timing.push({ name: 'execute', started_at: compiledAt, completed_at: now() });
+        return {
+          unique_id: node.unique_id, status: 'reused', timing, execution_time: (performance.now() - t0) / 1000,
+          message: `reused: SQL, config and input data unchanged since its build at ${rec.built_at}`, compiled_path: compiledPath, relation_name: relationName,
+        };
+      }
+    }
     let sql = compiled.compiled_code;
     let before: readonly string[] = [];
     if (sql !== undefined && !(node.resource_type === 'test' && node.test_type === 'unit')) {
@@ -342,6 +369,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
       await runNodeHooks(ctx, node, conn, 'post_hook');
       await applyGrants(ctx, node, conn, node.config.materialized === 'view' ? 'view' : 'table');
     }
+    if (reuse && reuseHash !== undefined) await reuse.record(adapter, conn, renderer, node, reuseHash, reuseInputs);
     timing.push({ name: 'execute', started_at: compiledAt, completed_at: now() });
     return {
       unique_id: node.unique_id, status, timing, execution_time: (performance.now() - t0) / 1000,
@@ -355,6 +383,7 @@ async function runNode(ctx: RunContext, node: GraphNode, conn: Connection, batch
         message: redact(`skipped (on_udf_unavailable: skip): ${e.message}`), compiled_path: compiledPath, relation_name: relationName,
       };
     }
+    reuse?.forget(node.unique_id);
     const what = `${node.resource_type} '${node.name}' (${node.path})`;
     let message: string;
     let code: string;

@@ -31,7 +31,8 @@ models:
               config: {severity: warn}
 `,
   });
-  build = await runCli(['build', '--log-format', 'json'], dir);
+  // --no-audit: the failing unique test runs after stg_people is published, so the warn test runs too.
+  build = await runCli(['build', '--no-audit', '--log-format', 'json'], dir);
 });
 afterAll(cleanupProjects);
 

@@ -256,6 +256,19 @@ export class DuckDBAdapter implements Adapter {
     return r.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
   }
 
+  /**
+   * Row count and the sum of every row's `hash()` (one vectorised scan; no metadata in DuckDB says when a
+   * table last changed). Order-independent; two tables with the same rows give the same fingerprint.
+   */
+  async relationFingerprint(conn: Connection, relation: RelationName): Promise<string | undefined> {
+    try {
+      const r = await conn.execute(`select count(*), coalesce(sum(hash(weir_fp)::hugeint), 0) from ${duckdbDialect.relation(relation)} as weir_fp`);
+      return `duckdb:${String(r.rows[0][0])}:${String(r.rows[0][1])}`;
+    } catch {
+      return undefined;
+    }
+  }
+
   async createSchema(conn: Connection, schema: string): Promise<void> {
     await conn.execute(`create schema if not exists ${duckdbDialect.quoteIdentifier(schema)}`);
   }

@@ -411,6 +411,24 @@ export class SnowflakeAdapter implements Adapter {
     return res.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
   }
 
+  /**
+   * `LAST_ALTERED` of the table (https://docs.snowflake.com/en/sql-reference/info-schema/tables): changes
+   * with every DDL and DML on it.
+   */
+  async relationFingerprint(conn: Connection, r: RelationName): Promise<string | undefined> {
+    try {
+      const db = r.database ?? this.target.database;
+      const res = await conn.execute(
+        `select last_altered from ${this.dialect.quoteIdentifier(this.up(db))}.information_schema.tables where table_schema = ? and table_name = ?`,
+        [this.up(r.schema), this.up(r.identifier)],
+      );
+      const v = res.rows[0]?.[0];
+      return v === undefined || v === null ? undefined : `snowflake:${v instanceof Date ? v.toISOString() : String(v)}`;
+    } catch {
+      return undefined;
+    }
+  }
+
   async createSchema(conn: Connection, schema: string, database?: string): Promise<void> {
     await conn.execute(`create schema if not exists ${[database ?? this.target.database, schema].map(this.dialect.quoteIdentifier).join('.')}`);
   }

@@ -484,6 +484,22 @@ export class TrinoAdapter implements Adapter {
     return r.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
   }
 
+  /**
+   * The current Iceberg snapshot id (`"<table>$snapshots"`, https://trino.io/docs/current/connector/iceberg.html#snapshots-table):
+   * every write commits a new snapshot. Other connectors have no such table: undefined (rebuild).
+   */
+  async relationFingerprint(conn: Connection, relation: RelationName): Promise<string | undefined> {
+    const d = trinoDialect;
+    try {
+      const t = `${d.quoteIdentifier(relation.database ?? this.target.catalog)}.${d.quoteIdentifier(relation.schema)}.${d.quoteIdentifier(`${relation.identifier}$snapshots`)}`;
+      const r = await conn.execute(`select snapshot_id from ${t} order by committed_at desc limit 1`);
+      const v = r.rows[0]?.[0];
+      return v === undefined || v === null ? undefined : `iceberg:${String(v)}`;
+    } catch {
+      return undefined;
+    }
+  }
+
   async createSchema(conn: Connection, schema: string, database?: string): Promise<void> {
     const d = trinoDialect;
     await conn.execute(`create schema if not exists ${d.quoteIdentifier(database ?? this.target.catalog)}.${d.quoteIdentifier(schema)}`);
