@@ -139,7 +139,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   if (plan.nodes.length === 0) {
     if (plan.unresolved.length) {
       // The previous failure can't be cleared by a retry: not a success (exit 1), though nothing ran.
-      const counts = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
+      const counts = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0, reused: 0 };
       return { command: plan.command, success: false, results: [], counts, elapsed: 0, exitCode: 1 };
     }
     say(runSucceeded(plan.previous) && plan.gone.length === 0
