@@ -217,6 +217,16 @@ export interface Adapter {
    */
   loadSeed(conn: Connection, seed: SeedLoad): Promise<number>;
   /**
+   * Writes a query's rows to a file on this machine (`materialized: external`): Parquet, CSV (with a
+   * header) or newline-delimited JSON; with `partitionBy`, a Hive-partitioned directory (`col=value/`).
+   * Absent on engines that can't write local files (they refuse external models).
+   * @returns rows written
+   * @throws AdapterError with the engine's message
+   */
+  exportQuery?(conn: Connection, sql: string, file: string, options: { readonly format: 'parquet' | 'csv' | 'json'; readonly partitionBy: readonly string[] }): Promise<number>;
+  /** SQL reading what {@link exportQuery} wrote (a view over it makes the file a relation `ref` can use). */
+  readExportSql?(file: string, options: { readonly format: 'parquet' | 'csv' | 'json'; readonly partitionBy: readonly string[] }): string;
+  /**
    * Registers UDFs inside the engine: receives only the UDFs {@link hostsUdf} says it hosts (its
    * `capabilities.udfHosting`). Absent on engines that host none; their UDF calls run client-side.
    */

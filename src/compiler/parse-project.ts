@@ -24,10 +24,11 @@ import { checkContract } from './contract-config.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
 import { incrementalConfigOf } from './incremental-config.js';
 import { snapshotConfigOf } from './snapshot-config.js';
+import { externalConfigOf } from './external-config.js';
 import { checkConfigKeys } from '../loader/config-keys.js';
 
 /** Materializations a model may use. */
-export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot'] as const;
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot', 'external'] as const;
 const GENERIC_TESTS: readonly GenericTestName[] = ['not_null', 'unique', 'accepted_values', 'relationships'];
 
 /** Context keys available in a model template (besides helpers). */
@@ -256,9 +257,10 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     // against every model key by the loader; here only whether they fit this materialization).
     if (deps) checkConfigKeys(deps.config, 'model', { file: f.path, keyLines: deps.configLines, what: `model '${f.name}'` }, errors, String(config.materialized));
     if (patch) checkConfigKeys(patch.config, 'model', { file: patch.file, line: patch.line, keyLines: patch.configLines, what: `model '${f.name}'` }, errors, String(config.materialized), true);
-    if (config.materialized === 'incremental' || config.materialized === 'snapshot') {
+    if (config.materialized === 'incremental' || config.materialized === 'snapshot' || config.materialized === 'external') {
       try {
-        if (config.materialized === 'incremental') incrementalConfigOf(config, f.name, f.path);
+        if (config.materialized === 'external') externalConfigOf(config, f.name, patch?.file ?? f.path);
+        else if (config.materialized === 'incremental') incrementalConfigOf(config, f.name, f.path);
         else snapshotConfigOf(config, f.name, f.path, 'model');
       } catch (e) {
         if (e instanceof WeirError) errors.push(e);

@@ -19,6 +19,7 @@ import { materializeTable, materializeView } from './materializations.js';
 import { failuresRelation, runDataTest, testedRelationSql, testMessage } from './data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
 import { loadSeedFile } from './seed-files.js';
+import { materializeExternal } from './external.js';
 import { contractEnforced, enforceContract } from './contracts.js';
 import { materializeIncremental } from './incremental.js';
 import { runSnapshotNode } from './snapshot.js';
@@ -324,6 +325,10 @@ async function runNode(
           rows = r.rowsAffected;
           message = r.message;
           if (r.warning) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: r.warning });
+        } else if (node.config.materialized === 'external') {
+          const r = await materializeExternal(adapter, conn, node, relation, sql!, { projectDir: manifest.root, targetDir: ctx.targetDir }, relations);
+          rows = r.rowsAffected;
+          message = `EXPORT ${rows} → ${path.relative(manifest.root, r.file) || r.file}`;
         } else if (node.config.materialized === 'snapshot') {
           if (ctx.empty && await relations.kindOf(adapter, conn, relation)) message = EMPTY_SNAPSHOT_KEPT;
           else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, query!, relations));
@@ -367,7 +372,7 @@ async function runNode(
     }
     if (buildsRelation(node)) {
       await runNodeHooks(ctx, node, conn, 'post_hook');
-      await applyGrants(ctx, node, conn, node.config.materialized === 'view' ? 'view' : 'table');
+      await applyGrants(ctx, node, conn, node.config.materialized === 'view' || node.config.materialized === 'external' ? 'view' : 'table');
     }
     if (reuse && reuseHash !== undefined) await reuse.record(adapter, conn, renderer, node, reuseHash, reuseInputs);
     timing.push({ name: 'execute', started_at: compiledAt, completed_at: now() });

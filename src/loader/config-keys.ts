@@ -19,6 +19,8 @@ const COMMON = ['enabled', 'tags', 'meta', 'docs', 'schema', 'database', 'alias'
 export const INCREMENTAL_KEYS = ['unique_key', 'incremental_strategy', 'on_schema_change', 'batch_size', 'begin', 'lookback'] as const;
 /** Keys of a snapshot (see compiler/snapshot-config.ts). */
 export const SNAPSHOT_KEYS = ['unique_key', 'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes'] as const;
+/** Keys of an external model (see compiler/external-config.ts). */
+export const EXTERNAL_KEYS = ['format', 'location', 'partition_by'] as const;
 /** Data test keys (see compiler/test-config.ts). */
 export const TEST_KEYS = ['enabled', 'tags', 'meta', 'severity', 'where', 'limit', 'fail_calc', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'schema', 'database', 'alias'] as const;
 
@@ -27,9 +29,10 @@ const MODEL_BASE = [...COMMON, 'materialized', 'contract', 'on_udf_unavailable']
 /** Materialization-specific model keys: key → the materializations it belongs to. */
 const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(
-    [...new Set<string>([...INCREMENTAL_KEYS, ...SNAPSHOT_KEYS])].map((k) => [k, [
+    [...new Set<string>([...INCREMENTAL_KEYS, ...SNAPSHOT_KEYS, ...EXTERNAL_KEYS])].map((k) => [k, [
       ...((INCREMENTAL_KEYS as readonly string[]).includes(k) ? ['incremental'] : []),
       ...((SNAPSHOT_KEYS as readonly string[]).includes(k) ? ['snapshot'] : []),
+    ...((EXTERNAL_KEYS as readonly string[]).includes(k) ? ['external'] : []),
     ]]),
   ),
   // Write-audit-publish opt-out (execution/audit.ts): only staged materializations are audited.
@@ -81,8 +84,6 @@ const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   on_error: 'a failing node skips its dependents',
   group: 'groups are not implemented',
   access: 'access modifiers are not implemented',
-  format: 'materialized: external is not implemented',
-  location: 'materialized: external is not implemented',
   external_location: 'sources are relations in the warehouse',
 };
 

@@ -5,9 +5,10 @@
 
 /**
  * How a model is persisted. `ephemeral` models are inlined as CTEs into their dependents; `incremental`
- * tables are updated from the model's new rows; `snapshot` tables keep SCD type-2 history.
+ * tables are updated from the model's new rows; `snapshot` tables keep SCD type-2 history; `external` models
+ * are written to a file (Parquet/CSV/JSON) with a view over it.
  */
-export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental' | 'snapshot' | 'seed' | 'test';
+export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental' | 'snapshot' | 'external' | 'seed' | 'test';
 
 /** Generic test names built into Weir. */
 export type GenericTestName = 'not_null' | 'unique' | 'accepted_values' | 'relationships';

@@ -59,6 +59,21 @@ describe('demo warehouse', () => {
     expect(ids.indexOf('unit_test.weir_demo.ab_test_results.ab_winner_at_default_alpha')).toBeLessThan(ids.indexOf('model.weir_demo.ab_test_results'));
   });
 
+  it('checks its data-quality SLAs in percent and exports customer_rfm as Parquet', async () => {
+    const sla = (prefix: string) => summary.results.find((r) => r.unique_id.startsWith(prefix));
+    const email = sla('test.weir_demo.not_null_raw_crm_customers_email');
+    expect(email?.status).toBe('pass');
+    expect(email?.message).toMatch(/^190 failing rows = 1\.9% of 10000 rows \(warn_if >2\.5%, error_if >5%\)/);
+    const dupes = sla('test.weir_demo.unique_raw_orders_order_id');
+    expect(dupes?.status).toBe('pass');
+    expect(dupes?.message).toMatch(/failing rows? = 0\.\d+% of \d+ rows \(warn_if >=0\.5%, error_if >=1%\)/);
+    const file = path.join(tmp, 'target', 'external', 'customer_rfm_export.parquet');
+    const [r] = await rows(`select (select count(*) from read_parquet('${file}')) as exported, (select count(*) from main_marts.customer_rfm) as built,
+      (select count(*) from main_marts.customer_rfm_export) as via_view`);
+    expect(r.exported).toBeGreaterThan(1000);
+    expect(r).toEqual({ exported: r.built, built: r.built, via_view: r.built });
+  });
+
   it('loads the seeds at their documented sizes', async () => {
     const [r] = await rows(`select
       (select count(*) from main_raw.raw_crm_customers) as customers,

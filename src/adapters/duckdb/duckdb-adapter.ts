@@ -306,6 +306,25 @@ export class DuckDBAdapter implements Adapter {
     return Number(count.rows[0][0]);
   }
 
+  async exportQuery(conn: Connection, sql: string, file: string, options: { readonly format: 'parquet' | 'csv' | 'json'; readonly partitionBy: readonly string[] }): Promise<number> {
+    const d = duckdbDialect;
+    const opts = [`format ${options.format}`];
+    if (options.format === 'csv') opts.push('header true');
+    if (options.partitionBy.length) opts.push(`partition_by (${options.partitionBy.map((c) => d.quoteIdentifier(c)).join(', ')})`);
+    const r = await conn.execute(`copy (\n${sql}\n) to ${d.literal(file)} (${opts.join(', ')})`);
+    return Number(r.rows[0]?.[0] ?? r.rowsAffected ?? 0);
+  }
+
+  readExportSql(file: string, options: { readonly format: 'parquet' | 'csv' | 'json'; readonly partitionBy: readonly string[] }): string {
+    const d = duckdbDialect;
+    const ext = options.format === 'json' ? 'json' : options.format;
+    const src = options.partitionBy.length ? d.literal(`${file}/**/*.${ext}`) : d.literal(file);
+    const hive = options.partitionBy.length ? ', hive_partitioning = true' : '';
+    if (options.format === 'parquet') return `select * from read_parquet(${src}${hive})`;
+    if (options.format === 'csv') return `select * from read_csv(${src}, header = true, auto_detect = true${hive})`;
+    return `select * from read_json(${src}, format = 'newline_delimited'${hive})`;
+  }
+
   /** Kind of an existing relation, or undefined. */
   async relationKind(conn: Connection, r: RelationName): Promise<'table' | 'view' | undefined> {
     const res = await conn.execute(
