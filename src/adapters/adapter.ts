@@ -36,6 +36,11 @@ export interface Dialect {
   /** DDL statement text used by materializations. */
   readonly ddl: DdlRules;
   /**
+   * A relation that reads a file directly (dbt-duckdb's `external_location` sources): DuckDB reads
+   * `from 'data/orders.parquet'` with the reader its extension names. Absent on engines that can't.
+   */
+  fileRelation?(file: string): string;
+  /**
    * SQL builders behind the cross-dialect template helpers (`{{dateadd "day" 1 "order_date"}}`, ...):
    * the compiler calls these and never branches on the engine. See {@link SqlFunctions}.
    */

@@ -5,6 +5,7 @@
  * resolved to a unique_id. All problems are collected and thrown together.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import type { ProjectFiles, SqlFile } from '../loader/load-project.js';
 import { mergeConfig } from '../loader/folder-config.js';
@@ -320,6 +321,16 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
   }
 
   // --- sources
+  /** A source table's `external_location` (dbt-duckdb): `{name}`/`{identifier}` substituted, a relative path resolved against the project. */
+  const externalLocationOf = (raw: unknown, name: string, identifier: string, s: { file: string; line?: number; name: string }): { external_location?: string } => {
+    if (raw === undefined || raw === null) return {};
+    if (typeof raw !== 'string' || !raw.trim()) {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `source '${s.name}.${name}': external_location must be a file path or URL, got ${JSON.stringify(raw)}`, { location: { file: s.file, line: s.line }, hint: 'e.g. external_location: "data/{name}.parquet"' }));
+      return {};
+    }
+    const loc = raw.replaceAll('{name}', name).replaceAll('{identifier}', identifier);
+    return { external_location: /^[a-z][a-z0-9+.-]*:\/\//i.test(loc) ? loc : path.resolve(files.root, loc) };
+  };
   for (const sf of files.schemaFiles) {
     for (const s of sf.sources) {
       for (const t of s.tables) {
@@ -334,6 +345,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
           description: t.description, config, tags: config.tags, columns: columnsOf(t.columns), meta: t.meta,
           source_name: s.name, source_description: s.description, identifier: t.identifier, schema: s.schema, database: s.database, loader: s.loader,
           freshness: mergeFreshness(s.freshness, t.freshness), loaded_at_field: t.loaded_at_field ?? s.loaded_at_field,
+          ...externalLocationOf(config.external_location, t.name, t.identifier, s),
         };
         nodes.set(uid, node);
         sourceIndex.set(`${s.name}.${t.name}`, uid);

@@ -112,8 +112,20 @@ export class Renderer {
     };
   }
 
-  /** Rendered relation text of a node. */
+  /**
+   * Rendered relation text of a node; a source with `external_location` is its file (DuckDB: `'path'`).
+   * @throws WeirError `WEIR_CONFIG_INVALID` for a file source on an engine that can't read files
+   */
   relationName(node: GraphNode): string | undefined {
+    if (node.resource_type === 'source' && node.external_location) {
+      const d = this.o.dialect;
+      if (!d.fileRelation) {
+        throw new WeirError('WEIR_CONFIG_INVALID', `source '${node.source_name}.${node.name}' reads the file ${node.external_location} (external_location), which a ${d.name} target can't read`, {
+          location: { file: node.path, nodeId: node.unique_id }, hint: 'Load the file into a table on this engine and drop external_location, or run on a DuckDB target.',
+        });
+      }
+      return d.fileRelation(node.external_location);
+    }
     const r = this.relationOf(node);
     return r ? this.o.dialect.relation(r) : undefined;
   }

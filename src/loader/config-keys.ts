@@ -46,7 +46,7 @@ const KNOWN: Readonly<Record<ConfigResource, ReadonlySet<string>>> = {
   seed: new Set([...COMMON, 'materialized', 'column_types', 'delimiter', 'encoding', 'sheet']),
   snapshot: new Set([...COMMON, 'materialized', ...SNAPSHOT_KEYS]),
   test: new Set(TEST_KEYS),
-  source: new Set(['enabled', 'tags', 'meta', 'event_time', 'freshness', 'loaded_at_field']),
+  source: new Set(['enabled', 'tags', 'meta', 'event_time', 'freshness', 'loaded_at_field', 'external_location']),
 };
 
 /**
@@ -84,7 +84,6 @@ const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   on_error: 'a failing node skips its dependents',
   group: 'groups are not implemented',
   access: 'access modifiers are not implemented',
-  external_location: 'sources are relations in the warehouse',
 };
 
 /** Where a config was written, for messages. */

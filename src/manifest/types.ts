@@ -135,6 +135,11 @@ export interface SourceNode extends BaseNode {
   readonly freshness?: FreshnessSpec;
   /** SQL expression whose maximum is the time the table was last loaded. */
   readonly loaded_at_field?: string;
+  /**
+   * `config: {external_location: ...}` (dbt-duckdb): the table is a file read directly — an absolute path
+   * (relative locations resolved against the project directory; `{name}` / `{identifier}` substituted) or a URL.
+   */
+  readonly external_location?: string;
 }
 
 /** A source freshness threshold (see loader/freshness-spec.ts). */

@@ -39,6 +39,7 @@ export const duckdbDialect: Dialect = Object.freeze({
   relation: (r: RelationName) =>
     [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteIdentifierAnsi).join('.'),
   ddl: ansiDdl,
+  fileRelation: (file: string) => quoteStringAnsi(file),
   fn: duckdbFunctions,
   // FLOAT/FLOAT4 are 4-byte REAL in DuckDB: https://duckdb.org/docs/stable/sql/data_types/numeric
   typeAliases: Object.freeze({ float: 'real', float4: 'real', int32: 'integer', int64: 'bigint', int16: 'smallint', bpchar: 'varchar', char: 'varchar' }),
