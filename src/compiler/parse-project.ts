@@ -249,6 +249,11 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       disabled.add(f.name);
       continue;
     }
+    if (config.on_error !== undefined && config.on_error !== 'continue' && config.on_error !== 'skip_children') {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': on_error must be skip_children or continue, got ${JSON.stringify(config.on_error)}`, {
+        location: { file: f.path, line: deps?.configLines?.on_error }, hint: 'skip_children (default): a failure skips the models downstream; continue: they still run.',
+      }));
+    }
     if (!(MODEL_MATERIALIZATIONS as readonly string[]).includes(config.materialized)) {
       errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': unknown materialization '${String(config.materialized)}'`, {
         location: { file: f.path }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,

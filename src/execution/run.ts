@@ -182,6 +182,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
         // A node that skipped itself (unavailable UDF) built nothing: what depends on it can't run either.
+        if (entry.status === 'error' && node.resource_type === 'model' && node.config.on_error === 'continue') return 'failed-continue';
         return entry.status === 'error' || entry.status === 'fail' || entry.status === 'skipped' ? 'failed' : 'ok';
       },
       skip: (uid, cause) => {

@@ -6,8 +6,13 @@
  */
 import type { ExecutionPlan } from './plan.js';
 
-/** Outcome classes the scheduler cares about. */
-export type Outcome = 'ok' | 'failed';
+/**
+ * Outcome classes the scheduler cares about: `failed-continue` is a failed model with dbt 1.12's
+ * `on_error: continue` (https://docs.getdbt.com/reference/resource-configs/on_error): its children still
+ * run; a child with another failed parent that skips its children is skipped all the same, and fail-fast
+ * still stops the run.
+ */
+export type Outcome = 'ok' | 'failed' | 'failed-continue';
 
 /** Callbacks of {@link schedule}. */
 export interface ScheduleHooks<C> {
@@ -49,7 +54,7 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
 
   const finish = (uid: string, outcome: Outcome) => {
     done.add(uid);
-    if (outcome === 'failed') {
+    if (outcome === 'failed' || (outcome === 'failed-continue' && failFast)) {
       skipDownstream(uid, uid);
       if (failFast) stopped = true;
     } else {
