@@ -41,7 +41,7 @@ export interface FreshnessSummary {
 export async function sourceFreshness(project: WeirProject, args: FreshnessArgs = {}): Promise<FreshnessSummary> {
   const reporter = redactingReporter(args.reporter ?? silentReporter, project.redact);
   const start = performance.now();
-  const uids = project.select('ls', { select: args.select, exclude: args.exclude, state: args.state, resourceTypes: ['source'] });
+  const uids = project.select('ls', { select: args.select, exclude: args.exclude, state: args.state, selector: args.selector, resourceTypes: ['source'] });
   const checks: FreshnessCheck[] = [];
   for (const uid of uids) {
     const s = project.manifest.nodes.get(uid) as SourceNode;

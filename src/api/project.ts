@@ -15,14 +15,15 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Adapter, DatabaseRecovery, Dialect, QueryResult } from '../adapters/adapter.js';
 import { createAdapter, dialectFor } from '../adapters/registry.js';
-import { parseYamlFile } from '../loader/yaml-file.js';
 import { readFileSync } from 'node:fs';
 import { loadProjectFiles, type LoadOptions, type ProjectFiles } from '../loader/load-project.js';
 import { TemplateEnvironment, closest } from '../compiler/environment.js';
 import { parseProject } from '../compiler/parse-project.js';
 import { Renderer, type CompiledNode, type TargetInfo } from '../compiler/render.js';
 import { buildDag, type Dag } from '../graph/dag.js';
-import { selectNodes } from '../graph/selector.js';
+import { selectNodes, type IndirectSelection } from '../graph/selector.js';
+import { evaluateYamlSelector } from '../graph/yaml-selectors.js';
+import { readYamlSelectors, type YamlSelector } from '../loader/selectors-yaml.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
 import { WeirError } from '../errors/weir-error.js';
@@ -57,6 +58,10 @@ export interface SelectionArgs {
    * selectors and `defer` (absolute, or relative to the project directory).
    */
   readonly state?: string;
+  /** A selector of selectors.yml (`--selector`); not combined with `select`. */
+  readonly selector?: string;
+  /** dbt's `--indirect-selection` (default `eager`). */
+  readonly indirectSelection?: IndirectSelection;
 }
 
 /** Options of {@link WeirProject.execute} and the seed/run/test/build shortcuts. */
@@ -198,9 +203,9 @@ export class WeirProject {
     const files = loadProjectFiles({ standardLibrary: STANDARD_LIBRARY, ...options });
     const processEnv = options.env ?? process.env;
     const src = {
-      file: files.configFile,
+      file: files.targetSource.file,
       targetName: files.targetName,
-      locate: (p: (string | number)[]) => parseYamlFile(readFileSync(path.join(files.root, files.configFile), 'utf8'), files.configFile).locate(p),
+      locate: (p: (string | number)[]) => files.targetSource.locate(p),
     };
     const dialect = await dialectFor(files.target.type, src);
     const helperModules = await loadHelperModules(files);
@@ -275,8 +280,25 @@ export class WeirProject {
     const state = args.state
       ? new SelectorState(this.previousState(args.state), this.manifest, { sources: () => readSourcesArtifact(sourcesFile), sourcesFile: path.relative(this.files.root, sourcesFile) })
       : undefined;
-    return selectNodes(this.manifest, this.dag, { select: args.select, exclude: args.exclude, resourceTypes: types, indirectTests: true, state });
+    if (args.selector && args.select?.length) {
+      throw new WeirError('WEIR_USAGE', '--selector and --select can\'t be combined', { hint: 'Put the extra nodes into the selector in selectors.yml, or use --select alone.' });
+    }
+    const selectors = this.yamlSelectors();
+    const fallback = !args.selector && !args.select?.length && !args.exclude?.length ? [...selectors.values()].find((s) => s.default)?.name : undefined;
+    const name = args.selector ?? fallback;
+    const preselected = name ? evaluateYamlSelector(name, selectors, this.manifest, this.dag, state) : undefined;
+    return selectNodes(this.manifest, this.dag, {
+      select: args.select, exclude: args.exclude, resourceTypes: types, indirectTests: true, state, preselected, indirectSelection: args.indirectSelection,
+    });
   }
+
+  /** selectors.yml of the project (read once; empty without the file). @throws WeirErrors `WEIR_SELECTOR_INVALID` */
+  yamlSelectors(): ReadonlyMap<string, YamlSelector> {
+    this.selectorsCache ??= readYamlSelectors(this.files.root);
+    return this.selectorsCache;
+  }
+
+  private selectorsCache?: ReadonlyMap<string, YamlSelector>;
 
   private metadata(): ArtifactMetadata {
     return {
@@ -304,6 +326,7 @@ export class WeirProject {
     const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
     const artifact = manifestArtifact(this.manifest, this.metadata(), {
       compiled: facts, udfs: this.udfManifest(), hooks, target: { schema: this.targetInfo.schema, database: this.targetInfo.database },
+      selectors: Object.fromEntries([...this.yamlSelectors()].map(([n, y]) => [n, { name: n, description: y.description, definition: y.raw, default: y.default }])),
     }, this.secrets.size ? this.redact : undefined); // with no secrets known there is nothing to redact: skip the walk
     writeJsonAtomic(file, artifact, beforeWrite);
     return file;
@@ -395,7 +418,7 @@ export class WeirProject {
 
   /** Opens the target's adapter. Callers must `close()` it. */
   async openAdapter(): Promise<Adapter> {
-    const src = { file: this.files.configFile, targetName: this.files.targetName };
+    const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
     const adapter = await createAdapter(this.files.target as { type: string } & Record<string, unknown>, src, this.files.root);
     await adapter.open();
     return adapter;
@@ -480,7 +503,7 @@ export class WeirProject {
         }
         this.writeManifest(facts);
         const artifact = dbtRunResults(this.metadata(), results, elapsed, {
-          which: command, select: args.select ?? [], exclude: args.exclude ?? [], threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
+          which: command, select: args.select ?? [], exclude: args.exclude ?? [], selector: args.selector, indirect_selection: args.indirectSelection, threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
           ...(command === 'build' ? { audit: args.audit !== false } : {}), ...(args.empty ? { empty: true } : {}), ...(args.reuse !== undefined ? { reuse: args.reuse } : {}),
           target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
           event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
@@ -590,7 +613,7 @@ export class WeirProject {
    * @throws WeirError `WEIR_DB_LOCKED` when locked and no copy was published
    */
   async openReadAdapter(options: ReadOptions = {}): Promise<Adapter> {
-    const src = { file: this.files.configFile, targetName: this.files.targetName };
+    const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
     const adapter = await createAdapter(this.files.target as { type: string } & Record<string, unknown>, src, this.files.root);
     try {
       await adapter.open();
@@ -631,7 +654,7 @@ export class WeirProject {
   async generateDocs(): Promise<GenerateDocsResult & { compileErrors: WeirError[] }> {
     const { errors } = this.compile();
     const renderer = this.renderer();
-    const src = { file: this.files.configFile, targetName: this.files.targetName };
+    const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
     const duckRenderer = this.targetInfo.type === 'duckdb' ? renderer : new Renderer({
       manifest: this.manifest, env: this.env, dialect: await dialectFor('duckdb', src), target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets,
     });

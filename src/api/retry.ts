@@ -12,6 +12,7 @@ import { now, type Reporter } from '../events/events.js';
 import { parseRunResults, readJsonArtifact } from '../artifacts/previous-state.js';
 import type { RunResultsArtifact } from '../artifacts/artifacts.js';
 import { runSucceeded } from '../artifacts/dbt/run-results-v6.js';
+import type { IndirectSelection } from '../graph/selector.js';
 import { SECRET_KEY_PATTERN } from '../loader/project-config.js';
 import { REDACTED } from '../utils/redact.js';
 import type { RunCommand, RunSummary, WeirProject } from './project.js';
@@ -162,6 +163,8 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   const summary = await p.execute(plan.command, {
     only: plan.nodes,
     select: list(a.select), exclude: list(a.exclude),
+    selector: typeof a.selector === 'string' ? a.selector : undefined,
+    indirectSelection: typeof a.indirect_selection === 'string' ? (a.indirect_selection as IndirectSelection) : undefined,
     threads: typeof a.threads === 'number' ? a.threads : undefined,
     failFast: a.fail_fast === true, fullRefresh: a.full_refresh === true, audit: a.audit !== false, empty: a.empty === true, reuse: typeof a.reuse === 'boolean' ? a.reuse : undefined,
     eventTimeStart: typeof a.event_time_start === 'string' ? a.event_time_start : undefined,

@@ -22,6 +22,11 @@ import { airflowDagCommand } from './airflow-command.js';
 import { codegenCommand } from './codegen-command.js';
 import { versionText } from '../utils/package-info.js';
 import { createRedactor, redactDeep, SECRET_NAME_PATTERN, secretVarValues, type Redactor } from '../utils/redact.js';
+import { FlagEnv, INDIRECT_SELECTION_MODES, type EnvFlag } from './flag-env.js';
+import { lsJson, LS_JSON_KEYS } from './ls-json.js';
+import { cleanTargetDir } from '../api/clean.js';
+import { levelFilter, LOG_LEVELS, type LogLevel } from '../events/level-filter.js';
+import type { IndirectSelection } from '../graph/selector.js';
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIO {
@@ -35,6 +40,10 @@ export interface CliIO {
 
 interface GlobalArgs {
   'project-dir'?: string;
+  'profiles-dir'?: string;
+  profile?: string;
+  'target-path'?: string;
+  'log-level': LogLevel;
   target?: string;
   vars?: string;
   'log-format': 'text' | 'json';
@@ -110,27 +119,44 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   const early = createRedactor(secretsFromCommandLine(argv, io.env ?? process.env));
   let loaded: WeirProject | undefined;
   const redact: Redactor = (s) => (loaded ? loaded.redact(early(s)) : early(s));
+  // Flag defaults from WEIR_* / DBT_* variables; a bad value is reported once parsing starts.
+  const flagEnv = new FlagEnv(io.env ?? process.env);
+  let envError: unknown;
+  const fromEnv = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (e) {
+      envError ??= e;
+      return undefined;
+    }
+  };
+  const envStr = (f: EnvFlag) => flagEnv.str(f);
+  const envBool = (f: EnvFlag) => fromEnv(() => flagEnv.bool(f));
   const makeReporter = async (a: GlobalArgs): Promise<Reporter> =>
-    (reporter = redacting(a['log-format'] === 'json'
+    (reporter = levelFilter(redacting(a['log-format'] === 'json'
       ? new JsonReporter(io.stdout)
-      : new (await import('../events/text-reporter.js')).TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }), redact));
+      : new (await import('../events/text-reporter.js')).TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }), redact), a['log-level'] ?? 'debug'));
   const load = async (a: GlobalArgs): Promise<WeirProject> => {
     const vars = parseVars(a.vars);
     const rep = await makeReporter(a);
     const { WeirProject } = await import('../api/project.js');
-    return loaded = await WeirProject.load({ projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars, env: io.env, reporter: rep, partialParse: a['partial-parse'] !== false });
+    return loaded = await WeirProject.load({
+      projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars, env: io.env, reporter: rep, partialParse: a['partial-parse'] !== false,
+      profiles: a['profiles-dir'] !== undefined || a.profile !== undefined ? { dir: path.resolve(io.cwd ?? process.cwd(), a['profiles-dir'] ?? '.'), profile: a.profile } : undefined,
+      targetPath: a['target-path'],
+    });
   };
   const print = (s: string) => io.stdout.write(s);
 
   const runCmd = (command: RunCommand, describe: string) => ({
     command,
     describe,
-    builder: (y: Argv) => selectionOptions(y)
-      .option('threads', { type: 'number', describe: 'worker threads (connections); default: the target\'s threads' })
-      .option('fail-fast', { type: 'boolean', default: false, describe: 'stop starting new nodes after the first failure' })
-      .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild incremental models from scratch' })
-      .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target read the state manifest\'s relations' })
-      .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' })
+    builder: (y: Argv) => selectionOptions(y, flagEnv)
+      .option('threads', { type: 'number', default: fromEnv(() => flagEnv.num('threads')), describe: 'worker threads (connections); default: the target\'s threads' })
+      .option('fail-fast', { alias: 'x', type: 'boolean', default: envBool('fail-fast') ?? false, describe: 'stop starting new nodes after the first failure' })
+      .option('full-refresh', { type: 'boolean', default: envBool('full-refresh') ?? false, describe: 'rebuild incremental models from scratch' })
+      .option('defer', { type: 'boolean', default: envBool('defer') ?? false, describe: 'with --state: refs to unselected nodes missing from this target read the state manifest\'s relations' })
+      .option('favor-state', { type: 'boolean', default: envBool('favor-state') ?? false, describe: 'with --defer: read unselected nodes from the state\'s relations even when this target has them' })
       .option('event-time-start', { type: 'string', describe: 'microbatch models: first event time to (re)process, UTC (e.g. 2024-01-01)' })
       .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' })
       .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' })
@@ -148,7 +174,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         throw new WeirError('WEIR_USAGE', '--lock-timeout must be a number of seconds ≥ 0', { hint: 'e.g. --lock-timeout 600' });
       }
       const summary = await project.execute(command, {
-        select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined,
+        select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined, ...selectorArgs(a),
         failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
@@ -167,12 +193,16 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .scriptName('weir')
     .usage('$0 <command> [options]')
     .epilog('weir --version (-v) prints the versions of Weir, Node and DuckDB.')
-    .option('project-dir', { type: 'string', describe: 'project directory (default: current directory)', global: true })
-    .option('target', { alias: 't', type: 'string', describe: 'target name from project.yaml targets:', global: true })
-    .option('vars', { type: 'string', describe: 'variables as YAML or JSON, e.g. \'{"start_date": "2024-01-01"}\'', global: true })
-    .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json lines for schedulers', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only warnings, errors and the summary', global: true })
-    .option('partial-parse', { type: 'boolean', default: true, describe: 'reuse unchanged files\' parse results from target/partial_parse.json (--no-partial-parse: parse everything)', global: true })
+    .option('project-dir', { type: 'string', default: envStr('project-dir'), describe: 'project directory (default: current directory)', global: true })
+    .option('profiles-dir', { type: 'string', default: envStr('profiles-dir'), describe: 'directory of a dbt profiles.yml whose profile outputs (duckdb, snowflake, trino) become targets', global: true })
+    .option('profile', { type: 'string', default: envStr('profile'), describe: 'profile of profiles.yml (default: the project name)', global: true })
+    .option('target', { alias: 't', type: 'string', default: envStr('target'), describe: 'target name from project.yaml targets: (or the profile\'s outputs)', global: true })
+    .option('target-path', { type: 'string', default: envStr('target-path'), describe: 'artifacts directory, overriding project.yaml target-path', global: true })
+    .option('vars', { type: 'string', default: envStr('vars'), describe: 'variables as YAML or JSON, e.g. \'{"start_date": "2024-01-01"}\'', global: true })
+    .option('log-format', { choices: ['text', 'json'] as const, default: (envStr('log-format') ?? 'text') as 'text' | 'json', describe: 'text for people, json lines for schedulers', global: true })
+    .option('log-level', { choices: LOG_LEVELS, default: (envStr('log-level') ?? 'debug') as LogLevel, describe: 'only events at or above this level (none: no log lines)', global: true })
+    .option('quiet', { alias: 'q', type: 'boolean', default: envBool('quiet') ?? false, describe: 'print only warnings, errors and the summary', global: true })
+    .option('partial-parse', { type: 'boolean', default: envBool('partial-parse') ?? true, describe: 'reuse unchanged files\' parse results from target/partial_parse.json (--no-partial-parse: parse everything)', global: true })
     .command(runCmd('seed', 'load CSV seeds into the warehouse'))
     .command(runCmd('run', 'build models in DAG order'))
     .command(runCmd('test', 'run data tests'))
@@ -181,12 +211,12 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .command({
       command: 'compile',
       describe: 'render models and tests to SQL in target/compiled (formatted) and write manifest.json',
-      builder: (y: Argv) => selectionOptions(y).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' })
+      builder: (y: Argv) => selectionOptions(y, flagEnv).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' })
         .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target render as the state manifest\'s relations' })
         .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: use the state\'s relations even when this target has them' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
-        const sel = { select: list(a.select), exclude: list(a.exclude), state: stateDir(a) };
+        const sel = { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), ...selectorArgs(a) };
         const relationOverrides = a.defer ? await project.deferOverrides('compile', { ...sel, favorState: a['favor-state'] as boolean }) : undefined;
         const { compiled, errors } = project.compile({ ...sel, relationOverrides });
         if (a.print) for (const c of compiled.values()) print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
@@ -199,9 +229,10 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       command: 'ls',
       aliases: ['list'],
       describe: 'list nodes',
-      builder: (y: Argv) => selectionOptions(y)
+      builder: (y: Argv) => selectionOptions(y, flagEnv)
         .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'snapshot', 'source', 'test', 'udf'], describe: 'only these resource types' })
-        .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const }),
+        .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const })
+        .option('output-keys', { type: 'string', array: true, describe: `with --output json: only these keys (${LS_JSON_KEYS.join(', ')})` }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
         const types = a['resource-type'] as string[] | undefined;
@@ -218,15 +249,41 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
           if (types && types.every((t) => t === 'udf')) return;
         }
         const nodeTypes = types?.filter((t) => t !== 'udf');
-        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never, state: stateDir(a) });
+        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never, state: stateDir(a), ...selectorArgs(a) });
+        const keys = list(a['output-keys'])?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
+        if (keys && a.output !== 'json') throw new WeirError('WEIR_USAGE', '--output-keys needs --output json');
+        for (const k of keys ?? []) {
+          if (!LS_JSON_KEYS.includes(k)) throw new WeirError('WEIR_USAGE', `--output-keys: unknown key '${k}'`, { hint: `Keys: ${LS_JSON_KEYS.join(', ')}.` });
+        }
+        const renderer = a.output === 'json' ? project.renderer() : undefined;
         for (const uid of uids) {
           const n = project.manifest.nodes.get(uid)!;
           if (a.output === 'json') {
-            print(`${JSON.stringify({ unique_id: uid, name: n.name, resource_type: n.resource_type, path: n.path, fqn: n.fqn, tags: n.tags, materialized: n.config.materialized, depends_on: project.manifest.parents.get(uid) ?? [] })}\n`);
+            const entry = lsJson(project.manifest, n, renderer!.relationOf(n));
+            print(`${JSON.stringify(keys ? Object.fromEntries(keys.map((k) => [k, entry[k]])) : entry)}\n`);
           } else if (a.output === 'path') print(`${n.path}\n`);
           else if (a.output === 'name') print(`${n.name}\n`);
           else print(`${n.fqn.join('.')}\n`);
         }
+      },
+    })
+    .command({
+      command: 'parse',
+      describe: 'parse the project and write manifest.json (no SQL rendered, nothing run)',
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        const file = project.writeManifest();
+        reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `parsed ${project.manifest.nodes.size} nodes and ${project.manifest.macros.length} macros; wrote ${path.relative(project.files.root, file)}` });
+      },
+    })
+    .command({
+      command: 'clean',
+      describe: 'delete the artifacts in the target directory (manifest, run results, compiled SQL, docs, caches); DuckDB database files stay',
+      handler: async (a: Record<string, unknown>) => {
+        const project = await load(a as unknown as GlobalArgs);
+        const r = cleanTargetDir(project.targetDir);
+        const rel = path.relative(project.files.root, project.targetDir) || '.';
+        reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `removed ${r.removed.length} entr${r.removed.length === 1 ? 'y' : 'ies'} from ${rel}${r.kept.length ? `; kept ${r.kept.join(', ')} (database files and the run lock)` : ''}` });
       },
     })
     .command({
@@ -269,13 +326,13 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .command({
       command: 'source <action>',
       describe: 'source commands: `weir source freshness` checks loaded_at_field against freshness and writes target/sources.json',
-      builder: (y: Argv) => selectionOptions(y)
+      builder: (y: Argv) => selectionOptions(y, flagEnv)
         .positional('action', { choices: ['freshness'] as const, demandOption: true })
         .option('output', { alias: 'o', type: 'string', describe: 'where to write sources.json (default: <target-path>/sources.json)' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
         const { sourceFreshness } = await import('../api/freshness.js');
-        const summary = await sourceFreshness(project, { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), output: a.output as string | undefined, reporter: reporter! });
+        const summary = await sourceFreshness(project, { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), ...selectorArgs(a), output: a.output as string | undefined, reporter: reporter! });
         exitCode = summary.exitCode;
       },
     })
@@ -351,8 +408,12 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
       },
     })
-    .demandCommand(1, 'Give a command: init, seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, ls, show, query, airflow-dag, codegen or debug.')
+    .demandCommand(1, 'Give a command: init, seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, parse, ls, show, query, clean, airflow-dag, codegen or debug.')
     .command(docsCommand({ load: (a) => load(a as unknown as GlobalArgs), reporter: () => reporter!, waitForStop: io.waitForStop, setExitCode: (c) => (exitCode = c) }))
+    .middleware(() => {
+      // A flag value from the environment that could not be read (command builders run during parsing).
+      if (envError) throw envError;
+    })
     .strict()
     .help()
     .version(false)
@@ -363,6 +424,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     });
 
   try {
+    if (envError) throw envError;
     await parser.parseAsync();
   } catch (e) {
     const err = e instanceof WeirError ? e : new WeirError('WEIR_INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
@@ -397,11 +459,18 @@ function readNotice(io: CliIO) {
   };
 }
 
-function selectionOptions(y: Argv) {
+function selectionOptions(y: Argv, env: FlagEnv = new FlagEnv({})) {
   return y
     .option('select', { alias: ['s', 'models', 'm'], type: 'string', array: true, describe: 'selector(s): name, +name, name+, n+name, @name, tag:x, path:p, resource_type:t; space = union, comma = intersection' })
     .option('exclude', { type: 'string', array: true, describe: 'selector(s) to leave out' })
-    .option('state', { type: 'string', describe: 'directory with an earlier run\'s manifest.json (and run_results.json) for state:/result: selectors and --defer' });
+    .option('selector', { type: 'string', default: env.str('selector'), describe: 'a named selector of selectors.yml (not with --select)' })
+    .option('indirect-selection', { choices: INDIRECT_SELECTION_MODES, default: (env.str('indirect-selection') ?? 'eager') as IndirectSelection, describe: 'tests of selected nodes: eager (any parent selected), cautious (all), buildable (all built or upstream), empty (none)' })
+    .option('state', { type: 'string', default: env.str('state'), describe: 'directory with an earlier run\'s manifest.json (and run_results.json) for state:/result: selectors and --defer' });
+}
+
+/** `--selector` and `--indirect-selection` as selection arguments. */
+function selectorArgs(a: Record<string, unknown>): { selector?: string; indirectSelection?: IndirectSelection } {
+  return { selector: typeof a.selector === 'string' && a.selector ? a.selector : undefined, indirectSelection: a['indirect-selection'] as IndirectSelection | undefined };
 }
 
 function errorEvent(e: WeirError) {

@@ -167,9 +167,24 @@ export interface SelectionOptions {
    * among the resource types.
    */
   readonly indirectTests?: boolean;
+  /**
+   * Which tests of selected nodes are added (dbt's `--indirect-selection`,
+   * https://docs.getdbt.com/reference/node-selection/test-selection-examples): `eager` (default) a test
+   * with any selected parent; `cautious` only when all its parents are selected; `buildable` when all its
+   * parents are selected or upstream of a selected node; `empty` none.
+   */
+  readonly indirectSelection?: IndirectSelection;
+  /** Nodes already chosen (a YAML selector's result), used instead of `select`. */
+  readonly preselected?: ReadonlySet<string>;
   /** The earlier run's artifacts, for `state:` and `result:` atoms (`--state`). */
   readonly state?: SelectorState;
 }
+
+/** dbt's `--indirect-selection` modes. */
+export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+
+/** The modes, for validation. */
+export const INDIRECT_SELECTION_MODES: readonly IndirectSelection[] = ['eager', 'cautious', 'buildable', 'empty'];
 
 /**
  * Selects the nodes a command acts on: `select` minus `exclude`, filtered to the command's resource
@@ -177,15 +192,27 @@ export interface SelectionOptions {
  * @returns unique_ids in manifest order
  */
 export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOptions): string[] {
-  const selected = evaluateSelectors(options.select ?? [], manifest, dag, options.state);
+  const selected = options.preselected ?? evaluateSelectors(options.select ?? [], manifest, dag, options.state);
   const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag, options.state) : new Set<string>();
   const chosen = new Set([...selected].filter((u) => !excluded.has(u)));
-  if (options.indirectTests !== false && options.resourceTypes.includes('test') && options.select?.length) {
+  const mode = options.indirectSelection ?? 'eager';
+  if (options.indirectTests !== false && mode !== 'empty' && options.resourceTypes.includes('test') && (options.select?.length || options.preselected)) {
+    let upstream: Set<string> | undefined;
+    const buildable = (p: string) => {
+      if (!upstream) {
+        upstream = new Set<string>();
+        for (const u of chosen) for (const a of ancestors(dag, u)) upstream.add(a);
+      }
+      return chosen.has(p) || upstream.has(p);
+    };
+    const picked: string[] = [];
     for (const node of manifest.nodes.values()) {
       if (node.resource_type !== 'test' || chosen.has(node.unique_id) || excluded.has(node.unique_id)) continue;
       const ps = manifest.parents.get(node.unique_id) ?? [];
-      if (ps.some((p) => chosen.has(p))) chosen.add(node.unique_id);
+      const ok = mode === 'eager' ? ps.some((p) => chosen.has(p)) : mode === 'cautious' ? ps.length > 0 && ps.every((p) => chosen.has(p)) : ps.some((p) => chosen.has(p)) && ps.every(buildable);
+      if (ok) picked.push(node.unique_id);
     }
+    for (const u of picked) chosen.add(u);
   }
   return [...manifest.nodes.values()]
     .filter((n) => chosen.has(n.unique_id) && options.resourceTypes.includes(n.resource_type))

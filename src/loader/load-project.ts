@@ -10,6 +10,7 @@ import { checkFolderConfigKeys } from './config-keys.js';
 import { renderYamlTemplates } from './yaml-template.js';
 import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, secretVarValues, type ProjectConfig, type TargetConfig } from './project-config.js';
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
+import { readDbtProfile, type TargetSource } from './dbt-profiles.js';
 import { projectTestConfig } from './test-config-tree.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
 import { ParseCache, PARSE_CACHE_FILE } from './parse-cache.js';
@@ -80,6 +81,14 @@ export interface LoadOptions {
    * package's own; see src/stdlib/index.ts). Without it, `stdlib: true` is an error.
    */
   readonly standardLibrary?: LibraryLocation;
+  /**
+   * A dbt profiles.yml to read targets from (`--profiles-dir`, `--profile`; see dbt-profiles.ts): its
+   * outputs are added to project.yaml's targets (replacing same-named ones) and its `target:` is the
+   * default target. `profile` defaults to the project's name.
+   */
+  readonly profiles?: { readonly dir: string; readonly profile?: string };
+  /** Overrides project.yaml `target-path` (`--target-path`; relative to the project directory). */
+  readonly targetPath?: string;
 }
 
 /** Everything the loader found, as plain data. */
@@ -89,6 +98,8 @@ export interface ProjectFiles {
   readonly config: ProjectConfig;
   readonly targetName: string;
   readonly target: TargetConfig;
+  /** Where the target is defined (project.yaml, or a dbt profiles.yml) and how to locate its keys. */
+  readonly targetSource: TargetSource;
   /** Secret values (passwords, tokens) to redact from every log line and artifact. */
   readonly secrets: readonly string[];
   /** Project vars merged with command-line vars. */
@@ -163,16 +174,20 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const activeTarget = options.target ?? (typeof raw?.target === 'string' ? raw.target : rawTargets[0]);
   const { value, secrets: envSecrets } = interpolateEnv(yaml.value, yaml, options.env ?? process.env, activeTarget);
   const config = validateProjectConfig(value, yaml);
+  if (options.targetPath) config['target-path'] = options.targetPath;
 
-  const targetName = options.target ?? config.target ?? Object.keys(config.targets)[0];
+  const profile = options.profiles ? readDbtProfile(path.resolve(root, options.profiles.dir), options.profiles.profile ?? config.name, root, options.env ?? process.env) : undefined;
+  if (profile) config.targets = { ...config.targets, ...(profile.targets as typeof config.targets) };
+  const targetName = options.target ?? profile?.defaultTarget ?? config.target ?? Object.keys(config.targets)[0];
   const target = config.targets[targetName];
   if (!target) {
-    throw new WeirError('WEIR_TARGET_UNKNOWN', `target '${targetName}' is not defined in ${configFile}`, {
+    throw new WeirError('WEIR_TARGET_UNKNOWN', `target '${targetName}' is not defined in ${configFile}${profile ? ` or profile '${profile.profile}' of ${profile.file}` : ''}`, {
       location: { file: configFile, keyPath: 'targets', ...yaml.locate(['targets']) },
       hint: `Defined targets: ${Object.keys(config.targets).join(', ')}. Pass one with --target or add '${targetName}' under targets:.`,
     });
   }
-  const secrets = new Set(envSecrets);
+  const targetSource: TargetSource = profile && targetName in profile.targets ? profile.source : { file: configFile, locate: (p) => yaml.locate(p) };
+  const secrets = new Set([...envSecrets, ...(profile?.secrets ?? [])]);
   for (const t of Object.values(config.targets)) {
     // `private_key_path` names a file, it is not the key.
     for (const [k, v] of Object.entries(t)) if (SECRET_KEY_PATTERN.test(k) && !/_(path|file)$/.test(k) && typeof v === 'string' && v) secrets.add(v);
@@ -336,7 +351,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     throw new WeirErrors(errors);
   }
   return {
-    root, configFile, config, targetName, target, secrets: [...secrets],
+    root, configFile, config, targetName, target, targetSource, secrets: [...secrets],
     vars: projectVars, env: options.env ?? process.env,
     models, seeds, singularTests, snapshots, macros: allMacros, udfModules, schemaFiles, warnings, parseCache, preparsed,
   };

@@ -123,8 +123,15 @@ describe('weir build on a small project', () => {
     expect(rows.map((x) => x.unique_id).sort()).toEqual(['model.shop.customer_events', 'seed.shop.customers', 'seed.shop.events']);
     expect(rows.find((x) => x.name === 'customer_events')).toMatchObject({
       resource_type: 'model', path: 'models/marts/customer_events.sql', fqn: ['shop', 'marts', 'customer_events'], tags: ['marts'],
-      materialized: 'table', depends_on: ['model.shop.stg_customers', 'model.shop.stg_events'],
+      materialized: 'table', depends_on: { nodes: ['model.shop.stg_customers', 'model.shop.stg_events'], macros: [] },
+      // dbt's ls keys
+      original_file_path: 'models/marts/customer_events.sql', package_name: 'shop', alias: 'customer_events', config: expect.objectContaining({ materialized: 'table' }),
     });
+    const picked = jsonLines((await runCli(['ls', '--output', 'json', '--output-keys', 'name', 'resource_type', '--select', 'customer_events'], dir)).stdout);
+    expect(picked).toEqual([{ name: 'customer_events', resource_type: 'model' }]);
+    const badKey = await runCli(['ls', '--output', 'json', '--output-keys', 'nmae'], dir);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stdout + badKey.stderr).toMatch(/--output-keys: unknown key 'nmae'/);
     const names = await runCli(['ls', '--resource-type', 'test', '--output', 'name', '--select', 'stg_events'], dir);
     expect(names.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^relationships_stg_events_customer_id_/)]);
   });
