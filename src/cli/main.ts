@@ -23,8 +23,6 @@ import { codegenCommand } from './codegen-command.js';
 import { versionText } from '../utils/package-info.js';
 import { createRedactor, redactDeep, SECRET_NAME_PATTERN, secretVarValues, type Redactor } from '../utils/redact.js';
 import { FlagEnv, INDIRECT_SELECTION_MODES, type EnvFlag } from './flag-env.js';
-import { lsJson, LS_JSON_KEYS } from './ls-json.js';
-import { cleanTargetDir } from '../api/clean.js';
 import { levelFilter, LOG_LEVELS, type LogLevel } from '../events/level-filter.js';
 import type { IndirectSelection } from '../graph/selector.js';
 
@@ -232,7 +230,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       builder: (y: Argv) => selectionOptions(y, flagEnv)
         .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'snapshot', 'source', 'test', 'udf'], describe: 'only these resource types' })
         .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const })
-        .option('output-keys', { type: 'string', array: true, describe: `with --output json: only these keys (${LS_JSON_KEYS.join(', ')})` }),
+        .option('output-keys', { type: 'string', array: true, describe: 'with --output json: only these keys (name, resource_type, package_name, original_file_path, unique_id, alias, config, tags, depends_on, source_name, path, fqn, materialized)' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
         const types = a['resource-type'] as string[] | undefined;
@@ -250,6 +248,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         }
         const nodeTypes = types?.filter((t) => t !== 'udf');
         const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never, state: stateDir(a), ...selectorArgs(a) });
+        const { lsJson, LS_JSON_KEYS } = await import('./ls-json.js');
         const keys = list(a['output-keys'])?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
         if (keys && a.output !== 'json') throw new WeirError('WEIR_USAGE', '--output-keys needs --output json');
         for (const k of keys ?? []) {
@@ -281,6 +280,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       describe: 'delete the artifacts in the target directory (manifest, run results, compiled SQL, docs, caches); DuckDB database files stay',
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
+        const { cleanTargetDir } = await import('../api/clean.js');
         const r = cleanTargetDir(project.targetDir);
         const rel = path.relative(project.files.root, project.targetDir) || '.';
         reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `removed ${r.removed.length} entr${r.removed.length === 1 ? 'y' : 'ies'} from ${rel}${r.kept.length ? `; kept ${r.kept.join(', ')} (database files and the run lock)` : ''}` });
