@@ -87,8 +87,14 @@ export const EVENT_CONTRACT: Readonly<Record<WeirEvent['code'], EventSpec>> = {
   },
 };
 
+/** dbt's structured-log envelope every line carries (see dbt-envelope.ts). */
+export const DBT_ENVELOPE = z.object({
+  info: z.object({ name: z.string().min(1), code: z.string().regex(/^[A-Z]\d{3}$/), level: z.enum(['debug', 'info', 'warn', 'error']), ts: iso, msg: z.string(), thread: z.string(), pid: z.number().int(), category: z.string(), extra: z.record(z.string(), z.string()) }),
+  data: z.record(z.string(), z.unknown()),
+});
+
 /**
- * Checks one parsed JSON line against the contract.
+ * Checks one parsed JSON line against the contract (Weir's fields and dbt's envelope).
  * @returns problems found (empty when the event is valid)
  */
 export function checkEvent(event: unknown): string[] {
@@ -96,5 +102,8 @@ export function checkEvent(event: unknown): string[] {
   const spec = typeof code === 'string' && Object.hasOwn(EVENT_CONTRACT, code) ? EVENT_CONTRACT[code as WeirEvent['code']] : undefined;
   if (!spec) return [`unknown event code ${JSON.stringify(code)}`];
   const r = spec.schema.safeParse(event);
-  return r.success ? [] : r.error.issues.map((i) => `${String(code)}.${i.path.join('.')}: ${i.message}`);
+  const problems = r.success ? [] : r.error.issues.map((i) => `${String(code)}.${i.path.join('.')}: ${i.message}`);
+  const env = DBT_ENVELOPE.safeParse(event);
+  if (!env.success) problems.push(...env.error.issues.map((i) => `${String(code)}.${i.path.join('.')}: ${i.message}`));
+  return problems;
 }
