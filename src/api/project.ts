@@ -101,6 +101,13 @@ export interface RunArgs extends SelectionArgs {
    * rebuilt (status `reused`). Off with `empty` and `fullRefresh`.
    */
   readonly reuse?: boolean;
+  /**
+   * Cancels the run when aborted (the CLI aborts it on SIGINT/SIGTERM with the signal's name as reason):
+   * in-flight queries are cancelled, no node starts, unfinished nodes are `cancelled` (status `error`, code
+   * `WEIR_CANCELLED`), run_results.json is written and the lock released; `exitCode` is then 130
+   * (SIGINT) or 143 (SIGTERM).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -110,8 +117,8 @@ export interface RunSummary {
   readonly results: readonly RunResultEntry[];
   readonly counts: Readonly<Record<NodeStatus, number>>;
   readonly elapsed: number;
-  /** 0 when every node succeeded (warnings allowed), 1 otherwise. */
-  readonly exitCode: 0 | 1;
+  /** 0 when every node succeeded (warnings allowed), 1 otherwise; 130/143 when cancelled by SIGINT/SIGTERM. */
+  readonly exitCode: 0 | 1 | 130 | 143;
 }
 
 /** Options of reads (`query`, `show`). */
@@ -469,15 +476,31 @@ export class WeirProject {
     }
     let results: RunResultEntry[] = [];
     const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0, reused: 0 };
+    const recordedArgs = {
+      which: command, select: args.select ?? [], exclude: args.exclude ?? [], selector: args.selector, indirect_selection: args.indirectSelection, threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
+      ...(command === 'build' ? { audit: args.audit !== false } : {}), ...(args.empty ? { empty: true } : {}), ...(args.reuse !== undefined ? { reuse: args.reuse } : {}),
+      target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
+      event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
+    };
+    const { startRunJournal, journalNode, endRunJournal } = await import('../artifacts/run-journal.js');
     try {
       const executable = selected.filter((u) => {
         const n = this.manifest.nodes.get(u)!;
         return !(n.resource_type === 'model' && n.config.materialized === 'ephemeral');
       });
+      // A run killed before it writes run_results.json leaves this journal for `weir retry` (run-journal.ts).
+      startRunJournal(this.targetDir, { invocation_id: this.metadata().invocation_id, args: redactDeep(recordedArgs, this.redact), nodes: executable });
       reporter.emit({ code: 'WEIR_RUN_START', ts: now(), level: 'info', command, target: this.targetInfo.name, adapter_type: this.targetInfo.type, node_count: executable.length + (this.files.config['on-run-start'] ?? []).length + (this.files.config['on-run-end'] ?? []).length, threads });
       try {
+        const journaled: Reporter = {
+          emit: (e) => {
+            if (e.code === 'WEIR_NODE_FINISH') journalNode(this.targetDir, e.node_id, e.status);
+            reporter.emit(e);
+          },
+          close: () => reporter.close?.(),
+        };
         const ctx = {
-          command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter, targetDir: this.targetDir,
+          command, manifest: this.manifest, dag: this.dag, renderer, adapter, reporter: journaled, targetDir: this.targetDir, signal: args.signal,
           threads, failFast: !!args.failFast, redact: this.redact,
           udfs: this.udfs, batchContext: { projectDir: this.files.root, targetDir: this.targetDir, vars: this.files.vars, env: this.processEnv },
           fullRefresh: !!args.fullRefresh, ...eventTime, audit: args.audit !== false, empty: !!args.empty,
@@ -502,13 +525,9 @@ export class WeirProject {
           }
         }
         this.writeManifest(facts);
-        const artifact = dbtRunResults(this.metadata(), results, elapsed, {
-          which: command, select: args.select ?? [], exclude: args.exclude ?? [], selector: args.selector, indirect_selection: args.indirectSelection, threads, fail_fast: !!args.failFast, full_refresh: !!args.fullRefresh,
-          ...(command === 'build' ? { audit: args.audit !== false } : {}), ...(args.empty ? { empty: true } : {}), ...(args.reuse !== undefined ? { reuse: args.reuse } : {}),
-          target: this.targetInfo.name, vars: recordedVars(this.cliVars), state: args.state, defer: !!args.defer, favor_state: !!args.favorState,
-          event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
-        });
+        const artifact = dbtRunResults(this.metadata(), results, elapsed, { ...recordedArgs, ...(args.signal?.aborted ? { cancelled_by: String(args.signal.reason) } : {}) });
         writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));
+        endRunJournal(this.targetDir);
         await publishReadCopy(adapter, reporter);
         reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success ? 'info' : 'error', elapsed, counts, success });
       }
@@ -518,7 +537,8 @@ export class WeirProject {
       reporter.close?.();
     }
     const success = counts.error === 0 && counts.fail === 0;
-    return { command, success, results, counts, elapsed: (performance.now() - start) / 1000, exitCode: success ? 0 : 1 };
+    const cancelled = args.signal?.aborted ? (String(args.signal.reason) === 'SIGINT' ? 130 : 143) : undefined;
+    return { command, success: success && !cancelled, results, counts, elapsed: (performance.now() - start) / 1000, exitCode: cancelled ?? (success ? 0 : 1) };
   }
 
   /** `weir seed` */

@@ -11,8 +11,11 @@ import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 import { parseRunResults, readJsonArtifact } from '../artifacts/previous-state.js';
 import type { RunResultsArtifact } from '../artifacts/artifacts.js';
-import { runSucceeded } from '../artifacts/dbt/run-results-v6.js';
+import { dbtRunResult, runSucceeded } from '../artifacts/dbt/run-results-v6.js';
 import type { IndirectSelection } from '../graph/selector.js';
+import { readRunJournal } from '../artifacts/run-journal.js';
+import { processAlive } from '../utils/write-file.js';
+import type { NodeStatus } from '../events/events.js';
 import { SECRET_KEY_PATTERN } from '../loader/project-config.js';
 import { REDACTED } from '../utils/redact.js';
 import type { RunCommand, RunSummary, WeirProject } from './project.js';
@@ -71,12 +74,13 @@ const testBase = (uid: string): string | undefined => (uid.startsWith('test.') ?
  */
 export function planRetry(project: WeirProject): RetryPlan {
   const file = path.join(project.targetDir, 'run_results.json');
-  if (!existsSync(file)) {
+  const interrupted = interruptedRun(project.targetDir);
+  if (!existsSync(file) && !interrupted) {
     throw new WeirError('WEIR_STATE_INVALID', `nothing to retry: no previous run in ${path.relative(project.files.root, file) || file}`, {
       hint: 'Run `weir run`, `test`, `seed` or `build` first; `weir retry` re-runs what failed or was skipped in that run.',
     });
   }
-  const previous = parseRunResults(readJsonArtifact(file, 'run results'), file);
+  const previous = interrupted ?? parseRunResults(readJsonArtifact(file, 'run results'), file);
   const command = String((previous.args as Record<string, unknown>).which) as RunCommand;
   if (!RETRYABLE.includes(command)) {
     throw new WeirError('WEIR_STATE_INVALID', `the previous run was '${command}', which weir retry can't repeat`, {
@@ -110,6 +114,24 @@ export function planRetry(project: WeirProject): RetryPlan {
   return { previous, command, nodes, gone, replaced, unresolved };
 }
 
+/**
+ * The run a killed process left unfinished (its journal, artifacts/run-journal.ts), as run results: the
+ * nodes it finished with their status, every other node of its plan as `error` ("did not finish"), so
+ * that retry re-runs exactly what did not finish. Undefined when no journal is left, or its process still
+ * runs (a run in progress is not interrupted).
+ */
+export function interruptedRun(targetDir: string): RunResultsArtifact | undefined {
+  const j = readRunJournal(targetDir);
+  if (!j || (j.pid !== process.pid && processAlive(j.pid))) return undefined;
+  const results = j.nodes.map((uid) => {
+    const status = j.finished.get(uid);
+    return dbtRunResult(status
+      ? { unique_id: uid, status: status as NodeStatus, timing: [], execution_time: 0 }
+      : { unique_id: uid, status: 'error', timing: [], execution_time: 0, error_code: 'WEIR_CANCELLED', message: `did not finish: the run (process ${j.pid}) was interrupted` });
+  });
+  return { metadata: { invocation_id: j.invocation_id }, results, elapsed_time: 0, args: { ...j.args, interrupted: true } };
+}
+
 /** Options of {@link retryLastRun}. */
 export interface RetryOptions {
   readonly reporter?: Reporter;
@@ -120,6 +142,8 @@ export interface RetryOptions {
   readonly reload?: (o: { target: string; vars: Record<string, unknown> }) => Promise<WeirProject>;
   /** `--vars` were given to this invocation: use them, not the recorded ones. */
   readonly varsGiven?: boolean;
+  /** Cancels the retry's run (see RunArgs.signal). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -158,6 +182,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
   }
   let p = project;
   if (options.reload && (target !== project.targetInfo.name || JSON.stringify(vars) !== JSON.stringify(project.cliVars))) p = await options.reload({ target, vars });
+  if ((plan.previous.args as Record<string, unknown>).interrupted) say(`the previous \`weir ${plan.command}\` was interrupted before it finished (no run_results.json was written): retrying the ${plan.nodes.length} node${plan.nodes.length === 1 ? '' : 's'} it did not finish`, 'warn');
   say(`retrying ${plan.nodes.length} node${plan.nodes.length === 1 ? '' : 's'} of the previous \`weir ${plan.command}\` (target '${p.targetInfo.name}')`);
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
   const summary = await p.execute(plan.command, {
@@ -170,7 +195,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
     eventTimeStart: typeof a.event_time_start === 'string' ? a.event_time_start : undefined,
     eventTimeEnd: typeof a.event_time_end === 'string' ? a.event_time_end : undefined,
     state: typeof a.state === 'string' ? a.state : undefined, defer: a.defer === true, favorState: a.favor_state === true,
-    reporter: options.reporter,
+    reporter: options.reporter, signal: options.signal,
   });
   // A failure that left the project can't have been cleared by this retry.
   return plan.unresolved.length && summary.exitCode === 0 ? { ...summary, success: false, exitCode: 1 } : summary;

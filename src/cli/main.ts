@@ -34,7 +34,15 @@ export interface CliIO {
   readonly cwd?: string;
   /** `weir docs serve` stops when this resolves (default: SIGINT/SIGTERM). */
   readonly waitForStop?: () => Promise<void>;
+  /**
+   * Whether run commands (seed/run/test/build/snapshot/retry) handle SIGINT/SIGTERM by cancelling the run
+   * (default: true when writing to the process's own stdout, i.e. from bin/weir.js).
+   */
+  readonly handleSignals?: boolean;
 }
+
+/** Exit code of a run stopped by a signal: 128 + the signal number (SIGINT 2 → 130, SIGTERM 15 → 143). */
+export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 interface GlobalArgs {
   'project-dir'?: string;
@@ -145,6 +153,29 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     });
   };
   const print = (s: string) => io.stdout.write(s);
+  // SIGINT/SIGTERM during a run (Airflow's task timeout, Ctrl-C): cancel it cleanly — running queries are
+  // cancelled, unfinished nodes recorded as cancelled in run_results.json, the lock released — and exit
+  // 130/143. A second signal stops at once.
+  const handleSignals = io.handleSignals ?? io.stdout === process.stdout;
+  const withSignals = async <T>(f: (signal?: AbortSignal) => Promise<T>): Promise<T> => {
+    if (!handleSignals) return f(undefined);
+    const ac = new AbortController();
+    const handler = (sig: keyof typeof SIGNAL_EXIT_CODES) => () => {
+      if (ac.signal.aborted) process.exit(SIGNAL_EXIT_CODES[sig]);
+      reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `${sig} received: cancelling the running queries and stopping (send it again to stop at once)` });
+      ac.abort(sig);
+    };
+    const onInt = handler('SIGINT');
+    const onTerm = handler('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    try {
+      return await f(ac.signal);
+    } finally {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
+  };
 
   const runCmd = (command: RunCommand, describe: string) => ({
     command,
@@ -171,14 +202,15 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       if (!Number.isFinite(a['lock-timeout']) || (a['lock-timeout'] as number) < 0) {
         throw new WeirError('WEIR_USAGE', '--lock-timeout must be a number of seconds ≥ 0', { hint: 'e.g. --lock-timeout 600' });
       }
-      const summary = await project.execute(command, {
+      const summary = await withSignals((signal) => project.execute(command, {
+        signal,
         select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined, ...selectorArgs(a),
         failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
         lockTimeout: a['lock-timeout'] as number,
         ...(command === 'build' ? { audit: a.audit !== false } : {}), empty: a.empty === true, reuse: a.reuse as boolean | undefined,
-      });
+      }));
       exitCode = summary.exitCode;
     },
   });
@@ -294,7 +326,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         const project = await load(g);
         const { retryLastRun } = await import('../api/retry.js');
         const { WeirProject } = await import('../api/project.js');
-        const summary = await retryLastRun(project, {
+        const summary = await withSignals((signal) => retryLastRun(project, {
+          signal,
           reporter: reporter!,
           varsGiven: g.vars !== undefined,
           // The previous run's target and vars, except those given on this command line.
@@ -302,7 +335,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
             projectDir: g['project-dir'] ?? io.cwd, target: g.target ?? o.target, vars: g.vars !== undefined ? parseVars(g.vars) : o.vars,
             env: io.env, reporter: reporter!, partialParse: g['partial-parse'] !== false,
           }),
-        });
+        }));
         exitCode = summary?.exitCode ?? 0;
       },
     })

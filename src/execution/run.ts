@@ -73,6 +73,24 @@ export interface RunContext {
    * since their last successful build on this target are not rebuilt (status `reused`, execution/reuse.ts).
    */
   readonly reuse?: boolean;
+  /**
+   * Aborted on SIGINT/SIGTERM (its `reason` is the signal name): running queries are cancelled through
+   * each connection's `cancel()` (DuckDB interrupt, Snowflake cancel, Trino DELETE of the query), no node
+   * starts, and every node that did not finish is reported with status `error`, code `WEIR_CANCELLED`.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The result of a node stopped (or never started) because the run was cancelled. */
+function cancelledEntry(uid: string, signal: AbortSignal, started: boolean, relationName?: string, t0?: number, startedAt?: string): RunResultEntry {
+  const at = now();
+  return {
+    unique_id: uid, status: 'error', error_code: 'WEIR_CANCELLED',
+    timing: started && startedAt ? [{ name: 'execute', started_at: startedAt, completed_at: at }] : [],
+    execution_time: t0 === undefined ? 0 : (performance.now() - t0) / 1000,
+    message: started ? `cancelled: ${String(signal.reason ?? 'signal')} received while it ran (its queries were cancelled)` : `cancelled: ${String(signal.reason ?? 'signal')} received before it started`,
+    relation_name: relationName,
+  };
 }
 
 /** Per-run write-audit-publish state: which tests audit which model, and the verdicts so far. */
@@ -158,6 +176,10 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
     connections.push(await adapter.connect());
     for (const key of schemas.keys()) await adapter.createSchema(connections[0], key.slice(key.indexOf('.') + 1), schemas.get(key));
     while (connections.length < threads) connections.push(await adapter.connect());
+    // SIGINT/SIGTERM: cancel what the engine is running for us (best effort; each query then fails).
+    ctx.signal?.addEventListener('abort', () => {
+      for (const c of connections) void c.cancel().catch(() => undefined);
+    }, { once: true });
     const relations = await RelationCache.load(adapter, [...new Set([...schemas.keys()].filter((k) => !schemas.get(k)).map((k) => k.slice(k.indexOf('.') + 1)))]);
 
     const emitFinish = (node: GraphNode, entry: RunResultEntry, idx: number) => {
@@ -187,6 +209,11 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
       },
       skip: (uid, cause) => {
         const node = manifest.nodes.get(uid)!;
+        // After SIGINT/SIGTERM every node that did not finish is cancelled, also those whose upstream was.
+        if (ctx.signal?.aborted) {
+          emitFinish(node, cancelledEntry(uid, ctx.signal, false, renderer.relationName(node)), ++index);
+          return;
+        }
         const causeNode = cause ? manifest.nodes.get(cause) : undefined;
         const audited = audits.outcomes.get(uid);
         if (audited && node.resource_type === 'test') {
@@ -207,7 +234,7 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
         }, ++index);
         void t;
       },
-    }, ctx.failFast);
+    }, ctx.failFast, ctx.signal);
   } finally {
     reuse?.save();
     for (const c of connections) await c.close().catch(() => undefined);
@@ -390,6 +417,7 @@ async function runNode(
       };
     }
     reuse?.forget(node.unique_id);
+    if (ctx.signal?.aborted) return { ...cancelledEntry(node.unique_id, ctx.signal, true, relationName, t0, started), compiled_path: compiledPath };
     const what = `${node.resource_type} '${node.name}' (${node.path})`;
     let message: string;
     let code: string;

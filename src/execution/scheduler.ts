@@ -25,8 +25,10 @@ export interface ScheduleHooks<C> {
 /**
  * Runs the plan.
  * @param connections one per worker (the number of threads)
+ * @param signal when it aborts (SIGINT/SIGTERM), no further node starts; running nodes finish (their
+ *   queries are cancelled by the caller) and every node not started is passed to `skip` with no cause
  */
-export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[], hooks: ScheduleHooks<C>, failFast: boolean): Promise<void> {
+export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[], hooks: ScheduleHooks<C>, failFast: boolean, signal?: AbortSignal): Promise<void> {
   const remaining = new Map<string, number>();
   for (const [uid, deps] of plan.waitsFor) remaining.set(uid, deps.size);
   const rank = new Map(plan.order.map((u, i) => [u, i]));
@@ -40,6 +42,12 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
     wake = undefined;
     w?.();
   };
+  const onAbort = () => {
+    stopped = true;
+    notify();
+  };
+  if (signal?.aborted) stopped = true;
+  signal?.addEventListener('abort', onAbort, { once: true });
 
   const skipDownstream = (uid: string, cause: string | undefined) => {
     const stack = [...(plan.blocks.get(uid) ?? [])];
@@ -76,6 +84,7 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
       const uid = ready.shift();
       if (uid === undefined) {
         if (inFlight === 0) return;
+        if (stopped) return;
         await new Promise<void>((r) => {
           const prev = wake;
           wake = () => {
@@ -93,7 +102,11 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
       notify();
     }
   };
-  await Promise.all(connections.map((c) => worker(c)));
+  try {
+    await Promise.all(connections.map((c) => worker(c)));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
   // Fail-fast (or an unreachable node): whatever did not run is skipped.
   for (const uid of plan.order) {
     if (!done.has(uid)) {
