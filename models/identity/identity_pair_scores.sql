@@ -73,8 +73,8 @@ compared as (
         (select min(c.carriers) from key_carriers as c
          where c.k in (l.name_key1, l.name_key2) and c.k in (r.name_key1, r.name_key2)) as shared_key_carriers,
         l.family = r.family and (
-            (length(l.given) = 1 and starts_with(r.given, l.given))
-            or (length(r.given) = 1 and starts_with(l.given, r.given))
+            (length(l.given) = 1 and {{starts_with "r.given" "l.given"}})
+            or (length(r.given) = 1 and {{starts_with "l.given" "r.given"}})
             or jw_similarity(l.given, r.given) >= 0.88
         ) or (l.given = r.given and jw_similarity(l.family, r.family) >= 0.88) as name_close,
         fuzz_token_set_ratio(l.name_norm, r.name_norm) as name_ratio,
@@ -127,9 +127,9 @@ raw_levels as (
              else 0 end as gamma_dob,
         -- a two-digit number ending one record's email local part against the other's birth year
         case when birth_date is not null and birth_r is null and email_yy_r is not null
-                  then case when email_yy_r = right(cast(extract(year from birth_date) as varchar), 2) then 1 else 0 end
+                  then case when email_yy_r = {{right "cast(extract(year from birth_date) as varchar)" 2}} then 1 else 0 end
              when birth_r is not null and birth_date is null and email_yy is not null
-                  then case when email_yy = right(cast(extract(year from birth_r) as varchar), 2) then 1 else 0 end
+                  then case when email_yy = {{right "cast(extract(year from birth_r) as varchar)" 2}} then 1 else 0 end
              else -1 end as gamma_birth_year
     from compared
 ),
@@ -139,7 +139,7 @@ raw_levels as (
 -- (-1) when the names agree at all, and is weak evidence (2) when a name is missing or disagrees
 levels as (
     select
-        * exclude (email_level),
+        id_l, id_r, gamma_name, gamma_phone, gamma_dob, gamma_birth_year,
         case when email_level = -2 then case when gamma_name >= 1 then -1 else 2 end
              else email_level end as gamma_email
     from raw_levels

@@ -41,26 +41,41 @@ known_domains as (
     having count(*) >= 5
 ),
 
+-- the longest known domain an address without @ ends with (two domains of one length can't both end it)
+domain_fixes as (
+    select record_id, domain
+    from (
+        select r.record_id, d.domain, row_number() over (partition by r.record_id order by length(d.domain) desc) as rn
+        from records as r
+        join known_domains as d
+            on r.email not like '%@%' and length(r.email) > length(d.domain) and r.email like '%' || d.domain
+    ) as c
+    where rn = 1
+),
+
 repaired as (
     select
-        r.* exclude (email),
+        r.record_id, r.source_system, r.source_id, r.full_name, r.phone_e164, r.birth_date, r.created_at,
         case when r.email like '%@%' then r.email
-             else (select left(r.email, length(r.email) - length(d.domain)) || '@' || d.domain
-                   from known_domains as d
-                   where length(r.email) > length(d.domain) and r.email like '%' || d.domain
-                   order by length(d.domain) desc
-                   limit 1) end as email
+             else {{left "r.email" "length(r.email) - length(f.domain)"}} || '@' || f.domain end as email
     from records as r
+    left join domain_fixes as f on f.record_id = r.record_id
 ),
 
 keyed as (
     select
-        * exclude (email),
+        record_id, source_system, source_id, full_name, phone_e164, birth_date, created_at,
         case when email like '%@gmail.com'
              then replace(split_part({{regexp_replace "email" (literal "\+[^@]*@") "'@'"}}, '@', 1), '.', '') || '@gmail.com'
              else {{regexp_replace "email" (literal "\+[^@]*@") "'@'"}} end as email,
-        string_split(nullif(name_keys(full_name), ''), '|') as keys
+        nullif(name_keys(full_name), '') as keys
     from repaired
+),
+
+-- the first two name keys ('family given'; name_keys separates them with |)
+split_keys as (
+    select k.*, nullif(split_part(keys, '|', 1), '') as key1, nullif(split_part(keys, '|', 2), '') as key2
+    from keyed as k
 )
 
 select
@@ -68,21 +83,21 @@ select
     source_system,
     source_id,
     normalize_name({{> korean_name_order expr="full_name"}}, true) as name_norm,
-    keys[1] as name_key1,
-    keys[2] as name_key2,
-    split_part(keys[1], ' ', 1) as family,
-    split_part(keys[1], ' ', 2) as given,
-    double_metaphone(split_part(keys[1], ' ', 1)) as family_dm,
-    double_metaphone(split_part(keys[1], ' ', 2)) as given_dm,
+    key1 as name_key1,
+    key2 as name_key2,
+    split_part(key1, ' ', 1) as family,
+    split_part(key1, ' ', 2) as given,
+    double_metaphone(split_part(key1, ' ', 1)) as family_dm,
+    double_metaphone(split_part(key1, ' ', 2)) as given_dm,
     nullif(email, '') as email,
     nullif(replace(split_part(email, '@', 1), '.', ''), '') as email_local,
     nullif({{regexp_replace "split_part(email, '@', 1)" (literal "[^a-z]") "''"}}, '') as email_stem,
     nullif({{regexp_extract "split_part(email, '@', 1)" (literal "[^0-9]([0-9]{2})$") 1}}, '') as email_yy,
     -- the local part is only the name (jihu.kim, jkim83): namesakes have it too
-    coalesce(email_is_name(split_part(email, '@', 1), keys[1]), false)
-        or coalesce(email_is_name(split_part(email, '@', 1), keys[2]), false) as email_is_name,
+    coalesce(email_is_name(split_part(email, '@', 1), key1), false)
+        or coalesce(email_is_name(split_part(email, '@', 1), key2), false) as email_is_name,
     phone_e164,
-    right(phone_e164, 8) as phone_subscriber,
+    {{right "phone_e164" 8}} as phone_subscriber,
     birth_date,
     created_at
-from keyed
+from split_keys
