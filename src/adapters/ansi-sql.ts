@@ -4,6 +4,8 @@
  * Follows SQL:2016 §5.3 <character string literal> (quote doubled) and §5.4 <delimited identifier>.
  */
 
+import type { TableOptions } from './table-options.js';
+
 /** Reserved words that must be quoted when used as column names in generated SQL (common subset). */
 const RESERVED = new Set([
   'all', 'and', 'any', 'array', 'as', 'asc', 'between', 'both', 'by', 'case', 'cast', 'check', 'collate', 'column',
@@ -63,10 +65,15 @@ export type RelationKind = 'table' | 'view';
 
 /** DDL statements a materialization needs, as text. Dialects override what differs. */
 export interface DdlRules {
-  /** `create table R as (<select>)` (the query in parentheses, so it cannot end the statement) */
-  createTableAs(relation: string, select: string): string;
+  /**
+   * `create table R as (<select>)` (the query in parentheses, so it cannot end the statement), with the
+   * native table options the dialect applies ({@link tableOptionKeys}; see adapters/table-options.ts).
+   */
+  createTableAs(relation: string, select: string, options?: TableOptions): string;
   /** `create or replace table R as <select>`, for engines with `atomicReplaceTable` (optional). */
-  createOrReplaceTableAs?(relation: string, select: string): string;
+  createOrReplaceTableAs?(relation: string, select: string, options?: TableOptions): string;
+  /** The table options this dialect writes into its DDL (none when absent); others are not applied. */
+  readonly tableOptionKeys?: readonly (keyof TableOptions)[];
   /** `create or replace view R as (<select>)` (or an engine's equivalent wrapping) */
   createView(relation: string, select: string): string;
   /** `drop <kind> if exists R` */

@@ -18,6 +18,7 @@ import { incrementalConfigOf, type BatchSize, type IncrementalConfig } from '../
 import type { RenderOverrides } from '../compiler/render.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { ModelNode, RelationName } from '../manifest/types.js';
+import { tableOptionsOf } from '../adapters/table-options.js';
 import { materializeTable, type Audit, type MaterializationResult } from './materializations.js';
 import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange, windowPredicate } from './incremental-sql.js';
 import type { RelationCache } from './relation-cache.js';
@@ -75,7 +76,7 @@ export async function materializeIncremental(b: IncrementalBuild): Promise<Incre
   if (incremental && b.audit) return auditedCopy(b, (staged) => (cfg.microbatch ? microbatch(staged, cfg, true, 'table') : applyIncrement(staged, cfg)));
   if (cfg.microbatch) return microbatch(b, cfg, incremental, existing);
   if (!incremental) {
-    const r = await materializeTable(b.adapter, b.conn, b.relation, b.render({ isIncremental: false }), b.relations, b.audit);
+    const r = await materializeTable(b.adapter, b.conn, b.relation, b.render({ isIncremental: false }), b.relations, b.audit, tableOptionsOf(b.node.config));
     return { rowsAffected: r.rowsAffected, message: `CREATE TABLE ${r.rowsAffected ?? ''}`.trim() };
   }
   return applyIncrement(b, cfg);

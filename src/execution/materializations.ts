@@ -5,6 +5,7 @@
  */
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import { swapIn, tmpRelation } from '../adapters/relation-swap.js';
+import type { TableOptions } from '../adapters/table-options.js';
 import type { RelationName } from '../manifest/types.js';
 import type { RelationCache } from './relation-cache.js';
 
@@ -50,18 +51,19 @@ export type Audit = (staged: RelationName) => Promise<void>;
  * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
  * query leaves the previous table intact and removes the temporary relation. With `audit`, the staged
  * table is checked before the swap (also on engines with an atomic `create or replace`, which then build
- * the staged table first); a failing audit drops it and leaves the previous table untouched.
+ * the staged table first); a failing audit drops it and leaves the previous table untouched. `options` are
+ * the model's native table options (adapters/table-options.ts), written by the dialect's DDL.
  * @throws the engine's error, or the audit's
  */
-export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache, audit?: Audit): Promise<MaterializationResult> {
+export async function materializeTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache, audit?: Audit, options?: TableOptions): Promise<MaterializationResult> {
   const d = adapter.dialect;
-  if (!audit && adapter.capabilities.atomicReplaceTable && d.ddl.createOrReplaceTableAs) return replaceTable(adapter, conn, relation, sql, relations);
+  if (!audit && adapter.capabilities.atomicReplaceTable && d.ddl.createOrReplaceTableAs) return replaceTable(adapter, conn, relation, sql, relations, options);
   const tmp = tmpRelation(relation);
   const tmpSql = d.relation(tmp);
   await conn.execute(d.ddl.dropRelation(tmpSql, 'table'));
   let rowsAffected: number | undefined;
   try {
-    const r = await conn.execute(d.ddl.createTableAs(tmpSql, sql));
+    const r = await conn.execute(d.ddl.createTableAs(tmpSql, sql, options));
     rowsAffected = rowsFrom(r);
   } catch (e) {
     await conn.execute(d.ddl.dropRelation(tmpSql, 'table')).catch(() => undefined);
@@ -86,12 +88,12 @@ export async function materializeTable(adapter: Adapter, conn: Connection, relat
  * `table` on engines whose `create or replace table ... as` is atomic: one statement; the old table stays
  * until the new one is complete. An existing view of the same name is dropped first.
  */
-async function replaceTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
+async function replaceTable(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache, options?: TableOptions): Promise<MaterializationResult> {
   const d = adapter.dialect;
   const rel = d.relation(relation);
   const existing = relations ? await relations.kindOf(adapter, conn, relation) : await adapter.relationKind(conn, relation);
   if (existing === 'view') await conn.execute(d.ddl.dropRelation(rel, 'view'));
-  const r = await conn.execute(d.ddl.createOrReplaceTableAs!(rel, sql));
+  const r = await conn.execute(d.ddl.createOrReplaceTableAs!(rel, sql, options));
   let rowsAffected = rowsFrom(r);
   if (rowsAffected === undefined) rowsAffected = Number((await conn.execute(`select count(*) from ${rel}`)).rows[0][0]);
   relations?.set(relation, 'table');

@@ -16,6 +16,7 @@ import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
 import { materializeTable, materializeView } from './materializations.js';
+import { setTableOptions, tableOptionsOf } from '../adapters/table-options.js';
 import { failuresRelation, runDataTest, testedRelationSql, testMessage } from './data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
 import { loadSeedFile } from './seed-files.js';
@@ -341,6 +342,12 @@ async function runNode(
             auditedCount = await auditStaged({ manifest, renderer, adapter, targetDir: ctx.targetDir, redact, compiledPath: (t) => compiledPathOf(manifest, t) }, conn, node, auditTests, staged, audits.outcomes, batch, relations);
           }
           : undefined;
+        if (node.config.materialized === 'incremental' || node.config.materialized === 'table') {
+          // Native table options another engine's dialect applies are reported, never silently dropped.
+          const applied = adapter.dialect.ddl.tableOptionKeys ?? [];
+          const unapplied = setTableOptions(tableOptionsOf(node.config)).filter((k) => !applied.includes(k));
+          if (unapplied.length) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: `${unapplied.join(', ')}: not a table option of ${adapter.dialect.name} targets (only ${applied.length ? applied.join(', ') : 'none'}); not applied on target '${manifest.targetName}'` });
+        }
         if (node.config.materialized === 'incremental') {
           const r = await materializeIncremental({
             adapter, conn, node, relation, relations, fullRefresh: ctx.fullRefresh, eventTimeStart: ctx.eventTimeStart, eventTimeEnd: ctx.eventTimeEnd, audit,
@@ -362,7 +369,7 @@ async function runNode(
           else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, query!, relations));
         } else if (node.config.materialized === 'table') {
           for (const b of before) await conn.execute(b);
-          rows = (await materializeTable(adapter, conn, relation, sql!, relations, audit)).rowsAffected;
+          rows = (await materializeTable(adapter, conn, relation, sql!, relations, audit, tableOptionsOf(node.config))).rowsAffected;
           message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
         } else {
           for (const b of before) await conn.execute(b);

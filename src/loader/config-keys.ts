@@ -37,6 +37,11 @@ const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
   ),
   // Write-audit-publish opt-out (execution/audit.ts): only staged materializations are audited.
   audit: ['table', 'incremental'],
+  // Native table options (adapters/table-options.ts).
+  properties: ['table', 'incremental'],
+  cluster_by: ['table', 'incremental'],
+  transient: ['table', 'incremental'],
+  copy_grants: ['table', 'incremental'],
   // Several statements in the body, with the reason (execution/statements.ts).
   allow_multiple_statements: ['table', 'view'],
 };
@@ -60,15 +65,11 @@ const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   sql_header: 'write the statement in a pre_hook',
   quote_columns: 'seed column names are always quoted',
   quoting: 'identifiers are always quoted',
-  transient: 'Snowflake tables are created as permanent tables',
-  cluster_by: 'clustering keys are not set by Weir',
   automatic_clustering: 'clustering keys are not set by Weir',
-  copy_grants: 'use the grants: config',
   query_tag: 'set the query tag in the target instead',
   snowflake_warehouse: 'one warehouse per target',
   secure: 'secure views are not created by Weir',
   partitioned_by: 'table properties are not set by Weir',
-  properties: 'table properties are not set by Weir',
   target_schema: 'use schema:',
   target_database: 'use database:',
   snapshot_meta_column_names: 'the snapshot columns are weir_valid_from, weir_valid_to, weir_updated_at, weir_scd_id',

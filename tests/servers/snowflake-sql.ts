@@ -343,7 +343,11 @@ export function snowflakeToDuckDb(sql: string): string {
     .replace(/\bas\s+timestamp_ntz\b/gi, 'as timestamp')
     // https://docs.snowflake.com/en/sql-reference/functions/generator — rows without columns.
     .replace(/\btable\s*\(\s*generator\s*\(\s*rowcount\s*=>\s*(\d+)\s*\)\s*\)/gi, 'range($1)')
-    .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`);
+    .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`)
+    // CLUSTER BY (cols) and COPY GRANTS of CREATE TABLE (https://docs.snowflake.com/en/sql-reference/sql/create-table):
+    // DuckDB has neither; the statement stays recorded with them.
+    .replace(/^(\s*create\s+(?:or\s+replace\s+)?table\s+[^(]*?)\s+cluster\s+by\s*\([^()]*\)/i, '$1')
+    .replace(/^(\s*create\s+(?:or\s+replace\s+)?table\s+[^(]*?)\s+copy\s+grants\b/i, '$1');
 }
 
 const PART = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)`;

@@ -399,7 +399,7 @@ function translateRegexpReplace(sql: string): string {
 /** The SQL rewrites DuckDB needs (see the file comment). */
 export function translate(sql: string): string {
   const ident = `(?:"(?:[^"]|"")*"|[A-Za-z_][\\w$]*)`;
-  return translateRegexpReplace(sql)
+  return translateRegexpReplace(stripTableProperties(sql))
     .replace(new RegExp(`${ident}\\s*\\.\\s*information_schema\\s*\\.`, 'gi'), 'information_schema.')
     .replace(new RegExp(`(\\brename\\s+to\\s+)(?:${ident}\\s*\\.\\s*)+(${ident})`, 'gi'), '$1$2')
     .replace(/\bregexp_like\s*\(/gi, 'regexp_matches(')
@@ -410,6 +410,19 @@ export function translate(sql: string): string {
     .split('\u0000')
     .map(translateListagg)
     .join('');
+}
+
+/**
+ * `CREATE TABLE t WITH (format = 'PARQUET', ...) AS ...` → `CREATE TABLE t AS ...`: DuckDB has no table
+ * properties (the statement, properties included, stays recorded for assertions).
+ */
+function stripTableProperties(sql: string): string {
+  const m = /^\s*create\s+table\s+(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*\s+with\s*\(/i.exec(sql);
+  if (!m) return sql;
+  const open = m[0].length - 1;
+  const close = matchingParen(sql, open);
+  const withStart = m[0].toLowerCase().lastIndexOf('with');
+  return close < 0 ? sql : sql.slice(0, withStart) + sql.slice(close + 1);
 }
 
 /** `listagg(x, sep) within group (order by o)…` at the start of `part` → `string_agg(x, sep order by o)…`. */

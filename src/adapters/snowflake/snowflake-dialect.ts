@@ -15,6 +15,7 @@
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
+import type { TableOptions } from '../table-options.js';
 import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, type DdlRules, type RelationKind, type SqlFunctions } from '../ansi-sql.js';
 
 /**
@@ -109,11 +110,16 @@ function qualifierOf(relation: string): string {
 
 /** Snowflake DDL: `create or replace [transient] table ... as` (atomic), renames keep the schema. */
 export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
-  const table = options.transient ? 'transient table' : 'table';
+  // CREATE [OR REPLACE] [TRANSIENT] TABLE <name> [CLUSTER BY (<expr>, ...)] [COPY GRANTS] AS <query>
+  // (https://docs.snowflake.com/en/sql-reference/sql/create-table); a model's transient overrides the target's.
+  const head = (relation: string, o?: TableOptions) =>
+    `${(o?.transient ?? options.transient) ? 'transient table' : 'table'} ${relation}`
+    + (o?.cluster_by?.length ? ` cluster by (${o.cluster_by.map((c) => (isPlainIdentifier(c) ? c : quoteSnowflakeIdentifier(c))).join(', ')})` : '');
   return Object.freeze({
     ...ansiDdl,
-    createTableAs: (relation: string, select: string) => `create ${table} ${relation} as (\n${select}\n)`,
-    createOrReplaceTableAs: (relation: string, select: string) => `create or replace ${table} ${relation} as (\n${select}\n)`,
+    createTableAs: (relation: string, select: string, o?: TableOptions) => `create ${head(relation, o)} as (\n${select}\n)`,
+    createOrReplaceTableAs: (relation: string, select: string, o?: TableOptions) => `create or replace ${head(relation, o)}${o?.copy_grants ? ' copy grants' : ''} as (\n${select}\n)`,
+    tableOptionKeys: Object.freeze(['cluster_by', 'transient', 'copy_grants'] as const),
     // The body as a derived table: a WITH query may stand there, and it cannot end the statement.
     createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
     // An unqualified new name would move the relation into the session's current schema: qualify it.

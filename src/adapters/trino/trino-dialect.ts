@@ -5,6 +5,7 @@
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
+import type { TableOptions } from '../table-options.js';
 import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi, type DdlRules, type RelationKind, type SqlFunctions } from '../ansi-sql.js';
 
 /**
@@ -41,9 +42,23 @@ export function relationQualifier(rendered: string): string {
   return m ? m[1] : '';
 }
 
+/**
+ * `WITH (format = 'PARQUET', partitioning = ARRAY['region'])` for table `properties`
+ * (https://trino.io/docs/current/sql/create-table-as.html), or '' without any. Values are literals.
+ */
+export function trinoWithClause(options: TableOptions | undefined): string {
+  const p = options?.properties;
+  if (!p || Object.keys(p).length === 0) return '';
+  const value = (v: string | number | boolean | readonly (string | number | boolean)[]): string =>
+    Array.isArray(v) ? `ARRAY[${v.map((x) => ansiLiteral(x, quoteStringAnsi)).join(', ')}]` : ansiLiteral(v, quoteStringAnsi);
+  return ` with (${Object.entries(p).map(([k, v]) => `${k.toLowerCase()} = ${value(v)}`).join(', ')})`;
+}
+
 /** Trino DDL: ANSI, except that a rename target is qualified (see {@link relationQualifier}). */
 export const trinoDdl: DdlRules = Object.freeze({
   ...ansiDdl,
+  createTableAs: (relation: string, select: string, options?: TableOptions) => `create table ${relation}${trinoWithClause(options)} as (\n${select}\n)`,
+  tableOptionKeys: Object.freeze(['properties'] as const),
   // CREATE VIEW takes no parenthesized WITH query (https://trino.io/docs/current/sql/create-view.html):
   // the body is a derived table instead, which cannot end the statement either.
   createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
