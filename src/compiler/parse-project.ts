@@ -13,7 +13,7 @@ import { mergeFreshness } from '../loader/freshness-spec.js';
 import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
 import { uniqueId, type Manifest } from '../manifest/manifest.js';
 import type {
-  ColumnInfo, GenericTestName, GraphNode, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SnapshotNode, SourceCall, SourceNode, TemplateDeps, TestNode,
+  ColumnInfo, ExposureDef, GenericTestName, GraphNode, GroupDef, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SnapshotNode, SourceCall, SourceNode, TemplateDeps, TestNode,
 } from '../manifest/types.js';
 import { closest, type TemplateEnvironment } from './environment.js';
 import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from './template.js';
@@ -513,6 +513,33 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     }
   }
 
+  // --- groups and access (dbt's model governance, https://docs.getdbt.com/docs/mesh/govern/model-access)
+  const groups = new Map<string, GroupDef>();
+  for (const sf of files.schemaFiles) {
+    for (const g of sf.groups ?? []) {
+      const prev = groups.get(g.name);
+      if (prev) errors.push(new WeirError('WEIR_DUPLICATE_NODE', `group '${g.name}' is defined twice (also in ${prev.path})`, { location: { file: g.file, line: g.line } }));
+      else groups.set(g.name, { unique_id: uniqueId('group', project, g.name), name: g.name, owner: g.owner, description: g.description, path: g.file });
+    }
+  }
+  for (const node of nodes.values()) {
+    if (node.resource_type !== 'model') continue;
+    const group = node.config.group;
+    const at = { location: { file: node.patch_path ?? node.path, nodeId: node.unique_id } };
+    if (group !== undefined && (typeof group !== 'string' || !groups.has(group))) {
+      const s = typeof group === 'string' ? closest(group, groups.keys()) : undefined;
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${node.name}' belongs to group '${String(group)}', which is not defined`, {
+        ...at, hint: s ? `Did you mean '${s}'?` : 'Define it in a schema YAML file: groups: [{name: finance, owner: {name: Finance team}}].',
+      }));
+    }
+    const access = node.config.access;
+    if (access !== undefined && access !== 'private' && access !== 'protected' && access !== 'public') {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${node.name}': access must be private, protected or public, got ${JSON.stringify(access)}`, { ...at, hint: 'protected (default): any model of the project may ref it; private: only models of its group.' }));
+    } else if (access === 'private' && group === undefined) {
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${node.name}' is private but belongs to no group`, { ...at, hint: 'Give it a group (config group: ...): private models are refable only inside their group.' }));
+    }
+  }
+
   // --- resolve dependencies
   const parents = new Map<string, string[]>();
   for (const node of nodes.values()) {
@@ -525,6 +552,14 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       const uid = refIndex.get(r.name);
       if (uid) {
         if (!ps.includes(uid)) ps.push(uid);
+        // A private model is refable only from models and snapshots of its group (tests may read it).
+        const dep = nodes.get(uid);
+        if (dep?.resource_type === 'model' && dep.config.access === 'private' && node.resource_type !== 'test' && node.config.group !== dep.config.group) {
+          errors.push(new WeirError('WEIR_REF_NOT_FOUND', `${node.resource_type} '${node.name}' refers to '${r.name}', which is private to group '${String(dep.config.group)}'`, {
+            location: { file: node.path, line: r.line, column: r.column, nodeId: node.unique_id },
+            hint: `${node.config.group === undefined ? `'${node.name}' belongs to no group` : `'${node.name}' belongs to group '${String(node.config.group)}'`}: move it into group '${String(dep.config.group)}', or make '${r.name}' protected or public (config access: ...).`,
+          }));
+        }
         continue;
       }
       const s = closest(r.name, refIndex.keys());
@@ -551,10 +586,38 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     parents.set(node.unique_id, ps);
   }
 
+  // --- exposures: downstream uses of the project's nodes
+  const exposures = new Map<string, ExposureDef>();
+  for (const sf of files.schemaFiles) {
+    for (const e of sf.exposures ?? []) {
+      const uid = uniqueId('exposure', project, e.name);
+      if (exposures.has(uid)) {
+        errors.push(new WeirError('WEIR_DUPLICATE_NODE', `exposure '${e.name}' is defined twice (also in ${exposures.get(uid)!.path})`, { location: { file: e.file, line: e.line } }));
+        continue;
+      }
+      const dependsOn: string[] = [];
+      for (const d of e.depends_on) {
+        const rel = parseRelationArg(d);
+        const target = rel?.kind === 'ref' ? refIndex.get(rel.name) : rel?.kind === 'source' ? sourceIndex.get(`${rel.source}.${rel.table}`) : undefined;
+        if (!target) {
+          const name = rel?.kind === 'ref' ? rel.name : rel?.kind === 'source' ? `${rel.source}.${rel.table}` : d;
+          const s = rel?.kind === 'source' ? closest(name, sourceIndex.keys()) : closest(name, refIndex.keys());
+          errors.push(new WeirError('WEIR_REF_NOT_FOUND', `exposure '${e.name}' depends on ${rel ? `unknown ${rel.kind === 'ref' ? 'model' : 'source'} '${name}'` : `'${d}', which is not ref('...') or source('...', '...')`}`, {
+            location: { file: e.file, line: e.line }, hint: s ? `Did you mean '${s}'?` : "Write depends_on: [ref('orders'), source('crm', 'customers')].",
+          }));
+        } else if (!dependsOn.includes(target)) dependsOn.push(target);
+      }
+      exposures.set(uid, {
+        unique_id: uid, name: e.name, label: e.label, type: e.type, owner: e.owner, description: e.description, url: e.url, maturity: e.maturity,
+        tags: e.tags, meta: e.meta, path: e.file, depends_on: dependsOn,
+      });
+    }
+  }
+
   if (errors.length) throw new WeirErrors(errors);
   return {
     projectName: project, projectVersion: files.config.version, root: files.root, targetName: files.targetName, adapterType,
-    nodes: sortNodes(nodes), macros, parents, refIndex, sourceIndex,
+    nodes: sortNodes(nodes), macros, parents, refIndex, sourceIndex, groups, exposures,
   };
 }
 

@@ -66,6 +66,8 @@ export interface SiteNode {
   readonly test_type?: string;
   readonly test_metadata?: { readonly name: string; readonly column_name?: string; readonly attached_node?: string; readonly kwargs?: Readonly<Record<string, unknown>> };
   readonly udf?: { readonly kind: string; readonly signature: string; readonly returns: string; readonly deterministic?: boolean; readonly portable?: boolean; readonly version?: string };
+  /** Exposures: what kind of use, how mature, where it lives. */
+  readonly exposure?: { readonly type: string; readonly label?: string; readonly maturity?: string; readonly url?: string };
 }
 
 /** Everything the docs app reads (`window.__WEIR_DOCS__`). */
@@ -159,6 +161,16 @@ export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage:
       columns: (u.arguments ?? []).map((a: Json) => ({ name: String(a.name), type: String(a.data_type), description: optional.has(String(a.name)) ? 'optional argument' : 'argument', tests: [], in_catalog: false })),
       depends_on: [], tests: [],
       udf: { kind: String(w.kind ?? 'scalar'), signature: String(w.signature ?? ''), returns: String(u.returns?.data_type ?? ''), deterministic: u.config?.volatility === 'deterministic', portable: w.portable, version: w.version ?? undefined },
+    });
+  }
+  // Exposures (dbt's downstream uses: dashboards, notebooks, applications) get a page each.
+  for (const e of Object.values((manifest.exposures ?? {}) as Record<string, Json>)) {
+    const owner = [e.owner?.name, e.owner?.email].filter((x) => typeof x === 'string' && x).join(' ');
+    nodes.push({
+      unique_id: String(e.unique_id), resource_type: 'exposure', name: String(e.label ?? e.name), package_name: String(e.package_name ?? ''),
+      path: String(e.original_file_path ?? e.path ?? ''), fqn: e.fqn ?? [String(e.name)], description: String(e.description ?? ''), tags: e.tags ?? [], config: {},
+      owners: owner ? [owner] : [], meta: e.meta ?? {}, columns: [], depends_on: e.depends_on?.nodes ?? [], tests: [],
+      exposure: { type: String(e.type), label: e.label ?? undefined, maturity: e.maturity ?? undefined, url: e.url ?? undefined },
     });
   }
   const graphNodes = nodes.filter((n) => GRAPH_TYPES.has(n.resource_type));

@@ -25,7 +25,7 @@ export interface SelectorAtom {
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/;
-const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name', 'state', 'result', 'source_status']);
+const METHODS = new Set(['fqn', 'tag', 'path', 'file', 'resource_type', 'source', 'config', 'test_type', 'package', 'test_name', 'state', 'result', 'source_status', 'exposure']);
 
 /**
  * Parses one atom.
@@ -118,6 +118,21 @@ export function matchesAtom(node: GraphNode, atom: Pick<SelectorAtom, 'method' |
 
 /** Nodes selected by one atom, graph operators applied. */
 function selectAtom(atom: SelectorAtom, manifest: Manifest, dag: Dag, state?: SelectorState): Set<string> {
+  if (atom.method === 'exposure') {
+    // An exposure is not a node that runs: `exposure:x` selects what it uses directly, `+exposure:x` also
+    // everything upstream of that (dbt's `+exposure:x`); `*` matches every exposure.
+    const all = [...(manifest.exposures?.values() ?? [])];
+    const re = new RegExp(`^${atom.value.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const hit = all.filter((e) => re.test(e.name));
+    if (hit.length === 0) {
+      const names = all.map((e) => e.name);
+      throw badSelector(atom.raw, names.length ? `no exposure named '${atom.value}' (exposures: ${names.join(', ')})` : `no exposure named '${atom.value}': the project defines no exposures`);
+    }
+    const out = new Set<string>(hit.flatMap((e) => e.depends_on));
+    // The exposure's own parents are one generation up: `2+exposure:x` adds theirs, and so on.
+    if (atom.parents > 1) for (const uid of [...out]) for (const a of ancestors(dag, uid, atom.parents === Infinity ? Infinity : atom.parents - 1)) out.add(a);
+    return out;
+  }
   if (atom.method === 'state' || atom.method === 'result' || atom.method === 'source_status') {
     const allowed: readonly string[] = atom.method === 'state' ? STATE_VALUES : atom.method === 'result' ? RESULT_VALUES : SOURCE_STATUS_VALUES;
     if (!allowed.includes(atom.value)) throw badSelector(atom.raw, `unknown ${atom.method} '${atom.value}' (${allowed.map((x) => `${atom.method}:${x}`).join(', ')})`);

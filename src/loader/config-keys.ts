@@ -25,7 +25,7 @@ export const EXTERNAL_KEYS = ['format', 'location', 'partition_by'] as const;
 export const TEST_KEYS = ['enabled', 'tags', 'meta', 'severity', 'where', 'limit', 'fail_calc', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'schema', 'database', 'alias'] as const;
 
 /** Keys valid for a model whatever its materialization. */
-const MODEL_BASE = [...COMMON, 'materialized', 'contract', 'on_udf_unavailable', 'on_error'];
+const MODEL_BASE = [...COMMON, 'materialized', 'contract', 'on_udf_unavailable', 'on_error', 'group', 'access'];
 /** Materialization-specific model keys: key → the materializations it belongs to. */
 const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(
@@ -82,8 +82,6 @@ const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   store_failures_as_view: 'use store_failures_as: view',
   batch_id: 'microbatch batches are computed from event_time, batch_size and begin',
   concurrent_batches: 'batches run one after the other',
-  group: 'groups are not implemented',
-  access: 'access modifiers are not implemented',
 };
 
 /** Where a config was written, for messages. */

@@ -21,11 +21,10 @@ export interface TestSpec {
 }
 
 /** Properties a model or seed entry may have (dbt's model properties Weir implements). */
-const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'meta', 'docs'];
+const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'meta', 'docs', 'access', 'group'];
 /** dbt properties Weir does not implement, refused instead of ignored. */
 const NOT_IMPLEMENTED_PROPERTIES: Readonly<Record<string, string>> = {
   versions: 'model versions are not implemented', latest_version: 'model versions are not implemented',
-  access: 'access modifiers are not implemented', group: 'groups are not implemented',
   constraints: 'constraints are not created; declare data_type and use contract: {enforced: true}',
   deprecation_date: 'deprecation dates are not implemented', time_spine: 'the semantic layer is not implemented',
   quote: 'column names are quoted when they need it', external: 'sources are relations in the warehouse',
@@ -97,8 +96,39 @@ export interface SourcePatch {
   readonly line?: number;
 }
 
+/** A `groups:` entry (dbt's groups: an owner for a set of models, https://docs.getdbt.com/docs/build/groups). */
+export interface GroupPatch {
+  readonly name: string;
+  readonly owner: Readonly<Record<string, unknown>>;
+  readonly description: string;
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** An `exposures:` entry (https://docs.getdbt.com/docs/build/exposures): a downstream use of the project's nodes. */
+export interface ExposurePatch {
+  readonly name: string;
+  readonly label?: string;
+  /** `dashboard`, `notebook`, `analysis`, `ml` or `application`. */
+  readonly type: string;
+  readonly owner: Readonly<Record<string, unknown>>;
+  readonly description: string;
+  readonly url?: string;
+  readonly maturity?: string;
+  readonly tags: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** As written: `ref('m')`, `source('s', 't')`. */
+  readonly depends_on: readonly string[];
+  readonly file: string;
+  readonly line?: number;
+}
+
 /** Everything one schema YAML file declares. */
 export interface SchemaFile {
+  /** `groups:` entries. */
+  readonly groups?: readonly GroupPatch[];
+  /** `exposures:` entries. */
+  readonly exposures?: readonly ExposurePatch[];
   readonly nodes: readonly NodePatch[];
   readonly sources: readonly SourcePatch[];
   /** `unit_tests:` entries (see unit-test-yaml.ts). */
@@ -149,7 +179,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
     fail([], 'a schema file must be a mapping with `models:`, `seeds:` or `sources:`');
     return { nodes, sources, unit_tests: [] };
   }
-  const known = new Set(['version', 'models', 'seeds', 'sources', 'macros', 'snapshots', 'exposures', 'unit_tests', 'udfs']);
+  const known = new Set(['version', 'models', 'seeds', 'sources', 'macros', 'snapshots', 'exposures', 'groups', 'unit_tests', 'udfs']);
   for (const key of Object.keys(root)) {
     if (!known.has(key)) fail([key], `unknown top-level key '${key}'`, 'Use models:, seeds: or sources:.');
   }
@@ -276,7 +306,8 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
         kind,
         name: m.name,
         description: str(m.description, [...p, 'description'], 'description') ?? '',
-        config: isObj(m.config) ? m.config : {},
+        // `access:` and `group:` may be written as properties too (dbt ≥ 1.7); config: wins.
+        config: { ...(m.access !== undefined ? { access: m.access } : {}), ...(m.group !== undefined ? { group: m.group } : {}), ...(isObj(m.config) ? m.config : {}) },
         columns: readColumns(m.columns, [...p, 'columns']),
         tests: readTests(m.data_tests ?? m.tests, [...p, m.data_tests ? 'data_tests' : 'tests']),
         meta: isObj(m.meta) ? m.meta : {},
@@ -352,5 +383,52 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
       });
     }
   }
-  return { nodes, sources, unit_tests: readUnitTests(yaml, root.unit_tests, errors) };
+  // --- groups and exposures
+  const groups: GroupPatch[] = [];
+  const exposures: ExposurePatch[] = [];
+  const entries = (key: 'groups' | 'exposures') => {
+    const list = root[key];
+    if (list === undefined || list === null) return [];
+    if (!Array.isArray(list)) {
+      fail([key], `${key} must be a list`);
+      return [];
+    }
+    return list.map((e, i) => ({ e, p: [key, i] as (string | number)[] })).filter(({ e, p }) => {
+      if (isObj(e) && typeof e.name === 'string' && e.name) return true;
+      fail(p, `each entry of ${key} needs a \`name\``);
+      return false;
+    }) as { e: Obj; p: (string | number)[] }[];
+  };
+  const owner = (v: unknown, p: (string | number)[], required: boolean): Obj => {
+    if (v === undefined || v === null) {
+      if (required) fail(p, 'an owner is required: owner: {name: ..., email: ...}');
+      return {};
+    }
+    if (!isObj(v) || (v.name === undefined && v.email === undefined)) {
+      fail(p, 'owner must be a mapping with name and/or email');
+      return {};
+    }
+    onlyKeys(v, p, ['name', 'email'], 'owner');
+    return v;
+  };
+  for (const { e, p } of entries('groups')) {
+    onlyKeys(e, p, ['name', 'owner', 'description', 'config'], `group '${String(e.name)}'`);
+    groups.push({ name: String(e.name), owner: owner(e.owner, [...p, 'owner'], true), description: str(e.description, [...p, 'description'], 'description') ?? '', file: yaml.file, line: yaml.locate(p).line });
+  }
+  const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'];
+  for (const { e, p } of entries('exposures')) {
+    onlyKeys(e, p, ['name', 'label', 'type', 'owner', 'description', 'url', 'maturity', 'depends_on', 'tags', 'meta', 'config'], `exposure '${String(e.name)}'`);
+    const type = String(e.type ?? '');
+    if (!EXPOSURE_TYPES.includes(type)) fail([...p, 'type'], `exposure type must be one of ${EXPOSURE_TYPES.join(', ')}, got ${JSON.stringify(e.type)}`);
+    if (e.maturity !== undefined && !['low', 'medium', 'high'].includes(String(e.maturity))) fail([...p, 'maturity'], `maturity must be low, medium or high, got ${JSON.stringify(e.maturity)}`);
+    const deps = e.depends_on === undefined ? [] : e.depends_on;
+    if (!Array.isArray(deps) || !deps.every((d) => typeof d === 'string')) fail([...p, 'depends_on'], "depends_on must be a list like [ref('orders'), source('crm', 'customers')]");
+    exposures.push({
+      name: String(e.name), label: str(e.label, [...p, 'label'], 'label'), type, owner: owner(e.owner, [...p, 'owner'], true),
+      description: str(e.description, [...p, 'description'], 'description') ?? '', url: str(e.url, [...p, 'url'], 'url'),
+      maturity: e.maturity === undefined ? undefined : String(e.maturity), tags: tags(e.tags, [...p, 'tags']), meta: isObj(e.meta) ? e.meta : {},
+      depends_on: Array.isArray(deps) ? deps.map(String) : [], file: yaml.file, line: yaml.locate(p).line,
+    });
+  }
+  return { nodes, sources, unit_tests: readUnitTests(yaml, root.unit_tests, errors), groups, exposures };
 }

@@ -3,7 +3,7 @@
  * Immutable plain data, written to `target/manifest.json` by the artifacts layer.
  */
 import path from 'node:path';
-import type { GraphNode, MacroNode } from './types.js';
+import type { ExposureDef, GraphNode, GroupDef, MacroNode } from './types.js';
 
 /** The parsed project. */
 export interface Manifest {
@@ -22,6 +22,10 @@ export interface Manifest {
   readonly refIndex: ReadonlyMap<string, string>;
   /** `source.table` → uid. */
   readonly sourceIndex: ReadonlyMap<string, string>;
+  /** Groups by name (schema YAML `groups:`). */
+  readonly groups?: ReadonlyMap<string, GroupDef>;
+  /** Exposures by unique_id (`exposure.<project>.<name>`). */
+  readonly exposures?: ReadonlyMap<string, ExposureDef>;
 }
 
 /** unique_id of a node: `<resource_type>.<project>.<name...>` as in dbt. */

@@ -234,6 +234,33 @@ export interface MacroNode {
   readonly raw_code?: string;
 }
 
+/** A group (dbt's groups): an owner for a set of models; `access: private` models are refable only inside it. */
+export interface GroupDef {
+  readonly unique_id: string;
+  readonly name: string;
+  readonly owner: Readonly<Record<string, unknown>>;
+  readonly description: string;
+  /** Schema YAML file defining it. */
+  readonly path: string;
+}
+
+/** An exposure (dbt's exposures): a dashboard, notebook, application... that uses the project's nodes. */
+export interface ExposureDef {
+  readonly unique_id: string;
+  readonly name: string;
+  readonly label?: string;
+  readonly type: string;
+  readonly owner: Readonly<Record<string, unknown>>;
+  readonly description: string;
+  readonly url?: string;
+  readonly maturity?: string;
+  readonly tags: readonly string[];
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly path: string;
+  /** unique_ids of the models, seeds, snapshots and sources it uses. */
+  readonly depends_on: readonly string[];
+}
+
 /** Any node that can be executed or depended upon. */
 export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
 /** Nodes that are executed by a run (sources are only read). */

@@ -118,6 +118,30 @@ export function dbtManifest(manifest: Manifest, metadata: ArtifactMetadata, o: M
       childMap[uid] = [];
     });
   }
+  // Exposures and groups (dbt's shapes; exposures join the parent/child maps as in dbt).
+  const exposures: Record<string, unknown> = {};
+  for (const [uid, e] of manifest.exposures ?? []) {
+    const refs = e.depends_on.map((d) => manifest.nodes.get(d)).filter((n) => n && n.resource_type !== 'source').map((n) => ({ name: n!.name, package: null, version: null }));
+    const srcs = e.depends_on.map((d) => manifest.nodes.get(d)).filter((n): n is SourceNode => n?.resource_type === 'source').map((n) => [n.source_name, n.name]);
+    exposures[uid] = {
+      name: e.name, resource_type: 'exposure', package_name: project, path: e.path, original_file_path: e.path, unique_id: uid, fqn: [project, e.name],
+      type: e.type, owner: { email: null, name: null, ...e.owner }, description: e.description, label: e.label ?? null, maturity: e.maturity ?? null,
+      meta: e.meta, tags: [...e.tags], config: { enabled: true, tags: [...e.tags], meta: e.meta }, unrendered_config: {}, url: e.url ?? null,
+      depends_on: { macros: [], nodes: [...e.depends_on] }, refs, sources: srcs, metrics: [], created_at: 0,
+    };
+    parentMap[uid] = [...e.depends_on];
+    childMap[uid] = [];
+    for (const d of e.depends_on) childMap[d]?.push(uid);
+  }
+  const groups: Record<string, unknown> = {};
+  const groupMap: Record<string, string[]> = {};
+  for (const g of manifest.groups?.values() ?? []) {
+    groups[g.unique_id] = {
+      name: g.name, resource_type: 'group', package_name: project, path: g.path, original_file_path: g.path, unique_id: g.unique_id,
+      owner: { email: null, name: null, ...g.owner }, description: g.description || null, config: { meta: {} },
+    };
+    groupMap[g.name] = [...manifest.nodes.values()].filter((n) => n.config.group === g.name).map((n) => n.unique_id);
+  }
   const macros: Record<string, unknown> = {};
   for (const m of manifest.macros) {
     macros[m.unique_id] = {
@@ -147,8 +171,8 @@ export function dbtManifest(manifest: Manifest, metadata: ArtifactMetadata, o: M
       env: { WEIR_VERSION: metadata.weir_version, WEIR_PROJECT: metadata.project_name, WEIR_TARGET: metadata.target_name, WEIR_ADAPTER_TYPE: metadata.adapter_type },
       project_name: metadata.project_name, adapter_type: metadata.adapter_type,
     },
-    nodes, sources, macros, docs: {}, exposures: {}, metrics: {}, groups: {}, selectors: o.selectors ?? {}, disabled: {},
-    parent_map: parentMap, child_map: childMap, group_map: {}, saved_queries: {}, semantic_models: {}, unit_tests: unitTests, functions,
+    nodes, sources, macros, docs: {}, exposures, metrics: {}, groups, selectors: o.selectors ?? {}, disabled: {},
+    parent_map: parentMap, child_map: childMap, group_map: groupMap, saved_queries: {}, semantic_models: {}, unit_tests: unitTests, functions,
   };
 }
 
@@ -206,7 +230,8 @@ function nodeEntry(node: ModelNode | SeedNode | SnapshotNode | TestNode, manifes
   const enforced = (node.config.contract as { enforced?: unknown } | undefined)?.enforced === true;
   const contract = { enforced, alias_types: true, checksum: null };
   if (node.resource_type === 'snapshot') return { ...base, ...code, contract };
-  return { ...base, ...code, contract, access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null };
+  const access = node.config.access === 'private' || node.config.access === 'public' ? node.config.access : 'protected';
+  return { ...base, ...code, contract, access, group: typeof node.config.group === 'string' ? node.config.group : null, constraints: [], version: null, latest_version: null, deprecation_date: null };
 }
 
 function unitTestEntry(node: TestNode, manifest: Manifest, project: string, schema: string) {

@@ -29,9 +29,9 @@ const children = new Map<string, string[]>();
 for (const n of data.nodes) for (const p of n.depends_on) (children.get(p) ?? children.set(p, []).get(p)!).push(n.unique_id);
 const selector = new SiteSelector(data);
 
-const COLORS: Record<string, string> = { model: '#2563eb', seed: '#059669', source: '#d97706', snapshot: '#7c3aed', test: '#6b7280', udf: '#db2777' };
+const COLORS: Record<string, string> = { model: '#2563eb', seed: '#059669', source: '#d97706', snapshot: '#7c3aed', test: '#6b7280', udf: '#db2777', exposure: '#0891b2' };
 const KIND_COLORS: Record<LineageKind, string> = { direct: '#374151', transformed: '#2563eb', aggregated: '#7c3aed', filtered_by: '#d97706', join_key: '#059669' };
-const TYPE_ORDER = ['model', 'seed', 'source', 'snapshot', 'test', 'udf'];
+const TYPE_ORDER = ['model', 'seed', 'source', 'snapshot', 'test', 'udf', 'exposure'];
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const link = (uid: string, text?: string) => {
@@ -74,7 +74,7 @@ function sidebar(): string {
       }
       return `<details open><summary>Models <small>${ns.length}</small></summary>${[...folders].map(([f, list]) => `<details open class="folder"><summary>${esc(f)}</summary><ul>${list.map((n) => `<li>${link(n.unique_id)}</li>`).join('')}</ul></details>`).join('')}</details>`;
     }
-    const label = { seed: 'Seeds', source: 'Sources', snapshot: 'Snapshots', test: 'Tests', udf: 'UDFs' }[t] ?? t;
+    const label = { seed: 'Seeds', source: 'Sources', snapshot: 'Snapshots', test: 'Tests', udf: 'UDFs', exposure: 'Exposures' }[t] ?? t;
     return `<details ${t === 'test' ? '' : 'open'}><summary>${label} <small>${ns.length}</small></summary><ul>${ns.map((n) => `<li>${link(n.unique_id, t === 'source' ? `${n.source_name}.${n.name}` : n.name)}</li>`).join('')}</ul></details>`;
   });
   return groups.join('');
@@ -200,6 +200,11 @@ function nodePage(n: SiteNode): void {
   if (n.test_metadata) rows.push(['Test', `${esc(n.test_metadata.name)}${n.test_metadata.column_name ? ` on column <code>${esc(n.test_metadata.column_name)}</code>` : ''}${n.test_metadata.attached_node ? ` of ${link(n.test_metadata.attached_node)}` : ''}`]);
   if (n.test_type) rows.push(['Test type', esc(n.test_type)]);
   if (n.config.severity) rows.push(['Severity', esc(n.config.severity)]);
+  if (n.exposure) {
+    rows.push(['Exposure type', esc(n.exposure.type)]);
+    if (n.exposure.maturity) rows.push(['Maturity', esc(n.exposure.maturity)]);
+    if (n.exposure.url && /^https?:\/\//.test(n.exposure.url)) rows.push(['URL', `<a href="${esc(n.exposure.url)}" rel="noopener">${esc(n.exposure.url)}</a>`]);
+  }
   if (n.udf) rows.push(['Signature', `<code>${esc(n.udf.signature)}</code>`], ['Kind', esc(n.udf.kind)], ['Returns', `<code>${esc(n.udf.returns)}</code>`], ['Portable', n.udf.portable ? 'yes' : 'no']);
   if (n.run) {
     rows.push(['Last run', `<span class="last-run">${statusBadge(n.run.status)} ${fmtSeconds(n.run.execution_time)}${n.run.completed_at ? ` · finished ${esc(n.run.completed_at)}` : ''}${n.run.rows_affected !== undefined ? ` · ${n.run.rows_affected} rows` : ''}${n.run.failures ? ` · ${n.run.failures} failures` : ''}</span>${n.run.message ? `<div class="muted">${esc(n.run.message)}</div>` : ''}`]);

@@ -23,7 +23,7 @@ export class SiteSelector {
     const nodes = new Map<string, GraphNode>();
     const parents = new Map<string, string[]>();
     for (const n of data.nodes) {
-      if (n.resource_type === 'udf') continue;
+      if (n.resource_type === 'udf' || n.resource_type === 'exposure') continue;
       const generic = n.test_metadata ? { name: n.test_metadata.name, kwargs: n.test_metadata.kwargs ?? {}, attached_node: n.test_metadata.attached_node ?? '', column_name: n.test_metadata.column_name } : undefined;
       // The selector reads name, fqn, tags, path, resource_type, package_name, config, source_name,
       // test_type and generic: the site keeps all of them.
