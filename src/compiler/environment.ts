@@ -43,7 +43,7 @@ type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
 /** Names of Weir's built-in helpers (Handlebars' own `if`, `each`, ... come on top). */
 export const BUILTIN_HELPERS = [
   'ref', 'source', 'config', 'var', 'env', 'literal', 'ident', 'raw', 'eq', 'ne', 'not', 'and', 'or', 'gt', 'gte',
-  'lt', 'lte', 'array', 'range', 'add', 'sub', 'coalesce', 'normal_cdf', 'normal_two_sided_p', 'check_choice', 'check_list',
+  'lt', 'lte', 'array', 'range', 'add', 'sub', 'coalesce', 'normal_cdf', 'normal_two_sided_p', 'check_choice', 'check_list', 'check_required',
   // Cross-dialect SQL helpers (see registerCrossDialect).
   'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
   'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
@@ -228,6 +228,13 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('check_choice', (...args: unknown[]) => {
     const [macro, arg, value, ...choices] = positional(args).map(plain);
     checkChoice(String(macro), String(arg), value, choices.map(String));
+    return '';
+  });
+  hb.registerHelper('check_required', (...args: unknown[]) => {
+    const [macro, arg, value, why] = positional(args);
+    if (value === undefined || value === null || value === '') {
+      throw new HelperError(`${String(macro)}: ${String(arg)} is required${why ? ` (${String(why)})` : ''}`, new RegExp(`\\{\\{>\\s*${escapeRe(String(macro))}\\b`), true);
+    }
     return '';
   });
   hb.registerHelper('check_list', (...args: unknown[]) => {

@@ -1,7 +1,53 @@
 {{!--
-  er_fellegi_sunter: Fellegi–Sunter match probabilities and weights for candidate pairs, with the m and
-  u probabilities estimated by expectation–maximisation under conditional independence.
+  er_fellegi_sunter: Fellegi–Sunter match probabilities and weights for candidate pairs.
 
+  Two estimators:
+  * Trained (Splink's method; used when u_pairs is given — the documented way): u from random record
+    pairs, m by EM per blocking rule with that rule's comparisons held out, then averaged; λ given, from
+    deterministic rules, or from EM; convergence checked; output="parameters" gives the parameter table
+    (m, u, Bayes factor and match weight per level, λ, convergence, a warning). See
+    er_fellegi_sunter_splink.sql for the formulas. R. Linacre et al., Splink
+    (https://moj-analytical-services.github.io/splink/topic_guides/theory/fellegi_sunter.html,
+    .../topic_guides/training/training_rationale.html).
+  * Legacy (no u_pairs): m and u both by EM on the candidate pairs. Fragile when blocking makes many
+    non-matches agree (EM can take a blocking field for the match class): BENCHMARKS.md (r).
+
+  Trained call (levels computed by the same SQL on the candidate pairs and on er_random_pairs):
+    {{> er_fellegi_sunter pairs=(ref "pair_levels") u_pairs=(ref "random_pair_levels") records=(ref "people")
+        gamma_cols=(array "gamma_first_name" "gamma_surname" "gamma_dob" "gamma_email")
+        rule_gammas=(array (array "gamma_first_name" "gamma_surname") (array "gamma_dob") (array "gamma_email"))
+        deterministic="gamma_first_name = 3 and gamma_surname = 3 and gamma_dob = 2"}}
+
+  Arguments of the trained estimator
+    pairs          candidate pairs: id_l, id_r, the gamma columns and er_blocked_pairs' rule_0, rule_1, …
+    u_pairs        the same gamma columns computed on random record pairs (er_random_pairs).
+    gamma_cols     the comparison-level columns (0 disagree … max exact; -1/NULL missing).
+    rule_gammas    (optional) one array per blocking rule, in the rules' order: the gamma columns that rule
+                   makes agree (held out of that rule's EM session). Without it, one EM session over all
+                   candidate pairs.
+    records        (needed unless lambda is given) the records relation, to count all record pairs.
+    link_type, source_col  as er_blocked_pairs (link_only counts only pairs across sources).
+    lambda         (optional) the prior match probability of two random records, used as given.
+    deterministic  (optional) SQL condition over the columns of `pairs` that picks near-certain matches
+                   (e.g. exact name and birth date); λ = (#pairs meeting it / deterministic_recall) / #all pairs.
+    deterministic_recall (optional, default 0.8) the share of true matches the condition is taken to find.
+    Without lambda or deterministic, λ is EM's (lambda_em).
+    lambda_warn_factor (optional, default 3) the parameter table's warning when EM's λ and the
+                   deterministic λ differ by more than this factor.
+    max_iterations (optional, default 25), tolerance (default 0.0001): EM is unrolled max_iterations
+                   times; converged_at is the first iteration whose largest change in m is below tolerance,
+                   and a warning says so when none is.
+    m_prior        (optional, default 0) Dirichlet pseudo-count spread evenly over each comparison's levels,
+                   added in every M-step (keeps a rarely seen level's m away from 0).
+    tf_cols / tf_value_cols  as below; the trained estimator uses Splink's form: an exact agreement on a
+                   value of relative frequency tf has u = tf instead of the level's u.
+    output         (optional) "pairs" (default): id_l, id_r, gamma columns, match_weight, match_probability;
+                   "parameters": one row per comparison level (comparison, level, m, u, bayes_factor,
+                   match_weight = log2 Bayes factor, m_sessions) plus a 'prior (lambda)' row, each with
+                   lambda, lambda_source (given | deterministic | em), lambda_deterministic, lambda_em,
+                   lambda_ratio, iterations, converged_at, converged and warning (NULL when all is well).
+
+  Legacy call:
   References: I. P. Fellegi & A. B. Sunter (1969), "A Theory for Record Linkage", JASA 64(328):1183–1210;
   M. A. Jaro (1989), "Advances in Record-Linkage Methodology as Applied to Matching the 1985 Census of
   Tampa, Florida", JASA 84(406):414–420 (EM for m/u); W. E. Winkler (1988), "Using the EM Algorithm for
@@ -38,6 +84,10 @@
   Output: id_l, id_r, the gamma columns, match_weight = log2(λ/(1−λ)) + Σ log2(m/u) and
   match_probability (the final posterior).
 --}}
+{{check_choice "er_fellegi_sunter" "output" output "pairs" "parameters"}}
+{{~check_choice "er_fellegi_sunter" "link_type" link_type "dedupe" "link_only" "link_and_dedupe"}}
+{{~#if u_pairs}}{{> er_fellegi_sunter_splink}}{{else}}
+{{~#if (eq output "parameters")}}{{check_required "er_fellegi_sunter" "u_pairs" u_pairs "output=\"parameters\" needs the trained estimator"}}{{/if}}
 with er_pairs as (
     select id_l, id_r{{#each gamma_cols}}, coalesce(cast({{ident this}} as integer), -1) as {{ident this}}{{/each}}
         {{~#each tf_value_cols}}, cast({{ident this}} as double) as {{ident this}}{{/each}}
@@ -114,3 +164,4 @@ er_final as (
 select p.id_l, p.id_r{{#each gamma_cols}}, p.{{ident this}}{{/each}}, f.match_weight, f.p as match_probability
 from er_pairs as p
 join er_final as f on f.id_l = p.id_l and f.id_r = p.id_r
+{{/if}}
