@@ -12,8 +12,9 @@
  *
  * (p) pii-spec.ts — PII recall and false alarms on the labelled set written from the entities' specifications.
  * (h) startup-bench.ts — whole-process start-up of the `weir` CLI (`--version`, `ls`, `query`) against bare Node.
+ * (r) er-splink.ts — er_fellegi_sunter trained (Splink's method) vs legacy on fake_1000, FEBRL 3/4 ($WEIR_FEBRL_DIR), generated records.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
  */
@@ -26,6 +27,7 @@ import { benchChain, benchDemo, type ExecResult } from './exec-bench.js';
 import { duckdbVersion } from './direct.js';
 import { udfSections } from './udf-report.js';
 import { piiSpecSection } from './pii-spec.js';
+import { benchSplink, splinkSection } from './er-splink.js';
 import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 import { benchBin } from './cli.js';
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   const demo = wants('demo') ? await benchDemo(repoRoot, tmpDir, distDir, DEMO_SCALE) : undefined;
   const udfs = wants('udfs') ? await udfSections(repoRoot) : [];
   if (wants('pii')) udfs.push(...piiSpecSection());
+  if (wants('er')) udfs.push(...splinkSection(await benchSplink()));
   const extra: string[] = [];
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
   const totalMs = performance.now() - started;

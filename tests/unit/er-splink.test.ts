@@ -71,6 +71,17 @@ describe('er_fellegi_sunter, trained estimator', () => {
     expect(s.recall).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('100,000 generated records (where the legacy EM took a blocking field for the match class): precision ≥ 0.95 at recall ≥ 0.9', async () => {
+    const gen = path.join(tmp, 'people_100000.csv');
+    writeFileSync(gen, makeRecords(100_000));
+    await prepare('big', gen, SCALED_BLOCKING);
+    await conn.run(`create or replace table big_scored as ${renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('big', SCALED_RULE_GAMMAS)}}}`)}`);
+    const s = await pairwiseScores(conn, 'big', 'big_scored');
+    console.log('generated 100,000 trained:', s);
+    expect(s.precision).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall).toBeGreaterThanOrEqual(0.9);
+  }, 180_000);
+
   it('output="parameters": m, u, Bayes factor and match weight per level, the prior, λ and convergence', async () => {
     const rows = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} output="parameters"}}`));
     expect(Object.keys(rows[0])).toEqual(['comparison', 'level', 'm', 'u', 'bayes_factor', 'match_weight', 'm_sessions', 'lambda', 'lambda_source',
