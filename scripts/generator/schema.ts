@@ -3,8 +3,11 @@
  * `seeds/seeds.yml` (dbt-style schema YAML) by {@link renderSeedsYml}.
  */
 
-/** One documented column: name, DuckDB type for `column_types`, description. */
-export type ColumnSpec = readonly [name: string, type: string, description: string];
+/**
+ * One documented column: name, DuckDB type for `column_types`, description, and optionally its data tests
+ * as YAML lines of the `tests:` list (comments allowed).
+ */
+export type ColumnSpec = readonly [name: string, type: string, description: string, tests?: readonly string[]];
 
 /** Documentation of one seed table. */
 export interface TableSpec {
@@ -27,7 +30,10 @@ export const TABLES: readonly TableSpec[] = [
       ['first_name', V, 'Given name (Hangul or romanized for Korean persons); sometimes the full name.'],
       ['middle_name', V, 'Middle name or initial; mostly NULL.'],
       ['last_name', V, 'Family name; NULL when the full name was typed into first_name.'],
-      ['email', V, 'Email as entered; may be invalid, untrimmed or NULL.'],
+      ['email', V, 'Email as entered; may be invalid, untrimmed or NULL.', [
+        '# Data-quality SLA (seed 004): at least 95% of customers have an email.',
+        '- not_null: {warn_if: ">2.5%", error_if: ">5%"}',
+      ]],
       ['phone', V, 'Phone as entered in any of several national/E.164 formats.'],
       ['gender', V, 'F/M mostly; inconsistent codes and NULLs.'],
       ['birth_date', V, 'YYYY-MM-DD; a few future, impossible (02-30, 13-01, 0000-00-00) or placeholder (1900-01-01) values.'],
@@ -76,7 +82,10 @@ export const TABLES: readonly TableSpec[] = [
     name: 'raw_orders',
     description: 'Orders (~50k) with growth, weekly and Nov/Dec seasonality. Status completed ~84%, cancelled ~7%, refunded ~5%, pending ~4% (more pending in the last days). Amounts in KRW for shipments to KR, otherwise USD (fixed 1 USD = 1,300 KRW); total = subtotal - discount + shipping. Dirt: NULL customer_id (guest checkout), orphan customer_ids not in the CRM, duplicated rows (exact copies, or the same order_id re-exported with a stale pending status).',
     columns: [
-      ['order_id', V, 'O + 8 digits, increasing with order_ts.'],
+      ['order_id', V, 'O + 8 digits, increasing with order_ts.', [
+        '# Data-quality SLA (seed 004): under 1% of raw order rows are duplicates (staging removes them).',
+        '- unique: {warn_if: ">=0.5%", error_if: ">=1%"}',
+      ]],
       ['customer_id', V, 'CRM customer_id; NULL or orphan for a few.'],
       ['order_ts', TS, 'Order time.'],
       ['status', V, 'completed, cancelled, refunded, pending.'],
@@ -276,9 +285,13 @@ export function renderSeedsYml(): string {
     out.push('      column_types:');
     for (const [c, ty] of t.columns) out.push(`        ${c}: ${ty}`);
     out.push('    columns:');
-    for (const [c, , d] of t.columns) {
+    for (const [c, , d, tests] of t.columns) {
       out.push(`      - name: ${c}`);
       out.push(`        description: ${q(d)}`);
+      if (tests?.length) {
+        out.push('        tests:');
+        for (const line of tests) out.push(`          ${line}`);
+      }
     }
   }
   return out.join('\n') + '\n';
