@@ -67,6 +67,8 @@ export interface SelectionArgs {
 /** Options of {@link WeirProject.execute} and the seed/run/test/build shortcuts. */
 export interface RunArgs extends SelectionArgs {
   readonly threads?: number;
+  /** Send OpenLineage RunEvents per node (HTTP and/or file transport; see api/openlineage.ts). */
+  readonly openLineage?: import('./openlineage.js').OpenLineageOptions;
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
   /**
@@ -437,18 +439,23 @@ export class WeirProject {
    *   failures are results, not exceptions
    */
   async execute(command: RunCommand, args: RunArgs = {}): Promise<RunSummary> {
-    const reporter = redactingReporter(args.reporter ?? silentReporter, this.redact);
+    const outer = redactingReporter(args.reporter ?? silentReporter, this.redact);
     const eventTime = eventTimeWindow(args);
     if (args.defer && !args.state) throw new WeirError('WEIR_USAGE', '--defer needs --state DIR (the artifacts of the run whose relations to read)');
     const selected = args.only
       ? args.only.filter((u) => RESOURCE_TYPES[command].includes(this.manifest.nodes.get(u)?.resource_type as GraphNode['resource_type']))
       : this.select(command, args);
     if (selected.length === 0 && (args.select?.length || args.exclude?.length)) {
-      reporter.emit({
+      outer.emit({
         code: 'WEIR_WARNING', ts: now(), level: 'warn',
         message: `nothing to ${command}: --select ${(args.select ?? []).join(' ') || '(all)'}${args.exclude?.length ? ` --exclude ${args.exclude.join(' ')}` : ''} matches no ${RESOURCE_TYPES[command].join('/')} node${suggestion(args.select ?? [], this.manifest.refIndex.keys())} (list nodes with \`weir ls\`)`,
       });
     }
+    // OpenLineage: RunEvents per node while the run goes (api/openlineage.ts).
+    const lineage = args.openLineage && (args.openLineage.url || args.openLineage.file)
+      ? await (await import('./openlineage.js')).openLineageEmitter(this, selected, args.openLineage, outer)
+      : undefined;
+    const reporter: Reporter = lineage ? { emit: (e) => { outer.emit(e); lineage.emit(e); }, close: () => outer.close?.() } : outer;
     let renderer = this.renderer(undefined, !!args.empty);
     const start = performance.now();
     const threads = args.threads ?? this.targetInfo.threads;
@@ -529,6 +536,11 @@ export class WeirProject {
         writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));
         endRunJournal(this.targetDir);
         await publishReadCopy(adapter, reporter);
+        if (lineage) {
+          await lineage.drain();
+          const c = lineage.counts;
+          outer.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `OpenLineage: sent ${c.START + c.COMPLETE + c.FAIL} events (${c.START} START, ${c.COMPLETE} COMPLETE, ${c.FAIL} FAIL)` });
+        }
         reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success ? 'info' : 'error', elapsed, counts, success });
       }
     } finally {
@@ -674,10 +686,7 @@ export class WeirProject {
   async generateDocs(): Promise<GenerateDocsResult & { compileErrors: WeirError[] }> {
     const { errors } = this.compile();
     const renderer = this.renderer();
-    const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
-    const duckRenderer = this.targetInfo.type === 'duckdb' ? renderer : new Renderer({
-      manifest: this.manifest, env: this.env, dialect: await dialectFor('duckdb', src), target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets,
-    });
+    const duckRenderer = await this.duckdbRenderer();
     const { snapshotDerivedColumns } = await import('../execution/snapshot-lineage.js');
     const catalogRequests: CatalogRequest[] = [];
     const lineageInputs: LineageInput[] = [];
@@ -707,6 +716,18 @@ export class WeirProject {
       openAdapter: () => this.openAdapter(), defaultSchema: this.targetInfo.schema,
     });
     return { ...result, compileErrors: errors };
+  }
+
+  /**
+   * A renderer whose SQL is in DuckDB's dialect (the column-lineage parser is DuckDB's): this target's own
+   * renderer on DuckDB, else one with the DuckDB dialect and this target's relation names.
+   */
+  async duckdbRenderer(): Promise<Renderer> {
+    if (this.targetInfo.type === 'duckdb') return this.renderer();
+    const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
+    return new Renderer({
+      manifest: this.manifest, env: this.env, dialect: await dialectFor('duckdb', src), target: this.targetInfo, vars: this.files.vars, processEnv: this.processEnv, secrets: this.secrets,
+    });
   }
 
   /** Checks configuration and connection; returns facts for `weir debug`. @throws WeirError when the connection fails */

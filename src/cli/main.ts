@@ -182,6 +182,9 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     describe,
     builder: (y: Argv) => selectionOptions(y, flagEnv)
       .option('threads', { type: 'number', default: fromEnv(() => flagEnv.num('threads')), describe: 'worker threads (connections); default: the target\'s threads' })
+      .option('openlineage-url', { type: 'string', default: (io.env ?? process.env).OPENLINEAGE_URL || undefined, describe: 'send OpenLineage RunEvents (START/COMPLETE/FAIL per node) to URL/api/v1/lineage (env OPENLINEAGE_URL)' })
+      .option('openlineage-file', { type: 'string', describe: 'append OpenLineage RunEvents to this file, one JSON per line' })
+      .option('openlineage-namespace', { type: 'string', default: (io.env ?? process.env).OPENLINEAGE_NAMESPACE || undefined, describe: 'OpenLineage job namespace (default: the project name; env OPENLINEAGE_NAMESPACE)' })
       .option('fail-fast', { alias: 'x', type: 'boolean', default: envBool('fail-fast') ?? false, describe: 'stop starting new nodes after the first failure' })
       .option('full-refresh', { type: 'boolean', default: envBool('full-refresh') ?? false, describe: 'rebuild incremental models from scratch' })
       .option('defer', { type: 'boolean', default: envBool('defer') ?? false, describe: 'with --state: refs to unselected nodes missing from this target read the state manifest\'s relations' })
@@ -205,6 +208,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       const summary = await withSignals((signal) => project.execute(command, {
         signal,
         select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined, ...selectorArgs(a),
+        openLineage: { url: a['openlineage-url'] as string | undefined, file: a['openlineage-file'] as string | undefined, namespace: a['openlineage-namespace'] as string | undefined },
         failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
         state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,

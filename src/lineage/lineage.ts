@@ -66,6 +66,12 @@ export interface LineageOptions {
   /** Schema that unqualified table names resolve to (the target's schema). */
   readonly defaultSchema: string;
   readonly metadata: ArtifactMetadata;
+  /**
+   * Without a catalog (before a run): the output columns of nodes analyzed earlier in this call stand in for
+   * the catalog's columns of their relations (give the nodes in DAG order), so `select *` from an upstream
+   * model resolves.
+   */
+  readonly reuseComputedColumns?: boolean;
 }
 
 /**
@@ -81,14 +87,16 @@ export async function computeLineage(nodes: readonly LineageInput[], options: Li
     index.set(k(r.schema, r.identifier), n.unique_id);
     if (r.database) index.set(k(r.database, r.schema, r.identifier), n.unique_id);
   }
+  const out: Record<string, NodeLineage> = {};
   const resolver: RelationResolver = {
     resolve: ({ catalog, schema, table }) => {
       const uid = index.get(k(catalog, schema || options.defaultSchema, table)) ?? (catalog ? undefined : index.get(k(schema || options.defaultSchema, table)));
-      return uid ? { node: uid, columns: options.columnsOf(uid) } : undefined;
+      if (!uid) return undefined;
+      const computed = options.reuseComputedColumns && out[uid] && Object.keys(out[uid].columns).length ? Object.keys(out[uid].columns) : undefined;
+      return { node: uid, columns: options.columnsOf(uid) ?? computed };
     },
   };
   const parser = await DuckDbSqlParser.open();
-  const out: Record<string, NodeLineage> = {};
   try {
     for (const n of nodes) {
       if (n.resource_type !== 'model' && n.resource_type !== 'snapshot') continue;
