@@ -26,7 +26,7 @@ import { evaluateYamlSelector } from '../graph/yaml-selectors.js';
 import { readYamlSelectors, type YamlSelector } from '../loader/selectors-yaml.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
-import { WeirError } from '../errors/weir-error.js';
+import { WeirErrors, WeirError } from '../errors/weir-error.js';
 import { now, silentReporter, type NodeStatus, type Reporter, type WeirEvent } from '../events/events.js';
 import { manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type RunResultEntry, type UdfFacts } from '../artifacts/artifacts.js';
 import { dbtRunResults } from '../artifacts/dbt/run-results-v6.js';
@@ -245,6 +245,7 @@ export class WeirProject {
     });
     const project = new WeirProject(files, manifest, dag, env, dialect, targetInfo, processEnv, udfs);
     project.cliVars = options.vars ?? {};
+    project.checkRelationClashes();
     for (const w of [...files.warnings, ...overrides]) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
     return project;
   }
@@ -358,6 +359,35 @@ export class WeirProject {
         description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false, source,
       };
     });
+  }
+
+  /**
+   * Refuses two nodes that would build the same relation on this target — the same `alias`, or names that
+   * differ only in case (`Orders.sql` beside `orders.sql`): engines fold or quote identifiers so that one
+   * would silently overwrite the other. Compared case-insensitively on database, schema and identifier.
+   * @throws WeirErrors `WEIR_DUPLICATE_RELATION` (exit 2), one per clash, naming both files
+   */
+  checkRelationClashes(): void {
+    const renderer = this.renderer();
+    const seen = new Map<string, GraphNode>();
+    const errors: WeirError[] = [];
+    for (const node of this.manifest.nodes.values()) {
+      const builds = node.resource_type === 'seed' || node.resource_type === 'snapshot' || (node.resource_type === 'model' && node.config.materialized !== 'ephemeral');
+      if (!builds) continue;
+      const r = renderer.relationOf(node);
+      if (!r) continue;
+      const key = [r.database ?? '', r.schema, r.identifier].join('\u0000').toLowerCase();
+      const other = seen.get(key);
+      if (!other) {
+        seen.set(key, node);
+        continue;
+      }
+      errors.push(new WeirError('WEIR_DUPLICATE_RELATION', `${node.resource_type} '${node.name}' (${node.path}) and ${other.resource_type} '${other.name}' (${other.path}) would both build ${this.dialect.relation(r)} on target '${this.targetInfo.name}': one would overwrite the other`, {
+        location: { file: node.path, nodeId: node.unique_id },
+        hint: 'Give one of them another alias (or file name), or another schema; relation names are compared without regard to case.',
+      }));
+    }
+    if (errors.length) throw errors.length === 1 ? errors[0] : new WeirErrors(errors);
   }
 
   /** Adds values to redact from every output of this project from now on (e.g. secret run-operation args). */

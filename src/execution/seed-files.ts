@@ -5,7 +5,9 @@
  * reader's type inference and `column_types`. Parquet and JSON go to the adapter as they are (DuckDB reads
  * them natively; engines that cannot refuse them).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Adapter, Connection, SeedLoad } from '../adapters/adapter.js';
@@ -133,5 +135,63 @@ export async function loadSeedFile(adapter: Adapter, conn: Connection, node: See
     delimiter: node.config.delimiter,
     ...(encoding ? { encoding } : {}),
   };
+  if (load.format === 'csv') checkCsvHeader(load.file, node.path, node.config.delimiter, encoding);
   return adapter.loadSeed(conn, load);
+}
+
+/**
+ * Checks a CSV seed's header before any engine reads it: an empty file (engines would invent a column
+ * `column0`), a header naming a column twice (engines would rename one `id_1`, case-insensitively as
+ * identifiers compare) or a column without a name are errors naming the file.
+ * @throws WeirError `WEIR_SEED_INVALID`
+ */
+export function checkCsvHeader(file: string, displayPath: string, delimiter?: string, encoding?: string): void {
+  let head = readHead(file, 256 * 1024);
+  if (encoding === 'utf-16') head = Buffer.from(new TextDecoder('utf-16le').decode(head));
+  const text = head.toString(encoding === 'latin-1' ? 'latin1' : 'utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    throw new WeirError('WEIR_SEED_INVALID', `seed file ${displayPath} is empty: a seed needs at least a header line naming its columns`, {
+      location: { file: displayPath, line: 1 }, hint: 'Write the column names on the first line (a header-only file makes an empty table), or remove the file.',
+    });
+  }
+  const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const sep = delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : ',');
+  let names: string[];
+  try {
+    names = (parseCsv(firstLine, { delimiter: sep, relax_quotes: true }) as string[][])[0] ?? [];
+  } catch {
+    return; // a malformed header is reported by the CSV reader with its own position
+  }
+  const seen = new Map<string, number>();
+  for (const [i, raw] of names.entries()) {
+    const n = raw.trim();
+    if (n === '') {
+      throw new WeirError('WEIR_SEED_INVALID', `seed file ${displayPath}: column ${i + 1} of the header has no name`, { location: { file: displayPath, line: 1 }, hint: 'Name every column on the header line.' });
+    }
+    const prev = seen.get(n.toLowerCase());
+    if (prev !== undefined) {
+      throw new WeirError('WEIR_SEED_INVALID', `seed file ${displayPath}: the header names column '${n}' twice (columns ${prev + 1} and ${i + 1}${names[prev].trim() !== n ? `, as '${names[prev].trim()}'` : ''})`, {
+        location: { file: displayPath, line: 1 }, hint: 'Column names must be unique (compared without regard to case): rename one of them.',
+      });
+    }
+    seen.set(n.toLowerCase(), i);
+  }
+}
+
+/** The first `max` bytes of a file (decompressed for `.gz`). */
+function readHead(file: string, max: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    const n = readSync(fd, buf, 0, max, 0);
+    const got = buf.subarray(0, n);
+    if (!/\.gz$/i.test(file)) return got;
+    try {
+      return gunzipSync(got, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch {
+      return Buffer.from('x'); // not readable here: leave it to the reader's own error
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -212,6 +212,17 @@ export async function materializeSnapshot(b: SnapshotBuild): Promise<{ rowsAffec
         location: { file: b.file }, hint: `The query's columns: ${sourceCols.map((c) => c.name).join(', ')}.`,
       });
     }
+    // A unique_key that is not unique would version every duplicate on every run (the history grows without
+    // end): refused before the history is touched.
+    const keyCols = config.uniqueKey.map((k) => d.quoteIdentifier(sourceCols.find((c) => c.name.toLowerCase() === k.toLowerCase())!.name));
+    const dup = await conn.execute(`select ${keyCols.join(', ')}, count(*) as weir_n from ${staging} group by ${keyCols.join(', ')} having count(*) > 1 limit 3`);
+    if (dup.rows.length) {
+      const sample = dup.rows.map((r) => `(${r.slice(0, -1).map((v) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x))).join(', ')}) ×${String(r[r.length - 1])}`).join('; ');
+      throw new WeirError('WEIR_SNAPSHOT_KEY_NOT_UNIQUE', `snapshot '${b.name}': unique_key ${config.uniqueKey.join(', ')} is not unique in its query's rows (e.g. ${sample}); the history was left unchanged`, {
+        location: { file: b.file },
+        hint: 'A snapshot keeps one current row per key: deduplicate the query (e.g. qualify row_number() over (partition by the key order by ...) = 1) or make unique_key a list of columns that is unique.',
+      });
+    }
     if (existing !== 'table') {
       // First run (or a view in the way): the table is built from the staged rows, then swapped in.
       const r = await materializeTable(adapter, conn, b.relation, s.firstBuild(`select * from ${staging}`), b.relations);
