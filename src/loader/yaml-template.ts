@@ -4,11 +4,16 @@
  * string values of schema YAML files — sources, configs, tests' arguments — as dbt renders Jinja there
  * (https://docs.getdbt.com/reference/dbt-jinja-functions/var). Rendering happens per value after YAML
  * parsing, so a value can never change the file's structure. `description:` values and `unit_tests:` are
- * left as written (descriptions are documentation; fixtures are data).
+ * left as written (descriptions are documentation; fixtures are data), and so are hooks (`pre_hook`,
+ * `post_hook`): like dbt, Weir renders a hook when its node runs, where `{{this}}` and `{{name}}` exist
+ * (https://docs.getdbt.com/reference/resource-configs/pre-hook-post-hook).
  */
 import { WeirError } from '../errors/weir-error.js';
 import { SECRET_KEY_PATTERN } from './project-config.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
+
+/** Config keys holding hooks: rendered when the node runs, not when the YAML is read. */
+const HOOK_KEYS: ReadonlySet<string> = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook']);
 
 /** What the expressions can read. */
 export interface YamlTemplateContext {
@@ -105,7 +110,7 @@ export function renderYamlTemplates(yaml: YamlFile, ctx: YamlTemplateContext, er
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
-        out[k] = (k === 'description' || (path.length === 0 && k === 'unit_tests')) ? x : walk(x, [...path, k]);
+        out[k] = (k === 'description' || (path.length === 0 && k === 'unit_tests') || HOOK_KEYS.has(k)) ? x : walk(x, [...path, k]);
       }
       return out;
     }

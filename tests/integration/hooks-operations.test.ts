@@ -37,7 +37,7 @@ models:
 `,
     });
     const r = await runCli(['run'], dir);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await audit(dir)).toEqual(['folder pre "main"."a"', 'yaml pre a', 'file post 2']);
   });
 
