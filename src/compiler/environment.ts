@@ -23,8 +23,8 @@ export interface RenderState {
   readonly dialect: Dialect;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
-  /** Returns the SQL for `{{ref name}}` (a relation, or an ephemeral CTE name). */
-  resolveRef(name: string): string;
+  /** Returns the SQL for `{{ref name}}` (a relation, or an ephemeral CTE name); `version` for `{{ref name v=2}}`. */
+  resolveRef(name: string, version?: number): string;
   /** Returns the SQL for `{{source src table}}`. */
   resolveSource(source: string, table: string): string;
   /** Values that must be redacted from logs (env values of secret-looking variables). */
@@ -154,7 +154,9 @@ function registerBuiltins(hb: typeof Handlebars): void {
   hb.registerHelper('ref', (...args: unknown[]) => {
     const [name, extra] = positional(args);
     if (extra !== undefined) throw new HelperError('ref takes one model name, e.g. {{ref "stg_orders"}}');
-    return state(args).resolveRef(String(name));
+    const hash = (args[args.length - 1] as HelperOptions).hash as Record<string, unknown> | undefined;
+    const v = hash?.v ?? hash?.version;
+    return state(args).resolveRef(String(name), v === undefined ? undefined : Number(v));
   });
   hb.registerHelper('source', (...args: unknown[]) => {
     const [src, table] = positional(args);

@@ -11,7 +11,7 @@ import type { ProjectFiles, SqlFile } from '../loader/load-project.js';
 import { mergeConfig } from '../loader/folder-config.js';
 import { mergeFreshness } from '../loader/freshness-spec.js';
 import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
-import { uniqueId, type Manifest } from '../manifest/manifest.js';
+import { refUid, uniqueId, type Manifest } from '../manifest/manifest.js';
 import type {
   ColumnInfo, ExposureDef, GenericTestName, GraphNode, GroupDef, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SnapshotNode, SourceCall, SourceNode, TemplateDeps, TestNode,
 } from '../manifest/types.js';
@@ -239,11 +239,19 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     nodes.set(uid, node);
   }
 
+  // --- model versions: each version is its own file (`<name>_v<v>.sql` or `defined_in`), sharing the entry's properties
+  const versionOf = new Map<string, { base: string; v: number; latest: number; patch: NodePatch }>();
+  for (const [name, p] of patches.models) {
+    for (const ver of p.versions ?? []) versionOf.set(ver.defined_in ?? `${name}_v${ver.v}`, { base: name, v: ver.v, latest: p.latest_version ?? ver.v, patch: p });
+  }
+  const versions = new Map<string, Map<number, string>>();
+
   // --- models
   const modelDeps = new Map<string, TemplateDeps>();
   for (const f of files.models) {
     const deps = parseSql(f);
-    const patch = patches.models.get(f.name);
+    const ver = versionOf.get(f.name);
+    const patch = ver ? ver.patch : patches.models.get(f.name);
     const config = finishConfig(mergeConfig({ materialized: 'view' }, f.folderConfig, patch?.config ?? {}, deps?.config ?? {}), 'model');
     if (!config.enabled) {
       disabled.add(f.name);
@@ -284,7 +292,13 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       resource_type: 'model', unique_id: uid, name: f.name, package_name: project, fqn: [project, ...f.folders, f.name], path: f.path,
       description: patch?.description ?? leadingComment(f.raw), config, tags: config.tags, columns: columnsOf(patch?.columns),
       meta: patch?.meta ?? {}, raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} }, patch_path: patch?.file,
+      ...(ver ? { version: ver.v, latest_version: ver.latest, versioned_name: ver.base } : {}),
     };
+    if (ver) {
+      const m = versions.get(ver.base) ?? new Map<number, string>();
+      m.set(ver.v, uid);
+      versions.set(ver.base, m);
+    }
     if (deps) modelDeps.set(uid, deps);
     checkContract(node, { file: patch?.file ?? f.path, line: patch?.line }, errors);
     addRefName(f.name, uid, f.path); // before nodes.set: a same-named node has the same uid, and the message names both paths
@@ -313,6 +327,21 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     };
     addRefName(f.name, uid, f.path);
     nodes.set(uid, node);
+  }
+  // A versioned model's name refers to its latest version; every listed version needs its file.
+  for (const [name, p] of patches.models) {
+    if (!p.versions?.length) continue;
+    const byV = versions.get(name) ?? new Map<number, string>();
+    for (const ver of p.versions) {
+      const fileName = ver.defined_in ?? `${name}_v${ver.v}`;
+      if (!byV.has(ver.v) && !disabled.has(fileName)) {
+        errors.push(new WeirError('WEIR_SCHEMA_YAML_INVALID', `version ${ver.v} of model '${name}' has no file: expected ${fileName}.sql in ${files.config['model-paths'].join(', ')}`, {
+          location: { file: p.file, line: ver.line }, hint: ver.defined_in ? 'Fix defined_in, or add the file.' : `Name the file ${fileName}.sql, or set defined_in: <file name> on the version.`,
+        }));
+      }
+    }
+    const latestUid = byV.get(p.latest_version ?? -1);
+    if (latestUid) addRefName(name, latestUid, p.file);
   }
   for (const kind of ['models', 'seeds'] as const) {
     for (const [name, p] of patches[kind]) {
@@ -549,7 +578,15 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     }
     const ps: string[] = [];
     for (const r of node.deps.refs) {
-      const uid = refIndex.get(r.name);
+      const uid = refUid({ refIndex, versions }, r.name, r.version);
+      if (!uid && r.version !== undefined) {
+        const known = [...(versions.get(r.name)?.keys() ?? [])];
+        errors.push(new WeirError('WEIR_REF_NOT_FOUND', known.length ? `${node.resource_type} '${node.name}' refers to version ${r.version} of '${r.name}', which has versions ${known.join(', ')}` : `${node.resource_type} '${node.name}' refers to version ${r.version} of '${r.name}', which is not a versioned model`, {
+          location: { file: node.path, line: r.line, column: r.column, nodeId: node.unique_id },
+          hint: known.length ? `Use one of v=${known.join(', v=')}, or {{ref "${r.name}"}} for the latest.` : `Declare versions: under the model in schema YAML, or drop v=.`,
+        }));
+        continue;
+      }
       if (uid) {
         if (!ps.includes(uid)) ps.push(uid);
         // A private model is refable only from models and snapshots of its group (tests may read it).
@@ -617,7 +654,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
   if (errors.length) throw new WeirErrors(errors);
   return {
     projectName: project, projectVersion: files.config.version, root: files.root, targetName: files.targetName, adapterType,
-    nodes: sortNodes(nodes), macros, parents, refIndex, sourceIndex, groups, exposures,
+    nodes: sortNodes(nodes), macros, parents, refIndex, sourceIndex, groups, exposures, versions,
   };
 }
 

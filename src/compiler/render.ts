@@ -5,7 +5,7 @@
  */
 import type { Dialect } from '../adapters/adapter.js';
 import { WeirError } from '../errors/weir-error.js';
-import type { Manifest } from '../manifest/manifest.js';
+import { refUid, type Manifest } from '../manifest/manifest.js';
 import type { GraphNode, ModelNode, RelationName, SnapshotNode, TestNode } from '../manifest/types.js';
 import { annotateRenderError, HelperError, type RenderState, type TemplateEnvironment, type CompiledTemplate } from './environment.js';
 import { columnSql, genericTestSql } from './generic-tests.js';
@@ -212,8 +212,8 @@ export class Renderer {
     };
 
     const resolve = {
-      ref: (name: string) => {
-        const depUid = manifest.refIndex.get(name);
+      ref: (name: string, version?: number) => {
+        const depUid = refUid(manifest, name, version);
         if (!depUid || !(manifest.parents.get(uid) ?? []).includes(depUid)) {
           throw new HelperError(`ref '${name}' was not recorded in the parse phase: ref arguments must be string literals written in the model or its macros`);
         }
@@ -258,7 +258,7 @@ export class Renderer {
    */
   private renderTemplate(
     node: ModelNode | TestNode | SnapshotNode, relation: RelationName | undefined, relation_name: string | undefined,
-    resolve: { ref(name: string): string; source(src: string, table: string): string },
+    resolve: { ref(name: string, version?: number): string; source(src: string, table: string): string },
     overrides?: { vars: Readonly<Record<string, unknown>>; macros: Readonly<Record<string, unknown>>; thisRelation?: () => string },
     extraContext: Readonly<Record<string, unknown>> = {},
     isIncremental = false,
@@ -357,9 +357,9 @@ export class Renderer {
       vars: this.o.vars,
       env: this.o.processEnv ?? process.env,
       secrets: this.secrets,
-      resolveRef: (name) => {
-        const depUid = manifest.refIndex.get(name);
-        if (!depUid) throw new HelperError(`unknown model or seed '${name}' in ref`);
+      resolveRef: (name, version) => {
+        const depUid = refUid(manifest, name, version);
+        if (!depUid) throw new HelperError(version === undefined ? `unknown model or seed '${name}' in ref` : `model '${name}' has no version ${version}`);
         const dep = manifest.nodes.get(depUid)!;
         if (dep.resource_type === 'model' && dep.config.materialized === 'ephemeral') throw new HelperError(`ref '${name}': an ephemeral model has no relation to use here`);
         return this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!;

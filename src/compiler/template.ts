@@ -139,7 +139,17 @@ export function collectFacts(ast: hbs.AST.Program, file: string, errors: WeirErr
         return;
       }
       const [a, b] = vals.map((v) => (v as { value: string }).value);
-      if (name === 'ref') facts.refs.push({ name: a, line, column });
+      const vPair = hash?.pairs.find((p) => p.key === 'v' || p.key === 'version');
+      const other = hash?.pairs.find((p) => p.key !== 'v' && p.key !== 'version');
+      const vLit = vPair ? literalValue(vPair.value) : undefined;
+      const version = vLit?.ok ? Number(vLit.value) : undefined;
+      if (other || (name === 'source' && vPair) || (vPair && !(version !== undefined && Number.isInteger(version)))) {
+        errors.push(new WeirError('WEIR_REF_DYNAMIC', `${name}: ${other ? `unknown argument '${other.key}'` : name === 'source' ? 'sources have no versions' : 'v must be a whole number written literally'}`, {
+          location: { file, line, column }, hint: 'e.g. {{ref "dim_customers" v=2}} for version 2 of a versioned model.',
+        }));
+        return;
+      }
+      if (name === 'ref') facts.refs.push({ name: a, line, column, ...(version !== undefined ? { version } : {}) });
       else facts.sources.push({ source: a, table: b, line, column });
     } else if (name === 'config') {
       for (const pair of hash?.pairs ?? []) {

@@ -405,6 +405,10 @@ async function runNode(
       default:
         break;
     }
+    // A versioned model's latest version is also readable under the model's own name (a view over it).
+    if (node.resource_type === 'model' && node.versioned_name && node.version === node.latest_version && node.config.materialized !== 'ephemeral' && compiled.relation) {
+      await materializeView(adapter, conn, { ...compiled.relation, identifier: node.versioned_name }, `select * from ${adapter.dialect.relation(compiled.relation)}`, relations);
+    }
     if (buildsRelation(node)) {
       await runNodeHooks(ctx, node, conn, 'post_hook');
       await applyGrants(ctx, node, conn, node.config.materialized === 'view' || node.config.materialized === 'external' ? 'view' : 'table');

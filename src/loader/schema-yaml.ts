@@ -21,10 +21,9 @@ export interface TestSpec {
 }
 
 /** Properties a model or seed entry may have (dbt's model properties Weir implements). */
-const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'meta', 'docs', 'access', 'group'];
+const NODE_KEYS = ['name', 'description', 'config', 'columns', 'tests', 'data_tests', 'meta', 'docs', 'access', 'group', 'versions', 'latest_version'];
 /** dbt properties Weir does not implement, refused instead of ignored. */
 const NOT_IMPLEMENTED_PROPERTIES: Readonly<Record<string, string>> = {
-  versions: 'model versions are not implemented', latest_version: 'model versions are not implemented',
   constraints: 'constraints are not created; declare data_type and use contract: {enforced: true}',
   deprecation_date: 'deprecation dates are not implemented', time_spine: 'the semantic layer is not implemented',
   quote: 'column names are quoted when they need it', external: 'sources are relations in the warehouse',
@@ -62,6 +61,10 @@ export interface NodePatch {
   readonly line?: number;
   /** Line of each `config:` key (for strict config errors that need the materialization). */
   readonly configLines?: Readonly<Record<string, number | undefined>>;
+  /** Model versions (`versions: [{v: 1}, {v: 2, defined_in: file_name}]`), each a file `<name>_v<v>.sql` unless `defined_in`. */
+  readonly versions?: readonly { readonly v: number; readonly defined_in?: string; readonly line?: number }[];
+  /** `latest_version:` (default: the highest `v`). */
+  readonly latest_version?: number;
 }
 
 /** A `sources:` table. */
@@ -172,6 +175,33 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
     const keyLines: Record<string, number | undefined> = {};
     for (const k of Object.keys(cfg)) keyLines[k] = yaml.locate([...path, k]).line;
     checkConfigKeys(cfg, resource, { file: yaml.file, line: yaml.locate(path).line, keyLines, what }, errors);
+  };
+  /** `versions:` and `latest_version:` of a model entry. */
+  const versionsOf = (m: Obj, p: (string | number)[], kind: string): { versions?: { v: number; defined_in?: string; line?: number }[]; latest_version?: number } => {
+    if (m.versions === undefined && m.latest_version === undefined) return {};
+    if (kind !== 'models') {
+      fail([...p, 'versions'], 'only models have versions');
+      return {};
+    }
+    if (!Array.isArray(m.versions) || m.versions.length === 0) {
+      fail([...p, 'versions'], 'versions must be a non-empty list like [{v: 1}, {v: 2}]');
+      return {};
+    }
+    const versions: { v: number; defined_in?: string; line?: number }[] = [];
+    m.versions.forEach((e, i) => {
+      const vp = [...p, 'versions', i];
+      if (!isObj(e) || typeof e.v !== 'number' || !Number.isInteger(e.v) || e.v < 0) {
+        fail(vp, 'each version needs a whole number v, e.g. - v: 2');
+        return;
+      }
+      onlyKeys(e, vp, ['v', 'defined_in'], `version ${e.v} of model '${String(m.name)}'`);
+      if (versions.some((x) => x.v === e.v)) fail(vp, `version ${e.v} is listed twice`);
+      if (e.defined_in !== undefined && (typeof e.defined_in !== 'string' || !e.defined_in)) fail([...vp, 'defined_in'], 'defined_in must be a model file name (without .sql)');
+      versions.push({ v: e.v, ...(typeof e.defined_in === 'string' ? { defined_in: e.defined_in } : {}), line: yaml.locate(vp).line });
+    });
+    const latest = m.latest_version === undefined ? Math.max(...versions.map((x) => x.v)) : Number(m.latest_version);
+    if (!versions.some((x) => x.v === latest)) fail([...p, 'latest_version'], `latest_version ${String(m.latest_version)} is not among the versions (${versions.map((x) => x.v).join(', ')})`);
+    return { versions, latest_version: latest };
   };
   const configLinesOf = (cfg: unknown, path: (string | number)[]): Record<string, number | undefined> =>
     isObj(cfg) ? Object.fromEntries(Object.keys(cfg).map((k) => [k, yaml.locate([...path, k]).line])) : {};
@@ -314,6 +344,7 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
         file: yaml.file,
         line: yaml.locate(p).line,
         configLines: configLinesOf(m.config, [...p, 'config']),
+        ...versionsOf(m, p, kind),
       });
     });
   }

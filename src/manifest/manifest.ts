@@ -22,10 +22,17 @@ export interface Manifest {
   readonly refIndex: ReadonlyMap<string, string>;
   /** `source.table` → uid. */
   readonly sourceIndex: ReadonlyMap<string, string>;
+  /** Versioned models: name → version → unique_id (`{{ref "x" v=2}}`); `refIndex` maps the name to the latest. */
+  readonly versions?: ReadonlyMap<string, ReadonlyMap<number, string>>;
   /** Groups by name (schema YAML `groups:`). */
   readonly groups?: ReadonlyMap<string, GroupDef>;
   /** Exposures by unique_id (`exposure.<project>.<name>`). */
   readonly exposures?: ReadonlyMap<string, ExposureDef>;
+}
+
+/** unique_id a `ref` names: a version of a versioned model when `version` is given, else the name's node (a versioned model's latest). */
+export function refUid(manifest: Pick<Manifest, 'refIndex' | 'versions'>, name: string, version?: number): string | undefined {
+  return version === undefined ? manifest.refIndex.get(name) : manifest.versions?.get(name)?.get(version);
 }
 
 /** unique_id of a node: `<resource_type>.<project>.<name...>` as in dbt. */

@@ -71,6 +71,8 @@ interface BaseNode {
 /** A dependency recorded at parse time: `{{ref "name"}}` or `{{source "src" "table"}}`. */
 export interface RefCall {
   readonly name: string;
+  /** `{{ref "x" v=2}}`: a version of a versioned model (absent: its latest version). */
+  readonly version?: number;
   readonly line?: number;
   readonly column?: number;
 }
@@ -97,6 +99,13 @@ export interface TemplateDeps {
 /** A SQL model (`models/**.sql`). */
 export interface ModelNode extends BaseNode {
   readonly resource_type: 'model';
+  /**
+   * A version of a versioned model (schema YAML `versions:`): its version, the model's latest version and
+   * the model's name (`ref "<versioned_name>"` is the latest version; the node itself is named after its file).
+   */
+  readonly version?: number;
+  readonly latest_version?: number;
+  readonly versioned_name?: string;
   readonly raw_code: string;
   readonly deps: TemplateDeps;
   readonly patch_path?: string;

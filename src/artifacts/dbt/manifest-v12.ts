@@ -231,7 +231,7 @@ function nodeEntry(node: ModelNode | SeedNode | SnapshotNode | TestNode, manifes
   const contract = { enforced, alias_types: true, checksum: null };
   if (node.resource_type === 'snapshot') return { ...base, ...code, contract };
   const access = node.config.access === 'private' || node.config.access === 'public' ? node.config.access : 'protected';
-  return { ...base, ...code, contract, access, group: typeof node.config.group === 'string' ? node.config.group : null, constraints: [], version: null, latest_version: null, deprecation_date: null };
+  return { ...base, ...code, contract, access, group: typeof node.config.group === 'string' ? node.config.group : null, constraints: [], version: node.version ?? null, latest_version: node.latest_version ?? null, deprecation_date: null };
 }
 
 function unitTestEntry(node: TestNode, manifest: Manifest, project: string, schema: string) {
