@@ -57,7 +57,8 @@ function snapshot(dir: string): Record<string, string> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!e.name.endsWith('.duckdb')) out[path.relative(dir, p)] = readFileSync(p, 'utf8').replace(/"(generated_at|invocation_id)": "[^"]*"/g, '"$1": "X"');
+      else if (!e.name.endsWith('.duckdb')) out[path.relative(dir, p)] = readFileSync(p, 'utf8').replace(/"(generated_at|invocation_id)": "[^"]*"/g, '"$1": "X"')
+        .split(JSON.stringify(path.dirname(dir)).slice(1, -1)).join('<project>'); // dbt's root_path is the project's absolute folder
     }
   };
   walk(dir);
