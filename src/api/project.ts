@@ -39,6 +39,8 @@ import { STANDARD_LIBRARY } from '../stdlib/index.js';
 import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../artifacts/previous-state.js';
 import { SelectorState } from '../graph/state.js';
 import { recordedVars } from './retry.js';
+import { historyRelation, recordTestHistory } from '../execution/test-history.js';
+import { TEST_HISTORY_TABLE } from '../artifacts/test-history.js';
 import { parseUtcDate } from '../compiler/incremental-config.js';
 import type { GenerateDocsResult } from '../docs/generate.js';
 import type { CatalogRequest } from '../docs/catalog.js';
@@ -110,6 +112,11 @@ export interface RunArgs extends SelectionArgs {
    * (SIGINT) or 143 (SIGTERM).
    */
   readonly signal?: AbortSignal;
+  /**
+   * `test`/`build`: append each data test's result to `weir_test_history` in the target (default:
+   * `test_history:` in project.yaml, else true; `--no-test-history`: false).
+   */
+  readonly testHistory?: boolean;
 }
 
 /** Outcome of a run. `elapsed` in seconds. */
@@ -488,6 +495,7 @@ export class WeirProject {
     const reporter: Reporter = lineage ? { emit: (e) => { outer.emit(e); lineage.emit(e); }, close: () => outer.close?.() } : outer;
     let renderer = this.renderer(undefined, !!args.empty);
     const start = performance.now();
+    const runStartedAt = new Date().toISOString();
     const threads = args.threads ?? this.targetInfo.threads;
     // Execution is imported on demand: compile, ls and docs never load it (start-up cost).
     const { runLockCommand, takeRunLock } = await import('../execution/run-lock.js');
@@ -547,6 +555,14 @@ export class WeirProject {
         const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
         const { executeRun } = await import('../execution/run.js');
         results = await runWithProjectHooks({ ...ctx, hooks, selected, testsBlockChildren: command === 'build' }, () => executeRun(ctx, selected, command === 'build'));
+        // Test history (opt out: test_history: false / --no-test-history; --empty runs aren't history).
+        if ((command === 'test' || command === 'build') && !args.empty && (args.testHistory ?? this.files.config.test_history ?? true)) {
+          try {
+            await recordTestHistory(adapter, renderer, this.manifest, results, { invocationId: this.invocationId, startedAt: runStartedAt, command });
+          } catch (e) {
+            reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `test history not recorded in ${TEST_HISTORY_TABLE}: ${e instanceof Error ? e.message : String(e)}` });
+          }
+        }
       } finally {
         for (const r of results) counts[r.status]++;
         const elapsed = (performance.now() - start) / 1000;
@@ -744,6 +760,7 @@ export class WeirProject {
     const result = await generateDocs({
       targetDir: this.targetDir, metadata: this.metadata(), catalogRequests, lineageInputs,
       openAdapter: () => this.openAdapter(), defaultSchema: this.targetInfo.schema,
+      testHistory: historyRelation(renderer),
     });
     return { ...result, compileErrors: errors };
   }

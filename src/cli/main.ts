@@ -193,6 +193,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       .option('event-time-end', { type: 'string', describe: 'microbatch models: end (exclusive) of the event times to (re)process, UTC' })
       .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' })
       .option('reuse', { type: 'boolean', describe: 'skip seeds and models whose SQL, config and input data are unchanged since their last build on this target (default: reuse: in project.yaml; --no-reuse: rebuild)' })
+      .option('test-history', { type: 'boolean', describe: 'test/build: append each data test result to weir_test_history in the target (default: test_history in project.yaml, else on)' })
       .option('empty', { type: 'boolean', default: false, describe: 'zero-row build: refs and sources read as empty relations, seeds create empty tables (dbt --empty)' })
       .options(command === 'build' ? {
         audit: { type: 'boolean', default: true, describe: 'write-audit-publish: test table/incremental models on their staged relation before the swap (--no-audit: publish first, test after)' },
@@ -214,6 +215,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
         lockTimeout: a['lock-timeout'] as number,
         ...(command === 'build' ? { audit: a.audit !== false } : {}), empty: a.empty === true, reuse: a.reuse as boolean | undefined,
+        testHistory: a['test-history'] as boolean | undefined,
       }));
       exitCode = summary.exitCode;
     },

@@ -14,6 +14,8 @@ import { computeLineage, type LineageArtifact, type LineageInput } from '../line
 import { writeFileIfChanged } from '../utils/write-file.js';
 import { catalogColumns, catalogJson, readCatalog, type CatalogArtifact, type CatalogRequest } from './catalog.js';
 import { buildSiteData, type SiteData } from './site-data.js';
+import { historyRowFrom, readHistorySql, type TestHistoryRow } from '../artifacts/test-history.js';
+import type { RelationName } from '../manifest/types.js';
 
 /** Files of the bundled app copied into the site. */
 export const APP_FILES = ['weir-docs.js', 'weir-docs.css'] as const;
@@ -33,6 +35,8 @@ export interface GenerateDocsInput {
   readonly defaultSchema: string;
   /** Where the bundled app lives (default: `dist/docs-app` of this package). */
   readonly appDir?: string;
+  /** The `weir_test_history` table to read the test trends from (absent: none shown). */
+  readonly testHistory?: RelationName;
 }
 
 /** What {@link generateDocs} wrote. Paths are absolute. */
@@ -75,8 +79,10 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
 
   const adapter = await input.openAdapter();
   let catalog: CatalogArtifact;
+  let history: TestHistoryRow[] = [];
   try {
     catalog = await readCatalog(adapter, input.catalogRequests, input.metadata);
+    if (input.testHistory) history = await readHistory(adapter, input.testHistory);
   } finally {
     await adapter.close();
   }
@@ -91,7 +97,7 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
   const lineagePath = path.join(input.targetDir, 'lineage.json');
   writeJsonAtomic(lineagePath, lineage);
 
-  const site = buildSiteData(manifest, catalog, lineage, runResults);
+  const site = buildSiteData(manifest, catalog, lineage, runResults, history);
   const siteDir = path.join(input.targetDir, 'docs');
   mkdirSync(siteDir, { recursive: true });
   for (const f of APP_FILES) copyFileSync(path.join(appDir, f), path.join(siteDir, f));
@@ -100,6 +106,18 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
   const indexPath = path.join(siteDir, 'index.html');
   writeFileIfChanged(indexPath, indexHtml(site.project_name), 0o644); // no data in it: the page shell
   return { catalogPath, lineagePath, siteDir, indexPath, catalog, lineage, site };
+}
+
+/** The recent rows of the test history table; none when it doesn't exist (no test run recorded yet). */
+async function readHistory(adapter: Adapter, relation: RelationName): Promise<TestHistoryRow[]> {
+  const conn = await adapter.connect();
+  try {
+    if ((await adapter.relationKind(conn, relation)) !== 'table') return [];
+    const r = await conn.execute(readHistorySql(adapter.dialect, adapter.dialect.relation(relation)));
+    return r.rows.map(historyRowFrom);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
 }
 
 function readJson(file: string): Record<string, any> | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -10,6 +10,7 @@ import type { LineageArtifact, NodeLineage } from '../lineage/lineage.js';
 import { boxWidth, layoutDag, type Positions } from './graph-layout.js';
 import { readWeirFacts } from '../artifacts/dbt/metadata.js';
 import { runSucceeded } from '../artifacts/dbt/run-results-v6.js';
+import type { TestHistoryRow } from '../artifacts/test-history.js';
 
 /** A column as the site shows it. */
 export interface SiteColumn {
@@ -70,6 +71,29 @@ export interface SiteNode {
   readonly exposure?: { readonly type: string; readonly label?: string; readonly maturity?: string; readonly url?: string };
 }
 
+/** One run of a test in `weir_test_history`. */
+export interface SiteTestPoint {
+  /** When the run started (ISO). */
+  readonly at: string;
+  readonly status: string;
+  readonly failures: number | null;
+  readonly tested_rows: number | null;
+  /** 0–100. */
+  readonly failure_pct: number | null;
+}
+
+/** One run's tests of a model, summed. */
+export interface SiteModelPoint {
+  readonly at: string;
+  /** Tests of the model that ran. */
+  readonly tests: number;
+  /** Of those, how many failed (status fail or error) or warned. */
+  readonly failing: number;
+  readonly warning: number;
+  /** Failing rows over all its tests. */
+  readonly failures: number;
+}
+
 /** Everything the docs app reads (`window.__WEIR_DOCS__`). */
 export interface SiteData {
   readonly project_name: string;
@@ -83,6 +107,9 @@ export interface SiteData {
   readonly last_run?: { readonly command: string; readonly generated_at: string; readonly elapsed_time: number; readonly success: boolean };
   readonly catalog_errors: readonly CatalogError[];
   readonly lineage: Readonly<Record<string, NodeLineage>>;
+  /** Test trends from `weir_test_history`: per test (oldest first), and per model summed per run. */
+  readonly test_history: Readonly<Record<string, readonly SiteTestPoint[]>>;
+  readonly model_history: Readonly<Record<string, readonly SiteModelPoint[]>>;
 }
 
 /** Resource types drawn in the project graph (tests and UDFs have pages but no boxes). */
@@ -98,7 +125,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * @param manifest the parsed `manifest.json`
  * @param runResults the parsed `run_results.json`, when there is one
  */
-export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage: LineageArtifact, runResults?: Json): SiteData {
+export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage: LineageArtifact, runResults?: Json, history: readonly TestHistoryRow[] = []): SiteData {
   const runs = new Map<string, Json>((runResults?.results ?? []).map((r: Json) => [String(r.unique_id), r]));
   // Unit tests are their own section in dbt's manifest; project hooks (`operation` nodes) get no page.
   const unitTests = Object.values(manifest.unit_tests ?? {}).map((u) => ({ ...(u as Json), resource_type: 'test', test_type: 'unit' }));
@@ -181,6 +208,25 @@ export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage:
     project_name: md.project_name, target_name: md.target_name, adapter_type: md.adapter_type,
     weir_version: md.weir_version, generated_at: catalog.metadata.generated_at, nodes, layout,
     last_run: runResults ? { command: String(runResults.args?.which ?? ''), generated_at: String(runResults.metadata?.generated_at ?? ''), elapsed_time: Number(runResults.elapsed_time), success: runSucceeded({ results: runResults.results ?? [] }) } : undefined,
-    catalog_errors: catalog.errors, lineage: lineage.nodes,
+    catalog_errors: catalog.errors, lineage: lineage.nodes, ...historyData(history),
   };
+}
+
+/** Per-test points (oldest first) and per-model sums per run, from the history rows. */
+export function historyData(rows: readonly TestHistoryRow[]): Pick<SiteData, 'test_history' | 'model_history'> {
+  const test_history: Record<string, SiteTestPoint[]> = {};
+  const byModel = new Map<string, Map<string, { at: string; tests: number; failing: number; warning: number; failures: number }>>();
+  for (const r of [...rows].sort((a, b) => a.run_started_at.localeCompare(b.run_started_at))) {
+    (test_history[r.test_id] ??= []).push({ at: r.run_started_at, status: r.status, failures: r.failures, tested_rows: r.tested_rows, failure_pct: r.failure_pct });
+    if (!r.model_id || r.status === 'skipped') continue;
+    const runs = byModel.get(r.model_id) ?? byModel.set(r.model_id, new Map()).get(r.model_id)!;
+    const p = runs.get(r.invocation_id) ?? runs.set(r.invocation_id, { at: r.run_started_at, tests: 0, failing: 0, warning: 0, failures: 0 }).get(r.invocation_id)!;
+    p.tests++;
+    if (r.status === 'fail' || r.status === 'error') p.failing++;
+    if (r.status === 'warn') p.warning++;
+    p.failures += r.failures ?? 0;
+  }
+  const model_history: Record<string, SiteModelPoint[]> = {};
+  for (const [m, runs] of byModel) model_history[m] = [...runs.values()].sort((a, b) => a.at.localeCompare(b.at));
+  return { test_history, model_history };
 }

@@ -238,13 +238,48 @@ function nodePage(n: SiteNode): void {
   <div class="node-head"><h1>${esc(n.resource_type === 'source' ? `${n.source_name}.${n.name}` : n.name)}</h1> ${graphLink}</div>
   <p class="description">${n.description ? esc(n.description) : '<span class="muted">No description.</span>'}</p>
   <table class="details"><tbody>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
-  ${columns}${lineageHtml}<div class="relations">${deps}${usedBy}${tests}</div>${sqlHtml}`;
+  ${historyHtml(n)}${columns}${lineageHtml}<div class="relations">${deps}${usedBy}${tests}</div>${sqlHtml}`;
   for (const b of main.querySelectorAll<HTMLButtonElement>('.tab')) {
     b.addEventListener('click', () => {
       for (const x of main.querySelectorAll('.tab')) x.classList.toggle('active', x === b);
       for (const p of main.querySelectorAll<HTMLElement>('pre.sql')) p.hidden = p.dataset.pane !== b.dataset.tab;
     });
   }
+}
+
+// ---------------------------------------------------------------- test history
+
+const STATUS_COLORS: Record<string, string> = { pass: '#059669', warn: '#d97706', fail: '#dc2626', error: '#dc2626', skipped: '#9ca3af' };
+
+/** An SVG bar chart, one bar per run (oldest left): height from `value`, colour from `status`. */
+function trendSvg(points: readonly { at: string; value: number; status: string; title: string }[]): string {
+  const w = 14;
+  const h = 60;
+  const max = Math.max(1, ...points.map((p) => p.value));
+  const bars = points.map((p, i) => {
+    const bh = p.value > 0 ? Math.max(4, Math.round((p.value / max) * (h - 4))) : 3;
+    return `<rect class="bar" data-status="${esc(p.status)}" data-value="${p.value}" x="${i * w + 2}" y="${h - bh}" width="${w - 4}" height="${bh}" fill="${STATUS_COLORS[p.status] ?? '#6b7280'}"><title>${esc(p.title)}</title></rect>`;
+  }).join('');
+  return `<svg class="trend" width="${points.length * w + 4}" height="${h}" role="img" aria-label="trend over ${points.length} runs">${bars}</svg>`;
+}
+
+/** The trend section of a test page (its runs) or of a model/seed/source/snapshot page (its tests per run). */
+function historyHtml(n: SiteNode): string {
+  const fmtPct = (v: number | null) => (v === null ? '' : `${v < 0.01 && v > 0 ? v.toExponential(1) : v.toFixed(2)} %`);
+  if (n.resource_type === 'test') {
+    const pts = data.test_history?.[n.unique_id] ?? [];
+    if (!pts.length) return '';
+    const chart = trendSvg(pts.map((p) => ({ at: p.at, status: p.status, value: p.failures ?? 0, title: `${p.at}: ${p.status}, ${p.failures ?? '–'} failing rows${p.failure_pct !== null ? ` (${fmtPct(p.failure_pct)} of ${p.tested_rows})` : ''}` })));
+    const rows = [...pts].reverse().map((p) => `<tr><td>${esc(p.at)}</td><td>${statusBadge(p.status)}</td><td>${p.failures ?? ''}</td><td>${p.tested_rows ?? ''}</td><td>${fmtPct(p.failure_pct)}</td></tr>`).join('');
+    return `<section class="history" data-history="test"><h2>History <small>${pts.length} run${pts.length === 1 ? '' : 's'} in weir_test_history</small></h2>${chart}
+      <table class="history-table"><thead><tr><th>Run</th><th>Status</th><th>Failing rows</th><th>Tested rows</th><th>Failing</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  }
+  const pts = data.model_history?.[n.unique_id] ?? [];
+  if (!pts.length) return '';
+  const chart = trendSvg(pts.map((p) => ({ at: p.at, status: p.failing ? 'fail' : p.warning ? 'warn' : 'pass', value: p.failures, title: `${p.at}: ${p.tests} tests, ${p.failing} failing, ${p.warning} warning, ${p.failures} failing rows` })));
+  const rows = [...pts].reverse().map((p) => `<tr><td>${esc(p.at)}</td><td>${p.tests}</td><td>${p.failing ? statusBadge(`${p.failing} fail`) : '0'}</td><td>${p.warning}</td><td>${p.failures}</td></tr>`).join('');
+  return `<section class="history" data-history="model"><h2>Test history <small>${pts.length} run${pts.length === 1 ? '' : 's'}</small></h2>${chart}
+    <table class="history-table"><thead><tr><th>Run</th><th>Tests</th><th>Failing</th><th>Warning</th><th>Failing rows</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 // ---------------------------------------------------------------- graphs
