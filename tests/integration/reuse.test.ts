@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../src/api/project.js';
 import { DEFAULT_PROJECT_YAML, cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
 import { TrinoTestServer } from '../servers/trino-server.js';
+import { startSnowflakeServer } from '../servers/snowflake-server.js';
 
 afterAll(cleanupProjects);
 
@@ -114,6 +115,27 @@ describe('--reuse without fingerprints', () => {
       expect(trino.statements.some((s) => /\$snapshots/.test(s.sql))).toBe(true);
     } finally {
       await trino.close();
+    }
+  });
+});
+
+describe('--reuse with LAST_ALTERED', () => {
+  it('reuses on the Snowflake protocol server, which reports LAST_ALTERED of the tables it writes', async () => {
+    const sf = await startSnowflakeServer({ users: { weir_ci: 'pw-reuse' } });
+    try {
+      const dir = await makeProject({
+        ...FILES,
+        'project.yaml': `name: t\ntarget: sf\ntargets:\n  sf:\n    type: snowflake\n    account: acme-test\n    user: weir_ci\n    password: pw-reuse\n    database: analytics\n    schema: dev\n    access_url: ${sf.url}\n    connect_retries: 0\n`,
+      });
+      expect((await runCli(['build', '--reuse'], dir)).code).toBe(0);
+      expect((await runCli(['build', '--reuse'], dir)).code).toBe(0);
+      expect(statuses(dir)).toEqual({ a: 'reused', b: 'reused', stg_a: 'reused', a_tot: 'reused', b_tot: 'reused', both: 'reused', b_inc: 'reused' });
+      writeFiles(dir, { 'seeds/a.csv': 'id,v\n1,10\n2,22\n' });
+      expect((await runCli(['build', '--reuse'], dir)).code).toBe(0);
+      expect(statuses(dir)).toEqual({ a: 'success', b: 'reused', stg_a: 'reused', a_tot: 'success', b_tot: 'reused', both: 'success', b_inc: 'reused' });
+      expect(sf.queries.some((q) => /^select last_altered from "ANALYTICS"\.information_schema\.tables/i.test(q.sqlText))).toBe(true);
+    } finally {
+      await sf.close();
     }
   });
 });

@@ -456,6 +456,10 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
     });
   };
 
+  /** `DB.SCHEMA.TABLE` → when a statement naming it last succeeded (ISO), for LAST_ALTERED. */
+  const lastAltered = new Map<string, string>();
+  let lastAlteredClock = 0;
+
   /** Statements running now, by the sdk's requestId and by queryId (for abort-request). */
   const running = new Map<string, { session: Session; aborted: boolean }>();
 
@@ -506,6 +510,17 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       envelope(cols.map(textCol), rows, 0x1000);
       return;
     }
+    // LAST_ALTERED of a table (https://docs.snowflake.com/en/sql-reference/info-schema/tables): DuckDB has
+    // no such column, so the server records when each statement touching a table last succeeded.
+    const lastAlteredQuery = /^\s*select\s+last_altered\s+from\s+"((?:[^"]|"")+)"\.information_schema\.tables\s+where\s+table_schema\s*=\s*\?\s+and\s+table_name\s*=\s*\?\s*$/i.exec(sqlText);
+    if (lastAlteredQuery) {
+      const [schema, table] = (decodeBindings(body.bindings as Record<string, { type: string; value: unknown }> | undefined) ?? []).map(String);
+      const db = lastAlteredQuery[1].replace(/""/g, '"');
+      const exists = await session.conn.runAndReadAll('select 1 from information_schema.tables where table_catalog = $1 and table_schema = $2 and table_name = $3', [db, schema, table]);
+      const at = exists.getRows().length ? lastAltered.get(`${db}.${schema}.${table}`) : undefined;
+      envelope([textCol('LAST_ALTERED')], at ? [[at]] : [], 0x1000);
+      return;
+    }
     const jsUdf = kind === 'ddl' ? parseJavaScriptUdf(sqlText) : undefined;
     // Reject what Snowflake's grammar or function list rejects before DuckDB sees it (001003 syntax error,
     // 002140 unknown function), as Snowflake would; JavaScript UDFs created here count as known functions.
@@ -541,6 +556,18 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       const reader = bulk
         ? await session.conn.runAndReadAll(bulk.sql, bulk.values, bulk.types)
         : await session.conn.runAndReadAll(grantOn ? `select * from ${grantOn} limit 0` : snowflakeToDuckDb(sqlText), decodeBindings(bindings));
+      if (kind !== 'select') {
+        // The table a successful statement writes (and a rename's or swap's other table) was altered now.
+        const stamp = new Date(Math.max(Date.now(), lastAlteredClock + 1));
+        lastAlteredClock = stamp.getTime();
+        const rel = String.raw`"((?:[^"]|"")+)"\s*\.\s*"((?:[^"]|"")+)"\s*\.\s*"((?:[^"]|"")+)"`;
+        const written = new RegExp(String.raw`^\s*(?:create\s+(?:or\s+replace\s+)?(?:transient\s+|temporary\s+)?table\s+(?:if\s+not\s+exists\s+)?|insert\s+into\s+|delete\s+from\s+|merge\s+into\s+|update\s+|truncate\s+(?:table\s+)?|alter\s+table\s+(?:if\s+exists\s+)?)${rel}(?:.*?\b(?:rename\s+to|swap\s+with)\s+${rel})?`, 'is').exec(sqlText);
+        if (written) {
+          for (const i of [1, 4]) {
+            if (written[i] !== undefined) lastAltered.set([written[i], written[i + 1], written[i + 2]].map((x) => x.replace(/""/g, '"')).join('.'), stamp.toISOString());
+          }
+        }
+      }
       if (kind === 'insert') {
         envelope([{ ...textCol('number of rows inserted'), type: 'fixed', scale: 0, precision: 19, nullable: false }], [[String(reader.rowsChanged)]], 0x3100);
         return;
