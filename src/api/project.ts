@@ -39,7 +39,6 @@ import { STANDARD_LIBRARY } from '../stdlib/index.js';
 import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../artifacts/previous-state.js';
 import { SelectorState } from '../graph/state.js';
 import { recordedVars } from './retry.js';
-import { historyRelation, recordTestHistory } from '../execution/test-history.js';
 import { TEST_HISTORY_TABLE } from '../artifacts/test-history.js';
 import { parseUtcDate } from '../compiler/incremental-config.js';
 import type { GenerateDocsResult } from '../docs/generate.js';
@@ -558,6 +557,7 @@ export class WeirProject {
         // Test history (opt out: test_history: false / --no-test-history; --empty runs aren't history).
         if ((command === 'test' || command === 'build') && !args.empty && (args.testHistory ?? this.files.config.test_history ?? true)) {
           try {
+            const { recordTestHistory } = await import('../execution/test-history.js');
             await recordTestHistory(adapter, renderer, this.manifest, results, { invocationId: this.invocationId, startedAt: runStartedAt, command });
           } catch (e) {
             reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `test history not recorded in ${TEST_HISTORY_TABLE}: ${e instanceof Error ? e.message : String(e)}` });
@@ -760,7 +760,7 @@ export class WeirProject {
     const result = await generateDocs({
       targetDir: this.targetDir, metadata: this.metadata(), catalogRequests, lineageInputs,
       openAdapter: () => this.openAdapter(), defaultSchema: this.targetInfo.schema,
-      testHistory: historyRelation(renderer),
+      testHistory: { database: renderer.target.database, schema: renderer.target.schema, identifier: TEST_HISTORY_TABLE },
     });
     return { ...result, compileErrors: errors };
   }

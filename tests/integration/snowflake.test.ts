@@ -98,7 +98,8 @@ describe('snowflake target (local protocol server, not Snowflake)', () => {
 
     // Objects live upper-cased under the target database and schema; the seed kept its backslash.
     const counts = await server.duck(`select table_name, table_type from information_schema.tables where table_catalog = 'ANALYTICS' and table_schema = 'DEV' order by 1`);
-    expect(counts).toEqual([['CUSTOMERS', 'BASE TABLE'], ['CUSTOMER_TOTALS', 'BASE TABLE'], ['ORDERS', 'BASE TABLE'], ['STG_CUSTOMERS', 'VIEW']]);
+    expect(counts).toEqual([['CUSTOMERS', 'BASE TABLE'], ['CUSTOMER_TOTALS', 'BASE TABLE'], ['ORDERS', 'BASE TABLE'], ['STG_CUSTOMERS', 'VIEW'], ['WEIR_TEST_HISTORY', 'BASE TABLE']]);
+    expect(await server.duck(`select count(*) from "ANALYTICS"."DEV"."WEIR_TEST_HISTORY"`)).toEqual([[3n]]);
     expect(await server.duck(`select name from "ANALYTICS"."DEV"."CUSTOMERS" where id = 4`)).toEqual([['D\\an']]);
     expect(await server.duck(`select sum(n_orders) from "ANALYTICS"."DEV"."CUSTOMER_TOTALS"`)).toEqual([[834n]]);
     // Seeds go in batches of binds; a table with tests is staged as a transient table, audited, and

@@ -148,6 +148,7 @@ describe('trino target (local protocol server)', () => {
     const rels = await a.listRelations(['analytics', 'analytics_raw']);
     expect(rels.map((r) => `${r.schema}.${r.identifier}:${r.kind}`).sort()).toEqual([
       'analytics.big_orders:table', 'analytics.people_summary:table', 'analytics.stg_people:view',
+      'analytics.weir_test_history:table', // the build's test results (test history)
       'analytics_raw.orders:table', 'analytics_raw.people:table',
     ]);
     const conn = await a.connect();
