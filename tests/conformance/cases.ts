@@ -269,6 +269,7 @@ export const cases: readonly ConformanceCase[] = [
         const mine = all.filter((r) => r.schema.toLowerCase() === a.defaultSchema.toLowerCase());
         expect(mine.map((r) => `${r.identifier.toLowerCase()}:${r.kind}`).sort()).toEqual([
           'customer_orders:table', 'customers:table', 'flip:view', 'orders:table', 'stg_customers:view', 'top_customers:table',
+          'weir_test_history:table', // the build's data test results (test history)
         ]);
         expect(await a.relationKind(conn, rel('stg_customers'))).toBe('view');
         expect(await a.relationKind(conn, rel('top_customers'))).toBe('table');
