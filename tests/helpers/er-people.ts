@@ -98,6 +98,9 @@ export interface PairwiseScores {
   candidatePairs: number;
   /** share of candidate pairs that are true matches */
   matchShare: number;
+  /** the best candidate F1 over all thresholds (how good the ranking is, whatever the calibration) and its threshold */
+  bestCandidateF1: number;
+  bestThreshold: number;
 }
 
 /** Computes {@link PairwiseScores} in DuckDB. */
@@ -112,5 +115,12 @@ export async function pairwiseScores(conn: { runAndReadAll(sql: string): Promise
   const t = Number(r.t), c = Number(r.c), cm = Number(r.cm), pred = Number(r.pred), tp = Number(r.tp);
   const precision = pred ? tp / pred : 0, recall = tp / t, candidateRecall = cm ? tp / cm : 0;
   const f = (p: number, q: number) => (p + q ? (2 * p * q) / (p + q) : 0);
-  return { precision, recall, f1: f(precision, recall), candidateRecall, candidateF1: f(precision, candidateRecall), truePairs: t, candidatePairs: c, matchShare: cm / c };
+  const [b] = (await conn.runAndReadAll(`
+    with s as (select s.match_probability as p, case when a.cluster = b.cluster then 1 else 0 end as m
+               from ${scored} s join ${people} a on a.unique_id = s.id_l join ${people} b on b.unique_id = s.id_r),
+    g as (select p, count(*) as n, sum(m) as m from s group by p),
+    c as (select p, sum(n) over (order by p desc) as k, sum(m) over (order by p desc) as tp from g)
+    select p, 2.0 * tp / (k + ${cm}) as f1 from c order by f1 desc, p desc limit 1`)).getRowObjectsJS();
+  return { precision, recall, f1: f(precision, recall), candidateRecall, candidateF1: f(precision, candidateRecall), truePairs: t, candidatePairs: c, matchShare: cm / c,
+    bestCandidateF1: Number(b.f1), bestThreshold: Number(b.p) };
 }
