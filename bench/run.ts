@@ -14,7 +14,8 @@
  * (h) startup-bench.ts — whole-process start-up of the `weir` CLI (`--version`, `ls`, `query`) against bare Node.
  * (r) er-splink.ts — er_fellegi_sunter trained (Splink's method) vs legacy on fake_1000, FEBRL 3/4 ($WEIR_FEBRL_DIR), generated records.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup|er` (repeatable) runs a subset (BENCHMARKS.md is then not written unless
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy` (repeatable; `fuzzy` is section (c) alone, without the
+ * rest of `udfs`) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
  */
@@ -25,7 +26,7 @@ import path from 'node:path';
 import { benchCompile, type CompileResult } from './compile-bench.js';
 import { benchChain, benchDemo, type ExecResult } from './exec-bench.js';
 import { duckdbVersion } from './direct.js';
-import { udfSections } from './udf-report.js';
+import { fuzzySection, udfSections } from './udf-report.js';
 import { piiSpecSection } from './pii-spec.js';
 import { benchSplink, splinkSection } from './er-splink.js';
 import { mergeReport } from './report-merge.js';
@@ -33,6 +34,7 @@ import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 import { benchBin } from './cli.js';
 import { benchStartup } from './startup-bench.js';
 import { startupSection } from './sections.js';
+import { benchUdfs } from './udfs.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const tmpDir = path.join(repoRoot, '.bench-tmp');
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   if (wants('pii')) udfs.push(...piiSpecSection());
   if (wants('er')) udfs.push(...splinkSection(await benchSplink()));
   const extra: string[] = [];
+  if (only.includes('fuzzy')) extra.push(`${fuzzySection(await benchUdfs(quick ? 200_000 : 1_000_000, quick ? 1 : 3)).join('\n')}\n`);
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
   const totalMs = performance.now() - started;
 

@@ -10,7 +10,7 @@ import { registerDuckDBUdf } from '../src/adapters/duckdb/duckdb-udfs.js';
 import { loadUdfs } from '../src/udfs/registry.js';
 import { scalarCaller, type ScalarUdf } from '../src/udfs/define.js';
 import { makeFuzzyPairs } from './fuzzy.js';
-import { median } from './util.js';
+import { log, median } from './util.js';
 
 /** One function's throughput. */
 export interface UdfBenchRow {
@@ -19,6 +19,10 @@ export interface UdfBenchRow {
   readonly callsPerSecond: number;
   /** callsPerSecond / builtin jaro_winkler_similarity's calls per second. */
   readonly ratioToBuiltin: number;
+  /** Calls per CPU-second of this process (user + system, all threads): steadier than wall time on a loaded machine. */
+  readonly callsPerCpuSecond: number;
+  /** The JavaScript function alone over the same pairs in a plain loop, calls per CPU-second (no DuckDB). */
+  readonly jsOnlyPerCpuSecond?: number;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface UdfBenchRow {
  * @param rows string pairs (1,000,000 by default)
  * @param reps repetitions per function (median reported)
  */
-export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: number; builtin: UdfBenchRow; udfs: UdfBenchRow[] }> {
+export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: number; reps: number; builtin: UdfBenchRow; udfs: UdfBenchRow[] }> {
   const root = path.resolve(import.meta.dirname, '..');
   const udfs = (await loadUdfs([path.join(root, 'src/stdlib/udfs/fuzzy.ts')], root)).filter((u) => u.definition.kind === 'scalar');
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
@@ -43,26 +47,41 @@ export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: num
     app.closeSync();
     void VARCHAR;
     for (const u of udfs) registerDuckDBUdf(conn, u, scalarCaller((u.definition as ScalarUdf).fn as (...x: unknown[]) => unknown));
+    let cpuSec = 0;
     const time = async (sql: string) => {
       const runs: number[] = [];
+      const cpus: number[] = [];
       for (let r = 0; r < reps; r++) {
+        const c = process.cpuUsage();
         const t = performance.now();
         await conn.run(sql);
         runs.push((performance.now() - t) / 1000);
+        const u = process.cpuUsage(c);
+        cpus.push((u.user + u.system) / 1e6);
       }
+      cpuSec = median(cpus);
       return median(runs);
     };
     const builtinSec = await time('select sum(jaro_winkler_similarity(a, b)) from pairs');
-    const builtin: UdfBenchRow = { fn: 'jaro_winkler_similarity (DuckDB builtin)', seconds: builtinSec, callsPerSecond: rows / builtinSec, ratioToBuiltin: 1 };
+    const builtin: UdfBenchRow = { fn: 'jaro_winkler_similarity (DuckDB builtin)', seconds: builtinSec, callsPerSecond: rows / builtinSec, ratioToBuiltin: 1, callsPerCpuSecond: rows / cpuSec };
     const out: UdfBenchRow[] = [];
     for (const u of udfs) {
       const d = u.definition;
       const call = d.args.filter((x) => !x.optional).length === 2 ? `${d.name}(a, b)` : `${d.name}(a)`;
       const agg = d.returns === 'VARCHAR' ? `count(${call})` : `sum(${call})`;
       const s = await time(`select ${agg} from pairs`);
-      out.push({ fn: d.name, seconds: s, callsPerSecond: rows / s, ratioToBuiltin: rows / s / builtin.callsPerSecond });
+      const perCpu = rows / cpuSec;
+      // the function alone, same pairs, plain loop (what registration and DuckDB's string reads add is the rest)
+      const fn = (d as ScalarUdf).fn as (...x: unknown[]) => unknown;
+      const two = call.includes(', b)');
+      const c0 = process.cpuUsage();
+      let sink = 0;
+      for (let i = 0; i < rows; i++) sink += String(two ? fn(a[i], b[i]) : fn(a[i])).length;
+      const jc = process.cpuUsage(c0);
+      if (sink < 0) log('unreachable');
+      out.push({ fn: d.name, seconds: s, callsPerSecond: rows / s, ratioToBuiltin: rows / s / builtin.callsPerSecond, callsPerCpuSecond: perCpu, jsOnlyPerCpuSecond: rows / ((jc.user + jc.system) / 1e6) });
     }
-    return { rows, builtin, udfs: out };
+    return { rows, reps, builtin, udfs: out };
   } finally {
     conn.closeSync();
     db.closeSync();

@@ -246,15 +246,17 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     .command(runCmd('snapshot', 'record SCD type-2 history of the snapshots (snapshots/*.sql)'))
     .command({
       command: 'compile',
-      describe: 'render models and tests to SQL in target/compiled (formatted) and write manifest.json',
-      builder: (y: Argv) => selectionOptions(y, flagEnv).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL' })
+      describe: 'render models and tests to SQL in target/compiled and write manifest.json',
+      builder: (y: Argv) => selectionOptions(y, flagEnv).option('print', { type: 'boolean', default: false, describe: 'print the compiled SQL (formatted)' })
+        .option('format', { type: 'boolean', default: false, describe: 'format the compiled SQL files with sql-formatter (slower: off by default, as in dbt)' })
         .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target render as the state manifest\'s relations' })
         .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: use the state\'s relations even when this target has them' }),
       handler: async (a: Record<string, unknown>) => {
         const project = await load(a as unknown as GlobalArgs);
         const sel = { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), ...selectorArgs(a) };
         const relationOverrides = a.defer ? await project.deferOverrides('compile', { ...sel, favorState: a['favor-state'] as boolean }) : undefined;
-        const { compiled, errors } = project.compile({ ...sel, relationOverrides });
+        // Formatting is opt-in: on large projects sql-formatter took most of compile's time.
+        const { compiled, errors } = project.compile({ ...sel, relationOverrides, format: a.format === true || a.print === true });
         if (a.print) for (const c of compiled.values()) print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
         for (const e of errors) reportError(e, reporter!);
         if (!a.print) reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${compiled.size} node${compiled.size === 1 ? '' : 's'} to ${project.files.config['target-path']}/compiled${errors.length ? `, ${errors.length} failed` : ''}` });

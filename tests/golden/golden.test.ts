@@ -1,5 +1,5 @@
 /**
- * Golden files: the demo's staging, intermediate and marts models as `weir compile --target <t>` renders
+ * Golden files: the demo's staging, intermediate and marts models as `weir compile --format --target <t>` renders (formatted, for review)
  * them for duckdb, snowflake and trino (tests/golden/<target>/<layer>/<model>.sql). The demo is copied to
  * a temp dir with snowflake/trino targets added to a test-only project.yaml (compile never connects).
  * `UPDATE_GOLDEN=1 npx vitest run tests/golden` rewrites the files.
@@ -74,7 +74,7 @@ beforeAll(async () => {
   for (const t of TARGETS) {
     const env = { ...process.env, WEIR_TARGET_PATH: `target_${t}`, WEIR_DUCKDB_PATH: `target_${t}/weir.duckdb` };
     const target = t === 'duckdb' ? 'dev' : t;
-    const r = await runCli(['compile', '--target', target, '--select', 'tag:staging', 'tag:intermediate', 'tag:marts', '--quiet'], dir, env);
+    const r = await runCli(['compile', '--format', '--target', target, '--select', 'tag:staging', 'tag:intermediate', 'tag:marts', '--quiet'], dir, env);
     if (r.code !== 0) throw new Error(`compile --target ${target} failed:\n${r.stdout}`);
     compiled[t] = listSql(path.join(dir, `target_${t}/compiled/weir_demo/models`));
   }

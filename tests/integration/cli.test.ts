@@ -172,8 +172,17 @@ describe('weir build on a small project', () => {
     expect(JSON.parse(q2.stdout)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
 
-  it('compile writes formatted SQL under target/compiled and a complete manifest.json', async () => {
-    const r = await runCli(['compile'], dir);
+  it('compile writes the SQL as rendered (no formatting unless --format), like weir run', async () => {
+    const r = await runCli(['compile', '--select', 'customer_events'], dir);
+    expect(r.code).toBe(0);
+    const sql = readFileSync(path.join(dir, 'target/compiled/shop/models/marts/customer_events.sql'), 'utf8');
+    expect(sql).toContain('"main_staging"."stg_customers" as c');
+    expect(sql).not.toMatch(/^select\n {2}c\.id,/); // the model's own layout, not sql-formatter's
+    expect(readJson('target/manifest.json').nodes['model.shop.customer_events'].compiled_code).toBe(sql.trimEnd());
+  });
+
+  it('compile --format writes formatted SQL under target/compiled and a complete manifest.json', async () => {
+    const r = await runCli(['compile', '--format'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/compiled \d+ nodes to target\/compiled/);
     const file = path.join(dir, 'target/compiled/shop/models/marts/customer_events.sql');
