@@ -14,7 +14,12 @@
  * (h) startup-bench.ts — whole-process start-up of the `weir` CLI (`--version`, `ls`, `query`) against bare Node.
  * (r) er-splink.ts — er_fellegi_sunter trained (Splink's method) vs legacy on fake_1000, FEBRL 3/4 ($WEIR_FEBRL_DIR), generated records.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy` (repeatable; `fuzzy` is section (c) alone, without the
+ * (i) compile-process-bench.ts — `weir compile` whole process vs Dataform's CLI compile (`--no-dataform` skips it),
+ *     10,000 models cold/warm with peak RSS.
+ *
+ * (j) run-process-bench.ts — `weir run` of 500 views, whole process, vs one @duckdb/node-api script, and the split.
+ *
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process` (repeatable; `fuzzy` is section (c) alone, without the
  * rest of `udfs`) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
@@ -33,11 +38,14 @@ import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 import { benchBin } from './cli.js';
 import { benchStartup } from './startup-bench.js';
-import { startupSection } from './sections.js';
+import { compileProcessSection, runProcessSection, startupSection } from './sections.js';
+import { benchRunProcess } from './run-process-bench.js';
+import { benchCompileProcess } from './compile-process-bench.js';
 import { benchUdfs } from './udfs.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const tmpDir = path.join(repoRoot, '.bench-tmp');
+// WEIR_BENCH_TMP: another scratch folder, so two partial runs can go at once (each deletes its own at start)
+const tmpDir = path.resolve(repoRoot, process.env.WEIR_BENCH_TMP ?? '.bench-tmp');
 const distDir = path.join(tmpDir, 'dist');
 
 const argv = process.argv.slice(2);
@@ -47,6 +55,8 @@ const write = !argv.includes('--quick') && (only.length === 0 || argv.includes('
 const keep = argv.includes('--keep');
 /** `--quick`: fewer repetitions and smaller inputs (the CI regression guard, ≤ 2 min); prints, never writes. */
 const quick = argv.includes('--quick');
+/** `--reps N`: repetitions of the whole-process sections (default 3, 5 for run-process; 1 with --quick). */
+const repsArg = argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : undefined;
 
 const COMPILE_SIZES = [{ models: 1000, reps: 5 }, { models: 10000, reps: 3 }];
 const CHAIN = { models: 500, reps: 3 };
@@ -73,6 +83,8 @@ async function main(): Promise<void> {
   if (wants('er')) udfs.push(...splinkSection(await benchSplink()));
   const extra: string[] = [];
   if (only.includes('fuzzy')) extra.push(`${fuzzySection(await benchUdfs(quick ? 200_000 : 1_000_000, quick ? 1 : 3)).join('\n')}\n`);
+  if (wants('compile-process')) extra.push(compileProcessSection(benchCompileProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3), quick ? 0 : 10000, !argv.includes('--no-dataform'))));
+  if (wants('run-process')) extra.push(runProcessSection(benchRunProcess(tmpDir, bin, 500, repsArg ?? (quick ? 1 : 5))));
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
   const totalMs = performance.now() - started;
 

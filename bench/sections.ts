@@ -3,7 +3,9 @@
  * measured in the same run, with the ratio and the goal it is judged against.
  */
 import type { StartupResult } from './startup-bench.js';
-import { ms, ratio } from './util.js';
+import { DATAFORM_CLI, type CompileProcessResult } from './compile-process-bench.js';
+import type { RunProcessResult } from './run-process-bench.js';
+import { ms, ratio, sec } from './util.js';
 
 /** A Markdown table (first column left-aligned, the others right-aligned). */
 export function table(head: string[], rows: string[][]): string {
@@ -22,5 +24,48 @@ export function startupSection(r: StartupResult): string {
   ])), '');
   out.push(`The first \`weir query\` of a fresh copy of the demo project took ${ms(r.queryFirstMs)}: it bundles the demo's TypeScript UDF module (udfs/identity.ts) with esbuild. Later processes find the bundle in \`target/.weir/modules\` with the SHA-256 of every file it was built from unchanged, and import it without loading esbuild.`, '');
   out.push('What keeps start-up small: the CLI imports only its argument parser (yargs) up front; each command\'s handler imports the library when it runs, and the library imports execution (materializations, run lock, hooks), the engines\' clients, docs generation (DuckDB\'s SQL parser for lineage, the graph layout), sql-formatter and esbuild only where they are used. tests/integration/lazy-modules.test.ts checks which modules `weir --help`, `weir ls` and `weir compile` load.', '');
+  return `${out.join('\n')}\n`;
+}
+
+const mib = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)} MiB`);
+
+/** Section (i): `weir compile` whole process against Dataform, 10,000 models cold/warm, peak memory. */
+export function compileProcessSection(r: CompileProcessResult): string {
+  const out: string[] = ['## (i) `weir compile` as users run it, against Dataform', ''];
+  out.push(`Whole processes, spawn to exit (bench/compile-process-bench.ts): \`weir compile\` through the bench's bin on the generated ${r.models.toLocaleString('en')}-model project (${r.tests.toLocaleString('en')} generic and singular tests, bench/generate-project.ts), cold (\`--no-partial-parse\`: every file parsed) and warm (the partial-parse cache of the previous run), and \`weir ls\` (parse only); beside them Dataform ${DATAFORM_CLI}'s CLI \`dataform compile\` of a Dataform project with the same DAG written from Weir's manifest (bench/dataform.ts: one \`.sqlx\` per model with Weir's compiled SQL and \`\${ref()}\` for each parent, every Weir test as a Dataform check — ${r.dataformChecks.toLocaleString('en')} checks as built-in assertions or assertion files), installed by the bench with npm into a temporary folder. Runs alternate; medians of ${r.reps}. \`weir compile\` writes the compiled SQL unformatted, as dbt does (\`--format\` formats it).`, '');
+  const rows: string[][] = [
+    ['`weir compile`, cold', sec(r.weirCold.ms), mib(r.weirCold.peakRssMiB), r.dataform ? `**${ratio(r.dataform.ms, r.weirCold.ms)}**` : '—'],
+    ['`weir compile`, warm', sec(r.weirWarm.ms), mib(r.weirWarm.peakRssMiB), r.dataform ? `**${ratio(r.dataform.ms, r.weirWarm.ms)}**` : '—'],
+    ['`weir ls` (parse only)', sec(r.weirLs.ms), '—', r.dataform ? ratio(r.dataform.ms, r.weirLs.ms) : '—'],
+  ];
+  if (r.dataform) rows.push([`\`dataform compile\` (${DATAFORM_CLI})`, sec(r.dataform.ms), mib(r.dataform.peakRssMiB), '1.00×']);
+  out.push(table(['process', 'median wall time', 'peak RSS', 'Dataform time ÷ this'], rows), '');
+  if (r.dataform) out.push(`Goal: Weir ≥ 30× faster than Dataform's compile, cold: ${ratio(r.dataform.ms, r.weirCold.ms)} — ${r.dataform.ms / r.weirCold.ms >= 30 ? 'met' : '**not met**'}.`, '');
+  if (r.big) {
+    out.push(`The ${r.big.models.toLocaleString('en')}-model project (${r.big.nodes.toLocaleString('en')} nodes), whole \`weir compile\` processes, medians of ${r.big.cold.runs.length}:`, '');
+    out.push(table(['run', 'wall time', 'peak RSS', 'goal'], [
+      ['cold (`--no-partial-parse`)', sec(r.big.cold.ms), mib(r.big.cold.peakRssMiB), `≤ 3 s (${r.big.cold.ms <= 3000 ? 'met' : '**not met**'}); ≤ 1 GiB (${(r.big.cold.peakRssMiB ?? 0) <= 1024 ? 'met' : '**not met**'})`],
+      ['warm (partial-parse cache)', sec(r.big.warm.ms), mib(r.big.warm.peakRssMiB), `≤ 1 s (${r.big.warm.ms <= 1000 ? 'met' : '**not met**'})`],
+    ]), '');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Section (j): `weir run` whole process against the one-script baseline, and where the difference goes. */
+export function runProcessSection(r: RunProcessResult): string {
+  const out: string[] = ['## (j) `weir run` as a whole process, against one script', ''];
+  out.push(`\`weir run --threads 1\` of ${r.models} trivial view models (bench/run-process-bench.ts), a whole process through the bench's bin, against a \`node\` process running the same statements through @duckdb/node-api on one connection (bench/direct-child.mjs; statements from Weir's manifest as bench/direct.ts plans them). Fresh database file each run; runs alternate; medians of ${r.reps}. Peak RSS of the \`weir run\` process: ${mib(r.peakRssMiB)}.`, '');
+  out.push(table(['process', 'median', 'ratio to the script'], [
+    ['node script, @duckdb/node-api', sec(r.directMs), '1.00×'],
+    ['`weir run --threads 1`', sec(r.weirMs), `**${ratio(r.weirMs, r.directMs)}**`],
+  ]), '');
+  out.push(`Goal ≤ 1.2×: ${r.weirMs / r.directMs <= 1.2 ? 'met' : '**not met**'}. Where Weir's extra ${sec(r.weirMs - r.directMs)} goes (whole processes in the same runs, medians):`, '');
+  out.push(table(['part', 'time'], [
+    ['start-up (`weir --version`: Node + the CLI entry)', sec(r.versionMs)],
+    ['+ loading and parsing the project (`weir ls` − `weir --version`)', sec(r.lsMs - r.versionMs)],
+    ['+ rendering, writing compiled SQL and manifest.json (`weir compile` − `weir ls`)', sec(r.compileMs - r.lsMs)],
+    ['publishing the read copy after the run (from the run\'s events)', sec(r.readCopyMs)],
+    ['the rest: executing through Weir (materializations, relation cache, events, run_results.json) minus the script\'s own start-up and execution', sec(r.weirMs - r.compileMs - r.readCopyMs)],
+  ]), '');
   return `${out.join('\n')}\n`;
 }
