@@ -45,13 +45,15 @@ export function runNode(args: readonly string[], opts: { cwd?: string; env?: Nod
 
 /**
  * Puts a copy of bin/weir.js at `<tmpDir>/bin/weir.js`, where it imports `<tmpDir>/dist/cli/main.js`
- * (the bench's build) exactly as the installed bin imports the package's dist/.
+ * (the bench's build) exactly as the installed bin imports the package's dist/, and package.json beside them.
  * @returns the bin's path
  */
 export function benchBin(repoRoot: string, tmpDir: string): string {
   const bin = path.join(tmpDir, 'bin', 'weir.js');
   mkdirSync(path.dirname(bin), { recursive: true });
   copyFileSync(path.join(repoRoot, 'bin', 'weir.js'), bin);
+  // the package.json an installed package has beside bin/ and dist/ (name, version: `weir --version`, artifacts)
+  copyFileSync(path.join(repoRoot, 'package.json'), path.join(tmpDir, 'package.json'));
   return bin;
 }
 

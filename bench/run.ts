@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   if (wants('pii')) udfs.push(...piiSpecSection());
   if (wants('er')) udfs.push(...splinkSection(await benchSplink()));
   const extra: string[] = [];
-  if (only.includes('fuzzy')) extra.push(`${fuzzySection(await benchUdfs(quick ? 200_000 : 1_000_000, quick ? 1 : 3)).join('\n')}\n`);
+  if (only.includes('fuzzy')) extra.push(`${fuzzySection(await benchUdfs(quick ? 200_000 : 1_000_000, repsArg ?? (quick ? 1 : 3))).join('\n')}\n`);
   if (wants('compile-process')) extra.push(compileProcessSection(benchCompileProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3), quick ? 0 : 10000, !argv.includes('--no-dataform'))));
   if (wants('run-process')) extra.push(runProcessSection(benchRunProcess(tmpDir, bin, 500, repsArg ?? (quick ? 1 : 5))));
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
