@@ -209,9 +209,22 @@ export function readSchemaFile(yaml: YamlFile, errors: WeirError[]): SchemaFile 
     fail([], 'a schema file must be a mapping with `models:`, `seeds:` or `sources:`');
     return { nodes, sources, unit_tests: [] };
   }
-  const known = new Set(['version', 'models', 'seeds', 'sources', 'macros', 'snapshots', 'exposures', 'groups', 'unit_tests', 'udfs']);
+  const known = ['version', 'models', 'seeds', 'sources', 'exposures', 'groups', 'unit_tests'];
+  // dbt keys Weir does not read: refused rather than ignored.
+  const notRead: Readonly<Record<string, string>> = {
+    macros: 'macro properties are not read: describe a macro with a comment at the top of its file',
+    snapshots: 'snapshot properties are not read: configure a snapshot with {{config ...}} in its file or under snapshots: in project.yaml',
+    udfs: 'UDFs are TypeScript modules in udf-paths, described there',
+    analyses: 'analyses are not implemented', metrics: 'the semantic layer is not implemented', semantic_models: 'the semantic layer is not implemented',
+    saved_queries: 'the semantic layer is not implemented',
+  };
   for (const key of Object.keys(root)) {
-    if (!known.has(key)) fail([key], `unknown top-level key '${key}'`, 'Use models:, seeds: or sources:.');
+    if (known.includes(key)) continue;
+    if (notRead[key]) fail([key], `'${key}:' is a dbt key Weir does not implement`, `Remove it (${notRead[key]}).`);
+    else {
+      const s = closestKey(key, known);
+      fail([key], `unknown top-level key '${key}'`, `${s ? `Did you mean \`${s}\`? ` : ''}Schema files hold ${known.join(', ')}.`);
+    }
   }
 
   const str = (v: unknown, path: (string | number)[], what: string): string | undefined => {

@@ -134,4 +134,15 @@ describe('strict configs', () => {
     expect(p.manifest.nodes.get('model.t.m')?.config.unique_key).toBe('id');
     expect(p.manifest.nodes.get('source.t.raw.t')?.config.event_time).toBe('ts');
   });
+
+  it('schema YAML top-level keys Weir does not read are refused, typos get the closest key', async () => {
+    const errs = await loadErrors({
+      'models/m.sql': 'select 1 as x\n',
+      'models/schema.yml': 'version: 2\nmodel:\n  - name: m\nsnapshots:\n  - name: h\nmacros:\n  - name: x\n',
+    });
+    expect(one(errs, "unknown top-level key 'model'").hint).toContain('Did you mean `models`?');
+    // The line of the key's value (the list below the key), as for every schema YAML key path.
+    expect(one(errs, "'snapshots:' is a dbt key Weir does not implement").location).toMatchObject({ file: 'models/schema.yml', line: 5 });
+    expect(one(errs, "'macros:' is a dbt key Weir does not implement").location).toMatchObject({ line: 7 });
+  });
 });
