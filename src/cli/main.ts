@@ -307,6 +307,24 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       },
     })
     .command({
+      command: 'import-dbt <dbt-dir>',
+      describe: 'convert a dbt project into a Weir project (--out NEW_DIR); lists what it could not convert (exit 1)',
+      builder: (y: Argv) => y
+        .positional('dbt-dir', { type: 'string', demandOption: true, describe: 'the dbt project (holds dbt_project.yml)' })
+        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'the new Weir project directory (new or empty)' }),
+      handler: async (a: Record<string, unknown>) => {
+        const cwd = io.cwd ?? process.cwd();
+        const rep = await makeReporter(a as unknown as GlobalArgs);
+        const { importDbtProject } = await import('../importers/dbt/import-project.js');
+        const out = path.resolve(cwd, String(a.out));
+        const r = await importDbtProject(path.resolve(cwd, String(a['dbt-dir'])), out);
+        for (const n of r.notes) rep.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `note: ${n}` });
+        for (const p of r.problems) rep.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', file: p.file, line: p.line, message: `${p.file}:${p.line}: not converted: ${p.why}` });
+        rep.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${r.files.length} files to ${path.relative(cwd, out) || '.'}; ${r.problems.length ? `${r.problems.length} part${r.problems.length === 1 ? '' : 's'} left unconverted (listed above)` : 'everything converted'}` });
+        exitCode = r.problems.length ? 1 : 0;
+      },
+    })
+    .command({
       command: 'parse',
       describe: 'parse the project and write manifest.json (no SQL rendered, nothing run)',
       handler: async (a: Record<string, unknown>) => {

@@ -60,10 +60,11 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  * Reads `DIR/profiles.yml` and maps profile `profile`'s outputs to Weir targets.
  * @param dir absolute directory
  * @param root the project root (file names in errors are relative to it when inside)
+ * @param options `keepEnvCalls`: leave `{{env "NAME"}}` in the values (for writing a project.yaml) instead of reading the environment
  * @throws WeirError `WEIR_PROFILE_INVALID` (exit 2) for a missing file, an unknown profile (with the closest
  *   name), an output of another type, an unknown key, unsupported Jinja, or an unset env var
  */
-export function readDbtProfile(dir: string, profile: string, root: string, env: NodeJS.ProcessEnv): ProfileTargets {
+export function readDbtProfile(dir: string, profile: string, root: string, env: NodeJS.ProcessEnv, options: { keepEnvCalls?: boolean } = {}): ProfileTargets {
   const abs = path.join(dir, 'profiles.yml');
   const rel = path.relative(root, abs);
   const file = rel.startsWith('..') ? abs : rel.split(path.sep).join('/');
@@ -90,7 +91,7 @@ export function readDbtProfile(dir: string, profile: string, root: string, env: 
   const converted = convertJinja(isObj(rawOutputs) ? rawOutputs : {}, [profile, 'outputs'], at);
   let interpolated: { value: unknown; secrets: readonly string[] } = { value: {}, secrets: [] };
   try {
-    interpolated = interpolateEnv(converted, { ...yaml, locate: (k: readonly (string | number)[]) => yaml.locate([profile, 'outputs', ...k]) } as YamlFile, env);
+    interpolated = options.keepEnvCalls ? { value: converted, secrets: [] } : interpolateEnv(converted, { ...yaml, locate: (k: readonly (string | number)[]) => yaml.locate([profile, 'outputs', ...k]) } as YamlFile, env);
   } catch (e) {
     if (e instanceof WeirErrors) errors.push(...e.errors);
     else if (e instanceof WeirError) errors.push(e);
