@@ -1,0 +1,4 @@
+select
+  *
+from
+  "main_marts"."customer_rfm"

@@ -1,0 +1,4 @@
+select
+  *
+from
+  "ANALYTICS"."MAIN_MARTS"."CUSTOMER_RFM"

@@ -1,0 +1,4 @@
+select
+  *
+from
+  "lake"."main_marts"."customer_rfm"
