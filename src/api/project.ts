@@ -527,6 +527,7 @@ export class WeirProject {
       event_time_start: eventTime.eventTimeStart?.toISOString(), event_time_end: eventTime.eventTimeEnd?.toISOString(),
     };
     const { startRunJournal, journalNode, endRunJournal } = await import('../artifacts/run-journal.js');
+    let published = true;
     try {
       const executable = selected.filter((u) => {
         const n = this.manifest.nodes.get(u)!;
@@ -581,13 +582,13 @@ export class WeirProject {
         const artifact = dbtRunResults(this.metadata(), results, elapsed, { ...recordedArgs, ...(args.signal?.aborted ? { cancelled_by: String(args.signal.reason) } : {}) });
         writeJsonAtomic(path.join(this.targetDir, 'run_results.json'), redactDeep(artifact, this.redact));
         endRunJournal(this.targetDir);
-        await publishReadCopy(adapter, reporter);
+        published = await publishReadCopy(adapter, reporter);
         if (lineage) {
           await lineage.drain();
           const c = lineage.counts;
           outer.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `OpenLineage: sent ${c.START + c.COMPLETE + c.FAIL} events (${c.START} START, ${c.COMPLETE} COMPLETE, ${c.FAIL} FAIL)` });
         }
-        reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success ? 'info' : 'error', elapsed, counts, success });
+        reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: success && published ? 'info' : 'error', elapsed, counts, success: success && published });
       }
     } finally {
       await adapter.close();
@@ -596,7 +597,7 @@ export class WeirProject {
     }
     const success = counts.error === 0 && counts.fail === 0;
     const cancelled = args.signal?.aborted ? (String(args.signal.reason) === 'SIGINT' ? 130 : 143) : undefined;
-    return { command, success: success && !cancelled, results, counts, elapsed: (performance.now() - start) / 1000, exitCode: cancelled ?? (success ? 0 : 1) };
+    return { command, success: success && !cancelled && published, results, counts, elapsed: (performance.now() - start) / 1000, exitCode: cancelled ?? (success && published ? 0 : 1) };
   }
 
   /** `weir seed` */
@@ -813,14 +814,21 @@ function recoveryWarning(r: DatabaseRecovery): WeirEvent & { message: string } {
 }
 
 /** Publishes the engine's read copy after a run (DuckDB), reporting it; a failure is a warning. */
-async function publishReadCopy(adapter: Adapter, reporter: Reporter): Promise<void> {
-  if (!adapter.publishReadCopy) return;
+/**
+ * Publishes the read copy after a run.
+ * @returns false when publishing failed (disk full, permissions): reported as an error, and the run exits 1
+ *   — readers would otherwise go on reading an old copy while the scheduler believes all is well
+ */
+async function publishReadCopy(adapter: Adapter, reporter: Reporter): Promise<boolean> {
+  if (!adapter.publishReadCopy) return true;
   const t0 = performance.now();
   try {
     const copy = await adapter.publishReadCopy();
     if (copy) reporter.emit({ code: 'WEIR_READ_COPY_PUBLISHED', ts: now(), level: 'info', path: copy.path, size: copy.size, elapsed: (performance.now() - t0) / 1000 });
+    return true;
   } catch (e) {
-    reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `could not publish the read copy for readers: ${(e as Error).message}`, error_code: 'WEIR_READ_COPY_FAILED' });
+    reporter.emit({ code: 'WEIR_ERROR', ts: now(), level: 'error', message: `could not publish the read copy for readers (the warehouse itself is updated; readers keep the previous copy): ${(e as Error).message}`, error_code: 'WEIR_READ_COPY_FAILED' });
+    return false;
   }
 }
 

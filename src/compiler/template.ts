@@ -32,6 +32,36 @@ export interface TemplateFacts {
   readonly argNames: { name: string; line: number; column: number }[];
 }
 
+/** Largest template Weir renders, in characters (a generated model of 5 MB is already unusual). */
+export const MAX_TEMPLATE_CHARS = 5_000_000;
+/** Deepest nesting of block helpers (`{{#if}}`, `{{#each}}`, `{{#> partial}}` ...) in one template. */
+export const MAX_TEMPLATE_NESTING = 100;
+
+/**
+ * Refuses templates too large or too deeply nested to be real SQL templates, before Handlebars (whose
+ * parser and code generator are recursive and superlinear in the nesting) spends minutes on them.
+ * @throws WeirError `WEIR_TEMPLATE_SYNTAX` naming the file and, for nesting, the line where it exceeds the limit
+ */
+export function checkTemplateSize(source: string, file: string): void {
+  if (source.length > MAX_TEMPLATE_CHARS) {
+    throw new WeirError('WEIR_TEMPLATE_SYNTAX', `template is too large: ${source.length} characters (the limit is ${MAX_TEMPLATE_CHARS})`, {
+      location: { file }, hint: 'Split it into models or macros; data belongs in a seed.',
+    });
+  }
+  if (!source.includes('{{#')) return;
+  let depth = 0;
+  const re = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}|\{\{~?\s*([#/])/g;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    if (!m[1]) continue;
+    depth += m[1] === '#' ? 1 : -1;
+    if (depth > MAX_TEMPLATE_NESTING) {
+      throw new WeirError('WEIR_TEMPLATE_SYNTAX', `block helpers are nested more than ${MAX_TEMPLATE_NESTING} deep`, {
+        location: { file, line: source.slice(0, m.index).split('\n').length }, hint: 'Flatten the template: nest fewer {{#if}}/{{#each}} blocks, or move a part into a macro.',
+      });
+    }
+  }
+}
+
 /**
  * Parses template text into a Handlebars AST.
  * @throws WeirError `WEIR_TEMPLATE_SYNTAX` naming file and line (Handlebars' parse message kept); for
@@ -39,6 +69,7 @@ export interface TemplateFacts {
  */
 export function parseTemplate(source: string, file: string): hbs.AST.Program {
   assertNoJinja(source, file);
+  checkTemplateSize(source, file);
   try {
     return Handlebars.parse(source);
   } catch (e) {

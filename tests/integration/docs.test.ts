@@ -17,8 +17,8 @@ import type { SiteData } from '../../src/docs/site-data.js';
 
 let dir: string;
 let gen: CliResult;
-const rawGet = (port: number, p: string) => new Promise<number>((resolve, reject) => {
-  http.get({ host: '127.0.0.1', port, path: p }, (res) => {
+const rawGet = (port: number, p: string, headers: Record<string, string> = {}) => new Promise<number>((resolve, reject) => {
+  http.get({ host: '127.0.0.1', port, path: p, headers }, (res) => {
     res.resume();
     resolve(res.statusCode ?? 0);
   }).on('error', reject);
@@ -141,6 +141,13 @@ describe('weir docs serve', () => {
       // fetch() normalizes `..`; a raw request keeps it (an encoded slash survives URL parsing).
       for (const p of ['/..%2fcatalog.json', '/%2e%2e%2fcatalog.json']) expect(await rawGet(server.port, p), p).toBe(403);
       expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);
+      // A NUL byte or a control character in the path is a bad request, not a crash of the server.
+      for (const p of ['/%00', '/index.html%00', '/%0a', '/%E0%A4%A']) expect(await rawGet(server.port, p), p).toBe(400);
+      // DNS rebinding: a request addressed to another name is refused; this server's own names pass.
+      expect(await rawGet(server.port, '/', { host: `attacker.example:${server.port}` })).toBe(403);
+      expect(await rawGet(server.port, '/', { host: 'attacker.example' })).toBe(403);
+      expect(await rawGet(server.port, '/', { host: `localhost:${server.port}` })).toBe(200);
+      expect((await fetch(server.url)).status).toBe(200); // still serving after all of that
     } finally {
       await server.close();
     }

@@ -87,3 +87,24 @@ targets:
     expect(existsSync(path.join(d2, 'target/t.read.duckdb'))).toBe(false);
   });
 });
+
+describe('publishing the read copy on a full disk', () => {
+  it('is an error and the run exits 1 (the build itself is done)', async () => {
+    const { symlinkSync, rmSync: rm } = await import('node:fs');
+    const d = await makeProject({ 'models/m.sql': '{{config materialized="table"}}select 1 as x' });
+    expect((await runCli(['run'], d)).code).toBe(0);
+    // The copy is written to `<copy>.<pid>.tmp`: pointing it at /dev/full makes the copy fail (the kernel's
+    // copy_file_range answers EINVAL for a device; a real full disk answers ENOSPC on the same path).
+    const tmp = path.join(d, `target/t.read.duckdb.${process.pid}.tmp`);
+    symlinkSync('/dev/full', tmp);
+    try {
+      const r = await runCli(['run'], d);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(/ERROR could not publish the read copy.*copyfile/);
+      expect(r.stdout + r.stderr).toContain('1 of 1 OK');
+    } finally {
+      rm(tmp, { force: true });
+    }
+    expect((await runCli(['run'], d)).code).toBe(0);
+  });
+});

@@ -102,3 +102,17 @@ describe('collectFacts: names read from the template context as helper arguments
     expect(names('{{#each (array 1) as |n|}}{{literal n}}{{/each}}')).toEqual([]);
   });
 });
+
+describe('template size guard', () => {
+  it('10,000 nested blocks fail at once with the line; a 5 MB+ template is refused; ordinary nesting passes', async () => {
+    const { parseTemplate, MAX_TEMPLATE_NESTING } = await import('../../../src/compiler/template.js');
+    const deep = `select 1\n${'{{#if true}}'.repeat(10_000)}x${'{{/if}}'.repeat(10_000)}`;
+    const t0 = performance.now();
+    expect(() => parseTemplate(deep, 'models/deep.sql')).toThrow(/nested more than 100 deep/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    try { parseTemplate(deep, 'models/deep.sql'); } catch (e) { expect((e as { location: { file: string; line: number } }).location).toMatchObject({ file: 'models/deep.sql', line: 2 }); }
+    expect(() => parseTemplate(`select '${'x'.repeat(5_000_001)}'`, 'models/big.sql')).toThrow(/too large/);
+    const ok = `${'{{#if true}}'.repeat(MAX_TEMPLATE_NESTING)}x${'{{/if}}'.repeat(MAX_TEMPLATE_NESTING)}{{!-- {{#if}} in a comment --}}`;
+    expect(() => parseTemplate(ok, 'models/ok.sql')).not.toThrow();
+  });
+});
