@@ -5,6 +5,7 @@
 import type { StartupResult } from './startup-bench.js';
 import { DATAFORM_CLI, type CompileProcessResult } from './compile-process-bench.js';
 import type { RunProcessResult } from './run-process-bench.js';
+import type { DocsProcessResult } from './docs-process-bench.js';
 import { ms, ratio, sec } from './util.js';
 
 /** A Markdown table (first column left-aligned, the others right-aligned). */
@@ -67,5 +68,17 @@ export function runProcessSection(r: RunProcessResult): string {
     ['publishing the read copy after the run (from the run\'s events)', sec(r.readCopyMs)],
     ['the rest: executing through Weir (materializations, relation cache, events, run_results.json) minus the script\'s own start-up and execution', sec(r.weirMs - r.compileMs - r.readCopyMs)],
   ]), '');
+  return `${out.join('\n')}\n`;
+}
+
+/** Section (k): docs generation at scale against compile. */
+export function docsProcessSection(r: DocsProcessResult): string {
+  const out: string[] = ['## (k) `weir docs generate` at scale', ''];
+  out.push(`Whole processes on the generated ${r.models.toLocaleString('en')}-model project (bench/docs-process-bench.ts), both parsing every file (\`--no-partial-parse\`), alternating, medians of ${r.reps}. The site written to target/docs is ${r.siteMiB.toFixed(1)} MiB; peak RSS of the docs process ${mib(r.docsPeakRssMiB)}.`, '');
+  out.push(table(['process', 'median', 'ratio to compile'], [
+    ['`weir compile --no-partial-parse`', sec(r.compileMs), '1.00×'],
+    ['`weir docs generate --no-partial-parse`', sec(r.docsMs), `**${ratio(r.docsMs, r.compileMs)}**`],
+  ]), '');
+  out.push(`Goal ≤ 3× compile: ${r.docsMs / r.compileMs <= 3 ? 'met' : '**not met**'}. Opening a 10,000-node site in Chromium was not measured in this run (see the end of this file).`, '');
   return `${out.join('\n')}\n`;
 }
