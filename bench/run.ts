@@ -24,7 +24,7 @@
  * startup, fuzzy (200,000 pairs), run-process (1 run) and compile-process (300 models, no 10,000) and prints
  * the report with its ratios; it never writes BENCHMARKS.md.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process` (repeatable; `fuzzy` is section (c) alone, without the
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process|remaining` (repeatable; `fuzzy` is section (c) alone, without the
  * rest of `udfs`) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
@@ -43,7 +43,7 @@ import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 import { benchBin } from './cli.js';
 import { benchStartup } from './startup-bench.js';
-import { compileProcessSection, docsProcessSection, runProcessSection, startupSection } from './sections.js';
+import { compileProcessSection, docsProcessSection, remainingSection, runProcessSection, startupSection } from './sections.js';
 import { benchDocsProcess } from './docs-process-bench.js';
 import { benchRunProcess } from './run-process-bench.js';
 import { benchCompileProcess } from './compile-process-bench.js';
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   if (wants('run-process')) extra.push(runProcessSection(benchRunProcess(tmpDir, bin, 500, repsArg ?? (quick ? 1 : 5))));
   if (wants('docs-process')) extra.push(docsProcessSection(benchDocsProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3))));
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
+  if (wants('remaining') && !quick) extra.push(remainingSection());
   const totalMs = performance.now() - started;
 
   const report = renderReport(machine, compile, chain, demo, totalMs, load) + (udfs.length ? `\n${udfs.join('\n')}\n` : '') + extra.map((s) => `\n${s}`).join('');
