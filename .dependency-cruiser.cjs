@@ -4,7 +4,7 @@
  *
  *   public (the package's entry points: may import anything)
  *   cli
- *   api, client
+ *   api, client, importers (weir import-dbt)
  *   execution, docs, orchestration, codegen
  *   compiler, lineage
  *   adapters, udfs, graph, sql
@@ -23,7 +23,7 @@ const LAYERS = [
   ['adapters', 'udfs', 'graph', 'sql'],
   ['compiler', 'lineage'],
   ['execution', 'docs', 'orchestration', 'codegen'],
-  ['api', 'client'],
+  ['api', 'client', 'importers'],
   ['cli'],
 ];
 

@@ -180,6 +180,12 @@ export async function importDbtProject(dbtDir: string, outDir: string): Promise<
     if (/\{%|\{\{/.test(rest)) problems.push({ file: path.relative(dbtDir, f), line: 1, why: 'Jinja outside {% macro %} blocks (not converted)' });
   }
 
+  for (const f of ['packages.yml', 'dependencies.yml']) {
+    if (existsSync(path.join(dbtDir, f))) notes.push(`${f}: dbt packages are not installed; calls of dbt/dbt_utils macros Weir has are converted to its helpers, other package macros are listed where they are used`);
+  }
+  const analyses = ((dbt['analysis-paths'] as string[] | undefined) ?? ['analyses']).flatMap((p) => walk(path.join(dbtDir, p))).filter((f) => f.endsWith('.sql'));
+  if (analyses.length) notes.push(`${analyses.length} analyses (${path.relative(dbtDir, path.dirname(analyses[0]))}/) not converted: Weir has no analysis resource; run them with weir query`);
+
   // 4. project.yaml.
   const project: Record<string, unknown> = { name };
   if (dbt.version !== undefined) project.version = String(dbt.version);
