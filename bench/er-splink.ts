@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { renderWithWeir } from '../tests/helpers/render-macro.js';
 import {
-  FAKE_1000_BLOCKING, FAKE_1000_RULE_GAMMAS, LOOSE_FAKE_1000_BLOCKING, LOOSE_FAKE_1000_RULE_GAMMAS, SCALED_BLOCKING, SCALED_RULE_GAMMAS,
+  FAKE_1000_BLOCKING, FAKE_1000_RULE_GAMMAS, LOOSE_FAKE_1000_BLOCKING, LOOSE_FAKE_1000_RULE_GAMMAS, SCALED_BLOCKING, SCALED_RULE_GAMMAS, LOOSE_SCALED_BLOCKING, LOOSE_SCALED_RULE_GAMMAS,
   pairwiseScores, peopleLevels, trainedArgs, type PairwiseScores,
 } from '../tests/helpers/er-people.js';
 import { fake1000Path, makeRecords } from './er.js';
@@ -50,7 +50,7 @@ const FEBRL_GAMMAS = '(array "gamma_given_name" "gamma_surname" "gamma_date_of_b
 const FEBRL_BLOCKING = '"l.given_name = r.given_name" "l.surname = r.surname" "l.date_of_birth = r.date_of_birth" "l.soc_sec_id = r.soc_sec_id" "l.postcode = r.postcode"';
 const FEBRL_RULE_GAMMAS = '(array (array "gamma_given_name") (array "gamma_surname") (array "gamma_date_of_birth") (array "gamma_soc_sec_id") (array "gamma_postcode"))';
 const FEBRL_LOOSE_BLOCKING = `${FEBRL_BLOCKING} "left(l.surname, 1) = left(r.surname, 1) and l.state = r.state" "left(l.given_name, 1) = left(r.given_name, 1) and l.state = r.state"`;
-const FEBRL_LOOSE_RULE_GAMMAS = '(array (array "gamma_given_name") (array "gamma_surname") (array "gamma_date_of_birth") (array "gamma_soc_sec_id") (array "gamma_postcode") (array "gamma_state") (array "gamma_state"))';
+const FEBRL_LOOSE_RULE_GAMMAS = '(array (array "gamma_given_name") (array "gamma_surname") (array "gamma_date_of_birth") (array "gamma_soc_sec_id") (array "gamma_postcode") (array "gamma_surname" "gamma_state") (array "gamma_given_name" "gamma_state"))';
 
 async function loadFebrl(conn: DuckDBConnection, table: string, files: { file: string; source: string }[]): Promise<void> {
   const cols = ['given_name', 'surname', 'street_number', 'address_1', 'address_2', 'suburb', 'postcode', 'state', 'date_of_birth', 'soc_sec_id'];
@@ -107,6 +107,10 @@ export async function benchSplink(): Promise<SplinkRow[]> {
       await people('gen', f);
       rows.push(...await measure(conn, { ...person, data: `${n.toLocaleString('en-US')} generated records`, blocking: 'SCALED_BLOCKING', table: 'gen', rules: SCALED_BLOCKING, ruleGammas: SCALED_RULE_GAMMAS,
         trainedExtra: trainedArgs('gen', SCALED_RULE_GAMMAS) }));
+      if (n === 10_000) {
+        rows.push(...await measure(conn, { ...person, data: `${n.toLocaleString('en-US')} generated records`, blocking: 'loose (LOOSE_SCALED_BLOCKING)', table: 'gen', rules: LOOSE_SCALED_BLOCKING, ruleGammas: LOOSE_SCALED_RULE_GAMMAS,
+          trainedExtra: trainedArgs('gen', LOOSE_SCALED_RULE_GAMMAS) }));
+      }
     }
     const dir = process.env.WEIR_FEBRL_DIR;
     if (dir && existsSync(path.join(dir, 'dataset3.csv'))) {
@@ -138,6 +142,10 @@ export function splinkSection(rows: SplinkRow[]): string[] {
     out.push(`| ${r.data} | ${r.blocking} | ${(100 * r.scores.matchShare).toFixed(2)} % | ${r.estimator} | ${f(r.scores.precision)} | ${f(r.scores.recall)} | ${f(r.scores.f1)} | **${f(r.scores.candidateF1)}** | ${f(r.scores.bestCandidateF1)} (${r.scores.bestThreshold.toPrecision(2)}) | ${r.lambda !== undefined ? `${r.lambda.toExponential(2)} (${r.lambdaSource})` : '—'} | ${r.seconds.toFixed(1)} | ${r.warning ? r.warning.replace(/\|/g, '/').slice(0, 60) + '…' : '—'} |`);
   }
   out.push('');
-  out.push('Against the goals (F1 over candidates ≥ 0.95 at p ≥ 0.5 in every setting; 100,000 generated records precision ≥ 0.95 at recall ≥ 0.9 in ≤ 30 s): met on FEBRL 3 and 4 with both blockings and on the generated records; **not met on fake_1000** (0.92 with either blocking, the same as the legacy estimator). With the test blocking the ranking is good (best F1 over candidates 0.954, at p ≥ 0.14) but the probabilities are too low (with the loose blocking the best is 0.925): fake_1000\'s errors are correlated (a corrupted record has several corrupted fields), against the model\'s conditional independence, so Bayes factors of partial agreement are underestimated and EM\'s λ is about half the true 2,031 / 499,500. The legacy estimator\'s FEBRL 4 failure under loose blocking is the one the issue describes: a good ranking (best F1 0.997) but only at p ≈ 1. Splink\'s documentation publishes no pairwise F1 for these data sets; the issue measured Splink on a set where its documented settings work at F1 0.993 (Weir 0.995 there). "EM did not converge" warnings come from the 0.0001 tolerance on m (Splink\'s default) within 25 iterations; the scores above are with those defaults.', '');
+  const trainedRow = (data: string, blocking: string) => rows.find((r) => r.estimator === 'trained' && r.data === data && r.blocking.startsWith(blocking));
+  const tight = trainedRow('Splink fake_1000', 'test'), loose = trainedRow('Splink fake_1000', 'loose');
+  const legacyFebrl = rows.find((r) => r.estimator === 'legacy' && r.data.startsWith('FEBRL 4') && r.blocking.startsWith('loose'));
+  const gen100 = trainedRow('100,000 generated records', 'SCALED');
+  out.push(`Against the goals (F1 over candidates ≥ 0.95 at p ≥ 0.5 in every setting; 100,000 generated records precision ≥ 0.95 at recall ≥ 0.9 in ≤ 30 s): met on FEBRL 3 and 4 with both blockings and on the generated records${gen100 ? ` (100,000: precision ${f(gen100.scores.precision)}, recall ${f(gen100.scores.recall)}, ${gen100.seconds.toFixed(1)} s)` : ''}; **not met on fake_1000**${tight && loose ? ` (${f(tight.scores.candidateF1)} with the test blocking, ${f(loose.scores.candidateF1)} with the loose one; best over all thresholds ${f(tight.scores.bestCandidateF1)} and ${f(loose.scores.bestCandidateF1)})` : ''}: fake_1000's errors are correlated (a corrupted record has several corrupted fields), against the model's conditional independence, so partial agreement is underweighted and EM's λ is below the true 2,031 / 499,500; the comparison levels, not only the estimator, set that ceiling.${legacyFebrl ? ` The legacy estimator's failure on FEBRL 4 under loose blocking is the one the issue describes: F1 ${f(legacyFebrl.scores.candidateF1)} at p ≥ 0.5 with a good ranking (best ${f(legacyFebrl.scores.bestCandidateF1)}) only at p ≈ 1.` : ''} rule_gammas follow Splink: a rule holds out the comparisons of every column it uses, even one it only constrains (an initial, a birth year). Splink's documentation publishes no pairwise F1 for these data sets; the issue measured Splink on a set where its documented settings work at F1 0.993 (Weir 0.995 there). "EM did not converge" warnings come from the 0.0001 tolerance on m (Splink's default) within 25 iterations; the scores above are with those defaults.`, '');
   return out;
 }

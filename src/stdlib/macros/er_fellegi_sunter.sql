@@ -22,9 +22,10 @@
     pairs          candidate pairs: id_l, id_r, the gamma columns and er_blocked_pairs' rule_0, rule_1, …
     u_pairs        the same gamma columns computed on random record pairs (er_random_pairs).
     gamma_cols     the comparison-level columns (0 disagree … max exact; -1/NULL missing).
-    rule_gammas    (optional) one array per blocking rule, in the rules' order: the gamma columns that rule
-                   makes agree (held out of that rule's EM session). Without it, one EM session over all
-                   candidate pairs.
+    rule_gammas    (optional) one array per blocking rule, in the rules' order: the gamma columns of every
+                   column the rule uses, even one it only constrains (an initial, a birth year) — held out of
+                   that rule's EM session, as Splink deactivates a training rule's comparisons. Without it,
+                   one EM session over all candidate pairs.
     records        (needed unless lambda is given) the records relation, to count all record pairs.
     link_type, source_col  as er_blocked_pairs (link_only counts only pairs across sources).
     lambda         (optional) the prior match probability of two random records, used as given.
