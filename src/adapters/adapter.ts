@@ -247,6 +247,11 @@ export interface Adapter {
    */
   openReadCopy?(): Promise<{ readonly path: string; readonly publishedAt: Date } | undefined>;
   /**
+   * Whether the published read copy holds everything the database holds (then readers open the copy
+   * instead of the database, so they never hold a writer out). Optional: engines without copies omit it.
+   */
+  readCopyIsCurrent?(): boolean;
+  /**
    * Set by `open()` when the database file was found corrupt and restored from the last published read
    * copy (DuckDB): the caller reports it as a warning. Undefined otherwise.
    */

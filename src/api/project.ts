@@ -461,6 +461,27 @@ export class WeirProject {
     }
   }
 
+  /**
+   * Opens the target's adapter for a run, waiting up to `timeoutSeconds` while the database file is locked
+   * by another process (a reader, or a DuckDB client): `--lock-timeout` covers this lock as well as the run
+   * lock. Polls every 250 ms.
+   * @throws WeirError `WEIR_DB_LOCKED` when still locked after the timeout
+   */
+  async openAdapterWaiting(timeoutSeconds: number, reporter?: Reporter): Promise<Adapter> {
+    const end = Date.now() + timeoutSeconds * 1000;
+    let told = false;
+    for (;;) {
+      try {
+        return await this.openAdapter();
+      } catch (e) {
+        if (!(e instanceof WeirError && e.code === 'WEIR_DB_LOCKED') || Date.now() >= end) throw e;
+        if (!told) reporter?.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `${e.message}: waiting up to ${Math.ceil((end - Date.now()) / 1000)} s (--lock-timeout)` });
+        told = true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
   /** Opens the target's adapter. Callers must `close()` it. */
   async openAdapter(): Promise<Adapter> {
     const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
@@ -501,7 +522,7 @@ export class WeirProject {
     const { deferredRelations } = await import('../execution/defer.js');
     const { runWithProjectHooks } = await import('../execution/hooks.js');
     const lock = await takeRunLock(this.targetDir, runLockCommand(command, args), args.lockTimeout, reporter);
-    const adapter = await this.openAdapter().catch((e: unknown) => {
+    const adapter = await this.openAdapterWaiting(args.lockTimeout ?? 0, reporter).catch((e: unknown) => {
       lock.release();
       throw e;
     });
@@ -694,6 +715,14 @@ export class WeirProject {
   async openReadAdapter(options: ReadOptions = {}): Promise<Adapter> {
     const src = { file: this.files.targetSource.file, targetName: this.files.targetName };
     const adapter = await createAdapter(this.files.target as { type: string } & Record<string, unknown>, src, this.files.root);
+    // A current read copy is the same data: read it and leave the database file (and its lock) to writers.
+    if (adapter.readCopyIsCurrent?.() && adapter.openReadCopy) {
+      try {
+        if (await adapter.openReadCopy()) return adapter;
+      } catch {
+        /* an unreadable copy: fall back to the database below */
+      }
+    }
     try {
       await adapter.open();
       if (adapter.recovery) options.onRecovered?.(recoveryWarning(adapter.recovery).message);
@@ -760,7 +789,8 @@ export class WeirProject {
     const { generateDocs } = await import('../docs/generate.js');
     const result = await generateDocs({
       targetDir: this.targetDir, metadata: this.metadata(), catalogRequests, lineageInputs,
-      openAdapter: () => this.openAdapter(), defaultSchema: this.targetInfo.schema,
+      // The catalog is read like a query reads: from a current read copy, so a scheduled run is not held out.
+      openAdapter: () => this.openReadAdapter(), defaultSchema: this.targetInfo.schema,
       testHistory: { database: renderer.target.database, schema: renderer.target.schema, identifier: TEST_HISTORY_TABLE },
     });
     return { ...result, compileErrors: errors };

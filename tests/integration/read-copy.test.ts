@@ -108,3 +108,37 @@ describe('publishing the read copy on a full disk', () => {
     expect((await runCli(['run'], d)).code).toBe(0);
   });
 });
+
+describe('readers never hold a writer out', () => {
+  it('a long weir query between runs reads the current copy, so a run starting meanwhile is not refused', async () => {
+    const d = await makeProject({ 'models/m.sql': '{{config materialized="table"}}select 1 as x' });
+    expect((await weirExec(['run'], d)).code).toBe(0);
+    const reader = spawnWeir(['query', 'select count(*) from range(0, 200000) a, range(0, 200000) b'], d);
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // the reader is inside its query
+      expect(reader.child.exitCode, reader.stdout + reader.stderr).toBeNull();
+      const w = await weirExec(['run'], d);
+      expect(w.code, w.stdout + w.stderr).toBe(0);
+      expect(reader.child.exitCode).toBeNull(); // the reader was still running all along
+    } finally {
+      reader.child.kill('SIGKILL');
+      await reader.exited;
+    }
+  });
+
+  it('--lock-timeout also waits for the database file lock another process holds', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const d = await makeProject({ 'models/m.sql': '{{config materialized="table"}}select 1 as x' });
+    expect((await weirExec(['run'], d)).code).toBe(0);
+    // Another process (here: this test) holds the database file itself.
+    const holder = await DuckDBInstance.create(path.join(d, 'target/t.duckdb'));
+    const refused = await weirExec(['run'], d);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout + refused.stderr).toContain('is locked by another process');
+    const w = spawnWeir(['run', '--lock-timeout', '60'], d);
+    await waitFor(() => w.stdout.includes('waiting up to') || w.child.exitCode !== null, 'the run to wait for the file lock');
+    expect(w.child.exitCode, w.stdout + w.stderr).toBeNull();
+    holder.closeSync();
+    expect(await w.exited, w.stdout + w.stderr).toBe(0);
+  });
+});

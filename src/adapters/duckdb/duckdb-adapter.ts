@@ -15,7 +15,7 @@ import { AdapterError, type DatabaseRecovery, type UdfRegistration, type Adapter
 import { duckdbDialect } from './duckdb-dialect.js';
 import { displayQuery, type DisplayMode } from './display.js';
 import { swapIn, tmpRelation } from '../relation-swap.js';
-import { copyToReadCopy, findReadCopy, isCorruptionError, restoreFromReadCopy, type ReadCopyInfo } from './read-copy.js';
+import { copyToReadCopy, findReadCopy, readCopyIsCurrent, isCorruptionError, restoreFromReadCopy, type ReadCopyInfo } from './read-copy.js';
 
 /** Target configuration for `type: duckdb`. */
 export const duckdbTargetSchema = z
@@ -196,6 +196,11 @@ export class DuckDBAdapter implements Adapter {
    * Opens the published read copy (read-only) instead of the database, for readers while a run holds the
    * database file. @returns the copy's facts, or undefined when none was published (nothing is opened)
    */
+  /** See read-copy.ts readCopyIsCurrent. */
+  readCopyIsCurrent(): boolean {
+    return this.dbPath !== ':memory:' && readCopyIsCurrent(this.dbPath);
+  }
+
   async openReadCopy(): Promise<ReadCopyInfo | undefined> {
     if (this.dbPath === ':memory:') return undefined;
     const copy = findReadCopy(this.dbPath);

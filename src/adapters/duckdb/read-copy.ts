@@ -37,6 +37,20 @@ export function findReadCopy(dbPath: string): ReadCopyInfo | undefined {
 }
 
 /**
+ * Whether the published copy holds everything the database file holds: it was written after the file's
+ * last change and no write-ahead log holds later commits. Readers then read the copy and never touch the
+ * file, so they cannot hold a writer out (DuckDB's file lock admits one process, readers included).
+ */
+export function readCopyIsCurrent(dbPath: string): boolean {
+  const copy = findReadCopy(dbPath);
+  if (!copy || !existsSync(dbPath)) return false;
+  const db = statSync(dbPath);
+  const wal = `${dbPath}.wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) return false;
+  return copy.publishedAt.getTime() >= db.mtime.getTime();
+}
+
+/**
  * Copies a checkpointed database file to its read copy atomically (copy to `<copy>.<pid>.tmp`, then
  * rename). The caller must have checkpointed the database and must not write to it meanwhile.
  * Uses a copy-on-write clone where the file system supports it (`COPYFILE_FICLONE`).
