@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     // a partial run replaces only the sections it measured, each marked as re-measured (report-merge.ts)
     const file = path.join(repoRoot, 'BENCHMARKS.md');
     const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const note = `Re-measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- ${only.map((o) => `--only ${o}`).join(' ')} --write\` (${sec(totalMs)}; ${machine.cpuCount} CPUs, Node ${machine.node}, DuckDB ${machine.duckdb}), not by the full run the header describes`;
+    const note = `Re-measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- ${only.map((o) => `--only ${o}`).join(' ')} --write\` (${sec(totalMs)}; ${machine.cpuCount} CPUs, Node ${machine.node}, DuckDB ${machine.duckdb}; load average ${load} when it started${Number(load.split(',')[0]) > machine.cpuCount ? ': the machine was loaded by other work, so absolute times are inflated and only the side-by-side ratios are meaningful' : ''}), not by the full run the header describes`;
     writeFileSync(file, mergeReport(existing, report, note));
     log('updated the measured sections of BENCHMARKS.md');
   } else if (write) {
