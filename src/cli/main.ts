@@ -62,13 +62,21 @@ interface GlobalArgs {
 const requireLazy = createRequire(import.meta.url);
 
 /**
+ * Environment variables whose names match the secret pattern but hold paths the shell or the desktop sets
+ * (`PWD`/`OLDPWD` contain "pwd", `SSH_AUTH_SOCK`/`XAUTHORITY` "auth"): redacting them would blank the working
+ * directory out of every message. Names ending in `_PATH`, `_DIR`, `_SOCK`, `_HOME` or `_FILE` hold where a
+ * secret is, not the secret.
+ */
+export const NOT_SECRET_ENV = /^(PWD|OLDPWD|SSH_AUTH_SOCK|XAUTHORITY|GPG_AGENT_INFO)$|_(PATH|DIR|SOCK|HOME|FILE)$/i;
+
+/**
  * Secrets visible on the command line before any project is loaded: values of secret-looking environment
  * variables, and of `--vars` / `--args` entries whose names look secret (see secretVarValues). Unparsable
  * values are skipped (their own error reports them).
  */
 export function secretsFromCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
-  for (const [k, v] of Object.entries(env)) if (v && SECRET_NAME_PATTERN.test(k)) out.push(v);
+  for (const [k, v] of Object.entries(env)) if (v && SECRET_NAME_PATTERN.test(k) && !NOT_SECRET_ENV.test(k)) out.push(v);
   for (let i = 0; i < argv.length; i++) {
     const m = /^--(vars|args)(?:=(.*))?$/s.exec(argv[i]);
     if (!m) continue;
