@@ -261,10 +261,13 @@ export interface Adapter {
   close(): Promise<void>;
 }
 
-/** A database file restored from its read copy because the engine found it corrupt (see `Adapter.recovery`). */
+/**
+ * A database file restored from its read copy because the engine found it corrupt, or found it missing
+ * while a copy exists (see `Adapter.recovery`).
+ */
 export interface DatabaseRecovery {
-  /** The corrupt file, kept under this name for inspection (with its `.wal`, if any, beside it). */
-  readonly corruptFile: string;
+  /** The corrupt file, kept under this name for inspection (with its `.wal`, if any, beside it); undefined when the file was missing. */
+  readonly corruptFile?: string;
   /** The read copy the database was restored from. */
   readonly restoredFrom: string;
   /** When that copy was published: the end of the last run that completed; later changes are gone. */

@@ -839,7 +839,9 @@ function suggestion(selectors: readonly string[], names: Iterable<string>): stri
 function recoveryWarning(r: DatabaseRecovery): WeirEvent & { message: string } {
   return {
     code: 'WEIR_WARNING', ts: now(), level: 'warn', error_code: 'WEIR_DB_RESTORED',
-    message: `the database file was corrupt (${r.reason.split('\n')[0]}); restored the read copy published at ${r.publishedAt.toISOString()} (the end of the last completed run: later changes are gone and this run rebuilds them); the corrupt file is kept as ${r.corruptFile}`,
+    message: r.corruptFile
+      ? `the database file was corrupt (${r.reason.split('\n')[0]}); restored the read copy published at ${r.publishedAt.toISOString()} (the end of the last completed run: later changes are gone and this run rebuilds them); the corrupt file is kept as ${r.corruptFile}`
+      : `${r.reason}; restored the read copy published at ${r.publishedAt.toISOString()} instead of starting an empty database (snapshot history kept; later changes are gone and this run rebuilds them). To start afresh on purpose, delete ${r.restoredFrom} too`,
   };
 }
 

@@ -95,3 +95,25 @@ describe('a corrupt DuckDB database file', () => {
     expect(r.stdout + r.stderr).toMatch(/is corrupt: .*\n?.*No read copy was published to restore\. Move the file away and rebuild with `weir build --full-refresh`/s);
   });
 });
+
+describe('a missing DuckDB database file beside its read copy', () => {
+  it('is restored from the copy (not silently replaced by an empty one); a killed restore\'s temp file is removed', async () => {
+    const { rmSync, writeFileSync } = await import('node:fs');
+    const dir = await makeProject({ 'snapshots/s.sql': '{{config unique_key="id" strategy="check" check_cols="all"}}select 1 as id, {{var "v" 1}} as n' });
+    expect((await runCli(['snapshot', '--vars', '{v: 1}'], dir)).code).toBe(0);
+    expect((await runCli(['snapshot', '--vars', '{v: 2}'], dir)).code).toBe(0); // history: 2 versions
+    // A restore killed midway: the database is gone and a half-written temp copy (of a dead process) is left.
+    const db = path.join(dir, 'target/t.duckdb');
+    rmSync(db);
+    rmSync(`${db}.wal`, { force: true });
+    const leftover = `${db}.999999.tmp`;
+    writeFileSync(leftover, Buffer.alloc(4096, 7));
+    const r = await runCli(['snapshot', '--vars', '{v: 2}', '--log-format', 'json'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const warn = jsonLines(r.stdout).find((e) => e.error_code === 'WEIR_DB_RESTORED');
+    expect(String(warn?.message)).toMatch(/was missing while its read copy exists; restored the read copy published at .* instead of starting an empty database/);
+    expect(existsSync(leftover)).toBe(false);
+    const q = await runCli(['query', 'select count(*) as n from main.s', '--format', 'json'], dir);
+    expect(JSON.parse(q.stdout)).toEqual([{ n: 2 }]); // the history survived
+  });
+});

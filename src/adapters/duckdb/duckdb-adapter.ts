@@ -3,7 +3,8 @@
  * thread. Extension auto-install is off (machines may be offline); statically linked extensions (json,
  * parquet, icu, core_functions) work, and an error that needs another extension says so.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { removeStaleTempFiles } from '../../utils/write-file.js';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ import { AdapterError, type DatabaseRecovery, type UdfRegistration, type Adapter
 import { duckdbDialect } from './duckdb-dialect.js';
 import { displayQuery, type DisplayMode } from './display.js';
 import { swapIn, tmpRelation } from '../relation-swap.js';
-import { copyToReadCopy, findReadCopy, readCopyIsCurrent, isCorruptionError, restoreFromReadCopy, type ReadCopyInfo } from './read-copy.js';
+import { copyToReadCopy, findReadCopy, readCopyIsCurrent, restoreMissingFromReadCopy, isCorruptionError, restoreFromReadCopy, type ReadCopyInfo } from './read-copy.js';
 
 /** Target configuration for `type: duckdb`. */
 export const duckdbTargetSchema = z
@@ -151,6 +152,15 @@ export class DuckDBAdapter implements Adapter {
     };
     for (const [k, v] of Object.entries(this.target.settings)) options[k] = String(v);
     if (this.target.read_only) options.access_mode = 'READ_ONLY';
+    if (this.dbPath !== ':memory:' && !this.target.read_only) {
+      // A restore killed midway leaves `<db>.<pid>.tmp` (the size of the database): removed, and when it
+      // also left no database, the restore is done again below instead of DuckDB creating an empty file.
+      removeStaleTempFiles(this.dbPath);
+      if (!existsSync(this.dbPath) && this.target.recover_from_read_copy) {
+        const restored = restoreMissingFromReadCopy(this.dbPath);
+        if (restored) this.recovery = restored;
+      }
+    }
     try {
       // Inside the try: a directory that can't be created is a clear open error naming the target, too.
       if (this.dbPath !== ':memory:') mkdirSync(path.dirname(this.dbPath), { recursive: true });
@@ -192,15 +202,15 @@ export class DuckDBAdapter implements Adapter {
     }
   }
 
-  /**
-   * Opens the published read copy (read-only) instead of the database, for readers while a run holds the
-   * database file. @returns the copy's facts, or undefined when none was published (nothing is opened)
-   */
   /** See read-copy.ts readCopyIsCurrent. */
   readCopyIsCurrent(): boolean {
     return this.dbPath !== ':memory:' && readCopyIsCurrent(this.dbPath);
   }
 
+  /**
+   * Opens the published read copy (read-only) instead of the database, for readers while a run holds the
+   * database file. @returns the copy's facts, or undefined when none was published (nothing is opened)
+   */
   async openReadCopy(): Promise<ReadCopyInfo | undefined> {
     if (this.dbPath === ':memory:') return undefined;
     const copy = findReadCopy(this.dbPath);

@@ -9,7 +9,7 @@
  * half-built table. `weir query`/`weir show` fall back to the copy when the database is locked, and
  * `createClient` reads it by default.
  */
-import { constants, copyFileSync, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { removeStaleTempFiles } from '../../utils/write-file.js';
 
@@ -104,8 +104,55 @@ export function restoreFromReadCopy(dbPath: string, reason: string): { corruptFi
   const corruptFile = `${dbPath}.corrupt-${stamp}`;
   if (existsSync(dbPath)) renameSync(dbPath, corruptFile);
   if (existsSync(`${dbPath}.wal`)) renameSync(`${dbPath}.wal`, `${corruptFile}.wal`);
-  const tmp = `${dbPath}.${process.pid}.tmp`;
-  copyFileSync(copy.path, tmp);
-  renameSync(tmp, dbPath);
+  installCopy(copy.path, dbPath);
   return { corruptFile, restoredFrom: copy.path, publishedAt: copy.publishedAt, reason };
+}
+
+/**
+ * A missing database file beside a published read copy — a restore or a kill left no database, or the file
+ * was removed — is restored from the copy instead of DuckDB silently creating an empty database (which
+ * would lose snapshot history). Same crash-safe install as {@link restoreFromReadCopy}.
+ * @returns what was done, or undefined when there is no copy (DuckDB then creates the database)
+ */
+export function restoreMissingFromReadCopy(dbPath: string): { restoredFrom: string; publishedAt: Date; reason: string } | undefined {
+  const copy = findReadCopy(dbPath);
+  if (!copy || existsSync(dbPath)) return undefined;
+  if (existsSync(`${dbPath}.wal`)) {
+    // A WAL without its database belongs to no file any more: kept aside, never replayed onto the copy.
+    renameSync(`${dbPath}.wal`, `${dbPath}.wal.orphan-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  }
+  installCopy(copy.path, dbPath);
+  return { restoredFrom: copy.path, publishedAt: copy.publishedAt, reason: `the database file ${dbPath} was missing while its read copy exists` };
+}
+
+/**
+ * Installs `src` as `dest` crash-safely: copy to `<dest>.<pid>.tmp`, fsync it, rename it over `dest`, fsync
+ * the folder — after a crash there is either no `dest` (and a temp file the next open removes and redoes) or
+ * the whole copy, never a partial one under the real name.
+ */
+function installCopy(src: string, dest: string): void {
+  const tmp = `${dest}.${process.pid}.tmp`;
+  try {
+    copyFileSync(src, tmp);
+    const fd = openSync(tmp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  try {
+    const dir = openSync(path.dirname(dest), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    /* folders can't be fsynced on every platform */
+  }
 }
