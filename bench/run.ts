@@ -19,12 +19,13 @@
  *
  * (j) run-process-bench.ts — `weir run` of 500 views, whole process, vs one @duckdb/node-api script, and the split.
  * (k) docs-process-bench.ts — `weir docs generate` of the 2,000-model project vs `weir compile`, whole processes.
+ * (m) translate-cache.ts — the translate batch UDF's cache path (in-memory hits) inside DuckDB.
  *
  * `--quick` (the CI regression guard, ≤ 2 min on a quiet 2-core machine): without `--only` it measures
  * startup, fuzzy (200,000 pairs), run-process (1 run) and compile-process (300 models, no 10,000) and prints
  * the report with its ratios; it never writes BENCHMARKS.md.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process|remaining` (repeatable; `fuzzy` is section (c) alone, without the
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process|translate-cache|remaining` (repeatable; `fuzzy` is section (c) alone, without the
  * rest of `udfs`) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
@@ -43,7 +44,8 @@ import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 import { benchBin } from './cli.js';
 import { benchStartup } from './startup-bench.js';
-import { compileProcessSection, docsProcessSection, remainingSection, runProcessSection, startupSection } from './sections.js';
+import { compileProcessSection, docsProcessSection, remainingSection, runProcessSection, startupSection, translateCacheSection } from './sections.js';
+import { benchTranslateCache } from './translate-cache.js';
 import { benchDocsProcess } from './docs-process-bench.js';
 import { benchRunProcess } from './run-process-bench.js';
 import { benchCompileProcess } from './compile-process-bench.js';
@@ -57,7 +59,7 @@ const distDir = path.join(tmpDir, 'dist');
 const argv = process.argv.slice(2);
 const only = argv.flatMap((a, i) => (a === '--only' ? [argv[i + 1]] : []));
 /** What `--quick` measures when no `--only` is given: the whole-process ratios and the fuzzy UDF rates, small. */
-const QUICK_SET = ['startup', 'fuzzy', 'run-process', 'compile-process'];
+const QUICK_SET = ['startup', 'fuzzy', 'run-process', 'compile-process', 'translate-cache'];
 if (argv.includes('--quick') && only.length === 0) only.push(...QUICK_SET);
 const wants = (k: string) => only.length === 0 || only.includes(k);
 const write = !argv.includes('--quick') && (only.length === 0 || argv.includes('--write'));
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
   if (wants('run-process')) extra.push(runProcessSection(benchRunProcess(tmpDir, bin, 500, repsArg ?? (quick ? 1 : 5))));
   if (wants('docs-process')) extra.push(docsProcessSection(benchDocsProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3))));
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
+  if (wants('translate-cache')) extra.push(translateCacheSection(await benchTranslateCache(quick ? 200_000 : 1_000_000, 10_000, repsArg ?? (quick ? 1 : 3))));
   if (wants('remaining') && !quick) extra.push(remainingSection());
   const totalMs = performance.now() - started;
 
