@@ -83,7 +83,7 @@ export class BatchUdfRuntime {
     const out: unknown[] = [];
     for (let i = 0; i < tuples.length; i += size) {
       const batch = tuples.slice(i, i + size);
-      const res = await this.definition.run(batch, context);
+      const res = await withTimeout(this.definition.run(batch, context), this.definition.udf_timeout_seconds, this.definition.name);
       if (!Array.isArray(res) || res.length !== batch.length) {
         throw new Error(`returned ${Array.isArray(res) ? res.length : typeof res} results for a batch of ${batch.length}`);
       }
@@ -97,4 +97,20 @@ export class BatchUdfRuntime {
 /** Whether compiled SQL calls a function (by name, followed by `(`). */
 export function callsFunction(sql: string, name: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_."])${name}\\s*\\(`, 'i').test(sql);
+}
+
+/**
+ * Settles like `p`, or rejects when `seconds` pass first (the UDF's `udf_timeout_seconds`).
+ * @throws Error `did not return within N s (udf_timeout_seconds)`
+ */
+export async function withTimeout<T>(p: Promise<T>, seconds: number | undefined, name: string): Promise<T> {
+  if (!seconds || !(seconds > 0)) return p;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_r, reject) => {
+      timer = setTimeout(() => reject(new Error(`UDF ${name} did not return within ${seconds} s (udf_timeout_seconds)`)), seconds * 1000);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -118,6 +118,13 @@ export interface BatchUdf extends UdfBase {
   /** Tuples per call (default 32). */
   readonly batchSize?: number;
   /**
+   * Seconds one call of `run` may take before it is abandoned and the node calling the UDF fails
+   * (`udf_timeout_seconds`; default: no limit). A `run` that never settles (a hung network call) then
+   * cannot hang the whole run. Synchronous code that never returns blocks Node's thread and cannot be
+   * stopped this way.
+   */
+  readonly udf_timeout_seconds?: number;
+  /**
    * Says why the UDF can't run here (e.g. no model directory configured), or undefined when it can.
    * A model calling an unavailable UDF errors with that reason — or is skipped with a warning when the
    * model sets `on_udf_unavailable: skip`.

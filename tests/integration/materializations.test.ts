@@ -84,3 +84,20 @@ describe('materializations', () => {
     expect(normal.stdout).toMatch(/PASS=2 WARN=0 ERROR=1 SKIP=0/);
   });
 });
+
+describe('query_timeout_seconds on DuckDB', () => {
+  it('interrupts a statement that runs too long: the node fails naming the timeout, the run goes on', async () => {
+    const { DEFAULT_PROJECT_YAML: base } = await import('../helpers/project.js');
+    const d = await makeProject({
+      'project.yaml': `${base}    query_timeout_seconds: 1\n`,
+      'models/endless.sql': '{{config materialized="table"}}select count(*) as n from range(0, 200000) a, range(0, 200000) b',
+      'models/quick.sql': '{{config materialized="table"}}select 1 as x',
+    });
+    const t0 = Date.now();
+    const r = await runCli(['run'], d);
+    expect(r.code).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r.stdout + r.stderr).toContain('ran longer than query_timeout_seconds (1 s) and was interrupted');
+    expect(r.stdout + r.stderr).toMatch(/OK +table "main"\."quick"/);
+  });
+});

@@ -159,3 +159,24 @@ from {{ref "words"}}`,
     }
   });
 });
+
+describe('udf_timeout_seconds', () => {
+  it('a batch UDF whose run never settles fails its node after the timeout instead of hanging the run', async () => {
+    const d = await makeProject({
+      'udfs/hang.ts': `import { defineBatchUdf } from '${DEFINE}';
+export const hang = defineBatchUdf({
+  name: 'hang', args: [{ name: 's', type: 'VARCHAR' }], returns: 'INTEGER', deterministic: true, udf_timeout_seconds: 1, description: 'Never returns (a hung remote call).',
+  run: () => new Promise(() => undefined),
+});
+`,
+      'models/hangs.sql': "{{config materialized=\"table\"}}select hang('x') as n",
+      'models/fine.sql': '{{config materialized="table"}}select 1 as x',
+    });
+    const t0 = Date.now();
+    const r = await runCli(['run'], d);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r.stdout + r.stderr).toContain('UDF hang did not return within 1 s (udf_timeout_seconds)');
+    expect(r.stdout + r.stderr).toMatch(/OK +table "main"\."fine"/);
+  });
+});

@@ -37,6 +37,11 @@ export const duckdbTargetSchema = z
      * killed), restore the last published read copy, keeping the corrupt file aside, and warn.
      */
     recover_from_read_copy: z.boolean().default(true),
+    /**
+     * Seconds one statement may run before it is interrupted and fails (as on Snowflake); unset: no limit.
+     * A UDF that blocks the JavaScript thread cannot be interrupted this way (see README).
+     */
+    query_timeout_seconds: z.number().positive().optional(),
   })
   .strict();
 
@@ -70,9 +75,26 @@ export function mapDuckDBError(e: unknown): AdapterError {
 }
 
 class DuckDBConnectionWrapper implements Connection {
-  constructor(private readonly conn: DuckDBConnection) {}
+  constructor(private readonly conn: DuckDBConnection, private readonly timeoutSeconds?: number) {}
 
   async execute(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
+    // query_timeout_seconds: interrupt the statement when it runs too long (DuckDB then fails it).
+    let timedOut = false;
+    const timer = this.timeoutSeconds ? setTimeout(() => {
+      timedOut = true;
+      this.conn.interrupt();
+    }, this.timeoutSeconds * 1000) : undefined;
+    try {
+      return await this.run(sql, binds);
+    } catch (e) {
+      if (timedOut) throw new AdapterError(`the statement ran longer than query_timeout_seconds (${this.timeoutSeconds} s) and was interrupted`, { cause: e });
+      throw e;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private async run(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
     try {
       const reader = await this.conn.runAndReadAll(sql, binds ? (binds as DuckDBValue[]) : undefined);
       const names = reader.columnNames();
@@ -242,7 +264,7 @@ export class DuckDBAdapter implements Adapter {
 
   async connect(): Promise<Connection> {
     if (!this.instance) await this.open();
-    const c = new DuckDBConnectionWrapper(await this.instance!.connect());
+    const c = new DuckDBConnectionWrapper(await this.instance!.connect(), this.target.query_timeout_seconds);
     this.connections.add(c);
     return c;
   }
