@@ -43,7 +43,7 @@ with senders as (
             *,
             -- the signature: the second line of the last paragraph ("Thanks,\nJane Doe", "감사합니다.\n김민수 드림")
             nullif(trim(regexp_replace(
-                string_split(string_split(body, chr(10) || chr(10))[-1], chr(10))[2],
+                split_part({{regexp_replace "body" (literal "^(.|\n)*\n\n") "''"}}, chr(10), 2),
                 {{literal '\s+(드림|올림)$'}}, '')), '') as signature_name
         from {{ref "stg_customer_emails"}}
     ) as e
@@ -52,10 +52,14 @@ with senders as (
 sender_keys as (
     select distinct email_id, k
     from (
-        select email_id, unnest(string_split(name_keys(sender_name), '|')) as k
-        from senders
-        where sender_name is not null and not {{regexp_like "sender_name" (literal "[0-9:@]")}}
-    )
+        select s.email_id, u.k
+        from (
+            select email_id, name_keys(sender_name) as keys
+            from senders
+            where sender_name is not null and not {{regexp_like "sender_name" (literal "[0-9:@]")}}
+        ) as s
+        {{unnest_join (split "s.keys" "'|'") "u" "k"}}
+    ) as x
     where k <> ''
 ),
 
@@ -82,7 +86,8 @@ key_parts as (
 
 -- expected number of identity records carrying a key by chance (see identity_pair_scores)
 key_frequency as (
-    select k.k, max(f.n * g.n) / (select count(*) from key_parts) as expected
+    select k.k, cast(max(f.n * g.n) as double) / (select count(*) from key_parts) as expected,
+        {{log2 "1 / (cast(max(f.n * g.n) as double) / (select count(*) from key_parts))"}} as bits_1_in_expected
     from (select distinct k, family, given from key_parts) as k
     join (select family, count(*) as n from key_parts group by family) as f on f.family = k.family
     join (select given, count(*) as n from key_parts group by given) as g on g.given = k.given
@@ -91,9 +96,10 @@ key_frequency as (
 
 -- expected chance carriers of a family name with a given-name initial ("L. Campbell")
 initial_frequency as (
-    select f.family, g.initial, f.n * g.n / (select count(*) from key_parts) as expected
+    select f.family, g.initial, cast(f.n * g.n as double) / (select count(*) from key_parts) as expected,
+        {{log2 "1 / (cast(f.n * g.n as double) / (select count(*) from key_parts))"}} as bits_1_in_expected
     from (select family, count(*) as n from key_parts group by family) as f
-    join (select left(given, 1) as initial, count(*) as n from key_parts group by 1) as g on true
+    join (select {{left "given" 1}} as initial, count(*) as n from key_parts group by 1) as g on true
     where f.family in (select split_part(k, ' ', 1) from sender_keys where length(split_part(k, ' ', 2)) = 1)
 ),
 
@@ -110,27 +116,31 @@ person_key_parts as (
 ),
 
 body_phones as (
-    select distinct e.email_id, pii_hash(substring(e.body, x."start" + 1, x."end" - x."start"), 'PHONE_NUMBER') as phone_key
-    from senders as e,
-        unnest(from_json(detect_pii(e.body), '[{"entity_type":"VARCHAR","start":"INTEGER","end":"INTEGER","score":"DOUBLE"}]')) as u(x)
-    where x.entity_type = 'PHONE_NUMBER'
+    select distinct e.email_id,
+        pii_hash(substring(e.body, cast({{json_value "u.x" "start"}} as integer) + 1,
+            cast({{json_value "u.x" "end"}} as integer) - cast({{json_value "u.x" "start"}} as integer)), 'PHONE_NUMBER') as phone_key
+    from (select email_id, body, detect_pii(body) as pii from senders) as e
+    {{json_array_join "e.pii" "u" "x"}}
+    where {{json_value "u.x" "entity_type"}} = 'PHONE_NUMBER'
 ),
 
 body_emails as (
     select distinct email_id,
         case when a like '%@gmail.com' then replace(split_part(a, '@', 1), '.', '') || '@gmail.com' else a end as email
     from (
-        select email_id, regexp_replace(lower(unnest(regexp_extract_all(body, {{literal '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'}}))), {{literal '\+[^@]*@'}}, '@') as a
-        from senders
-    )
+        select s.email_id, regexp_replace(lower(u.found), {{literal '\+[^@]*@'}}, '@') as a
+        from (select email_id, regexp_extract_all(body, {{literal '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'}}) as addresses from senders) as s
+        {{unnest_join "s.addresses" "u" "found"}}
+    ) as x
 ),
 
 -- order numbers cited in the subject or the body (O00012345), with the CRM customer who placed the order
 cited_orders as (
     select distinct c.email_id, o.customer_id
     from (
-        select email_id, unnest(regexp_extract_all(coalesce(subject, '') || ' ' || coalesce(body, ''), {{literal 'O[0-9]{8}'}})) as order_id
-        from {{ref "stg_customer_emails"}}
+        select e.email_id, u.order_id
+        from (select email_id, regexp_extract_all(coalesce(subject, '') || ' ' || coalesce(body, ''), {{literal 'O[0-9]{8}'}}) as cited from {{ref "stg_customer_emails"}}) as e
+        {{unnest_join "e.cited" "u" "order_id"}}
     ) as c
     join {{ref "stg_orders"}} as o on o.order_id = c.order_id
     where o.customer_id is not null
@@ -177,27 +187,27 @@ evidence as (
     select s.email_id, p.business_id, 'birth_year', 5
     from senders as s
     join people as p on p.crm_birth_date is not null
-        and {{regexp_extract "split_part(s.email, '@', 1)" (literal "(^|[^0-9])([0-9]{2})$") "2"}} = strftime(p.crm_birth_date, '%y')
+        and {{regexp_extract "split_part(s.email, '@', 1)" (literal "(^|[^0-9])([0-9]{2})$") "2"}} = {{right "cast(extract(year from p.crm_birth_date) as varchar)" 2}}
     join person_keys as pk on pk.business_id = p.business_id
     join sender_keys as sk on sk.email_id = s.email_id and sk.k = pk.k
     union all
     -- a family name with the initial of the given name (L. Campbell ~ Lauren Campbell)
     select s.email_id, p.business_id, 'name_key',
-        {{least "10" (greatest "1" "1 + 1.5 * log2(1 / f.expected)")}} - 1
+        {{least "10" (greatest "1" "1 + 1.5 * f.bits_1_in_expected")}} - 1
     from sender_key_parts as s
-    join person_key_parts as p on p.family = s.family and left(p.given, 1) = s.given and length(s.given) = 1 and length(p.given) > 1
+    join person_key_parts as p on p.family = s.family and {{left "p.given" 1}} = s.given and length(s.given) = 1 and length(p.given) > 1
     join initial_frequency as f on f.family = s.family and f.initial = s.given
     union all
     -- the same given name, the family name phonetically equal (a typo: Reicheert ~ Reichert)
     select s.email_id, p.business_id, 'name_key',
-        {{least "10" (greatest "1" "1 + 1.5 * log2(1 / f.expected)")}} - 1
+        {{least "10" (greatest "1" "1 + 1.5 * f.bits_1_in_expected")}} - 1
     from sender_key_parts as s
     join person_key_parts as p on p.given = s.given and p.family_dm = s.family_dm and p.family <> s.family
     join key_frequency as f on f.k = p.k
     where jw_similarity(p.family, s.family) >= 0.88
     union all
     select s.email_id, p.business_id, 'name_key',
-        {{least "10" (greatest "1" "1 + 1.5 * log2(1 / f.expected)")}}
+        {{least "10" (greatest "1" "1 + 1.5 * f.bits_1_in_expected")}}
     from sender_keys as s
     join person_keys as p on p.k = s.k
     join key_frequency as f on f.k = s.k
@@ -205,7 +215,7 @@ evidence as (
 
 candidates as (
     select email_id, business_id,
-        bool_or(kind = 'address') as same_address,
+        {{bool_or "kind = 'address'"}} as same_address,
         max(case when kind = 'phone_in_body' then bits else 0 end) as phone_bits,
         max(case when kind = 'email_in_body' then bits else 0 end) as body_email_bits,
         max(case when kind = 'order_cited' then bits else 0 end) as order_bits,
@@ -238,7 +248,7 @@ compared as (
             select 1 from sender_keys as sk, person_keys as pk
             where sk.email_id = c.email_id and pk.business_id = c.business_id
               and ((split_part(sk.k, ' ', 1) = split_part(pk.k, ' ', 1) and (
-                        (length(split_part(sk.k, ' ', 2)) = 1 and starts_with(split_part(pk.k, ' ', 2), split_part(sk.k, ' ', 2)))
+                        (length(split_part(sk.k, ' ', 2)) = 1 and {{starts_with "split_part(pk.k, ' ', 2)" "split_part(sk.k, ' ', 2)"}})
                         or jw_similarity(split_part(sk.k, ' ', 2), split_part(pk.k, ' ', 2)) >= 0.88))
                    or (split_part(sk.k, ' ', 2) = split_part(pk.k, ' ', 2)
                        and jw_similarity(split_part(sk.k, ' ', 1), split_part(pk.k, ' ', 1)) >= 0.88))
@@ -292,9 +302,9 @@ best as (
 -- with the sender, else the oldest
 chosen as (
     select b.email_id, b.business_id, b.bits, b.decisive, b.same_address, b.body_bits, b.counted_order_bits,
-        min(p.source_id) filter (where p.email = s.email) as address_customer,
-        min(p.source_id) filter (where exists (
-            select 1 from sender_keys as sk where sk.email_id = b.email_id and sk.k in (p.name_key1, p.name_key2))) as name_customer,
+        min(case when p.email = s.email then p.source_id end) as address_customer,
+        min(case when exists (
+            select 1 from sender_keys as sk where sk.email_id = b.email_id and sk.k in (p.name_key1, p.name_key2)) then p.source_id end) as name_customer,
         min(p.source_id) as oldest_customer
     from best as b
     join senders as s on s.email_id = b.email_id

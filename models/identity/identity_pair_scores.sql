@@ -43,7 +43,7 @@ key_parts as (
 -- the name parts' frequencies (a term-frequency u probability; common Korean given names and surnames
 -- make 김지후 far less telling than Vaughn Hamill)
 key_frequency as (
-    select k.k, max(f.n * g.n) / (select count(*) from key_parts) as expected
+    select k.k, cast(max(f.n * g.n) as double) / (select count(*) from key_parts) as expected
     from (select distinct k, family, given from key_parts) as k
     join (select family, count(*) as n from key_parts group by family) as f on f.family = k.family
     join (select given, count(*) as n from key_parts group by given) as g on g.given = k.given

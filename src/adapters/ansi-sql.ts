@@ -200,6 +200,23 @@ export interface SqlFunctions {
   right(s: string, n: string): string;
   /** Whether `s` starts with `prefix` (NULL when either is NULL). */
   startsWith(s: string, prefix: string): string;
+  /** Base-2 logarithm of `x`. */
+  log2(x: string): string;
+  /** `s` split on `delimiter` into an array of strings (for {@link unnestJoin}). */
+  split(s: string, delimiter: string): string;
+  /**
+   * A join clause giving one row per element of the string array `array` (NULL or empty: no row), the
+   * element readable as `alias.column` (varchar). Written after a FROM item: `from t as s {{unnest_join ...}}`.
+   * `alias` and `column` are plain identifiers (checked by the caller).
+   */
+  unnestJoin(array: string, alias: string, column: string): string;
+  /**
+   * A join clause giving one row per element of the JSON array in the text `json` (NULL: no row), the
+   * element (a JSON value) readable as `alias.column` by {@link jsonValue}.
+   */
+  jsonArrayJoin(json: string, alias: string, column: string): string;
+  /** The scalar member `key` (a plain identifier) of the JSON object `json` as varchar. */
+  jsonValue(json: string, key: string): string;
 }
 
 /** `(expr)` unless `expr` is a plain identifier, qualified name, number or string literal. */
@@ -245,6 +262,12 @@ function unitInterval(part: DatePart): string {
  *   LEFT/RIGHT functions (https://trino.io/docs/current/functions/string.html#substr); DuckDB and
  *   Snowflake override with their native `left`/`right`.
  * - starts_with: `starts_with(s, prefix)` (DuckDB, https://trino.io/docs/current/functions/string.html#starts_with).
+ * - log2: `log2(x)` (DuckDB, https://trino.io/docs/current/functions/math.html#log2).
+ * - split / unnest_join: `split(s, d)` and `cross join unnest(arr) as u(k)` — Trino
+ *   (https://trino.io/docs/current/functions/string.html#split, https://trino.io/docs/current/sql/select.html#unnest);
+ *   DuckDB reads the same (`split` is its alias of `string_split`), but spells it `string_split`.
+ * - json_array_join / json_value: `cross join unnest(cast(json_parse(t) as array(json))) as u(v)` and
+ *   `json_extract_scalar(v, '$.key')` — https://trino.io/docs/current/functions/json.html#cast-to-json.
  * - greatest / least ignoring NULLs: `greatest(coalesce(a, b), coalesce(b, a))` — each argument falls back
  *   to the others, so a NULL never wins and the result is NULL only when all are; this is needed on Trino,
  *   whose greatest/least return NULL when any argument is NULL
@@ -273,6 +296,11 @@ export const ansiFunctions: SqlFunctions = Object.freeze({
   left: (s: string, n: string) => `substr(${s}, 1, ${n})`,
   right: (s: string, n: string) => `substr(${s}, greatest(length(${s}) - ${paren(n)} + 1, 1))`,
   startsWith: (s: string, prefix: string) => `starts_with(${s}, ${prefix})`,
+  log2: (x: string) => `log2(${x})`,
+  split: (s: string, delimiter: string) => `split(${s}, ${delimiter})`,
+  unnestJoin: (array: string, alias: string, column: string) => `cross join unnest(${array}) as ${alias}(${column})`,
+  jsonArrayJoin: (json: string, alias: string, column: string) => `cross join unnest(cast(json_parse(${json}) as array(json))) as ${alias}(${column})`,
+  jsonValue: (json: string, key: string) => `json_extract_scalar(${json}, '$.${key}')`,
 });
 
 /** Each argument coalesced with the others (`a, b` → `coalesce(a, b), coalesce(b, a)`), so NULLs never decide greatest/least. */

@@ -48,6 +48,7 @@ export const BUILTIN_HELPERS = [
   'dateadd', 'datediff', 'date_trunc', 'safe_cast', 'type_string', 'type_int', 'type_float', 'type_timestamp',
   'concat', 'split_part', 'listagg', 'current_timestamp', 'hash', 'regexp_like', 'regexp_replace',
   'regexp_extract', 'any_value', 'bool_or', 'concat_ws', 'greatest', 'least', 'left', 'right', 'starts_with',
+  'log2', 'split', 'unnest_join', 'json_array_join', 'json_value',
   // Incremental models: {{#if (is_incremental)}} ... {{/if}}
   'is_incremental',
 ] as const;
@@ -314,7 +315,8 @@ const HELPER_USAGE: Readonly<Record<string, string>> = {
   regexp_replace: '"phone" "\'[^0-9]\'" "\'\'"', regexp_extract: '"from_address" "\'<([^>]+)>\'" 1',
   any_value: '"variant"', bool_or: '"is_purchase"', concat_ws: '"\' \'" "first_name" "middle_name" "last_name"',
   greatest: '"e.event_ts" "s.started_at"', least: '"a" "b"', left: '"email" 3', right: '"phone" 8',
-  starts_with: '"path" "\'/docs\'"',
+  starts_with: '"path" "\'/docs\'"', log2: '"1 / f.expected"', split: '"keys" "\'|\'"',
+  unnest_join: '(split "s.keys" "\'|\'") "u" "k"', json_array_join: '"e.pii" "u" "x"', json_value: '"u.x" "entity_type"',
 };
 
 /**
@@ -374,6 +376,15 @@ function registerCrossDialect(hb: typeof Handlebars): void {
   def('bool_or', 1, 1, ([e], a) => fnOf(a).boolOr(sqlArg('bool_or', 'the condition', e)));
   def('concat_ws', 2, 100, ([sep, ...parts], a) => fnOf(a).concatWs(sqlArg('concat_ws', 'the separator', sep), parts.map((v, i) => sqlArg('concat_ws', `part ${i + 1}`, v))));
   for (const k of ['left', 'right'] as const) def(k, 2, 2, ([s, n], a) => fnOf(a)[k](sqlArg(k, 'the string', s), sqlArg(k, 'the length', n)));
+  const name = (helper: string, what: string, v: unknown) => {
+    if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return v;
+    throw new HelperError(`${helper}: ${what} must be a plain name (letters, digits, _), e.g. {{${helper} ${HELPER_USAGE[helper]}}}`, new RegExp(`\\{\\{\\s*${helper}\\b`));
+  };
+  def('log2', 1, 1, ([x], a) => fnOf(a).log2(sqlArg('log2', 'the value', x)));
+  def('split', 2, 2, ([s, d], a) => fnOf(a).split(sqlArg('split', 'the string', s), sqlArg('split', 'the delimiter', d)));
+  def('unnest_join', 3, 3, ([arr, al, col], a) => fnOf(a).unnestJoin(sqlArg('unnest_join', 'the array', arr), name('unnest_join', 'the alias', al), name('unnest_join', 'the column', col)));
+  def('json_array_join', 3, 3, ([j, al, col], a) => fnOf(a).jsonArrayJoin(sqlArg('json_array_join', 'the JSON text', j), name('json_array_join', 'the alias', al), name('json_array_join', 'the column', col)));
+  def('json_value', 2, 2, ([j, k], a) => fnOf(a).jsonValue(sqlArg('json_value', 'the JSON value', j), name('json_value', 'the key', k)));
   def('starts_with', 2, 2, ([s, p], a) => fnOf(a).startsWith(sqlArg('starts_with', 'the string', s), sqlArg('starts_with', 'the prefix', p)));
   for (const k of ['greatest', 'least'] as const) def(k, 2, 100, (vals, a) => fnOf(a)[k](vals.map((v, i) => sqlArg(k, `argument ${i + 1}`, v))));
 }

@@ -83,6 +83,18 @@ describe('the protocol servers reject SQL the engine would reject', () => {
       expect(r.code, r.stdout + r.stderr).toBe(0);
     }
     expect((await trino.query(`select tail from lake.main.m order by id`)).map((r) => r.tail)).toEqual(['5678', '4567']);
+    // Arrays and JSON through the helpers: one row per element on both engines.
+    writeFiles(dir, { 'models/m2.sql': `select p.id, u.part, {{log2 "8"}} as three from {{ref "people"}} as p {{unnest_join (split "p.name" "' '") "u" "part"}}`,
+      'models/m3.sql': `select {{json_value "u.x" "a"}} as a, cast({{json_value "u.x" "n"}} as integer) as n
+from (select '[{"a": "x", "n": 1}, {"a": "y", "n": 2}]' as j) as t {{json_array_join "t.j" "u" "x"}}` });
+    for (const target of ['trino', 'snowflake']) {
+      const r = await runCli(['run', '--target', target, '-s', 'm2', 'm3'], dir, env);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+    expect((await trino.query(`select id, part, three from lake.main.m2 order by id, part`)).map((r) => [Number(r.id), r.part, Number(r.three)]))
+      .toEqual([[1, 'Ann', 3], [1, 'Lee', 3], [2, 'Bo', 3], [2, 'Kim', 3]]);
+    expect((await trino.query(`select a, n from lake.main.m3 order by a`)).map((r) => [r.a, Number(r.n)])).toEqual([['x', 1], ['y', 2]]);
+    expect(snowflake.queries.some((q) => /flatten\(input => parse_json/i.test(q.sqlText))).toBe(true);
   }, 120_000);
 
   it('the checks themselves: grammar first, then the documented function names', () => {

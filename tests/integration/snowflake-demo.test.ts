@@ -29,9 +29,7 @@ describe('demo warehouse on the snowflake target (local protocol server, not Sno
     dir = mkdtempSync(path.join(os.tmpdir(), 'weir-sf-demo-'));
     for (const d of ['models', 'macros', 'seeds', 'udfs', 'tests', 'project.yaml']) if (existsSync(path.join(root, d))) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
     symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-    // checkSql off: customer_email_matching is not portable Snowflake SQL yet (tests/grammar/demo-grammar.test.ts
-    // lists them and fails once they are); the server would reject them before running them.
-    server = await startSnowflakeServer({ users: { weir: PASSWORD }, checkSql: false });
+    server = await startSnowflakeServer({ users: { weir: PASSWORD } });
     writeFileSync(path.join(dir, 'project.yaml'), `${readFileSync(path.join(dir, 'project.yaml'), 'utf8')}  snowflake:
     type: snowflake
     account: acme-demo

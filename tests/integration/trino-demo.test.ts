@@ -42,9 +42,7 @@ describe('demo warehouse on the trino target', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'weir-trino-demo-'));
     for (const d of ['models', 'macros', 'seeds', 'udfs', 'tests', 'project.yaml']) if (existsSync(path.join(root, d))) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
     symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-    // checkSql off: customer_email_matching is not portable Trino SQL yet (tests/grammar/demo-grammar.test.ts
-    // lists them and fails once they are); the server would reject them before running them.
-    server = await TrinoTestServer.start({ catalogs: ['lake'], pageSize: 1000, checkSql: false });
+    server = await TrinoTestServer.start({ catalogs: ['lake'], pageSize: 1000 });
     writeFileSync(path.join(dir, 'project.yaml'), `${readFileSync(path.join(dir, 'project.yaml'), 'utf8')}  trino:\n    type: trino\n    server: ${server.url}\n    user: weir\n    catalog: lake\n    schema: main\n    threads: 4\n    seed_batch_rows: 2000\n`);
     // One PII key for both targets, so pseudonyms are comparable; no translation model on either.
     const base = { ...process.env, WEIR_PII_KEY: 'trino-demo-test-key', WEIR_TRANSLATION_MODEL_DIR: '' };

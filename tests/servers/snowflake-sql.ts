@@ -333,10 +333,38 @@ function rewrite(sql: string): string {
  * Snowflake string literals (backslash escapes) and type names in casts.
  * @throws UnsupportedSnowflakeSql for constructs the test server can't emulate
  */
+/**
+ * `TABLE(FLATTEN(INPUT => arr))` (https://docs.snowflake.com/en/sql-reference/functions/flatten), as Weir's
+ * `unnest_join`/`json_array_join` helpers write it, → `(select unnest(arr) as value)`; over `parse_json(t)`
+ * the JSON array is cast to DuckDB's json[] first. Only the VALUE column is provided.
+ */
+function translateFlatten(sql: string): string {
+  let out = sql;
+  for (;;) {
+    const m = /\btable\s*\(\s*flatten\s*\(\s*input\s*=>\s*/i.exec(out);
+    if (!m) return out;
+    const argStart = m.index + m[0].length;
+    let depth = 2;
+    let i = argStart;
+    for (; i < out.length && depth > 0; i++) {
+      if (out[i] === "'") {
+        const j = out.indexOf("'", i + 1);
+        if (j < 0) return out;
+        i = j;
+      } else if (out[i] === '(') depth++;
+      else if (out[i] === ')') depth--;
+    }
+    // `i` is just past the parenthesis closing TABLE(; the argument ends before the one closing FLATTEN(.
+    const inner = out.slice(argStart, i).replace(/\)\s*\)\s*$/, '').trim();
+    const json = /^(parse_json|json)\s*\(/i.test(inner);
+    out = `${out.slice(0, m.index)}(select unnest(${json ? `cast(${inner} as json[])` : inner}) as value)${out.slice(i)}`;
+  }
+}
+
 export function snowflakeToDuckDb(sql: string): string {
   const swap = swapWith(sql);
   if (swap) return swap;
-  return rewrite(translateStringLiterals(sql))
+  return translateFlatten(rewrite(translateStringLiterals(sql)))
     // Snowflake's `ALTER TABLE x RENAME TO db.schema.y` takes a qualified new name; DuckDB's only a bare one.
     .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1')
     // TIMESTAMP_NTZ (Snowflake's timestamp without time zone) is DuckDB's TIMESTAMP.
@@ -344,6 +372,12 @@ export function snowflakeToDuckDb(sql: string): string {
     // https://docs.snowflake.com/en/sql-reference/functions/generator — rows without columns.
     .replace(/\btable\s*\(\s*generator\s*\(\s*rowcount\s*=>\s*(\d+)\s*\)\s*\)/gi, 'range($1)')
     .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`)
+    // https://docs.snowflake.com/en/sql-reference/functions/log: LOG(2, x) is DuckDB's log2(x).
+    .replace(/\blog\s*\(\s*2\s*,/gi, 'log2(')
+    // https://docs.snowflake.com/en/sql-reference/functions/get: CAST(GET(v, 'k') AS VARCHAR) is the member's
+    // string value (DuckDB json_extract_string); PARSE_JSON(t) is DuckDB json(t).
+    .replace(/\bcast\s*\(\s*get\s*\(\s*([\w.]+)\s*,\s*'(\w+)'\s*\)\s+as\s+varchar\s*\)/gi, "json_extract_string($1, '$.$2')")
+    .replace(/\bparse_json\s*\(/gi, 'json(')
     // CLUSTER BY (cols) and COPY GRANTS of CREATE TABLE (https://docs.snowflake.com/en/sql-reference/sql/create-table):
     // DuckDB has neither; the statement stays recorded with them.
     .replace(/^(\s*create\s+(?:or\s+replace\s+)?table\s+[^(]*?)\s+cluster\s+by\s*\([^()]*\)/i, '$1')

@@ -33,7 +33,8 @@
  * them: `regexp_like(` → `regexp_matches(` (both search), `listagg(x, sep) within group (order by o)` →
  * `string_agg(x, sep order by o)`, `to_hex(md5(to_utf8(x)))` → `md5(x)` (already hex; callers lower()),
  * `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')` (Trino replaces every match),
- * `sequence(a, b)` → `generate_series(a, b)`.
+ * `sequence(a, b)` → `generate_series(a, b)`, `json_parse(x)` → `json(x)`, `cast(x as array(json))` → `cast(x as json[])`,
+ * `json_extract_scalar` → `json_extract_string`.
  * Catalogs are in-memory DuckDB databases attached under their Trino
  * name (DuckDB's default in-memory database is already called `memory`).
  */
@@ -405,6 +406,11 @@ export function translate(sql: string): string {
     .replace(/\bregexp_like\s*\(/gi, 'regexp_matches(')
     // https://trino.io/docs/current/functions/array.html#sequence: DuckDB's generate_series (both inclusive lists).
     .replace(/\bsequence\s*\(/gi, 'generate_series(')
+    // https://trino.io/docs/current/functions/json.html: json_parse → DuckDB json(), CAST(... AS ARRAY(JSON)) →
+    // json[], json_extract_scalar → json_extract_string (a JSON string's value without quotes, NULL for objects).
+    .replace(/\bjson_parse\s*\(/gi, 'json(')
+    .replace(/\bas\s+array\s*\(\s*json\s*\)/gi, 'as json[]')
+    .replace(/\bjson_extract_scalar\s*\(/gi, 'json_extract_string(')
     .replace(/\bto_hex\(md5\(to_utf8\(/gi, '(md5((') // three parentheses opened for three
     .replace(/\blistagg\s*\(/gi, '\u0000listagg(')
     .split('\u0000')

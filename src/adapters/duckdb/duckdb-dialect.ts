@@ -27,6 +27,10 @@ export const duckdbFunctions: SqlFunctions = Object.freeze({
   least: (args: readonly string[]) => `least(${args.join(', ')})`,
   left: (s: string, n: string) => `left(${s}, ${n})`,
   right: (s: string, n: string) => `right(${s}, ${n})`,
+  split: (s: string, delimiter: string) => `string_split(${s}, ${delimiter})`,
+  // https://duckdb.org/docs/stable/data/json/json_functions (json → json[] cast, json_extract_string)
+  jsonArrayJoin: (json: string, alias: string, column: string) => `cross join unnest(cast(json(${json}) as json[])) as ${alias}(${column})`,
+  jsonValue: (json: string, key: string) => `json_extract_string(${json}, '$.${key}')`,
 });
 
 /** The DuckDB dialect (stateless singleton). */

@@ -46,6 +46,12 @@ import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, 
  *   https://docs.snowflake.com/en/sql-reference/functions/greatest_ignore_nulls
  * - left / right: native — https://docs.snowflake.com/en/sql-reference/functions/left, https://docs.snowflake.com/en/sql-reference/functions/right
  * - starts_with: `startswith(s, prefix)` — https://docs.snowflake.com/en/sql-reference/functions/startswith
+ * - log2: `log(2, x)` (Snowflake has no LOG2) — https://docs.snowflake.com/en/sql-reference/functions/log
+ * - split / unnest_join: `split(s, d)` and a LATERAL inline view over `TABLE(FLATTEN(INPUT => arr))` whose
+ *   `value` is cast to varchar — https://docs.snowflake.com/en/sql-reference/functions/split,
+ *   https://docs.snowflake.com/en/sql-reference/functions/flatten, https://docs.snowflake.com/en/sql-reference/constructs/join-lateral
+ * - json_array_join / json_value: FLATTEN over `parse_json(t)`, `cast(get(v, 'key') as varchar)` —
+ *   https://docs.snowflake.com/en/sql-reference/functions/parse_json, https://docs.snowflake.com/en/sql-reference/functions/get
  * Patterns are string literals, and Snowflake treats `\` as an escape in literals: write regex
  * patterns with `{{literal "..."}}` so the backslashes are doubled.
  */
@@ -68,6 +74,12 @@ export const snowflakeFunctions: SqlFunctions = Object.freeze({
   left: (s: string, n: string) => `left(${s}, ${n})`,
   right: (s: string, n: string) => `right(${s}, ${n})`,
   startsWith: (s: string, prefix: string) => `startswith(${s}, ${prefix})`,
+  log2: (x: string) => `log(2, ${x})`,
+  unnestJoin: (array: string, alias: string, column: string) =>
+    `cross join lateral (select cast(f.value as varchar) as ${column} from table(flatten(input => ${array})) as f) as ${alias}`,
+  jsonArrayJoin: (json: string, alias: string, column: string) =>
+    `cross join lateral (select f.value as ${column} from table(flatten(input => parse_json(${json}))) as f) as ${alias}`,
+  jsonValue: (json: string, key: string) => `cast(get(${json}, '${key}') as varchar)`,
 });
 
 /**

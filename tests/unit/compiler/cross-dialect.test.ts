@@ -43,6 +43,13 @@ const CASES: [string, string, string, string][] = [
   [`{{left "email" 3}}`, `left(email, 3)`, `left(email, 3)`, `substr(email, 1, 3)`],
   [`{{right "phone" "n + 1"}}`, `right(phone, n + 1)`, `right(phone, n + 1)`, `substr(phone, greatest(length(phone) - (n + 1) + 1, 1))`],
   [`{{starts_with "path" "'/docs'"}}`, `starts_with(path, '/docs')`, `startswith(path, '/docs')`, `starts_with(path, '/docs')`],
+  ['{{log2 "x"}}', 'log2(x)', 'log(2, x)', 'log2(x)'],
+  [`{{split "k" "'|'"}}`, `string_split(k, '|')`, `split(k, '|')`, `split(k, '|')`],
+  [`{{unnest_join (split "s.k" "'|'") "u" "part"}}`, `cross join unnest(string_split(s.k, '|')) as u(part)`,
+    `cross join lateral (select cast(f.value as varchar) as part from table(flatten(input => split(s.k, '|'))) as f) as u`, `cross join unnest(split(s.k, '|')) as u(part)`],
+  ['{{json_array_join "e.pii" "u" "x"}}', 'cross join unnest(cast(json(e.pii) as json[])) as u(x)',
+    'cross join lateral (select f.value as x from table(flatten(input => parse_json(e.pii))) as f) as u', 'cross join unnest(cast(json_parse(e.pii) as array(json))) as u(x)'],
+  ['{{json_value "u.x" "start"}}', `json_extract_string(u.x, '$.start')`, `cast(get(u.x, 'start') as varchar)`, `json_extract_scalar(u.x, '$.start')`],
   ['{{current_timestamp}}', 'current_timestamp', 'current_timestamp()', 'current_timestamp'],
   ['{{hash "email"}}', 'md5(email)', 'md5(email)', 'lower(to_hex(md5(to_utf8(email))))'],
   [`{{regexp_like "s" "'^[a-z]+$'"}}`, `regexp_matches(s, '^[a-z]+$')`, `(regexp_instr(s, '^[a-z]+$') > 0)`, `regexp_like(s, '^[a-z]+$')`],
@@ -96,6 +103,8 @@ describe('argument validation', () => {
     expect(err('{{datediff "day" "a"}}').message).toMatch(/datediff takes 3 argument/);
     expect(err('{{hash ""}}').message).toMatch(/hash: the value must be an SQL expression/);
     expect(err('{{concat "a"}}').message).toMatch(/concat takes 2 to 100/);
+    expect(err('{{unnest_join "arr" "u; drop table x" "k"}}').message).toMatch(/unnest_join: the alias must be a plain name/);
+    expect(err(`{{json_value "v" "a') or ('1"}}`).message).toMatch(/json_value: the key must be a plain name/);
   });
   it('cannot be shadowed by a macro helper of the same name', () => {
     expect(() => new TemplateEnvironment([], [{ path: 'macros/x.ts', exports: { hash: () => 'x' } }])).toThrow(/clashes with a built-in/);
@@ -151,6 +160,9 @@ describe('DuckDB executes what the helpers render', () => {
     expect(await one(`{{left "'abcdef'" 3}}`)).toBe('abc');
     expect(await one(`{{right "'+821012345678'" 8}}`)).toBe('12345678');
     expect(await one(`{{starts_with "'/docs/a'" "'/docs'"}}`)).toBe(true);
+    expect(Number(await one('{{log2 "8"}}'))).toBe(3);
+    expect((await conn.runAndReadAll(`select u.k from (select 'a|b' as s) as t ${render(`{{unnest_join (split "t.s" "'|'") "u" "k"}}`, duckdbDialect)} order by 1`)).getRowsJS()).toEqual([['a'], ['b']]);
+    expect((await conn.runAndReadAll(`select ${render('{{json_value "u.x" "a"}}', duckdbDialect)} from (select '[{"a":"p"},{"a":"q"}]' as j) as t ${render('{{json_array_join "t.j" "u" "x"}}', duckdbDialect)} order by 1`)).getRowsJS()).toEqual([['p'], ['q']]);
     // Trino's spelling of right/left (substr, greatest, length behave alike on DuckDB for positive
     // positions) gives DuckDB's right/left results, including n longer than the string and n = 0.
     for (const [s, n] of [["'abcdef'", 3], ["'ab'", 5], ["'abc'", 0]] as const) {
