@@ -65,6 +65,8 @@ export function unknownFunctions(engine: GrammarEngine, sql: string, extra: Read
     }
     // CTE head or alias with a column list: `name (a, b) as (`
     const close = matchingParen(toks, i + 1);
+    // A parameterized type (`decimal(18, 2)`, `varchar(10)`, `timestamp(6)`), e.g. in a column definition.
+    if (TYPES.has(name) && close > i + 2 && toks.slice(i + 2, close).every((x) => x.kind === 'number' || x.text === ',')) continue;
     if (close > 0 && lower(toks[close + 1]) === 'as' && toks[close + 2]?.text === '(') continue;
     if (SYNTAX.has(name) || known.has(name) || extra.has(name)) continue;
     out.push({ name, offset: t.start });

@@ -107,5 +107,7 @@ from (select '[{"a": "x", "n": 1}, {"a": "y", "n": 2}]' as j) as t {{json_array_
     expect(checkEngineSql('snowflake', 'select a b c from t')).toMatchObject({ kind: 'syntax' });
     // Not calls: CTE column lists, aliases with columns, types with parameters, IN lists.
     expect(checkEngineSql('trino', 'with r(n) as (select 1) select cast(n as decimal(18, 2)) from r as x(n) where n in (1, 2)')).toBeUndefined();
+    expect(checkEngineSql('snowflake', 'create table t (a decimal(18, 2), b varchar(10), c timestamp_ntz)')).toBeUndefined();
+    expect(checkEngineSql('trino', 'create table t (a decimal(18, 2), b timestamp(6))')).toBeUndefined();
   });
 });

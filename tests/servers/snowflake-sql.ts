@@ -372,6 +372,8 @@ export function snowflakeToDuckDb(sql: string): string {
     // https://docs.snowflake.com/en/sql-reference/functions/generator — rows without columns.
     .replace(/\btable\s*\(\s*generator\s*\(\s*rowcount\s*=>\s*(\d+)\s*\)\s*\)/gi, 'range($1)')
     .replace(/\bcreate(\s+or\s+replace)?\s+transient\s+table\b/gi, (_m, orReplace: string | undefined) => `create${orReplace ?? ''} table`)
+    // https://docs.snowflake.com/en/sql-reference/functions/startswith: DuckDB's starts_with.
+    .replace(/\bstartswith\s*\(/gi, 'starts_with(')
     // https://docs.snowflake.com/en/sql-reference/functions/log: LOG(2, x) is DuckDB's log2(x).
     .replace(/\blog\s*\(\s*2\s*,/gi, 'log2(')
     // https://docs.snowflake.com/en/sql-reference/functions/get: CAST(GET(v, 'k') AS VARCHAR) is the member's
