@@ -153,8 +153,9 @@ export interface Connection {
   /**
    * Called before a node runs on this connection, so engines can tag its statements (Snowflake's
    * `QUERY_TAG`). Optional; engines without query tags omit it.
+   * @param tag the node's own `query_tag` config, in place of the target's
    */
-  tagNode?(nodeId: string): Promise<void>;
+  tagNode?(nodeId: string, tag?: string): Promise<void>;
   close(): Promise<void>;
 }
 

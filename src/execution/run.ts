@@ -278,7 +278,11 @@ async function runNode(
     }
     const compiledAt = now();
     timing.push({ name: 'compile', started_at: started, completed_at: compiledAt });
-    await conn.tagNode?.(node.unique_id);
+    // A model's query_tag (Snowflake) replaces the target's in the node's QUERY_TAG; elsewhere it is reported.
+    const queryTag = node.config.query_tag;
+    if (queryTag !== undefined && typeof queryTag !== 'string') throw new Error(`query_tag must be a string (model '${node.name}')`);
+    if (queryTag !== undefined && !conn.tagNode) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: `query_tag: ${adapter.dialect.name} targets have no query tags; not applied on target '${manifest.targetName}'` });
+    await conn.tagNode?.(node.unique_id, queryTag);
     // --reuse: nothing that makes this node's data changed since its last build here → not rebuilt.
     let reuseHash: string | undefined;
     let reuseInputs: Record<string, string> | undefined;

@@ -25,7 +25,7 @@ export const EXTERNAL_KEYS = ['format', 'location', 'partition_by'] as const;
 export const TEST_KEYS = ['enabled', 'tags', 'meta', 'severity', 'where', 'limit', 'fail_calc', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'schema', 'database', 'alias'] as const;
 
 /** Keys valid for a model whatever its materialization. */
-const MODEL_BASE = [...COMMON, 'materialized', 'contract', 'on_udf_unavailable', 'on_error', 'group', 'access'];
+const MODEL_BASE = [...COMMON, 'materialized', 'contract', 'on_udf_unavailable', 'on_error', 'group', 'access', 'query_tag'];
 /** Materialization-specific model keys: key → the materializations it belongs to. */
 const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(
@@ -66,7 +66,6 @@ const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   quote_columns: 'seed column names are always quoted',
   quoting: 'identifiers are always quoted',
   automatic_clustering: 'clustering keys are not set by Weir',
-  query_tag: 'set the query tag in the target instead',
   snowflake_warehouse: 'one warehouse per target',
   secure: 'secure views are not created by Weir',
   partitioned_by: 'table properties are not set by Weir',

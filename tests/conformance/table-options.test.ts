@@ -1,5 +1,5 @@
 /**
- * Native table options (adapters/table-options.ts) per dialect: the DDL each writes (golden files under
+ * Native table options (adapters/table-options.ts) and a model's Snowflake query_tag, per dialect: the DDL each writes (golden files under
  * tests/golden/ddl/, `UPDATE_GOLDEN=1` rewrites them), that DDL parsed by the engine's grammar
  * (tests/grammar), config validation, and a `weir run` on the Trino and Snowflake protocol servers (NOT the
  * engines: they check the grammar, then run the statement on DuckDB without the options) sending them.
@@ -75,7 +75,7 @@ targets:
   dev: { type: duckdb, path: target/t.duckdb }
 `,
       'seeds/orders.csv': 'order_id,region,order_date\n1,kr,2024-01-02\n2,jp,2024-02-03\n',
-      'models/orders_by_region.sql': `{{config materialized="table" cluster_by=(array "region") transient=false copy_grants=true}}
+      'models/orders_by_region.sql': `{{config materialized="table" cluster_by=(array "region") transient=false copy_grants=true query_tag="orders_nightly"}}
 select region, count(*) as n from {{ref "orders"}} group by region`,
       'models/schema.yml': `version: 2
 models:
@@ -98,6 +98,7 @@ models:
     const ctas = trino.statements.map((s) => s.sql).find((s) => /create table .*orders_by_region__weir_tmp/i.test(s));
     expect(ctas).toMatch(/with \(format = 'PARQUET', partitioning = ARRAY\['region'\]\) as \(/);
     expect(r.stdout + r.stderr).toMatch(/cluster_by, transient, copy_grants: not a table option of trino targets \(only properties\); not applied on target 'trino'/);
+    expect(r.stdout + r.stderr).toMatch(/query_tag: trino targets have no query tags; not applied on target 'trino'/);
     expect(Number((await trino.query("select count(*) as n from lake.main.orders_by_region"))[0].n)).toBe(2);
   }, 120_000);
 
@@ -108,5 +109,8 @@ models:
     const ctas = snowflake.queries.map((q) => q.sqlText).find((s) => /ORDERS_BY_REGION/.test(s) && /^create/i.test(s));
     expect(ctas).toMatch(/^create or replace table "ANALYTICS"."DEV"."ORDERS_BY_REGION" cluster by \(region\) copy grants as \(/);
     expect(r.stdout + r.stderr).toMatch(/properties: not a table option of snowflake targets/);
+    // The model's query_tag replaces the target's (none here) in the node's QUERY_TAG.
+    const q = snowflake.queries.find((x) => /ORDERS_BY_REGION/.test(x.sqlText) && /^create/i.test(x.sqlText));
+    expect(JSON.parse(q!.queryTag!)).toEqual({ app: 'weir', node_id: 'model.t.orders_by_region', tag: 'orders_nightly' });
   }, 120_000);
 });

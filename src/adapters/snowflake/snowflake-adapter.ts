@@ -192,8 +192,9 @@ class SnowflakeConnectionWrapper implements Connection {
     });
   }
 
-  async tagNode(nodeId: string): Promise<void> {
-    const tag = JSON.stringify({ app: 'weir', node_id: nodeId, ...(this.queryTagPrefix ? { tag: this.queryTagPrefix } : {}) });
+  async tagNode(nodeId: string, modelTag?: string): Promise<void> {
+    const t = modelTag ?? this.queryTagPrefix;
+    const tag = JSON.stringify({ app: 'weir', node_id: nodeId, ...(t ? { tag: t } : {}) });
     await this.execute(`alter session set query_tag = ${makeSnowflakeDialect().literal(tag)}`);
   }
 
