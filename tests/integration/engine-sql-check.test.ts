@@ -109,5 +109,10 @@ from (select '[{"a": "x", "n": 1}, {"a": "y", "n": 2}]' as j) as t {{json_array_
     expect(checkEngineSql('trino', 'with r(n) as (select 1) select cast(n as decimal(18, 2)) from r as x(n) where n in (1, 2)')).toBeUndefined();
     expect(checkEngineSql('snowflake', 'create table t (a decimal(18, 2), b varchar(10), c timestamp_ntz)')).toBeUndefined();
     expect(checkEngineSql('trino', 'create table t (a decimal(18, 2), b timestamp(6))')).toBeUndefined();
+    // A long multi-row VALUES list (seed batches, UDF lookup tables) is parsed on its first 50 rows only.
+    const rows = Array.from({ length: 2000 }, (_, i) => `(${i}, 'a''b\\${i}', date '2024-01-01', 1.5)`).join(', ');
+    expect(checkEngineSql('trino', `insert into "lake"."main"."x" (a, b, c, d) values ${rows}`)).toBeUndefined();
+    expect(checkEngineSql('trino', `insert into "lake"."main"."x" (a, b, c, d) values ${rows.replace('(3,', '(3 3,')}`)).toMatchObject({ kind: 'syntax' });
+    expect(checkEngineSql('trino', `insert into "lake"."main"."x" (a, b, c, d) values ${rows.replace('(1999,', '(1999 1999,')}`)).toBeUndefined();
   });
 });
