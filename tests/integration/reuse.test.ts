@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WeirProject } from '../../src/api/project.js';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_PROJECT_YAML, cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
 import { TrinoTestServer } from '../servers/trino-server.js';
 import { startSnowflakeServer } from '../servers/snowflake-server.js';
@@ -54,9 +54,12 @@ describe('--reuse on DuckDB', () => {
     expect((await runCli(['build', '--reuse'], dir)).code).toBe(0);
     expect(statuses(dir)).toMatchObject({ b_tot: 'success', both: 'success', a_tot: 'reused', b_inc: 'reused' });
 
-    // A table changed outside Weir is rebuilt.
-    const p = await WeirProject.load({ projectDir: dir });
-    await p.query('insert into main.b_inc values (99, 99)');
+    // A table changed outside Weir (another DuckDB client; `weir query` only reads) is rebuilt.
+    const db = await DuckDBInstance.create(path.join(dir, 'target/t.duckdb'));
+    const conn = await db.connect();
+    await conn.run('insert into main.b_inc values (99, 99)');
+    conn.closeSync();
+    db.closeSync();
     expect((await runCli(['build', '--reuse', '--select', 'b_inc'], dir)).code).toBe(0);
     expect(statuses(dir)).toEqual({ b_inc: 'success' });
 
