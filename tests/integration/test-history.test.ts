@@ -4,6 +4,8 @@
  * `--no-test-history` and `--empty` write nothing; `weir docs generate` turns the rows into per-test and
  * per-model trends in the site data. The browser side is tests/browser/test-history.test.ts.
  */
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../src/api/project.js';
 import { historyData } from '../../src/docs/site-data.js';
@@ -80,8 +82,12 @@ describe('weir_test_history', () => {
     expect((await runCli(['test'], dir)).code).toBe(0);
     expect(await history(dir)).toHaveLength(3);
     // An unwritable history is a warning, not a failed run.
-    await q.query('drop table main.weir_test_history');
-    await q.query('create view main.weir_test_history as select 1 as x');
+    // (through another DuckDB client: `weir query` only reads)
+    const db = await DuckDBInstance.create(path.join(dir, 'target/t.duckdb'));
+    const conn = await db.connect();
+    await conn.run('drop table main.weir_test_history; create view main.weir_test_history as select 1 as x');
+    conn.closeSync();
+    db.closeSync();
     const warn = await runCli(['test'], dir);
     expect(warn.code).toBe(0);
     expect(warn.stdout + warn.stderr).toMatch(/WARN.*test history not recorded in weir_test_history/);
