@@ -5,7 +5,7 @@
  * the target and says what to do. The corruption is real: bytes of the file's first data block are
  * overwritten, and DuckDB itself reports the checksum mismatch.
  */
-import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, writeSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT_YAML, cleanupProjects, jsonLines, makeProject, runCli } from '../helpers/project.js';
@@ -64,6 +64,10 @@ describe('a corrupt DuckDB database file', () => {
     const dir = await makeProject(MODELS);
     expect((await runCli(['run'], dir)).code).toBe(0);
     corrupt(path.join(dir, 'target/t.duckdb'));
+    // The database changed after the copy was published (readers use the copy while it is current, i.e. not
+    // older than the database): make that unambiguous even when both writes fall in one timestamp tick.
+    const later = new Date(Date.now() + 2000);
+    utimesSync(path.join(dir, 'target/t.duckdb'), later, later);
     const r = await runCli(['query', 'select n from main.summary', '--format', 'csv'], dir);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toBe('n\n5000\n');
