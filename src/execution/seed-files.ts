@@ -5,6 +5,7 @@
  * reader's type inference and `column_types`. Parquet and JSON go to the adapter as they are (DuckDB reads
  * them natively; engines that cannot refuse them).
  */
+import { importOptional } from '../utils/optional-dependency.js';
 import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -73,10 +74,12 @@ function cellText(v: unknown): string {
  * Converts the first worksheet of an `.xlsx` workbook (or the one named by config `sheet`) to a CSV file
  * (header = the first row) written atomically under `<targetDir>/seeds/`.
  * @returns the CSV path
- * @throws WeirError `WEIR_SEED_INVALID` naming the file (unreadable workbook, missing sheet, empty sheet)
+ * @throws WeirError `WEIR_SEED_INVALID` naming the file (unreadable workbook, missing sheet, empty sheet);
+ *   `WEIR_DEPENDENCY_MISSING` when exceljs is not installed
  */
 export async function xlsxToCsv(node: SeedNode, targetDir: string): Promise<string> {
-  const { default: ExcelJS } = await import('exceljs');
+  // ExcelJS is an optional peer dependency (xlsx seeds only): a missing install names the package.
+  const { default: ExcelJS } = await importOptional({ name: 'exceljs', range: '^4.4.0', neededFor: `the Excel seed ${node.path}` }, () => import('exceljs'), { file: node.path, nodeId: node.unique_id });
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(node.absolute_path);

@@ -55,13 +55,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('npm install --omit=dev of the packed tarball in an empty folder', () => {
-  it('is small: tarball ≤ 4 MB without tests or demo seeds; node_modules ≤ 180 MB, no engine client or onnxruntime', () => {
+  it('is small: tarball ≤ 4 MB without tests or demo seeds; node_modules ≤ 150 MB, no engine client, onnxruntime or exceljs', () => {
     expect(statSync(tarball).size).toBeLessThanOrEqual(4 * 1024 * 1024);
     const pkgDir = path.join(app, 'node_modules/weir-sql');
     expect(readdirSync(pkgDir).sort()).toEqual(['README.md', 'bin', 'dist', 'package.json']);
     const size = du(path.join(app, 'node_modules'));
-    expect(size).toBeLessThanOrEqual(180 * 1024 * 1024);
-    for (const p of ['snowflake-sdk', 'trino-client', 'onnxruntime-node', 'tsx', 'vitest']) {
+    expect(size).toBeLessThanOrEqual(150 * 1024 * 1024); // the issue's goal (its hard limit is 180 MB)
+    for (const p of ['snowflake-sdk', 'trino-client', 'onnxruntime-node', 'exceljs', 'tsx', 'vitest']) {
       expect(() => statSync(path.join(app, 'node_modules', p)), p).toThrow();
     }
     console.log(`tarball ${(statSync(tarball).size / 1024).toFixed(0)} kB, node_modules ${(size / 1024 / 1024).toFixed(1)} MB`);
@@ -126,6 +126,16 @@ select jw_similarity('MARTHA', 'MARHTA') as jw, fuzz_ratio('New York', 'new york
     const t = await weir(['run', '--target', 'lake'], shop);
     expect(t.code, t.stdout + t.stderr).toBe(2);
     expect(t.stdout + t.stderr).toContain("target 'lake' (type trino) needs the package trino-client, which is not installed");
+  });
+
+  it('an .xlsx seed without exceljs installed names the package and the command', async () => {
+    const shop = path.join(app, 'shop');
+    writeFileSync(path.join(shop, 'seeds/book.xlsx'), 'not read: the package is missing first');
+    const r = await weir(['seed', '--select', 'book'], shop);
+    rmSync(path.join(shop, 'seeds/book.xlsx'));
+    expect(r.code, r.stdout + r.stderr).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('the Excel seed seeds/book.xlsx needs the package exceljs, which is not installed');
+    expect(r.stdout + r.stderr).toContain("npm install exceljs@'^4.4.0'");
   });
 
   it('translate with a model configured but onnxruntime-node not installed fails the model naming the package (exit 1)', async () => {
