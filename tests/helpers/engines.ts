@@ -27,14 +27,14 @@ export interface Engines {
 /** Target names of {@link Engines.targetsYaml}. */
 export const TARGETS = ['dev', 'trino', 'snowflake'] as const;
 
-/** Starts both protocol servers on 127.0.0.1. */
-export async function startEngines(): Promise<Engines> {
-  const trino = await TrinoTestServer.start({ catalogs: ['lake'], users: { weir: TRINO_PASSWORD } });
-  const snowflake = await startSnowflakeServer({ users: { weir_ci: SNOWFLAKE_PASSWORD } });
-  const env = { ...process.env, TRINO_PASSWORD, SNOWFLAKE_PASSWORD, TRINO_URL: trino.url, SNOWFLAKE_URL: snowflake.url };
-  return {
-    trino, snowflake, env,
-    targetsYaml: (extra = '') => `targets:
+/**
+ * `targets:` for project.yaml: `dev` (DuckDB, target/t.duckdb), `trino` and `snowflake` (the protocol
+ * servers, reached through the `{{env}}` values of {@link Engines.env}). Pure text: usable before the
+ * servers start.
+ * @param extra lines appended to each target (e.g. `\n    query_timeout_seconds: 5`)
+ */
+export function engineTargetsYaml(extra = ''): string {
+  return `targets:
   dev:
     type: duckdb
     path: target/t.duckdb
@@ -57,7 +57,17 @@ export async function startEngines(): Promise<Engines> {
     access_url: '{{env "SNOWFLAKE_URL"}}'
     connect_retries: 0
     threads: 2${extra}
-`,
+`;
+}
+
+/** Starts both protocol servers on 127.0.0.1. */
+export async function startEngines(): Promise<Engines> {
+  const trino = await TrinoTestServer.start({ catalogs: ['lake'], users: { weir: TRINO_PASSWORD } });
+  const snowflake = await startSnowflakeServer({ users: { weir_ci: SNOWFLAKE_PASSWORD } });
+  const env = { ...process.env, TRINO_PASSWORD, SNOWFLAKE_PASSWORD, TRINO_URL: trino.url, SNOWFLAKE_URL: snowflake.url };
+  return {
+    trino, snowflake, env,
+    targetsYaml: engineTargetsYaml,
     sent: () => [...trino.statements.map((s) => s.sql), ...snowflake.queries.map((q) => q.sqlText)],
     close: async () => {
       await trino.close();

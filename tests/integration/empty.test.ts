@@ -10,40 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../src/api/project.js';
 import { emptyRelation } from '../../src/compiler/render.js';
 import { cleanupProjects, makeProject, runCli } from '../helpers/project.js';
-import { startSnowflakeServer, type SnowflakeTestServer } from '../servers/snowflake-server.js';
-import { TrinoTestServer } from '../servers/trino-server.js';
+import { engineTargetsYaml, startEngines, type Engines } from '../helpers/engines.js';
 
-const PASSWORD = 'empty-pw-77';
-let snowflake: SnowflakeTestServer;
-let trino: TrinoTestServer;
-const env = () => ({ ...process.env, SF_PASSWORD: PASSWORD, SF_URL: snowflake.url, TRINO_URL: trino.url, TRINO_PASSWORD: PASSWORD });
+let engines: Engines;
+const env = () => engines.env;
 
 const projectYaml = `name: e
 target: dev
-targets:
-  dev:
-    type: duckdb
-    path: target/e.duckdb
-    threads: 2
-  snowflake:
-    type: snowflake
-    account: acme-test
-    user: weir_ci
-    password: '{{env "SF_PASSWORD"}}'
-    database: analytics
-    schema: dev
-    access_url: '{{env "SF_URL"}}'
-    connect_retries: 0
-    threads: 2
-  trino:
-    type: trino
-    server: '{{env "TRINO_URL"}}'
-    user: weir
-    catalog: lake
-    schema: analytics
-    auth: { type: basic, password: '{{env "TRINO_PASSWORD"}}' }
-    threads: 2
-`;
+${engineTargetsYaml()}`;
 const FILES = {
   'project.yaml': projectYaml,
   'seeds/raw_customers.csv': 'id,name,amount,signup_date\n1,ann,10,2024-01-02\n2,bo,20,2024-02-03\n',
@@ -77,12 +51,10 @@ const results = (dir: string): Record<string, Result> => Object.fromEntries(
 );
 
 beforeAll(async () => {
-  snowflake = await startSnowflakeServer({ users: { weir_ci: PASSWORD } });
-  trino = await TrinoTestServer.start({ catalogs: ['lake'], users: { weir: PASSWORD } });
+  engines = await startEngines();
 });
 afterAll(async () => {
-  await snowflake?.close();
-  await trino?.close();
+  await engines?.close();
   cleanupProjects();
 });
 
@@ -133,10 +105,10 @@ describe('--empty on DuckDB', () => {
 });
 
 describe.each([
-  { target: 'snowflake', count: async (rel: string) => Number((await snowflake.duck(`select count(*) from "ANALYTICS"."DEV"."${rel.toUpperCase()}"`))[0][0]) },
+  { target: 'snowflake', count: async (rel: string) => Number((await engines.snowflake.duck(`select count(*) from "ANALYTICS"."DEV"."${rel.toUpperCase()}"`))[0][0]) },
   {
     target: 'trino', count: async (rel: string) => {
-      const c = await trino.duckdb.connect();
+      const c = await engines.trino.duckdb.connect();
       try {
         return Number((await c.runAndReadAll(`select count(*) from lake.analytics.${rel}`)).getRows()[0][0]);
       } finally {

@@ -8,36 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
-import { startSnowflakeServer, type SnowflakeTestServer } from '../servers/snowflake-server.js';
-import { TrinoTestServer } from '../servers/trino-server.js';
+import { engineTargetsYaml, startEngines, type Engines } from '../helpers/engines.js';
 
-const PASSWORD = 'wap-pw-31x';
-let snowflake: SnowflakeTestServer;
-let trino: TrinoTestServer;
-const env = () => ({ ...process.env, SF_PASSWORD: PASSWORD, SF_URL: snowflake.url, TRINO_URL: trino.url, TRINO_PASSWORD: PASSWORD });
+let servers: Engines;
+const env = () => servers.env;
 
 const projectYaml = `name: wap
 target: snowflake
-targets:
-  snowflake:
-    type: snowflake
-    account: acme-test
-    user: weir_ci
-    password: '{{env "SF_PASSWORD"}}'
-    database: analytics
-    schema: dev
-    access_url: '{{env "SF_URL"}}'
-    connect_retries: 0
-    threads: 2
-  trino:
-    type: trino
-    server: '{{env "TRINO_URL"}}'
-    user: weir
-    catalog: lake
-    schema: analytics
-    auth: { type: basic, password: '{{env "TRINO_PASSWORD"}}' }
-    threads: 2
-`;
+${engineTargetsYaml()}`;
 const files = (rows: string) => ({
   'project.yaml': projectYaml,
   'seeds/raw_orders.csv': `id,amount\n${rows}`,
@@ -64,17 +42,15 @@ const status = (dir: string) => Object.fromEntries(
 );
 
 beforeAll(async () => {
-  snowflake = await startSnowflakeServer({ users: { weir_ci: PASSWORD } });
-  trino = await TrinoTestServer.start({ catalogs: ['lake'], users: { weir: PASSWORD } });
+  servers = await startEngines();
 });
 afterAll(async () => {
-  await snowflake?.close();
-  await trino?.close();
+  await servers?.close();
   cleanupProjects();
 });
 
 const trinoDuck = async (sql: string) => {
-  const c = await trino.duckdb.connect();
+  const c = await servers.trino.duckdb.connect();
   try {
     return (await c.runAndReadAll(sql)).getRows();
   } finally {
@@ -82,7 +58,7 @@ const trinoDuck = async (sql: string) => {
   }
 };
 const engines = [
-  { target: 'snowflake', count: async (rel: string) => Number((await snowflake.duck(`select count(*) from analytics.dev.${rel}`))[0][0]), tmpCount: async () => Number((await snowflake.duck("select count(*) from information_schema.tables where table_name ilike '%__weir_tmp'"))[0][0]) },
+  { target: 'snowflake', count: async (rel: string) => Number((await servers.snowflake.duck(`select count(*) from analytics.dev.${rel}`))[0][0]), tmpCount: async () => Number((await servers.snowflake.duck("select count(*) from information_schema.tables where table_name ilike '%__weir_tmp'"))[0][0]) },
   { target: 'trino', count: async (rel: string) => Number((await trinoDuck(`select count(*) from lake.analytics.${rel}`))[0][0]), tmpCount: async () => Number((await trinoDuck("select count(*) from information_schema.tables where table_name ilike '%__weir_tmp'"))[0][0]) },
 ];
 
@@ -116,6 +92,6 @@ describe.each(engines)('write-audit-publish on the $target protocol server', ({ 
 });
 
 it('Snowflake publishes the audited table with ALTER TABLE ... SWAP WITH', () => {
-  const swaps = snowflake.queries.filter((q) => /swap\s+with/i.test(q.sqlText)).map((q) => q.sqlText);
+  const swaps = servers.snowflake.queries.filter((q) => /swap\s+with/i.test(q.sqlText)).map((q) => q.sqlText);
   expect(swaps.some((s) => /alter table "ANALYTICS"\."DEV"\."ORDERS" swap with "ANALYTICS"\."DEV"\."ORDERS__WEIR_TMP"/i.test(s))).toBe(true);
 });
