@@ -5,11 +5,9 @@
  * so tools that read dbt's artifacts read Weir's. Each carries `metadata.dbt_schema_version` (dbt's schema URL).
  * Secrets are redacted from everything written.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Manifest } from '../manifest/manifest.js';
 import { redactDeep, type Redactor } from '../utils/redact.js';
-import { PRIVATE_FILE_MODE, removeStaleTempFiles } from '../utils/write-file.js';
+import { PRIVATE_FILE_MODE, removeStaleTempFiles, writeFileAtomic } from '../utils/write-file.js';
 import { DBT_SCHEMAS, type ArtifactMetadata } from './dbt/metadata.js';
 import { dbtManifest, type ManifestOptions } from './dbt/manifest-v12.js';
 import { packageInfo } from '../utils/package-info.js';
@@ -33,11 +31,8 @@ export type { CompiledFacts, UdfFacts, ProjectHooks } from './dbt/manifest-v12.j
 export function writeJsonAtomic(file: string, value: unknown, beforeWrite?: () => void): void {
   const text = `${stringify(value)}\n`;
   beforeWrite?.();
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
   // Artifacts hold compiled SQL (with the values in it) and run messages: owner-only, like compiled files.
-  writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE });
-  renameSync(tmp, file);
+  writeFileAtomic(file, text, PRIVATE_FILE_MODE);
   removeStaleTempFiles(file); // a killed run's half-written file
 }
 

@@ -1,25 +1,12 @@
 /**
  * `weir airflow-dag`: the CLI side of {@link generateAirflowDag} — options, defaults, and writing the file.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeOutFile } from './output.js';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
-import { WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 import type { AirflowGroupBy } from '../orchestration/airflow.js';
-
-/** Writes a file atomically. @throws WeirError `WEIR_USAGE` naming the file when it can't be written */
-function writeAtomic(out: string, text: string): void {
-  try {
-    mkdirSync(path.dirname(out), { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, out);
-  } catch (e) {
-    throw new WeirError('WEIR_USAGE', `cannot write ${out}: ${(e as Error).message}`, { hint: 'Check that --out names a writable file.', cause: e });
-  }
-}
 
 const list = (v: unknown): string[] | undefined => {
   if (v === undefined) return undefined;
@@ -82,7 +69,7 @@ export function airflowDagCommand(
         });
         if (!out) print(python);
         else {
-          writeAtomic(out, python);
+          writeOutFile(out, python);
           reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: a cosmos DbtDag over ${selected.length} node${selected.length === 1 ? '' : 's'} (cosmos reads ${project.files.config['target-path'] ?? 'target'}/manifest.json: run weir compile before deploying)` });
         }
         return;
@@ -107,7 +94,7 @@ export function airflowDagCommand(
         print(dag.python);
         return;
       }
-      writeAtomic(out, dag.python);
+      writeOutFile(out, dag.python);
       const edges = dag.tasks.reduce((n, t) => n + t.upstream.length, 0);
       reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: ${dag.tasks.length} task${dag.tasks.length === 1 ? '' : 's'}, ${edges} dependenc${edges === 1 ? 'y' : 'ies'}` });
     },

@@ -1,7 +1,7 @@
 /**
  * `weir codegen kysely`: writes TypeScript types of the project's output relations (see codegen/kysely.ts).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeOutFile } from './output.js';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
@@ -62,14 +62,7 @@ export function codegenCommand(load: (a: never) => Promise<WeirProject>, print: 
         return;
       }
       const out = path.resolve(cwd, String(a.out));
-      try {
-        mkdirSync(path.dirname(out), { recursive: true });
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, text);
-        renameSync(tmp, out);
-      } catch (e) {
-        throw new WeirError('WEIR_USAGE', `cannot write ${out}: ${(e as Error).message}`, { hint: 'Check that --out names a writable file.', cause: e });
-      }
+      writeOutFile(out, text);
       reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: types for ${count} relation${count === 1 ? '' : 's'}` });
     },
   };

@@ -11,8 +11,9 @@
  * view computes it) and ephemeral models (inlined into the SQL). A relation the adapter can't
  * fingerprint (`Adapter.relationFingerprint` undefined) makes the node rebuild.
  */
+import { writeFileAtomic } from '../utils/write-file.js';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import { fileChecksum } from '../artifacts/checksums.js';
@@ -162,10 +163,7 @@ export class ReuseState {
   /** Writes the records (atomically: temporary file, then rename). */
   save(): void {
     if (!this.dirty) return;
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.data, null, 1)}\n`);
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, `${JSON.stringify(this.data, null, 1)}\n`);
     this.dirty = false;
   }
 }

@@ -6,13 +6,14 @@
  * them natively; engines that cannot refuse them).
  */
 import { importOptional } from '../utils/optional-dependency.js';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Adapter, Connection, SeedLoad } from '../adapters/adapter.js';
 import { WeirError } from '../errors/weir-error.js';
+import { writeFileAtomic } from '../utils/write-file.js';
 import type { RelationName, SeedNode } from '../manifest/types.js';
 
 /** CSV encodings DuckDB's reader knows (and Node's TextDecoder too), with their common aliases. */
@@ -111,12 +112,8 @@ export async function xlsxToCsv(node: SeedNode, targetDir: string): Promise<stri
     }
     return Array.from({ length: width }, (_, j) => r[j] ?? '');
   });
-  const dir = path.join(targetDir, 'seeds');
-  mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, `${node.name}.csv`);
-  const tmp = `${out}.${process.pid}.tmp`;
-  writeFileSync(tmp, stringify([header, ...body]));
-  renameSync(tmp, out);
+  const out = path.join(targetDir, 'seeds', `${node.name}.csv`);
+  writeFileAtomic(out, stringify([header, ...body]));
   return out;
 }
 

@@ -16,7 +16,7 @@
  * Files with parse problems are never cached, so their errors are reported on every run.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import Handlebars from 'handlebars';
 import type { SchemaFile } from './schema-yaml.js';
 import type { TemplateFacts } from '../compiler/template.js';
 import type { TemplatePlan } from '../compiler/template-plan.js';
-import { removeStaleTempFiles } from '../utils/write-file.js';
+import { PRIVATE_FILE_MODE, removeStaleTempFiles, writeFileAtomic } from '../utils/write-file.js';
 
 /** File name of the cache inside the target directory. */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
@@ -241,10 +241,7 @@ export class ParseCache {
     }
     if (!this.changed && !dropped) return;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ key: this.key, files }), { mode: 0o600 }); // the project's source text: owner-only
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify({ key: this.key, files }), PRIVATE_FILE_MODE); // the project's source text: owner-only
       removeStaleTempFiles(this.file); // a killed run's half-written cache
       this.changed = false;
     } catch {

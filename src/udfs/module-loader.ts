@@ -21,8 +21,9 @@
  *   re-bundles it. (A file added where an import would now resolve differently, e.g. a new `x.ts` beside
  *   `x/index.ts`, is not noticed until one of the listed files changes.)
  */
+import { writeFileAtomic } from '../utils/write-file.js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
@@ -135,13 +136,6 @@ function cachedBundle(indexFile: string, self: string, cacheDir: string): string
   return out;
 }
 
-/** Writes `data` to `file` through a temporary file and a rename (readers never see half a file). */
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
-
 /**
  * Imports one module of a project.
  * @param abs absolute path of a `.ts`, `.mts`, `.js` or `.mjs` file
@@ -186,9 +180,9 @@ export async function importProjectModule(abs: string, options: ModuleLoadOption
   const name = `${base}-${sha256(code).slice(0, 16)}.mjs`;
   const out = path.join(options.cacheDir, name);
   mkdirSync(options.cacheDir, { recursive: true });
-  if (!existsSync(out)) writeAtomic(out, code);
+  if (!existsSync(out)) writeFileAtomic(out, code);
   const index: BundleIndex = { format: BUNDLE_FORMAT, self, inputs: Object.fromEntries(inputs.map((f) => [f, sha256(readFileSync(f))])), output: name };
-  writeAtomic(indexFile, `${JSON.stringify(index, null, 2)}\n`);
+  writeFileAtomic(indexFile, `${JSON.stringify(index, null, 2)}\n`);
   options.onLoaded?.('bundled', out);
   return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
 }

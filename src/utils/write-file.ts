@@ -5,7 +5,7 @@
  * close), which made rewriting 30,000 compiled files take seconds. Here an unchanged file is left alone
  * (one read), and a changed one is overwritten in place and then truncated to its new length.
  */
-import { closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -13,6 +13,19 @@ import path from 'node:path';
  * run results, docs data): readable by the owner only, since target/ often sits on shared machines.
  */
 export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Writes `data` to `file` atomically: to `<file>.<pid>.tmp` (created with `mode` when given), then renamed
+ * over `file`, so a reader sees the old file or the new one, never half of one. Creates missing parent
+ * folders. A temp file a killed process left is removed by {@link removeStaleTempFiles}.
+ * @throws the file system's error (permissions, disk full); the temp file may then remain
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, mode === undefined ? undefined : { mode });
+  renameSync(tmp, file);
+}
 
 /**
  * Writes `text` to `file` unless it already holds exactly that text; creates missing parent folders.
