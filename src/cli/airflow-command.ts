@@ -1,7 +1,6 @@
 /**
  * `weir airflow-dag`: the CLI side of {@link generateAirflowDag} — options, defaults, and writing the file.
  */
-import { writeOutFile } from './output.js';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
@@ -69,7 +68,7 @@ export function airflowDagCommand(
         });
         if (!out) print(python);
         else {
-          writeOutFile(out, python);
+          (await import('./out-file.js')).writeOutFile(out, python);
           reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: a cosmos DbtDag over ${selected.length} node${selected.length === 1 ? '' : 's'} (cosmos reads ${project.files.config['target-path'] ?? 'target'}/manifest.json: run weir compile before deploying)` });
         }
         return;
@@ -94,7 +93,7 @@ export function airflowDagCommand(
         print(dag.python);
         return;
       }
-      writeOutFile(out, dag.python);
+      (await import('./out-file.js')).writeOutFile(out, dag.python);
       const edges = dag.tasks.reduce((n, t) => n + t.upstream.length, 0);
       reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: ${dag.tasks.length} task${dag.tasks.length === 1 ? '' : 's'}, ${edges} dependenc${edges === 1 ? 'y' : 'ies'}` });
     },

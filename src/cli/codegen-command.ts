@@ -1,7 +1,6 @@
 /**
  * `weir codegen kysely`: writes TypeScript types of the project's output relations (see codegen/kysely.ts).
  */
-import { writeOutFile } from './output.js';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { WeirProject } from '../api/project.js';
@@ -62,7 +61,7 @@ export function codegenCommand(load: (a: never) => Promise<WeirProject>, print: 
         return;
       }
       const out = path.resolve(cwd, String(a.out));
-      writeOutFile(out, text);
+      (await import('./out-file.js')).writeOutFile(out, text);
       reporter().emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${out}: types for ${count} relation${count === 1 ? '' : 's'}` });
     },
   };

@@ -7,8 +7,6 @@
  * formatted here by column type (exact digits for 64-bit integers and decimals, DATE as `YYYY-MM-DD`,
  * TIMESTAMP without a zone as `YYYY-MM-DD HH:MM:SS[.fff]`).
  */
-import { writeFileAtomic } from '../utils/write-file.js';
-import { WeirError } from '../errors/weir-error.js';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import type { ColumnMeta, QueryResult } from '../adapters/adapter.js';
@@ -146,16 +144,4 @@ function verticalRows(names: readonly string[], rows: readonly string[][], width
     names.forEach((n, j) => out.push(cut(`${cut(n, nameWidth).padEnd(nameWidth)} | ${r[j].split('\n')[0]}`, width)));
   });
   return out.join('\n');
-}
-
-/**
- * Writes a command's `--out` file atomically (see writeFileAtomic).
- * @throws WeirError `WEIR_USAGE` naming the file when it can't be written
- */
-export function writeOutFile(out: string, text: string): void {
-  try {
-    writeFileAtomic(out, text);
-  } catch (e) {
-    throw new WeirError('WEIR_USAGE', `cannot write ${out}: ${(e as Error).message}`, { hint: 'Check that --out names a writable file.', cause: e });
-  }
 }
