@@ -8,4 +8,4 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const to = path.join(process.env.WEIR_BUILD_OUT ?? path.join(root, 'dist'), 'stdlib', 'macros');
 rmSync(to, { recursive: true, force: true });
-cpSync(path.join(root, 'src', 'stdlib', 'macros'), to, { recursive: true, filter: (src) => !src.includes('.') || src.endsWith('.sql') });
+cpSync(path.join(root, 'src', 'stdlib', 'macros'), to, { recursive: true, filter: (src) => { const base = path.basename(src); return !base.includes('.') || base.endsWith('.sql'); } });
