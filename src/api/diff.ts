@@ -11,9 +11,9 @@ import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { WeirError } from '../errors/weir-error.js';
 import type { ModelNode, SeedNode, SnapshotNode } from '../manifest/types.js';
-import { diffRows, type TableDiff } from '../execution/table-diff.js';
+import { diffRows, type TableDiff } from '../execution/tests/table-diff.js';
 
-export { formatDiff, type TableDiff } from '../execution/table-diff.js';
+export { formatDiff, type TableDiff } from '../execution/tests/table-diff.js';
 import type { WeirProject } from './project.js';
 
 /** Options of {@link diffModel}. */

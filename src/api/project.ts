@@ -579,7 +579,7 @@ export class WeirProject {
         // Test history (opt out: test_history: false / --no-test-history; --empty runs aren't history).
         if ((command === 'test' || command === 'build') && !args.empty && (args.testHistory ?? this.files.config.test_history ?? true)) {
           try {
-            const { recordTestHistory } = await import('../execution/test-history.js');
+            const { recordTestHistory } = await import('../execution/tests/test-history.js');
             await recordTestHistory(adapter, renderer, this.manifest, results, { invocationId: this.invocationId, startedAt: runStartedAt, command });
           } catch (e) {
             reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `test history not recorded in ${TEST_HISTORY_TABLE}: ${e instanceof Error ? e.message : String(e)}` });
@@ -763,7 +763,7 @@ export class WeirProject {
     const { errors } = this.compile();
     const renderer = this.renderer();
     const duckRenderer = await this.duckdbRenderer();
-    const { snapshotDerivedColumns } = await import('../execution/snapshot-lineage.js');
+    const { snapshotDerivedColumns } = await import('../execution/materializations/snapshot-lineage.js');
     const catalogRequests: CatalogRequest[] = [];
     const lineageInputs: LineageInput[] = [];
     for (const node of this.manifest.nodes.values()) {

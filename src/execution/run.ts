@@ -13,16 +13,16 @@ import type { RunResultEntry } from '../artifacts/artifacts.js';
 import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
-import { failuresRelation } from './data-test-runner.js';
+import { failuresRelation } from './tests/data-test-runner.js';
 import { storeFailuresAs } from '../compiler/test-config.js';
-import { RelationCache } from './relation-cache.js';
-import type { BatchUdfState } from './batch-udfs.js';
+import { RelationCache } from './materializations/relation-cache.js';
+import type { BatchUdfState } from './udfs/batch-udfs.js';
 import type { LoadedUdf } from '../udfs/registry.js';
 import { BatchUdfRuntime } from '../udfs/batch.js';
 import { scalarCaller } from '../udfs/define.js';
 import type { BatchContext, ScalarUdf } from '../udfs/define.js';
-import { ClientUdfs } from './client-udfs.js';
-import { auditPlan } from './audit.js';
+import { ClientUdfs } from './udfs/client-udfs.js';
+import { auditPlan } from './tests/audit.js';
 import { ReuseState } from './reuse.js';
 import { auditedEntry, cancelledEntry, runNode, type AuditState } from './materializations/run-node.js';
 
@@ -50,7 +50,7 @@ export interface RunContext {
   readonly eventTimeEnd?: Date;
   /**
    * Write-audit-publish (`build` only; default true there): `table`/`incremental` models are published
-   * only after their error-severity data tests pass on the staged relation (execution/audit.ts).
+   * only after their error-severity data tests pass on the staged relation (execution/tests/audit.ts).
    */
   readonly audit?: boolean;
   /**
@@ -76,7 +76,7 @@ export interface RunContext {
 /**
  * Registers the project's UDFs: those the engine hosts (`hostsUdf`) on the adapter — scalar UDFs call
  * their implementation, batch UDFs a lookup into a fresh runtime — and the others for the client-side
- * path (execution/client-udfs.ts).
+ * path (execution/udfs/client-udfs.ts).
  * @returns the UDF state for the run (undefined when there are no UDFs)
  */
 export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[], context: Omit<BatchContext, 'nodeId'>): Promise<BatchUdfState | undefined> {

@@ -35,7 +35,7 @@ export interface LineageInput {
   readonly compiled_code?: string;
   /** Where the node's relation lives; absent for ephemeral models (inlined as CTEs). */
   readonly relation?: RelationName;
-  /** Columns the materialization adds after the query (snapshots: see execution/snapshot-lineage.ts). */
+  /** Columns the materialization adds after the query (snapshots: see execution/materializations/snapshot-lineage.ts). */
   readonly derivedColumns?: readonly DerivedColumn[];
 }
 

@@ -35,14 +35,14 @@ const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
     ...((EXTERNAL_KEYS as readonly string[]).includes(k) ? ['external'] : []),
     ]]),
   ),
-  // Write-audit-publish opt-out (execution/audit.ts): only staged materializations are audited.
+  // Write-audit-publish opt-out (execution/tests/audit.ts): only staged materializations are audited.
   audit: ['table', 'incremental'],
   // Native table options (adapters/table-options.ts).
   properties: ['table', 'incremental'],
   cluster_by: ['table', 'incremental'],
   transient: ['table', 'incremental'],
   copy_grants: ['table', 'incremental'],
-  // Several statements in the body, with the reason (execution/statements.ts).
+  // Several statements in the body, with the reason (execution/materializations/statements.ts).
   allow_multiple_statements: ['table', 'view'],
 };
 

@@ -55,7 +55,7 @@ export const projectConfigSchema = z
     target: z.string().min(1).optional(),
     /** `--reuse` by default for seed/run/build (execution/reuse.ts); `--no-reuse` overrides. */
     reuse: z.boolean().optional(),
-    /** Whether `test`/`build` append to `weir_test_history` (execution/test-history.ts); default true. */
+    /** Whether `test`/`build` append to `weir_test_history` (execution/tests/test-history.ts); default true. */
     test_history: z.boolean().optional(),
     'on-run-start': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
     'on-run-end': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),

@@ -11,7 +11,7 @@ import { duckdbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 import { snowflakeDialect } from '../../src/adapters/snowflake/snowflake-dialect.js';
 import { trinoDialect } from '../../src/adapters/trino/trino-dialect.js';
 import { canonicalType, sameType } from '../../src/adapters/type-names.js';
-import { compareContract, formatContractDiff } from '../../src/execution/contracts.js';
+import { compareContract, formatContractDiff } from '../../src/execution/tests/contracts.js';
 import { WeirErrors, type WeirError } from '../../src/errors/weir-error.js';
 import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
 

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffRows, normalizeValue } from '../../src/execution/table-diff.js';
+import { diffRows, normalizeValue } from '../../src/execution/tests/table-diff.js';
 import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
 import { startSnowflakeServer, type SnowflakeTestServer } from '../servers/snowflake-server.js';
 import { TrinoTestServer } from '../servers/trino-server.js';

@@ -1,5 +1,5 @@
 /**
- * `materialized: external` (execution/external.ts): the model's rows written to Parquet / CSV / JSON
+ * `materialized: external` (execution/materializations/external.ts): the model's rows written to Parquet / CSV / JSON
  * (optionally Hive-partitioned) atomically, with a view over the file so ref and tests work; refused on
  * engines that can't write local files (the Trino protocol server stands in for Trino).
  */

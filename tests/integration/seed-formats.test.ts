@@ -1,5 +1,5 @@
 /**
- * Seeds beyond CSV (execution/seed-files.ts, DuckDB's readers): Parquet, JSON, NDJSON and Excel workbooks,
+ * Seeds beyond CSV (execution/materializations/seed-files.ts, DuckDB's readers): Parquet, JSON, NDJSON and Excel workbooks,
  * each with column_types; CSV `encoding`; DuckDB's real reason kept in a seed error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

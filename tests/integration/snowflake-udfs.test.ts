@@ -3,7 +3,7 @@
  * tests/servers/snowflake-server.ts (NOT Snowflake: it mimics JavaScript UDFs by compiling the body in
  * process and registering a DuckDB scalar function). Portable scalar UDFs become `CREATE OR REPLACE
  * FUNCTION ... LANGUAGE JAVASCRIPT` statements (one per arity) and are callable from models; batch and
- * non-portable UDFs are not deployed but evaluated client-side (execution/client-udfs.ts), also nested
+ * non-portable UDFs are not deployed but evaluated client-side (execution/udfs/client-udfs.ts), also nested
  * around a deployed one.
  */
 import path from 'node:path';

@@ -5,7 +5,7 @@
  * Trino: it runs the SQL on DuckDB). It proves:
  * - the adapter's loading and materializations at demo scale (not that the demo SQL is portable Trino SQL:
  *   the identity models use DuckDB-only functions, which the server's DuckDB accepts);
- * - the client-side UDF path (execution/client-udfs.ts): every UDF call is evaluated in TypeScript from
+ * - the client-side UDF path (execution/udfs/client-udfs.ts): every UDF call is evaluated in TypeScript from
  *   the distinct arguments read over the Trino protocol and read back through lookup tables, with the
  *   same row counts as the DuckDB target for every relation, and the same values as DuckDB's in-process
  *   UDFs for the UDF-derived columns (compared by an order-independent fingerprint, same PII key);

@@ -1,7 +1,7 @@
 /**
  * TypeScript UDFs on the trino target, against the local protocol server tests/servers/trino-server.ts
  * (NOT Trino: it executes on DuckDB). Trino has no JavaScript UDFs, so every call runs client-side
- * (src/execution/client-udfs.ts). Proves, over the real protocol: scalar and batch UDFs in a table, a
+ * (src/execution/udfs/client-udfs.ts). Proves, over the real protocol: scalar and batch UDFs in a table, a
  * view and a test give the same values as on DuckDB; the distinct arguments are read page by page; the
  * batch cache computes nothing twice across runs; lookup tables are dropped (kept for a view);
  * `weir query` calls UDFs; UDF errors name the UDF, arguments and model; `on_udf_unavailable: skip`

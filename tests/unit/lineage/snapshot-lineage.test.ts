@@ -1,13 +1,13 @@
 /**
- * Snapshot column lineage (src/execution/snapshot-lineage.ts + derived columns in src/lineage/lineage.ts):
+ * Snapshot column lineage (src/execution/materializations/snapshot-lineage.ts + derived columns in src/lineage/lineage.ts):
  * the query's columns map to the snapshot table's same-named columns, the weir_* meta columns are marked
  * as derived by the strategy (with the query columns they are computed from as upstream), and the extra
  * meta columns in the catalog no longer cause a column-count note.
  */
 import { describe, expect, it } from 'vitest';
 import { computeLineage, type LineageInput } from '../../../src/lineage/lineage.js';
-import { snapshotDerivedColumns } from '../../../src/execution/snapshot-lineage.js';
-import { SNAPSHOT_COLUMNS } from '../../../src/execution/snapshot.js';
+import { snapshotDerivedColumns } from '../../../src/execution/materializations/snapshot-lineage.js';
+import { SNAPSHOT_COLUMNS } from '../../../src/execution/materializations/snapshot.js';
 import type { SnapshotConfig } from '../../../src/compiler/snapshot-config.js';
 
 const metadata = { weir_schema_version: '', weir_version: '0', generated_at: '', invocation_id: '', project_name: 'shop', target_name: 'dev', adapter_type: 'duckdb' };

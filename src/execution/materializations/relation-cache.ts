@@ -5,9 +5,9 @@
  * scan per node, which grows with the catalog (quadratic over a run, ~1 ms per node at 500 relations).
  * Nodes of one run build distinct relations, so concurrent workers never race on an entry.
  */
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import type { RelationKind } from '../adapters/ansi-sql.js';
-import type { RelationName } from '../manifest/types.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import type { RelationKind } from '../../adapters/ansi-sql.js';
+import type { RelationName } from '../../manifest/types.js';
 
 // Lower-cased: a false "exists" only leads to a `drop ... if exists` that does nothing, a false
 // "missing" would break `create or replace view` over a table, so matching errs towards "exists".

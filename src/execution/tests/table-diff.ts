@@ -6,7 +6,7 @@
  * dates by their ISO text, everything else by its text. The comparison follows SQLMesh's `table_diff`
  * (https://sqlmesh.readthedocs.io/en/stable/guides/tablediff/) and dbt's audit_helper `compare_relations`.
  */
-import type { QueryResult } from '../adapters/adapter.js';
+import type { QueryResult } from '../../adapters/adapter.js';
 
 /** One side of a diff: its display name, relation text and rows. */
 export interface DiffSide {

@@ -10,11 +10,12 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { externalConfigOf } from '../compiler/external-config.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { ModelNode, RelationName } from '../manifest/types.js';
-import { materializeView, type MaterializationResult } from './materializations.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { externalConfigOf } from '../../compiler/external-config.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { ModelNode, RelationName } from '../../manifest/types.js';
+import { materializeView } from './view.js';
+import type { MaterializationResult } from './strategy.js';
 import type { RelationCache } from './relation-cache.js';
 
 /** Where an external model's file goes: its `location` (relative to the project unless absolute), else `<targetDir>/external/<name>.<format>`. */

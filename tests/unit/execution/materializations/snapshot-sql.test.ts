@@ -3,13 +3,13 @@
  * branches, and the config errors naming the file.
  */
 import { describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
-import { snowflakeDialect } from '../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../src/adapters/trino/trino-dialect.js';
-import { SnapshotSql } from '../../../src/execution/snapshot.js';
-import { snapshotConfigOf, type SnapshotConfig } from '../../../src/compiler/snapshot-config.js';
-import { WeirError } from '../../../src/errors/weir-error.js';
-import type { NodeConfig } from '../../../src/manifest/types.js';
+import { duckdbDialect } from '../../../../src/adapters/duckdb/duckdb-dialect.js';
+import { snowflakeDialect } from '../../../../src/adapters/snowflake/snowflake-dialect.js';
+import { trinoDialect } from '../../../../src/adapters/trino/trino-dialect.js';
+import { SnapshotSql } from '../../../../src/execution/materializations/snapshot.js';
+import { snapshotConfigOf, type SnapshotConfig } from '../../../../src/compiler/snapshot-config.js';
+import { WeirError } from '../../../../src/errors/weir-error.js';
+import type { NodeConfig } from '../../../../src/manifest/types.js';
 
 const NOW = new Date(Date.UTC(2024, 5, 1, 12));
 const ts: SnapshotConfig = { uniqueKey: ['id'], strategy: 'timestamp', updatedAt: 'updated_at', hardDeletes: 'ignore' };

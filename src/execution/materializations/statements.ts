@@ -7,10 +7,10 @@
  * engines that can split SQL themselves (DuckDB's statement extraction) are asked too, and the larger
  * count wins.
  */
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { GraphNode } from '../manifest/types.js';
-import { tokenizeSql, type TokenizeOptions } from './udf-call-sites.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { GraphNode } from '../../manifest/types.js';
+import { tokenizeSql, type TokenizeOptions } from '../udfs/udf-call-sites.js';
 
 /** One statement of a SQL text: its text (without the `;`), offsets and 1-based first line. */
 export interface SqlStatement {

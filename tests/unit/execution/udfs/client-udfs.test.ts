@@ -1,5 +1,5 @@
 /**
- * The client-side UDF path (src/execution/client-udfs.ts) end to end on a real engine — an in-memory
+ * The client-side UDF path (src/execution/udfs/client-udfs.ts) end to end on a real engine — an in-memory
  * DuckDB opened through its adapter, with the UDFs evaluated client-side as on Trino (the same DuckDB
  * also registers them in-process, which gives the reference results): nested calls in rounds, several
  * UDFs and arities, NULL handling (`propagate` and `pass`), every declared type, batch UDFs computed once
@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter, Connection } from '../../../src/adapters/adapter.js';
-import { createAdapter } from '../../../src/adapters/registry.js';
-import { ClientUdfs, toSqlResult, toUdfArgument, UdfUnavailableSkip, type UdfCaller } from '../../../src/execution/client-udfs.js';
-import { WeirError } from '../../../src/errors/weir-error.js';
-import { defineBatchUdf, defineScalarUdf, type UdfDefinition } from '../../../src/udfs/define.js';
-import type { LoadedUdf } from '../../../src/udfs/registry.js';
+import type { Adapter, Connection } from '../../../../src/adapters/adapter.js';
+import { createAdapter } from '../../../../src/adapters/registry.js';
+import { ClientUdfs, toSqlResult, toUdfArgument, UdfUnavailableSkip, type UdfCaller } from '../../../../src/execution/udfs/client-udfs.js';
+import { WeirError } from '../../../../src/errors/weir-error.js';
+import { defineBatchUdf, defineScalarUdf, type UdfDefinition } from '../../../../src/udfs/define.js';
+import type { LoadedUdf } from '../../../../src/udfs/registry.js';
 
 const loaded = (definition: UdfDefinition): LoadedUdf => ({ definition, module: 'udfs/test.ts', absolutePath: '/project/udfs/test.ts', exportName: definition.name });
 

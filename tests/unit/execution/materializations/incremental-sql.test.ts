@@ -3,14 +3,14 @@
  * the on_schema_change column plan, microbatch batch boundaries, and the config errors.
  */
 import { describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
-import { snowflakeDialect } from '../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../src/adapters/trino/trino-dialect.js';
-import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange } from '../../../src/execution/incremental-sql.js';
-import { addPeriods, batchesBetween, plannedBatches, truncateTo } from '../../../src/execution/incremental.js';
-import { incrementalConfigOf, parseUtcDate } from '../../../src/compiler/incremental-config.js';
-import { WeirError } from '../../../src/errors/weir-error.js';
-import type { NodeConfig } from '../../../src/manifest/types.js';
+import { duckdbDialect } from '../../../../src/adapters/duckdb/duckdb-dialect.js';
+import { snowflakeDialect } from '../../../../src/adapters/snowflake/snowflake-dialect.js';
+import { trinoDialect } from '../../../../src/adapters/trino/trino-dialect.js';
+import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange } from '../../../../src/execution/materializations/incremental-sql.js';
+import { addPeriods, batchesBetween, plannedBatches, truncateTo } from '../../../../src/execution/materializations/incremental.js';
+import { incrementalConfigOf, parseUtcDate } from '../../../../src/compiler/incremental-config.js';
+import { WeirError } from '../../../../src/errors/weir-error.js';
+import type { NodeConfig } from '../../../../src/manifest/types.js';
 
 const T = '"main"."t"';
 const S = '"main"."t__weir_incr"';

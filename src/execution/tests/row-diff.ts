@@ -4,7 +4,7 @@
  * (https://docs.getdbt.com/docs/build/unit-tests). Values are compared by the actual column's type, so
  * `12.5` matches a DECIMAL `12.50`, `'2024-01-31'` a DATE, and CSV text `'3'` an integer.
  */
-import type { ColumnMeta } from '../adapters/adapter.js';
+import type { ColumnMeta } from '../../adapters/adapter.js';
 
 /** Result of {@link diffRows}. */
 export interface RowDiff {

@@ -3,12 +3,12 @@
  * schema: per test its status, failing rows, the tested relation's row count (counted once per relation
  * after the run) and the failure percentage.
  */
-import type { Adapter } from '../adapters/adapter.js';
-import type { RunResultEntry } from '../artifacts/artifacts.js';
-import { createHistorySql, insertHistorySql, TEST_HISTORY_TABLE, type TestHistoryRow } from '../artifacts/test-history.js';
-import type { Renderer } from '../compiler/render.js';
-import type { Manifest } from '../manifest/manifest.js';
-import type { RelationName, TestNode } from '../manifest/types.js';
+import type { Adapter } from '../../adapters/adapter.js';
+import type { RunResultEntry } from '../../artifacts/artifacts.js';
+import { createHistorySql, insertHistorySql, TEST_HISTORY_TABLE, type TestHistoryRow } from '../../artifacts/test-history.js';
+import type { Renderer } from '../../compiler/render.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { RelationName, TestNode } from '../../manifest/types.js';
 
 /** Facts of the run the rows belong to. */
 export interface HistoryRun {

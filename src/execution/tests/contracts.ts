@@ -6,11 +6,11 @@
  * the node while the previous relation stays in place. Types are compared with the dialect's aliases
  * (adapters/type-names.ts).
  */
-import type { Connection, Dialect } from '../adapters/adapter.js';
-import { sameType } from '../adapters/type-names.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { ModelNode } from '../manifest/types.js';
-export { contractEnforced } from '../compiler/contract-config.js';
+import type { Connection, Dialect } from '../../adapters/adapter.js';
+import { sameType } from '../../adapters/type-names.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { ModelNode } from '../../manifest/types.js';
+export { contractEnforced } from '../../compiler/contract-config.js';
 
 /** One difference between a contract and a query's columns. */
 export interface ContractDiff {

@@ -1,6 +1,6 @@
 /** Multiset comparison of unit-test rows: type-aware canonical values, diff counts, and the printed table. */
 import { describe, expect, it } from 'vitest';
-import { canonical, diffRows, formatRowDiff, typeFamilyOf } from '../../../src/execution/row-diff.js';
+import { canonical, diffRows, formatRowDiff, typeFamilyOf } from '../../../../src/execution/tests/row-diff.js';
 
 describe('row diff', () => {
   it('maps engine types to comparison families', () => {

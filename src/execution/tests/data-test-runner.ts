@@ -4,12 +4,13 @@
  * rebuilt on every run, as dbt's audit schema), `fail_calc` over the failing rows, and the `warn_if` /
  * `error_if` thresholds with `severity` (compiler/test-config.ts).
  */
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { failurePercent, hasPercentThreshold, storeFailuresAs, testStatus } from '../compiler/test-config.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { TestNode, RelationName } from '../manifest/types.js';
-import { materializeTable, materializeView } from './materializations.js';
-import type { RelationCache } from './relation-cache.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { failurePercent, hasPercentThreshold, storeFailuresAs, testStatus } from '../../compiler/test-config.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { TestNode, RelationName } from '../../manifest/types.js';
+import { materializeTable } from '../materializations/table.js';
+import { materializeView } from '../materializations/view.js';
+import type { RelationCache } from '../materializations/relation-cache.js';
 
 /** Outcome of {@link runDataTest}. */
 export interface DataTestOutcome {

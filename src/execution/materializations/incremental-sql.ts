@@ -5,7 +5,7 @@
  * (https://docs.getdbt.com/docs/build/incremental-strategy): the new rows are first written to a staging
  * table, then moved into the target by these statements inside one transaction where the engine has one.
  */
-import type { ColumnMeta, Dialect } from '../adapters/adapter.js';
+import type { ColumnMeta, Dialect } from '../../adapters/adapter.js';
 
 /** Which columns an incremental step writes, and which `alter table` statements come first. */
 export interface SchemaPlan {

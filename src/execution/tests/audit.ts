@@ -11,17 +11,17 @@
  * issues #6035 / #5660; dbt itself tests after publishing.
  */
 import path from 'node:path';
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import type { Renderer } from '../compiler/render.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { Dag } from '../graph/dag.js';
-import type { Manifest } from '../manifest/manifest.js';
-import type { ModelNode, RelationName, TestNode } from '../manifest/types.js';
-import type { Redactor } from '../utils/redact.js';
-import { writeFileIfChanged } from '../utils/write-file.js';
-import type { BatchUdfState } from './batch-udfs.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import type { Renderer } from '../../compiler/render.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { Dag } from '../../graph/dag.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { ModelNode, RelationName, TestNode } from '../../manifest/types.js';
+import type { Redactor } from '../../utils/redact.js';
+import { writeFileIfChanged } from '../../utils/write-file.js';
+import type { BatchUdfState } from '../udfs/batch-udfs.js';
 import { runDataTest, testedRelationSql, testMessage, type DataTestOutcome } from './data-test-runner.js';
-import type { RelationCache } from './relation-cache.js';
+import type { RelationCache } from '../materializations/relation-cache.js';
 
 /** The verdict of one test run against a staged relation. */
 export interface AuditOutcome extends DataTestOutcome {

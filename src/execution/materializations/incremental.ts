@@ -12,14 +12,15 @@
  * a failure leaves the table as it was; the staging table is dropped afterwards and, if a killed run left
  * it behind, before the next step.
  */
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { swapIn, tmpRelation } from '../adapters/relation-swap.js';
-import { incrementalConfigOf, type BatchSize, type IncrementalConfig } from '../compiler/incremental-config.js';
-import type { RenderOverrides } from '../compiler/render.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { ModelNode, RelationName } from '../manifest/types.js';
-import { tableOptionsOf } from '../adapters/table-options.js';
-import { materializeTable, type Audit, type MaterializationResult } from './materializations.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { swapIn, tmpRelation } from '../../adapters/relation-swap.js';
+import { incrementalConfigOf, type BatchSize, type IncrementalConfig } from '../../compiler/incremental-config.js';
+import type { RenderOverrides } from '../../compiler/render.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { ModelNode, RelationName } from '../../manifest/types.js';
+import { tableOptionsOf } from '../../adapters/table-options.js';
+import { materializeTable } from './table.js';
+import type { Audit, MaterializationResult } from './strategy.js';
 import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange, windowPredicate } from './incremental-sql.js';
 import type { RelationCache } from './relation-cache.js';
 

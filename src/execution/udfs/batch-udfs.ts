@@ -5,12 +5,12 @@
  * it needs, fill them from the persistent cache table, compute the rest in batches and store them, and
  * repeat until nothing is pending (nested calls may need more than one round).
  */
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { GraphNode, RelationName } from '../manifest/types.js';
-import type { BatchContext } from '../udfs/define.js';
-import { BatchUdfRuntime, callsFunction, stableJson } from '../udfs/batch.js';
-import { preview } from '../udfs/registry.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { GraphNode, RelationName } from '../../manifest/types.js';
+import type { BatchContext } from '../../udfs/define.js';
+import { BatchUdfRuntime, callsFunction, stableJson } from '../../udfs/batch.js';
+import { preview } from '../../udfs/registry.js';
 import { assertUdfAvailable, UdfUnavailableSkip, type ClientUdfs } from './client-udfs.js';
 
 /** Name of the cache table (in the target's default schema). */

@@ -15,13 +15,13 @@
  * new versions), in one transaction where the engine has transactional DML. Only DELETE and INSERT are
  * needed, so every engine runs the same plan.
  */
-import type { Adapter, ColumnMeta, Connection, Dialect } from '../adapters/adapter.js';
-import { snapshotConfigOf, type SnapshotConfig } from '../compiler/snapshot-config.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { ModelNode, RelationName, SnapshotNode } from '../manifest/types.js';
+import type { Adapter, ColumnMeta, Connection, Dialect } from '../../adapters/adapter.js';
+import { snapshotConfigOf, type SnapshotConfig } from '../../compiler/snapshot-config.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { ModelNode, RelationName, SnapshotNode } from '../../manifest/types.js';
 import { addColumnSql, appendSql } from './incremental-sql.js';
 import { inTransaction } from './incremental.js';
-import { materializeTable } from './materializations.js';
+import { materializeTable } from './table.js';
 import type { RelationCache } from './relation-cache.js';
 
 /** Names of the meta columns a snapshot table carries. */

@@ -22,13 +22,13 @@
  * then answers with the UDF results of its last build: rows whose arguments are new give NULL).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Adapter, Connection, Dialect, QueryResult } from '../adapters/adapter.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { RelationName } from '../manifest/types.js';
-import { checkUdfResult } from '../udfs/result.js';
-import { BatchUdfRuntime, stableJson } from '../udfs/batch.js';
-import type { BatchContext, ScalarUdf, UdfDefinition, UdfSqlType } from '../udfs/define.js';
-import { preview, signatureOf, type LoadedUdf } from '../udfs/registry.js';
+import type { Adapter, Connection, Dialect, QueryResult } from '../../adapters/adapter.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { RelationName } from '../../manifest/types.js';
+import { checkUdfResult } from '../../udfs/result.js';
+import { BatchUdfRuntime, stableJson } from '../../udfs/batch.js';
+import type { BatchContext, ScalarUdf, UdfDefinition, UdfSqlType } from '../../udfs/define.js';
+import { preview, signatureOf, type LoadedUdf } from '../../udfs/registry.js';
 import { findUdfCalls, planCall, replaceSpans, structureOf, type TokenizeOptions, type UdfCall } from './udf-call-sites.js';
 
 /** Name of the persistent batch-UDF cache table (shared with the in-engine path, batch-udfs.ts). */

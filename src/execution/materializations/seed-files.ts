@@ -5,16 +5,16 @@
  * reader's type inference and `column_types`. Parquet and JSON go to the adapter as they are (DuckDB reads
  * them natively; engines that cannot refuse them).
  */
-import { importOptional } from '../utils/optional-dependency.js';
+import { importOptional } from '../../utils/optional-dependency.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Adapter, Connection, SeedLoad } from '../adapters/adapter.js';
-import { WeirError } from '../errors/weir-error.js';
-import { writeFileAtomic } from '../utils/write-file.js';
-import type { RelationName, SeedNode } from '../manifest/types.js';
+import type { Adapter, Connection, SeedLoad } from '../../adapters/adapter.js';
+import { WeirError } from '../../errors/weir-error.js';
+import { writeFileAtomic } from '../../utils/write-file.js';
+import type { RelationName, SeedNode } from '../../manifest/types.js';
 
 /** CSV encodings DuckDB's reader knows (and Node's TextDecoder too), with their common aliases. */
 const ENCODINGS: Readonly<Record<string, string>> = {

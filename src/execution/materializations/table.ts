@@ -1,51 +1,12 @@
 /**
- * Materialization strategies: how a compiled node becomes a relation (or a test verdict). Each is a
- * small function over the adapter contract; engines differ only through the dialect's DDL rules and
- * capability flags. (SQLMesh's "kinds as strategy objects", dbt's materialization macros.)
+ * `table`: a model's query written into a new table that replaces the old one only when it is complete.
  */
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { swapIn, tmpRelation } from '../adapters/relation-swap.js';
-import type { TableOptions } from '../adapters/table-options.js';
-import type { RelationName } from '../manifest/types.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { swapIn, tmpRelation } from '../../adapters/relation-swap.js';
+import type { TableOptions } from '../../adapters/table-options.js';
+import type { RelationName } from '../../manifest/types.js';
 import type { RelationCache } from './relation-cache.js';
-
-/** What a materialization reports back. */
-export interface MaterializationResult {
-  /** Rows written (tables, seeds) when known. */
-  readonly rowsAffected?: number;
-}
-
-/**
- * `view`: `create or replace view`. An existing table of the same name is dropped first, in the same
- * transaction, so a failing view definition leaves the old relation in place.
- * @param relations the run's relation cache (without it, the catalog is asked)
- */
-export async function materializeView(adapter: Adapter, conn: Connection, relation: RelationName, sql: string, relations?: RelationCache): Promise<MaterializationResult> {
-  const d = adapter.dialect;
-  const existing = relations ? await relations.kindOf(adapter, conn, relation) : await adapter.relationKind(conn, relation);
-  if (existing === 'table') {
-    const tx = adapter.capabilities.transactionalDdl;
-    if (tx) await conn.execute('begin transaction');
-    try {
-      await conn.execute(d.ddl.dropRelation(d.relation(relation), 'table'));
-      await conn.execute(d.ddl.createView(d.relation(relation), sql));
-      if (tx) await conn.execute('commit');
-    } catch (e) {
-      if (tx) await conn.execute('rollback').catch(() => undefined);
-      throw e;
-    }
-  } else {
-    await conn.execute(d.ddl.createView(d.relation(relation), sql));
-  }
-  relations?.set(relation, 'view');
-  return {};
-}
-
-/**
- * Write-audit-publish: checks a staged relation (the complete new contents of a model, not yet
- * published) and throws to stop its publication. See execution/audit.ts.
- */
-export type Audit = (staged: RelationName) => Promise<void>;
+import type { Audit, MaterializationResult } from './strategy.js';
 
 /**
  * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
@@ -104,10 +65,4 @@ async function replaceTable(adapter: Adapter, conn: Connection, relation: Relati
 function rowsFrom(r: { columns: readonly { name: string }[]; rows: readonly (readonly unknown[])[]; rowsAffected?: number }): number | undefined {
   if (r.columns.length === 1 && /^(count|rows|number of rows inserted)$/i.test(r.columns[0].name) && r.rows.length === 1) return Number(r.rows[0][0]);
   return r.rowsAffected && r.rowsAffected > 0 ? r.rowsAffected : undefined;
-}
-
-/** Counts the failing rows of a test query. */
-export async function runTestQuery(conn: Connection, sql: string): Promise<number> {
-  const r = await conn.execute(`select count(*) as failures from (\n${sql}\n) as weir_test`);
-  return Number(r.rows[0][0]);
 }

@@ -3,10 +3,10 @@
  * rows get the real types), builds the test's query (compiler/unit-tests.ts), runs it — reading no real
  * table — and compares the result with the expected rows (row-diff.ts).
  */
-import { AdapterError, type Adapter, type Connection } from '../adapters/adapter.js';
-import type { Renderer } from '../compiler/render.js';
-import type { Manifest } from '../manifest/manifest.js';
-import type { TestNode } from '../manifest/types.js';
+import { AdapterError, type Adapter, type Connection } from '../../adapters/adapter.js';
+import type { Renderer } from '../../compiler/render.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { TestNode } from '../../manifest/types.js';
 import { diffRows, formatRowDiff } from './row-diff.js';
 
 /** Outcome of {@link runUnitTest}. */

@@ -1,12 +1,12 @@
 /**
- * The call-site finder and collection planner of the client-side UDF path (src/execution/udf-call-sites.ts):
+ * The call-site finder and collection planner of the client-side UDF path (src/execution/udfs/udf-call-sites.ts):
  * tokens (strings, quoted identifiers, comments, escapes), call detection (nesting, several UDFs, case,
  * CTE names and alias column lists that look like calls), and the collection query planned for a call
  * (its block's FROM, WHERE conjuncts, CTEs, lateral items, GROUP BY only for aggregating arguments,
  * waiting for inner calls).
  */
 import { describe, expect, it } from 'vitest';
-import { findUdfCalls, planCall, replaceSpans, structureOf, tokenizeSql, type UdfCall } from '../../../src/execution/udf-call-sites.js';
+import { findUdfCalls, planCall, replaceSpans, structureOf, tokenizeSql, type UdfCall } from '../../../../src/execution/udfs/udf-call-sites.js';
 
 const NAMES = new Set(['normalize_name', 'jw', 'detect_pii', 'pii_hash', 'f']);
 const calls = (sql: string, opts = {}) => findUdfCalls(structureOf(sql, opts), NAMES);
