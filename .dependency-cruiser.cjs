@@ -6,6 +6,8 @@
  *   cli
  *   api, client, importers (weir import-dbt)
  *   execution, docs, orchestration, codegen
+ *   parser (the parse phase: loader output → manifest; it parses templates with the compiler's template
+ *           functions to record ref/source/config, so it sits above compiler and below what runs a manifest)
  *   compiler, lineage
  *   adapters, udfs, graph, sql
  *   loader
@@ -22,6 +24,7 @@ const LAYERS = [
   ['loader'],
   ['adapters', 'udfs', 'graph', 'sql'],
   ['compiler', 'lineage'],
+  ['parser'],
   ['execution', 'docs', 'orchestration', 'codegen'],
   ['api', 'client', 'importers'],
   ['cli'],

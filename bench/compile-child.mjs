@@ -33,7 +33,7 @@ if (mode === 'api' || mode === 'cold') {
 } else {
   const { loadProjectFiles } = await imp('loader/load-project.js');
   const { TemplateEnvironment } = await imp('compiler/environment.js');
-  const { parseProject } = await imp('compiler/parse-project.js');
+  const { parseProject } = await imp('parser/parse-project.js');
   const { buildDag } = await imp('graph/dag.js');
   const a = performance.now();
   const files = loadProjectFiles({ projectDir, partialParse: false });

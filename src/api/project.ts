@@ -18,7 +18,7 @@ import { createAdapter, dialectFor } from '../adapters/registry.js';
 import { readFileSync } from 'node:fs';
 import { loadProjectFiles, type LoadOptions, type ProjectFiles } from '../loader/load-project.js';
 import { TemplateEnvironment, closest } from '../compiler/environment.js';
-import { parseProject } from '../compiler/parse-project.js';
+import { parseProject } from '../parser/parse-project.js';
 import { Renderer, type CompiledNode, type TargetInfo } from '../compiler/render.js';
 import { buildDag, type Dag } from '../graph/dag.js';
 import { selectNodes, type IndirectSelection } from '../graph/selector.js';
@@ -40,11 +40,10 @@ import { loadPreviousState, readSourcesArtifact, type PreviousState } from '../a
 import { SelectorState } from '../graph/state.js';
 import { recordedVars } from './retry.js';
 import { TEST_HISTORY_TABLE } from '../artifacts/test-history.js';
-import { parseUtcDate } from '../compiler/incremental-config.js';
+import { parseUtcDate } from '../utils/utc-date.js';
 import type { GenerateDocsResult } from '../docs/generate.js';
 import type { CatalogRequest } from '../docs/catalog.js';
 import type { LineageInput } from '../lineage/lineage.js';
-import { snapshotConfigOf } from '../compiler/snapshot-config.js';
 import { queryConnectionError, querySqlError, type QueryTarget } from './query-errors.js';
 
 /** Commands that execute nodes. */
@@ -782,7 +781,7 @@ export class WeirProject {
       lineageInputs.push({
         unique_id: node.unique_id, resource_type: node.resource_type, relation, compiled_code: compiled_code === undefined ? undefined : this.redact(compiled_code),
         // A snapshot's weir_* columns are derived by its strategy, not selected by its query.
-        derivedColumns: node.resource_type === 'snapshot' ? snapshotDerivedColumns(snapshotConfigOf(node.config, node.name, node.path)) : undefined,
+        derivedColumns: node.resource_type === 'snapshot' ? snapshotDerivedColumns(node.snapshot) : undefined,
       });
     }
     // Loaded on demand: docs bring DuckDB's SQL parser (column lineage) and the graph layout, which compiling doesn't need.

@@ -15,11 +15,11 @@ import { splitLevel } from './folder-config.js';
 export type ConfigResource = 'model' | 'seed' | 'snapshot' | 'test' | 'source';
 
 const COMMON = ['enabled', 'tags', 'meta', 'docs', 'schema', 'database', 'alias', 'pre_hook', 'post_hook', 'pre-hook', 'post-hook', 'grants', 'event_time'];
-/** Keys of an incremental model (see compiler/incremental-config.ts). */
+/** Keys of an incremental model (see parser/configs/incremental.ts). */
 export const INCREMENTAL_KEYS = ['unique_key', 'incremental_strategy', 'on_schema_change', 'batch_size', 'begin', 'lookback'] as const;
-/** Keys of a snapshot (see compiler/snapshot-config.ts). */
+/** Keys of a snapshot (see parser/configs/snapshot.ts). */
 export const SNAPSHOT_KEYS = ['unique_key', 'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes'] as const;
-/** Keys of an external model (see compiler/external-config.ts). */
+/** Keys of an external model (see parser/configs/external.ts). */
 export const EXTERNAL_KEYS = ['format', 'location', 'partition_by'] as const;
 /** Data test keys (see compiler/test-config.ts). */
 export const TEST_KEYS = ['enabled', 'tags', 'meta', 'severity', 'where', 'limit', 'fail_calc', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'schema', 'database', 'alias'] as const;

@@ -1,7 +1,8 @@
 /**
  * The manifest's node types: a discriminated union on `resource_type`. Nodes are plain, immutable data
- * produced by the loader and enriched by the compiler; every later phase only reads them.
+ * produced by the parse phase (src/parser/) from the loader's files; every later phase only reads them.
  */
+import type { ContractConfig, ExternalConfig, IncrementalConfig, SnapshotConfig } from './node-configs.js';
 
 /**
  * How a model is persisted. `ephemeral` models are inlined as CTEs into their dependents; `incremental`
@@ -109,6 +110,15 @@ export interface ModelNode extends BaseNode {
   readonly raw_code: string;
   readonly deps: TemplateDeps;
   readonly patch_path?: string;
+  /**
+   * Typed configs, validated once by the parse phase from {@link BaseNode.config} and read by execution
+   * (node-configs.ts); not written to manifest.json, which has `config`. `incremental`, `snapshot` and
+   * `external` are set when the model has that materialization.
+   */
+  readonly contract: ContractConfig;
+  readonly incremental?: IncrementalConfig;
+  readonly snapshot?: SnapshotConfig;
+  readonly external?: ExternalConfig;
 }
 
 /**
@@ -120,6 +130,8 @@ export interface SnapshotNode extends BaseNode {
   readonly raw_code: string;
   readonly deps: TemplateDeps;
   readonly patch_path?: string;
+  /** The snapshot config, validated once by the parse phase and read by execution (not written to manifest.json). */
+  readonly snapshot: SnapshotConfig;
 }
 
 /** A CSV seed (`seeds/**.csv[.gz]`). */

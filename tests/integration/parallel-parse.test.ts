@@ -14,7 +14,7 @@ const root = path.resolve(__dirname, '../..');
 let WeirProject: typeof WeirProjectType;
 let loader: typeof import('../../src/loader/load-project.js');
 let environment: typeof import('../../src/compiler/environment.js');
-let parser: typeof import('../../src/compiler/parse-project.js');
+let parser: typeof import('../../src/parser/parse-project.js');
 
 beforeAll(async () => {
   if (!existsSync(path.join(root, 'dist/compiler/preparse-worker.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ WeirProject } = (await dist('api/project.js')) as { WeirProject: typeof WeirProjectType });
   loader = await dist('loader/load-project.js');
   environment = await dist('compiler/environment.js');
-  parser = await dist('compiler/parse-project.js');
+  parser = await dist('parser/parse-project.js');
 });
 afterAll(cleanupProjects);
 

@@ -11,8 +11,8 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter, Connection } from '../../adapters/adapter.js';
-import { externalConfigOf } from '../../compiler/external-config.js';
 import { WeirError } from '../../errors/weir-error.js';
+import { typedConfig } from '../../manifest/node-configs.js';
 import type { ModelNode, RelationName } from '../../manifest/types.js';
 import { materializeView } from './view.js';
 import type { MaterializationResult } from './strategy.js';
@@ -20,7 +20,7 @@ import type { RelationCache } from './relation-cache.js';
 
 /** Where an external model's file goes: its `location` (relative to the project unless absolute), else `<targetDir>/external/<name>.<format>`. */
 export function externalLocation(node: ModelNode, projectDir: string, targetDir: string): string {
-  const cfg = externalConfigOf(node.config, node.name, node.path);
+  const cfg = typedConfig(node, 'external');
   return cfg.location ? path.resolve(projectDir, cfg.location) : path.join(targetDir, 'external', `${node.name}.${cfg.format}`);
 }
 
@@ -33,7 +33,7 @@ export function externalLocation(node: ModelNode, projectDir: string, targetDir:
 export async function materializeExternal(
   adapter: Adapter, conn: Connection, node: ModelNode, relation: RelationName, sql: string, dirs: { projectDir: string; targetDir: string }, relations?: RelationCache,
 ): Promise<MaterializationResult & { readonly file: string }> {
-  const cfg = externalConfigOf(node.config, node.name, node.path);
+  const cfg = typedConfig(node, 'external');
   if (!adapter.exportQuery || !adapter.readExportSql) {
     throw new WeirError('WEIR_CONFIG_INVALID', `model '${node.name}': materialized: external writes files with DuckDB's COPY; a ${adapter.type} target can't write local files`, {
       location: { file: node.path, nodeId: node.unique_id },

@@ -14,9 +14,9 @@
  */
 import type { Adapter, Connection } from '../../adapters/adapter.js';
 import { swapIn, tmpRelation } from '../../adapters/relation-swap.js';
-import { incrementalConfigOf, type BatchSize, type IncrementalConfig } from '../../compiler/incremental-config.js';
 import type { RenderOverrides } from '../../compiler/render.js';
 import { WeirError } from '../../errors/weir-error.js';
+import { typedConfig, type BatchSize, type IncrementalConfig } from '../../manifest/node-configs.js';
 import type { ModelNode, RelationName } from '../../manifest/types.js';
 import { tableOptionsOf } from '../../adapters/table-options.js';
 import { materializeTable } from './table.js';
@@ -66,12 +66,12 @@ export interface IncrementalResult extends MaterializationResult {
 
 /**
  * Builds or updates an incremental model.
- * @throws WeirError `WEIR_CONFIG_INVALID` (bad config), `WEIR_SCHEMA_CHANGE` (`on_schema_change: fail` and
+ * @throws WeirError `WEIR_CONFIG_INVALID` (a unique_key column missing from the output), `WEIR_SCHEMA_CHANGE` (`on_schema_change: fail` and
  *   the columns differ); the engine's error otherwise — after rolling back, with the table unchanged where
  *   the engine has transactional DML
  */
 export async function materializeIncremental(b: IncrementalBuild): Promise<IncrementalResult> {
-  const cfg = incrementalConfigOf(b.node.config, b.node.name, b.node.path);
+  const cfg = typedConfig(b.node, 'incremental');
   const existing = b.relations ? await b.relations.kindOf(b.adapter, b.conn, b.relation) : await b.adapter.relationKind(b.conn, b.relation);
   const incremental = existing === 'table' && !b.fullRefresh;
   if (incremental && b.audit) return auditedCopy(b, (staged) => (cfg.microbatch ? microbatch(staged, cfg, true, 'table') : applyIncrement(staged, cfg)));

@@ -4,7 +4,7 @@
  * how each meta column is derived and from which of the query's columns, for `lineage.json` and the docs
  * site — so a snapshot's lineage neither misses those columns nor reports a column-count mismatch.
  */
-import type { SnapshotConfig } from '../../compiler/snapshot-config.js';
+import type { SnapshotConfig } from '../../manifest/node-configs.js';
 import type { DerivedColumn } from '../../lineage/lineage.js';
 import { SNAPSHOT_COLUMNS as M } from './snapshot.js';
 

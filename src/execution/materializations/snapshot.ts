@@ -16,7 +16,7 @@
  * needed, so every engine runs the same plan.
  */
 import type { Adapter, ColumnMeta, Connection, Dialect } from '../../adapters/adapter.js';
-import { snapshotConfigOf, type SnapshotConfig } from '../../compiler/snapshot-config.js';
+import { typedConfig, type SnapshotConfig } from '../../manifest/node-configs.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { ModelNode, RelationName, SnapshotNode } from '../../manifest/types.js';
 import { addColumnSql, appendSql } from './incremental-sql.js';
@@ -244,11 +244,12 @@ export async function materializeSnapshot(b: SnapshotBuild): Promise<{ rowsAffec
 
 /**
  * Runs a snapshot node, or a model with `materialized: snapshot`, from its compiled query.
- * @throws WeirError `WEIR_CONFIG_INVALID` for bad snapshot config; see {@link materializeSnapshot}
+ * The config is the typed one the parse phase stored on the node (never parsed again here).
+ * @throws WeirError see {@link materializeSnapshot}
  */
 export async function runSnapshotNode(
   adapter: Adapter, conn: Connection, node: SnapshotNode | ModelNode, relation: RelationName, sql: string, relations?: RelationCache,
 ): Promise<{ rowsAffected: number; message: string }> {
-  const config = snapshotConfigOf(node.config, node.name, node.path, node.resource_type);
+  const config = node.resource_type === 'snapshot' ? node.snapshot : typedConfig(node, 'snapshot');
   return materializeSnapshot({ adapter, conn, name: node.name, file: node.path, relation, config, sql, relations });
 }

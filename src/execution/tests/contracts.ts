@@ -10,7 +10,11 @@ import type { Connection, Dialect } from '../../adapters/adapter.js';
 import { sameType } from '../../adapters/type-names.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { ModelNode } from '../../manifest/types.js';
-export { contractEnforced } from '../../compiler/contract-config.js';
+
+/** Whether a model's contract is enforced (its typed config, read by the parse phase: parser/configs/contract.ts). */
+export function contractEnforced(node: ModelNode): boolean {
+  return node.contract.enforced;
+}
 
 /** One difference between a contract and a query's columns. */
 export interface ContractDiff {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { computeLineage, type LineageInput } from '../../../src/lineage/lineage.js';
 import { snapshotDerivedColumns } from '../../../src/execution/materializations/snapshot-lineage.js';
 import { SNAPSHOT_COLUMNS } from '../../../src/execution/materializations/snapshot.js';
-import type { SnapshotConfig } from '../../../src/compiler/snapshot-config.js';
+import type { SnapshotConfig } from '../../../src/manifest/node-configs.js';
 
 const metadata = { weir_schema_version: '', weir_version: '0', generated_at: '', invocation_id: '', project_name: 'shop', target_name: 'dev', adapter_type: 'duckdb' };
 const META = ['weir_scd_id', 'weir_updated_at', 'weir_valid_from', 'weir_valid_to'];

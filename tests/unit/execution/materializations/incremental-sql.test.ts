@@ -8,7 +8,8 @@ import { snowflakeDialect } from '../../../../src/adapters/snowflake/snowflake-d
 import { trinoDialect } from '../../../../src/adapters/trino/trino-dialect.js';
 import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange } from '../../../../src/execution/materializations/incremental-sql.js';
 import { addPeriods, batchesBetween, plannedBatches, truncateTo } from '../../../../src/execution/materializations/incremental.js';
-import { incrementalConfigOf, parseUtcDate } from '../../../../src/compiler/incremental-config.js';
+import { incrementalConfigOf } from '../../../../src/parser/configs/incremental.js';
+import { parseUtcDate } from '../../../../src/utils/utc-date.js';
 import { WeirError } from '../../../../src/errors/weir-error.js';
 import type { NodeConfig } from '../../../../src/manifest/types.js';
 

@@ -7,7 +7,8 @@ import { duckdbDialect } from '../../../../src/adapters/duckdb/duckdb-dialect.js
 import { snowflakeDialect } from '../../../../src/adapters/snowflake/snowflake-dialect.js';
 import { trinoDialect } from '../../../../src/adapters/trino/trino-dialect.js';
 import { SnapshotSql } from '../../../../src/execution/materializations/snapshot.js';
-import { snapshotConfigOf, type SnapshotConfig } from '../../../../src/compiler/snapshot-config.js';
+import { snapshotConfigOf } from '../../../../src/parser/configs/snapshot.js';
+import type { SnapshotConfig } from '../../../../src/manifest/node-configs.js';
 import { WeirError } from '../../../../src/errors/weir-error.js';
 import type { NodeConfig } from '../../../../src/manifest/types.js';
 

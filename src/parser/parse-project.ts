@@ -12,20 +12,21 @@ import { mergeConfig } from '../loader/folder-config.js';
 import { mergeFreshness } from '../loader/freshness-spec.js';
 import type { ColumnPatch, NodePatch, TestSpec } from '../loader/schema-yaml.js';
 import { refUid, uniqueId, type Manifest } from '../manifest/manifest.js';
+import type { ExternalConfig, IncrementalConfig, SnapshotConfig } from '../manifest/node-configs.js';
 import type {
   ColumnInfo, ExposureDef, GenericTestName, GraphNode, GroupDef, MacroNode, ModelNode, NodeConfig, RefCall, SeedNode, SnapshotNode, SourceCall, SourceNode, TemplateDeps, TestNode,
 } from '../manifest/types.js';
-import { closest, type TemplateEnvironment } from './environment.js';
-import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from './template.js';
-import { encodeTemplatePlan } from './template-plan.js';
-import { unitTestNode } from './unit-tests.js';
-import { checkTestConfig, checkTestConfigTree, hasPercentThreshold } from './test-config.js';
+import { closest, type TemplateEnvironment } from '../compiler/environment.js';
+import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from '../compiler/template.js';
+import { encodeTemplatePlan } from '../compiler/template-plan.js';
+import { unitTestNode } from '../compiler/unit-tests.js';
+import { checkTestConfig, checkTestConfigTree, hasPercentThreshold } from '../compiler/test-config.js';
 import { projectTestConfig, resourceFolders, testConfigKey, testConfigTree } from '../loader/test-config-tree.js';
-import { checkContract } from './contract-config.js';
-import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';
-import { incrementalConfigOf } from './incremental-config.js';
-import { snapshotConfigOf } from './snapshot-config.js';
-import { externalConfigOf } from './external-config.js';
+import { checkContract, contractConfigOf } from './configs/contract.js';
+import { customTestArgs, customTestMacro, customTestNames } from '../compiler/custom-generic-tests.js';
+import { incrementalConfigOf } from './configs/incremental.js';
+import { snapshotConfigOf } from './configs/snapshot.js';
+import { externalConfigOf } from './configs/external.js';
 import { checkConfigKeys } from '../loader/config-keys.js';
 
 /** Materializations a model may use. */
@@ -271,11 +272,13 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
     // against every model key by the loader; here only whether they fit this materialization).
     if (deps) checkConfigKeys(deps.config, 'model', { file: f.path, keyLines: deps.configLines, what: `model '${f.name}'` }, errors, String(config.materialized));
     if (patch) checkConfigKeys(patch.config, 'model', { file: patch.file, line: patch.line, keyLines: patch.configLines, what: `model '${f.name}'` }, errors, String(config.materialized), true);
+    // The materialization's typed config, validated once and kept on the node for execution.
+    let typed: { external?: ExternalConfig; incremental?: IncrementalConfig; snapshot?: SnapshotConfig } = {};
     if (config.materialized === 'incremental' || config.materialized === 'snapshot' || config.materialized === 'external') {
       try {
-        if (config.materialized === 'external') externalConfigOf(config, f.name, patch?.file ?? f.path);
-        else if (config.materialized === 'incremental') incrementalConfigOf(config, f.name, f.path);
-        else snapshotConfigOf(config, f.name, f.path, 'model');
+        if (config.materialized === 'external') typed = { external: externalConfigOf(config, f.name, patch?.file ?? f.path) };
+        else if (config.materialized === 'incremental') typed = { incremental: incrementalConfigOf(config, f.name, f.path) };
+        else typed = { snapshot: snapshotConfigOf(config, f.name, f.path, 'model') };
       } catch (e) {
         if (e instanceof WeirError) errors.push(e);
         else throw e;
@@ -293,6 +296,7 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       description: patch?.description ?? leadingComment(f.raw), config, tags: config.tags, columns: columnsOf(patch?.columns),
       meta: patch?.meta ?? {}, raw_code: f.raw, deps: deps ?? { refs: [], sources: [], macros: [], config: {} }, patch_path: patch?.file,
       ...(ver ? { version: ver.v, latest_version: ver.latest, versioned_name: ver.base } : {}),
+      contract: contractConfigOf(config), ...typed,
     };
     if (ver) {
       const m = versions.get(ver.base) ?? new Map<number, string>();
@@ -313,8 +317,9 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       disabled.add(f.name);
       continue;
     }
+    let snapshot: SnapshotConfig | undefined;
     try {
-      snapshotConfigOf(config, f.name, f.path);
+      snapshot = snapshotConfigOf(config, f.name, f.path);
     } catch (e) {
       if (e instanceof WeirError) errors.push(e);
       else throw e;
@@ -324,6 +329,8 @@ export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adap
       resource_type: 'snapshot', unique_id: uid, name: f.name, package_name: project, fqn: [project, ...f.folders, f.name], path: f.path,
       description: leadingComment(f.raw), config: { ...config, materialized: 'snapshot' }, tags: config.tags, columns: {}, meta: {}, raw_code: f.raw,
       deps: deps ?? { refs: [], sources: [], macros: [], config: {} },
+      // Undefined only when its error was recorded above: then no manifest is returned.
+      snapshot: snapshot as SnapshotConfig,
     };
     addRefName(f.name, uid, f.path);
     nodes.set(uid, node);

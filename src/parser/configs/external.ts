@@ -3,21 +3,14 @@
  * https://github.com/duckdb/dbt-duckdb#writing-to-external-files): `format` (`parquet` default, `csv`,
  * `json`), `location` (a file path relative to the project directory unless absolute; default
  * `<target-path>/external/<name>.<format>`) and `partition_by` (a column or a list: the file becomes a
- * Hive-partitioned directory). Checked in the parse phase; used by execution/external.ts.
+ * Hive-partitioned directory). Checked in the parse phase and stored on the node (`ModelNode.external`), which execution reads.
  */
-import { WeirError } from '../errors/weir-error.js';
-import type { NodeConfig } from '../manifest/types.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { ExternalConfig, ExternalFormat } from '../../manifest/node-configs.js';
+import type { NodeConfig } from '../../manifest/types.js';
 
 /** File formats an external model writes. */
-export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json'] as const;
-
-/** A checked external config. */
-export interface ExternalConfig {
-  readonly format: (typeof EXTERNAL_FORMATS)[number];
-  /** As written (resolved against the project directory by the caller), or undefined for the default. */
-  readonly location?: string;
-  readonly partitionBy: readonly string[];
-}
+export const EXTERNAL_FORMATS = ['parquet', 'csv', 'json'] as const satisfies readonly ExternalFormat[];
 
 /**
  * Reads and checks a model's external config.

@@ -1,15 +1,17 @@
 /**
  * Model contract configuration (`contract: {enforced: true}`, dbt's
- * https://docs.getdbt.com/reference/resource-configs/contract): parse-time checks. The check of the built
- * columns is in execution/contracts.ts.
+ * https://docs.getdbt.com/reference/resource-configs/contract): read once in the parse phase and stored on
+ * the node (`ModelNode.contract`), with parse-time checks. The check of the built columns is in
+ * execution/contracts.ts.
  */
-import { WeirError } from '../errors/weir-error.js';
-import type { ModelNode } from '../manifest/types.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { ContractConfig } from '../../manifest/node-configs.js';
+import type { ModelNode, NodeConfig } from '../../manifest/types.js';
 
-/** Whether a model's contract is enforced (`contract: {enforced: true}`). */
-export function contractEnforced(node: ModelNode): boolean {
-  const c = node.config.contract as { enforced?: unknown } | undefined;
-  return typeof c === 'object' && c !== null && (c.enforced === true || c.enforced === 'true');
+/** A model's contract from its merged config: enforced when `contract: {enforced: true}` (or `'true'`). */
+export function contractConfigOf(config: NodeConfig): ContractConfig {
+  const c = config.contract as { enforced?: unknown } | undefined;
+  return { enforced: typeof c === 'object' && c !== null && (c.enforced === true || c.enforced === 'true') };
 }
 
 /**
@@ -18,7 +20,7 @@ export function contractEnforced(node: ModelNode): boolean {
  * @param errors receives `WEIR_CONFIG_INVALID` naming the YAML file and line
  */
 export function checkContract(node: ModelNode, site: { file: string; line?: number }, errors: WeirError[]): void {
-  if (!contractEnforced(node)) return;
+  if (!node.contract?.enforced) return;
   const at = { location: { file: site.file, line: site.line, nodeId: node.unique_id } };
   if (node.config.materialized === 'ephemeral') {
     errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${node.name}': a contract can't be enforced on an ephemeral model (it builds no relation)`, { ...at, hint: 'Make it a table or view, or remove contract.' }));

@@ -3,60 +3,19 @@
  * (https://docs.getdbt.com/docs/build/incremental-models, .../incremental-strategy, .../incremental-microbatch):
  * `incremental_strategy`, `unique_key`, `on_schema_change`, and for `microbatch` `event_time`,
  * `batch_size`, `begin` and `lookback`. The parse phase calls {@link incrementalConfigOf} so a bad value is
- * reported with the model's file before anything runs.
+ * reported with the model's file before anything runs, and stores the result on the node (`ModelNode.incremental`).
  */
-import { WeirError } from '../errors/weir-error.js';
-import type { NodeConfig } from '../manifest/types.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { BatchSize, IncrementalConfig, IncrementalStrategy, MicrobatchConfig, OnSchemaChange } from '../../manifest/node-configs.js';
+import type { NodeConfig } from '../../manifest/types.js';
+import { parseUtcDate } from '../../utils/utc-date.js';
 
 /** Incremental strategies. */
-export const INCREMENTAL_STRATEGIES = ['append', 'merge', 'delete+insert', 'microbatch'] as const;
-/** One of {@link INCREMENTAL_STRATEGIES}. */
-export type IncrementalStrategy = (typeof INCREMENTAL_STRATEGIES)[number];
+export const INCREMENTAL_STRATEGIES = ['append', 'merge', 'delete+insert', 'microbatch'] as const satisfies readonly IncrementalStrategy[];
 /** What an incremental run does when the model's columns differ from the table's. */
-export const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'] as const;
-/** One of {@link ON_SCHEMA_CHANGE}. */
-export type OnSchemaChange = (typeof ON_SCHEMA_CHANGE)[number];
+export const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'] as const satisfies readonly OnSchemaChange[];
 /** Microbatch batch sizes. */
-export const BATCH_SIZES = ['hour', 'day', 'month', 'year'] as const;
-/** One of {@link BATCH_SIZES}. */
-export type BatchSize = (typeof BATCH_SIZES)[number];
-
-/** The validated incremental config of a model. */
-export interface IncrementalConfig {
-  /** Default: `merge` when `unique_key` is set, else `append`. */
-  readonly strategy: IncrementalStrategy;
-  /** Key columns (empty when none). */
-  readonly uniqueKey: readonly string[];
-  /** Default `ignore`. */
-  readonly onSchemaChange: OnSchemaChange;
-  /** Microbatch only. */
-  readonly microbatch?: MicrobatchConfig;
-}
-
-/** Microbatch settings. */
-export interface MicrobatchConfig {
-  /** The model's event-time column. */
-  readonly eventTime: string;
-  readonly batchSize: BatchSize;
-  /** Start of the first batch of a full build (UTC). */
-  readonly begin: Date;
-  /** Batches before the current one that an incremental run re-processes (default 1). */
-  readonly lookback: number;
-}
-
-/**
- * Parses a date or timestamp given in config or on the command line (`2024-01-01`, `2024-01-01T06:00:00`,
- * `2024-01-01 06:00`, `2024-01-01T06:00:00.000Z` as `toISOString` writes it) as UTC.
- * @returns undefined when the text is not such a date
- */
-export function parseUtcDate(v: unknown): Date | undefined {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?(Z|\+00:?00)?$/.exec(v.trim());
-  if (!m) return undefined;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), +(m[7] ?? '0').padEnd(3, '0')));
-  return Number.isNaN(d.getTime()) || d.getUTCDate() !== +m[3] ? undefined : d;
-}
+export const BATCH_SIZES = ['hour', 'day', 'month', 'year'] as const satisfies readonly BatchSize[];
 
 const keyList = (v: unknown): string[] | undefined => {
   if (v === undefined || v === null) return [];

@@ -3,27 +3,15 @@
  * (https://docs.getdbt.com/reference/snapshot-configs): `unique_key`, `strategy` (`timestamp` with
  * `updated_at`, or `check` with `check_cols`: a list or `all`), and `hard_deletes` (`ignore`,
  * `invalidate`, `new_record`; dbt's older `invalidate_hard_deletes: true` means `invalidate`). The parse
- * phase calls {@link snapshotConfigOf} so a bad value is reported with the file before anything runs.
+ * phase calls {@link snapshotConfigOf} so a bad value is reported with the file before anything runs, and
+ * stores the result on the node (`SnapshotNode.snapshot`, `ModelNode.snapshot`).
  */
-import { WeirError } from '../errors/weir-error.js';
-import type { NodeConfig } from '../manifest/types.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { HardDeletes, SnapshotConfig } from '../../manifest/node-configs.js';
+import type { NodeConfig } from '../../manifest/types.js';
 
 /** What a snapshot does with rows whose key vanished from its query. */
-export const HARD_DELETES = ['ignore', 'invalidate', 'new_record'] as const;
-/** One of {@link HARD_DELETES}. */
-export type HardDeletes = (typeof HARD_DELETES)[number];
-
-/** The validated config of a snapshot. */
-export interface SnapshotConfig {
-  /** Key columns (at least one). */
-  readonly uniqueKey: readonly string[];
-  readonly strategy: 'timestamp' | 'check';
-  /** `timestamp`: the column whose increase marks a new version. */
-  readonly updatedAt?: string;
-  /** `check`: the columns compared, or `all` (every column of the query). */
-  readonly checkCols?: readonly string[] | 'all';
-  readonly hardDeletes: HardDeletes;
-}
+export const HARD_DELETES = ['ignore', 'invalidate', 'new_record'] as const satisfies readonly HardDeletes[];
 
 /**
  * Reads and checks a snapshot's config.
