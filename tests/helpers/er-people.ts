@@ -1,16 +1,16 @@
 /**
- * Comparison levels for person records shaped like Splink's fake_1000 (first_name, surname, dob, city,
- * email), used by the entity-resolution tests and benchmark: SQL over `candidate_pairs` (id_l, id_r) and
+ * Simple comparison levels for person records shaped like Splink's fake_1000 (first_name, surname, dob, city,
+ * email), used by the legacy-estimator test and BENCHMARKS.md (e): SQL over `candidate_pairs` (id_l, id_r) and
  * `people`, giving one gamma column per field (-1 missing, 0 disagree … max exact; first name and surname
- * swapped between the records count as exact on both, as Splink's name comparisons' reversed-columns level), and for first name and
- * surname the relative frequency of the shared value when they agree exactly (`first_name_tf`,
- * `surname_tf`, for er_fellegi_sunter's term-frequency adjustment). Uses DuckDB's
- * builtin jaro_winkler_similarity / levenshtein (the fake_1000 data is ASCII).
+ * swapped between the records count as exact on both), and for first name and surname the relative frequency
+ * of the shared value when they agree exactly (`first_name_tf`, `surname_tf`, for er_fellegi_sunter's
+ * term-frequency adjustment). Uses DuckDB's builtin jaro_winkler_similarity / levenshtein (fake_1000 is ASCII).
+ * Section (r) and the trained estimator's tests use the richer {@link peopleLevels}.
  */
-export const PEOPLE_LEVELS = peopleLevels('candidate_pairs');
+export const PEOPLE_LEVELS = simplePeopleLevels('candidate_pairs');
 
-/** {@link PEOPLE_LEVELS} over another pairs relation (e.g. er_random_pairs' output); keeps its rule_* columns. */
-export function peopleLevels(pairs: string, people = 'people'): string {
+/** {@link PEOPLE_LEVELS} over another pairs relation; keeps its rule_* columns. */
+export function simplePeopleLevels(pairs: string, people = 'people'): string {
   return `
 select p.*,
   case when l.first_name is null or r.first_name is null then -1 when l.first_name = r.first_name then 3
@@ -35,6 +35,69 @@ left join (select first_name, count(*) / sum(count(*)) over () as tf from ${peop
   on ff.first_name = l.first_name
 left join (select surname, count(*) / sum(count(*)) over () as tf from ${people} where surname is not null group by surname) as sf
   on sf.surname = l.surname`;
+}
+
+/** The comparison levels of {@link peopleLevels}: the top level of each gamma column (exact agreement). */
+export const PEOPLE_TOP_LEVELS = { gamma_first_name: 4, gamma_surname: 4, gamma_dob: 5, gamma_city: 2, gamma_email: 3 } as const;
+
+/**
+ * Comparison levels for person records (first_name, surname, dob, city, email) after Splink's comparison library
+ * defaults (https://moj-analytical-services.github.io/splink/api_docs/comparison_library.html, and the topic guide
+ * "Defining and customising comparisons"), chosen without looking at any labels:
+ * - first_name, surname (Splink's NameComparison): missing -1; exact 4; Jaro-Winkler ≥ 0.92 → 3, ≥ 0.88 → 2,
+ *   ≥ 0.7 → 1; else 0. The right record's two name columns are first aligned with the left's: when the crossed
+ *   pairing (first name against surname and surname against first name) is more similar by Jaro-Winkler than the
+ *   straight one, the crossed values are compared — the fuzzy form of Splink's "columns reversed" level
+ *   (ForenameSurnameComparison), since a swapped name often also carries a typo. The same SQL runs on the random
+ *   pairs, so u measures how often the alignment makes strangers agree.
+ * - dob (Splink's DateOfBirthComparison): exact 5; Damerau-Levenshtein ≤ 1 on the text 4; within 1 month 3,
+ *   1 year 2, 10 years 1; else 0.
+ * - city: exact 2 (with a term-frequency adjustment, as Splink's demos use ExactMatch("city") with
+ *   term_frequency_adjustments); Jaro-Winkler ≥ 0.88 1 (a misspelt city: the profile of the values shows them);
+ *   else 0.
+ * - email (Splink's EmailComparison without its Jaro-Winkler levels): exact 3; same user name (before @, the domain
+ *   differs) 2; Damerau-Levenshtein ≤ 2 on the address (a typo) 1; else 0. Jaro-Winkler rewards a shared prefix,
+ *   and an address's prefix is mostly the person's name, which the name comparisons already count: Fellegi–Sunter
+ *   multiplies comparisons as if independent given match status, so a level that re-measures the name double-counts
+ *   it (strangers with one first name then look like matches). An edit distance measures a typo instead.
+ * A missing value on either side gives -1, which er_fellegi_sunter leaves out of the product (Bayes factor 1).
+ * Also the relative frequency (among the records) of the shared first name, surname and city when they agree
+ * exactly (`first_name_tf`, `surname_tf`, `city_tf`; Splink's term-frequency adjustments, u = that frequency).
+ * Over `pairs` (id_l, id_r, kept columns such as rule_*) and `people` (unique_id and the fields).
+ */
+export function peopleLevels(pairs: string, people = 'people'): string {
+  const jw = (a: string, b: string) => `coalesce(jaro_winkler_similarity(${a}, ${b}), 0)`;
+  const crossed = `${jw('l.first_name', 'r.surname')} + ${jw('l.surname', 'r.first_name')} > ${jw('l.first_name', 'r.first_name')} + ${jw('l.surname', 'r.surname')}`;
+  const name = (c: string) => `case when l.${c} is null or a.${c} is null then -1 when l.${c} = a.${c} then 4
+       when jaro_winkler_similarity(l.${c}, a.${c}) >= 0.92 then 3
+       when jaro_winkler_similarity(l.${c}, a.${c}) >= 0.88 then 2
+       when jaro_winkler_similarity(l.${c}, a.${c}) >= 0.7 then 1 else 0 end as gamma_${c}`;
+  const days = 'abs(date_diff(\'day\', try_cast(l.dob as date), try_cast(r.dob as date)))';
+  const tf = (c: string) => `left join (select ${c}, count(*) / sum(count(*)) over () as tf from ${people} where ${c} is not null group by ${c}) as ${c}_tf
+  on ${c}_tf.${c} = l.${c}`;
+  return `
+select p.*,
+  ${name('first_name')},
+  ${name('surname')},
+  case when l.dob is null or r.dob is null then -1 when l.dob = r.dob then 5
+       when damerau_levenshtein(cast(l.dob as varchar), cast(r.dob as varchar)) <= 1 then 4
+       when ${days} <= 31 then 3 when ${days} <= 366 then 2 when ${days} <= 3660 then 1 else 0 end as gamma_dob,
+  case when l.city is null or r.city is null then -1 when l.city = r.city then 2
+       when jaro_winkler_similarity(l.city, r.city) >= 0.88 then 1 else 0 end as gamma_city,
+  case when l.email is null or r.email is null then -1 when l.email = r.email then 3
+       when split_part(l.email, '@', 1) = split_part(r.email, '@', 1) then 2
+       when damerau_levenshtein(l.email, r.email) <= 2 then 1 else 0 end as gamma_email,
+  case when l.first_name = a.first_name then first_name_tf.tf end as first_name_tf,
+  case when l.surname = a.surname then surname_tf.tf end as surname_tf,
+  case when l.city = r.city then city_tf.tf end as city_tf
+from ${pairs} as p
+join ${people} as l on l.unique_id = p.id_l
+join ${people} as r on r.unique_id = p.id_r
+cross join lateral (select case when ${crossed} then r.surname else r.first_name end as first_name,
+  case when ${crossed} then r.first_name else r.surname end as surname) as a
+${tf('first_name')}
+${tf('surname')}
+${tf('city')}`;
 }
 
 
@@ -89,12 +152,13 @@ export const LOOSE_SCALED_RULE_GAMMAS =
 
 /**
  * er_fellegi_sunter arguments of the trained estimator over tables `<name>_levels`, `<name>_u_levels` and `<name>`
- * (as the ER tests and benchmark prepare them), with the documented defaults otherwise.
+ * (as the ER tests and benchmark prepare them with {@link peopleLevels}): term-frequency adjustments on first name,
+ * surname and city, the documented defaults otherwise.
  */
 export function trainedArgs(name: string, ruleGammas: string): string {
   return `pairs="${name}_levels" u_pairs="${name}_u_levels" records="${name}" ` +
     'gamma_cols=(array "gamma_first_name" "gamma_surname" "gamma_dob" "gamma_city" "gamma_email") ' +
-    `rule_gammas=${ruleGammas} tf_cols=(array "gamma_first_name" "gamma_surname") tf_value_cols=(array "first_name_tf" "surname_tf")`;
+    `rule_gammas=${ruleGammas} tf_cols=(array "gamma_first_name" "gamma_surname" "gamma_city") tf_value_cols=(array "first_name_tf" "surname_tf" "city_tf")`;
 }
 
 /** Pairwise scores of `scored` (id_l, id_r, match_probability) at p ≥ 0.5 against `<people>.cluster`. */

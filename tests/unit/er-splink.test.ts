@@ -46,22 +46,22 @@ afterAll(() => {
 });
 
 describe('er_fellegi_sunter, trained estimator', () => {
-  it('fake_1000 with the test blocking: precision ≥ 0.99, F1 over candidate pairs ≥ 0.91 (below the 0.95 goal: BENCHMARKS.md (r))', async () => {
+  it('fake_1000 with the test blocking: precision ≥ 0.99, F1 over candidate pairs ≥ 0.95 (the goal; BENCHMARKS.md (r))', async () => {
     await conn.run(`create or replace table fake_scored as ${renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)}}}`)}`);
     const s = await pairwiseScores(conn, 'fake', 'fake_scored');
     console.log('fake_1000 trained:', s);
     expect(s.precision).toBeGreaterThanOrEqual(0.99);
-    expect(s.candidateF1).toBeGreaterThanOrEqual(0.91);
+    expect(s.candidateF1).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('fake_1000 under loose blocking (≈3% of candidate pairs match): precision ≥ 0.98, F1 over candidate pairs ≥ 0.88 (below the goal)', async () => {
+  it('fake_1000 under loose blocking (≈3% of candidate pairs match): precision ≥ 0.98, F1 over candidate pairs ≥ 0.94 (0.947: just below the 0.95 goal, BENCHMARKS.md (r))', async () => {
     const [share] = await q(`select avg(case when a.cluster = b.cluster then 1.0 else 0 end) as s from loose_pairs p join loose a on a.unique_id = p.id_l join loose b on b.unique_id = p.id_r`);
     expect(Number(share.s)).toBeLessThan(0.035);
     await conn.run(`create or replace table loose_scored as ${renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('loose', LOOSE_FAKE_1000_RULE_GAMMAS)}}}`)}`);
     const trained = await pairwiseScores(conn, 'loose', 'loose_scored');
     console.log('fake_1000 loose: trained', trained);
     expect(trained.precision).toBeGreaterThanOrEqual(0.98);
-    expect(trained.candidateF1).toBeGreaterThanOrEqual(0.88);
+    expect(trained.candidateF1).toBeGreaterThanOrEqual(0.94);
   });
 
   it('10,000 generated records: precision ≥ 0.99 at recall ≥ 0.9 of all true pairs', async () => {
@@ -101,9 +101,10 @@ describe('er_fellegi_sunter, trained estimator', () => {
     expect(rows[0].comparison).toBe('prior (lambda)');
     const lam = Number(rows[0].lambda);
     expect(rows[0].lambda_source).toBe('em');
-    // true λ of fake_1000: 2,031 matching pairs of 499,500; EM's estimate within a factor of 3
-    expect(lam).toBeGreaterThan(2031 / 499500 / 3);
-    expect(lam).toBeLessThan((2031 / 499500) * 3);
+    // true λ of fake_1000: 2,031 matching pairs of 499,500; EM's estimate within a factor of 1.5 (P(rule | match) counts
+    // the chance that the rule's fields are present: without it λ was 1.97e-3, a factor of 2.1 low)
+    expect(lam).toBeGreaterThan(2031 / 499500 / 1.5);
+    expect(lam).toBeLessThan((2031 / 499500) * 1.5);
     expect(Number(rows[0].match_weight)).toBeCloseTo(Math.log2(lam / (1 - lam)), 9);
     for (const comparison of ['gamma_first_name', 'gamma_surname', 'gamma_dob', 'gamma_city', 'gamma_email']) {
       const levels = rows.filter((r) => r.comparison === comparison);
@@ -121,19 +122,19 @@ describe('er_fellegi_sunter, trained estimator', () => {
       expect(Number(levels[0].match_weight), comparison).toBeLessThan(0);
     }
     // m of a comparison held out by its own rule comes from the other rules' sessions
-    const dob = rows.find((r) => r.comparison === 'gamma_dob' && Number(r.level) === 2)!;
+    const dob = rows.find((r) => r.comparison === 'gamma_dob' && Number(r.level) === 5)!;
     expect(Number(dob.m_sessions)).toBe(5);
   });
 
   it('λ from deterministic rules, and a warning when EM disagrees by more than lambda_warn_factor', async () => {
-    const det = 'deterministic="(gamma_first_name = 3 and gamma_dob >= 1) or (gamma_surname = 3 and gamma_dob >= 1) or gamma_email = 2" deterministic_recall=0.7';
+    const det = 'deterministic="(gamma_first_name = 4 and gamma_dob >= 3) or (gamma_surname = 4 and gamma_dob >= 3) or gamma_email = 3" deterministic_recall=0.7';
     const [ok] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} ${det} output="parameters"}}`));
     expect(ok.lambda_source).toBe('deterministic');
-    const [n] = await q(`select count(*) as n from fake_levels where (gamma_first_name = 3 and gamma_dob >= 1) or (gamma_surname = 3 and gamma_dob >= 1) or gamma_email = 2`);
+    const [n] = await q(`select count(*) as n from fake_levels where (gamma_first_name = 4 and gamma_dob >= 3) or (gamma_surname = 4 and gamma_dob >= 3) or gamma_email = 3`);
     expect(Number(ok.lambda)).toBeCloseTo(Number(n.n) / 0.7 / 499500, 12);
     expect(Number(ok.lambda_ratio)).toBeLessThan(3);
     expect(ok.warning).toBeNull();
-    const [bad] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} deterministic="gamma_email = 2" deterministic_recall=0.05 output="parameters"}}`));
+    const [bad] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} deterministic="gamma_email = 3" deterministic_recall=0.05 output="parameters"}}`));
     expect(Number(bad.lambda_ratio)).toBeGreaterThan(3);
     expect(String(bad.warning)).toMatch(/^EM's lambda .* and the deterministic estimate .* differ by a factor of [\d.]+ \(more than 3\)/);
     const [given] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} lambda=0.004 lambda_warn_factor=10 output="parameters"}}`));
@@ -161,8 +162,8 @@ describe('er_fellegi_sunter, trained estimator', () => {
     }
     await conn.run(`create or replace table two_levels as ${peopleLevels('two_pairs', 'two')}`);
     await conn.run(`create or replace table two_u_levels as ${peopleLevels('two_random', 'two')}`);
-    const [p] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('two', FAKE_1000_RULE_GAMMAS)} link_type="link_only" source_col="src" deterministic="gamma_email = 2" deterministic_recall=0.5 output="parameters"}}`));
-    const [n] = await q('select count(*) as n from two_levels where gamma_email = 2');
+    const [p] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('two', FAKE_1000_RULE_GAMMAS)} link_type="link_only" source_col="src" deterministic="gamma_email = 3" deterministic_recall=0.5 output="parameters"}}`));
+    const [n] = await q('select count(*) as n from two_levels where gamma_email = 3');
     expect(Number(p.lambda_deterministic)).toBeCloseTo(Number(n.n) / 0.5 / (500 * 500), 12);
   });
 

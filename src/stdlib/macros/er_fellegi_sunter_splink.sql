@@ -13,12 +13,17 @@
              E-step p = λ_s Π m / (λ_s Π m + (1 − λ_s) Π u); M-step m = Σ n·p·[γ = l] / Σ n·p·[γ ≥ 0]
              (+ prior pseudo-counts), λ_s = Σ n·p / Σ n, run on the distinct comparison-vector patterns
              with their counts n. Starting posterior: the mean of level/max level over the comparisons.
-             Combined m = mean of the sessions' estimates (as Splink averages m over training sessions).
+             Combined m = mean of the sessions' estimates over the sessions that estimated the comparison (as
+             Splink averages m over training sessions), a level a session never saw counting as m = 0 there, so
+             each comparison's m still sums to 1; a level no rule session saw takes session −1's m.
     λ        given (lambda), else from deterministic rules: (#candidate pairs meeting `deterministic`
              / deterministic_recall) / #all record pairs (Splink's
              estimate_probability_two_random_records_match), else from EM. EM's λ per rule session:
              N_s·λ_s / (#all pairs · P(rule | match)), P(rule | match) = Π over held-out comparisons of
-             Σ m over the levels seen in that session; their geometric mean is lambda_em.
+             P(both values present) · Σ m over the levels seen in that session — m is conditional on both values
+             being present, and a rule only fires when they are; P(both present) is the comparison's share of
+             non-missing levels among the random pairs (missingness taken as independent of match status);
+             their geometric mean is lambda_em.
 --}}
 with fs_pairs as (
     select id_l, id_r{{#each gamma_cols}}, coalesce(cast({{ident this}} as integer), -1) as {{ident this}}{{/each}}
@@ -165,13 +170,22 @@ fs_lambda_final as (
 ),
 fs_m_combined as (
     select s.k, s.level,
-        coalesce(r.m, a.m, 1e-6) as m,
+        case when r.seen > 0 then r.m else coalesce(a.m, 1e-6) end as m,
         coalesce(r.sessions, 0) as m_sessions
     from fs_level_set as s
-    left join (select k, level, avg(m) as m, count(*) as sessions from fs_m_final where session >= 0 group by k, level) as r
+    left join (
+        select ks.k, lv.level, sum(coalesce(mf.m, 0)) / count(*) as m, count(*) as sessions, count(mf.m) as seen
+        from (select distinct session, k from fs_m_final where session >= 0) as ks
+        join (select distinct k, level from fs_level_set) as lv on lv.k = ks.k
+        left join fs_m_final as mf on mf.session = ks.session and mf.k = ks.k and mf.level = lv.level
+        group by ks.k, lv.level
+    ) as r
         on r.k = s.k and r.level = s.level
     left join (select k, level, m from fs_m_final where session = -1) as a
         on a.k = s.k and a.level = s.level
+),
+fs_present as (
+    select k, avg(case when level >= 0 then 1.0e0 else 0.0e0 end) as present from fs_u_levels group by k
 ),
 fs_record_pairs as (
 {{#if records}}
@@ -193,7 +207,7 @@ fs_session_sizes as (
 fs_block_given_match as (
     select session, exp(sum(ln(greatest(pm, 1e-12)))) as p_rule_given_match
     from (
-        select f.session, f.k, sum(mc.m) as pm
+        select f.session, f.k, sum(mc.m) * max(coalesce(pr.present, 1)) as pm
         from (
             select distinct sp.session, pl.k, pl.level
             from fs_session_patterns as sp
@@ -201,6 +215,7 @@ fs_block_given_match as (
             join fs_fixed as f on f.session = sp.session and f.k = pl.k
         ) as f
         join fs_m_combined as mc on mc.k = f.k and mc.level = f.level
+        left join fs_present as pr on pr.k = f.k
         group by f.session, f.k
     ) as fs_per_comparison
     group by session
