@@ -4,7 +4,7 @@
  * (https://docs.getdbt.com/reference/artifacts/sources-json, see artifacts/dbt/sources-v3.ts): `metadata`, `elapsed_time` and per source
  * `unique_id`, `status` (`pass`, `warn`, `error`, `runtime error`), `max_loaded_at`, `snapshotted_at`,
  * `max_loaded_at_time_ago_in_s`, `criteria`, `timing`, `execution_time` (or `error`).
- * Exit code 1 when any source is `error` or `runtime error`.
+ * Not a success when any source is `error` or `runtime error` (the CLI exits 1).
  */
 import path from 'node:path';
 import { now, silentReporter, type NodeStatus, type Reporter } from '../events/events.js';
@@ -13,7 +13,9 @@ import { dbtSources } from '../artifacts/dbt/sources-v3.js';
 import { checkFreshness, type FreshnessCheck, type FreshnessResult } from '../execution/freshness.js';
 import type { SourceNode } from '../manifest/types.js';
 import { redactDeep } from '../utils/redact.js';
-import { redactingReporter, type SelectionArgs, type WeirProject } from './project.js';
+import type { SelectionArgs } from './options.js';
+import type { WeirProject } from './project.js';
+import { redactingReporter } from './reporting.js';
 
 /** Schema id of `sources.json`. */
 export const SOURCES_SCHEMA = ARTIFACT_SCHEMAS.sources;
@@ -30,8 +32,10 @@ export interface FreshnessSummary {
   readonly results: readonly FreshnessResult[];
   /** Absolute path of the sources.json written. */
   readonly file: string;
+  /** Seconds. */
   readonly elapsed: number;
-  readonly exitCode: 0 | 1;
+  /** No source is `error` or `runtime error` (warnings allowed). */
+  readonly success: boolean;
 }
 
 /**
@@ -78,5 +82,5 @@ export async function sourceFreshness(project: WeirProject, args: FreshnessArgs 
     reporter.emit({ code: 'WEIR_RUN_END', ts: now(), level: failed ? 'error' : 'info', elapsed, counts, success: !failed });
   }
   reporter.close?.();
-  return { results, file, elapsed, exitCode: failed ? 1 : 0 };
+  return { results, file, elapsed, success: !failed };
 }

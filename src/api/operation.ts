@@ -12,7 +12,7 @@ import type { QueryResult } from '../adapters/adapter.js';
 import { closest } from '../compiler/environment.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { WeirProject } from './project.js';
-import { acquireRunLock } from '../execution/run-lock.js';
+import { acquireRunLock } from '../execution/invocation/run-lock.js';
 
 /**
  * Parses `--args`: a YAML or JSON mapping.

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { WeirError } from '../errors/weir-error.js';
+import { runExitCode } from '../errors/exit-codes.js';
 import { now, type Reporter } from '../events/events.js';
 import { parseRunResults, readJsonArtifact } from '../artifacts/previous-state.js';
 import type { RunResultsArtifact } from '../artifacts/artifacts.js';
@@ -165,7 +166,7 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
     if (plan.unresolved.length) {
       // The previous failure can't be cleared by a retry: not a success (exit 1), though nothing ran.
       const counts = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0, reused: 0 };
-      return { command: plan.command, success: false, results: [], counts, elapsed: 0, exitCode: 1 };
+      return { command: plan.command, success: false, results: [], counts, elapsed: 0, exitCode: runExitCode({ success: false }) };
     }
     say(runSucceeded(plan.previous) && plan.gone.length === 0
       ? `nothing to retry: the previous \`weir ${plan.command}\` succeeded`
@@ -198,5 +199,5 @@ export async function retryLastRun(project: WeirProject, options: RetryOptions =
     reporter: options.reporter, signal: options.signal,
   });
   // A failure that left the project can't have been cleared by this retry.
-  return plan.unresolved.length && summary.exitCode === 0 ? { ...summary, success: false, exitCode: 1 } : summary;
+  return plan.unresolved.length && summary.success ? { ...summary, success: false, exitCode: runExitCode({ success: false }) } : summary;
 }

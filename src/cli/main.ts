@@ -1,21 +1,21 @@
 /**
  * The `weir` command line: parses argv with yargs, calls the library API, prints through a reporter and
  * maps outcomes to exit codes — 0 success, 1 a node errored or a test failed, 2 the project or the
- * command is invalid.
+ * command is invalid (errors/exit-codes.ts). This file holds the global options and each command's
+ * options; the handlers live in cli/commands/ (one file per group) and get a {@link CliContext}.
  *
  * Start-up cost: only yargs and a few small modules are imported up front. The library (loader, compiler,
- * execution, engine clients, docs, reporters' dependencies) is imported by the handler of the command that
- * uses it, so `weir --help` or a mistyped command costs little more than Node's own start-up, and `weir ls`
- * never loads what only `weir run` needs (checked by tests/integration/lazy-modules.test.ts; measured by
+ * execution, engine clients, docs, reporters' dependencies) and the handlers (cli/commands/) are imported
+ * when the command that uses them runs, so `weir --help` or a mistyped command costs little more than
+ * Node's own start-up, and `weir ls` never loads what only `weir run` needs (checked by tests/integration/lazy-modules.test.ts; measured by
  * `npm run bench`, section start-up).
  */
 import type { Argv } from 'yargs';
 import { createRequire } from 'node:module';
-import { WeirError, WeirErrors } from '../errors/weir-error.js';
+import { WeirError } from '../errors/weir-error.js';
 import type { RunCommand, WeirProject } from '../api/project.js';
 import { JsonReporter } from '../events/json-reporter.js';
-import { now, type Reporter } from '../events/events.js';
-import type { ResultFormat } from './output.js';
+import type { Reporter } from '../events/events.js';
 import path from 'node:path';
 import { docsCommand } from './docs-command.js';
 import { airflowDagCommand } from './airflow-command.js';
@@ -25,38 +25,9 @@ import { createRedactor, redactDeep, SECRET_NAME_PATTERN, secretVarValues, type 
 import { FlagEnv, INDIRECT_SELECTION_MODES, type EnvFlag } from './flag-env.js';
 import { levelFilter, LOG_LEVELS, type LogLevel } from '../events/level-filter.js';
 import type { IndirectSelection } from '../graph/selector.js';
+import type { CliContext, CliIO, CommandArgs, GlobalArgs } from './context.js';
 
-/** Streams the CLI writes to (injectable for tests). */
-export interface CliIO {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly cwd?: string;
-  /** `weir docs serve` stops when this resolves (default: SIGINT/SIGTERM). */
-  readonly waitForStop?: () => Promise<void>;
-  /**
-   * Whether run commands (seed/run/test/build/snapshot/retry) handle SIGINT/SIGTERM by cancelling the run
-   * (default: true when writing to the process's own stdout, i.e. from bin/weir.js).
-   */
-  readonly handleSignals?: boolean;
-}
-
-/** Exit code of a run stopped by a signal: 128 + the signal number (SIGINT 2 → 130, SIGTERM 15 → 143). */
-export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-
-interface GlobalArgs {
-  'project-dir'?: string;
-  'profiles-dir'?: string;
-  profile?: string;
-  'target-path'?: string;
-  'log-level': LogLevel;
-  target?: string;
-  vars?: string;
-  'log-format': 'text' | 'json';
-  quiet: boolean;
-  /** `--no-partial-parse` sets false. */
-  'partial-parse'?: boolean;
-}
+export type { CliIO } from './context.js';
 
 /** `require` for the CommonJS packages loaded on demand in synchronous code (the `yaml` parser). */
 const requireLazy = createRequire(import.meta.url);
@@ -109,12 +80,6 @@ export function parseVars(text: string | undefined): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-const list = (v: unknown): string[] | undefined => {
-  if (v === undefined) return undefined;
-  const arr = (Array.isArray(v) ? v : [v]).map(String).filter(Boolean);
-  return arr.length ? arr : undefined;
-};
-
 /**
  * Runs the CLI.
  * @param argv arguments without `node weir`
@@ -161,29 +126,15 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     });
   };
   const print = (s: string) => io.stdout.write(s);
-  // SIGINT/SIGTERM during a run (Airflow's task timeout, Ctrl-C): cancel it cleanly — running queries are
-  // cancelled, unfinished nodes recorded as cancelled in run_results.json, the lock released — and exit
-  // 130/143. A second signal stops at once.
-  const handleSignals = io.handleSignals ?? io.stdout === process.stdout;
-  const withSignals = async <T>(f: (signal?: AbortSignal) => Promise<T>): Promise<T> => {
-    if (!handleSignals) return f(undefined);
-    const ac = new AbortController();
-    const handler = (sig: keyof typeof SIGNAL_EXIT_CODES) => () => {
-      if (ac.signal.aborted) process.exit(SIGNAL_EXIT_CODES[sig]);
-      reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: `${sig} received: cancelling the running queries and stopping (send it again to stop at once)` });
-      ac.abort(sig);
-    };
-    const onInt = handler('SIGINT');
-    const onTerm = handler('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    try {
-      return await f(ac.signal);
-    } finally {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    }
+  const ctx: CliContext = {
+    io, handleSignals: io.handleSignals ?? io.stdout === process.stdout,
+    makeReporter, load, reporter: () => reporter!, print, parseVars, setExitCode: (c) => (exitCode = c),
   };
+  // Handlers are loaded with their command (see the start-up note above).
+  const commands = () => import('./commands/project.js');
+  const reads = () => import('./commands/read.js');
+  const operations = () => import('./commands/operations.js');
+  const runs = () => import('./commands/run.js');
 
   const runCmd = (command: RunCommand, describe: string) => ({
     command,
@@ -206,31 +157,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       .options(command === 'build' ? {
         audit: { type: 'boolean', default: true, describe: 'write-audit-publish: test table/incremental models on their staged relation before the swap (--no-audit: publish first, test after)' },
       } : {}),
-    handler: async (a: Record<string, unknown>) => {
-      const project = await load(a as unknown as GlobalArgs);
-      if (a.threads !== undefined && (!Number.isInteger(a.threads) || (a.threads as number) < 1)) {
-        throw new WeirError('WEIR_USAGE', '--threads must be a positive integer');
-      }
-      if (!Number.isFinite(a['lock-timeout']) || (a['lock-timeout'] as number) < 0) {
-        throw new WeirError('WEIR_USAGE', '--lock-timeout must be a number of seconds ≥ 0', { hint: 'e.g. --lock-timeout 600' });
-      }
-      const summary = await withSignals((signal) => project.execute(command, {
-        signal,
-        select: list(a.select), exclude: list(a.exclude), threads: a.threads as number | undefined, ...selectorArgs(a),
-        openLineage: { url: a['openlineage-url'] as string | undefined, file: a['openlineage-file'] as string | undefined, namespace: a['openlineage-namespace'] as string | undefined },
-        failFast: a['fail-fast'] as boolean, fullRefresh: a['full-refresh'] as boolean, reporter: reporter!,
-        state: stateDir(a), defer: a.defer as boolean, favorState: a['favor-state'] as boolean,
-        eventTimeStart: a['event-time-start'] as string | undefined, eventTimeEnd: a['event-time-end'] as string | undefined,
-        lockTimeout: a['lock-timeout'] as number,
-        ...(command === 'build' ? { audit: a.audit !== false } : {}), empty: a.empty === true, reuse: a.reuse as boolean | undefined,
-        testHistory: a['test-history'] as boolean | undefined,
-      }));
-      exitCode = summary.exitCode;
-    },
+    handler: async (a: CommandArgs) => (await runs()).runHandler(ctx, command, a),
   });
-  /** `--state` as an absolute path (relative paths are relative to the working directory, as in dbt). */
-  const stateDir = (a: Record<string, unknown>): string | undefined =>
-    typeof a.state === 'string' && a.state ? path.resolve(io.cwd ?? process.cwd(), a.state) : undefined;
 
   const { default: yargs } = await import('yargs');
   const parser = yargs([...argv])
@@ -259,17 +187,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('format', { type: 'boolean', default: false, describe: 'format the compiled SQL files with sql-formatter (slower: off by default, as in dbt)' })
         .option('defer', { type: 'boolean', default: false, describe: 'with --state: refs to unselected nodes missing from this target render as the state manifest\'s relations' })
         .option('favor-state', { type: 'boolean', default: false, describe: 'with --defer: use the state\'s relations even when this target has them' }),
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const sel = { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), ...selectorArgs(a) };
-        const relationOverrides = a.defer ? await project.deferOverrides('compile', { ...sel, favorState: a['favor-state'] as boolean }) : undefined;
-        // Formatting is opt-in: on large projects sql-formatter took most of compile's time.
-        const { compiled, errors } = project.compile({ ...sel, relationOverrides, format: a.format === true || a.print === true });
-        if (a.print) for (const c of compiled.values()) print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
-        for (const e of errors) reportError(e, reporter!);
-        if (!a.print) reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${compiled.size} node${compiled.size === 1 ? '' : 's'} to ${project.files.config['target-path']}/compiled${errors.length ? `, ${errors.length} failed` : ''}` });
-        exitCode = errors.length ? 1 : 0;
-      },
+      handler: async (a: CommandArgs) => (await commands()).compileHandler(ctx, a),
     })
     .command({
       command: 'ls',
@@ -279,40 +197,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('resource-type', { type: 'string', array: true, choices: ['model', 'seed', 'snapshot', 'source', 'test', 'udf'], describe: 'only these resource types' })
         .option('output', { choices: ['name', 'path', 'json', 'selector'] as const, default: 'selector' as const })
         .option('output-keys', { type: 'string', array: true, describe: 'with --output json: only these keys (name, resource_type, package_name, original_file_path, unique_id, alias, config, tags, depends_on, source_name, path, fqn, materialized)' }),
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const types = a['resource-type'] as string[] | undefined;
-        // UDFs are not graph nodes: list them when asked for, or when listing everything unfiltered.
-        const listUdfs = types ? types.includes('udf') : !list(a.select) && !list(a.exclude);
-        if (listUdfs) {
-          for (const { source: _source, ...u } of project.udfManifest()) {
-            const selector = `${project.manifest.projectName}.${u.name}`;
-            if (a.output === 'json') print(`${JSON.stringify({ unique_id: `function.${selector}`, resource_type: 'function', ...u })}\n`);
-            else if (a.output === 'path') print(`${u.path}\n`);
-            else if (a.output === 'name') print(`${u.name}\n`);
-            else print(`${selector}  ${u.signature}\n`);
-          }
-          if (types && types.every((t) => t === 'udf')) return;
-        }
-        const nodeTypes = types?.filter((t) => t !== 'udf');
-        const uids = project.select('ls', { select: list(a.select), exclude: list(a.exclude), resourceTypes: nodeTypes as never, state: stateDir(a), ...selectorArgs(a) });
-        const { lsJson, LS_JSON_KEYS } = await import('./ls-json.js');
-        const keys = list(a['output-keys'])?.flatMap((k) => k.split(/[\s,]+/)).filter(Boolean);
-        if (keys && a.output !== 'json') throw new WeirError('WEIR_USAGE', '--output-keys needs --output json');
-        for (const k of keys ?? []) {
-          if (!LS_JSON_KEYS.includes(k)) throw new WeirError('WEIR_USAGE', `--output-keys: unknown key '${k}'`, { hint: `Keys: ${LS_JSON_KEYS.join(', ')}.` });
-        }
-        const renderer = a.output === 'json' ? project.renderer() : undefined;
-        for (const uid of uids) {
-          const n = project.manifest.nodes.get(uid)!;
-          if (a.output === 'json') {
-            const entry = lsJson(project.manifest, n, renderer!.relationOf(n));
-            print(`${JSON.stringify(keys ? Object.fromEntries(keys.map((k) => [k, entry[k]])) : entry)}\n`);
-          } else if (a.output === 'path') print(`${n.path}\n`);
-          else if (a.output === 'name') print(`${n.name}\n`);
-          else print(`${n.fqn.join('.')}\n`);
-        }
-      },
+      handler: async (a: CommandArgs) => (await commands()).lsHandler(ctx, a),
     })
     .command({
       command: 'import-dbt <dbt-dir>',
@@ -320,58 +205,22 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       builder: (y: Argv) => y
         .positional('dbt-dir', { type: 'string', demandOption: true, describe: 'the dbt project (holds dbt_project.yml)' })
         .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'the new Weir project directory (new or empty)' }),
-      handler: async (a: Record<string, unknown>) => {
-        const cwd = io.cwd ?? process.cwd();
-        const rep = await makeReporter(a as unknown as GlobalArgs);
-        const { importDbtProject } = await import('../importers/dbt/import-project.js');
-        const out = path.resolve(cwd, String(a.out));
-        const r = await importDbtProject(path.resolve(cwd, String(a['dbt-dir'])), out);
-        for (const n of r.notes) rep.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `note: ${n}` });
-        for (const p of r.problems) rep.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', file: p.file, line: p.line, message: `${p.file}:${p.line}: not converted: ${p.why}` });
-        rep.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `wrote ${r.files.length} files to ${path.relative(cwd, out) || '.'}; ${r.problems.length ? `${r.problems.length} part${r.problems.length === 1 ? '' : 's'} left unconverted (listed above)` : 'everything converted'}` });
-        exitCode = r.problems.length ? 1 : 0;
-      },
+      handler: async (a: CommandArgs) => (await operations()).importDbtHandler(ctx, a),
     })
     .command({
       command: 'parse',
       describe: 'parse the project and write manifest.json (no SQL rendered, nothing run)',
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const file = project.writeManifest();
-        reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `parsed ${project.manifest.nodes.size} nodes and ${project.manifest.macros.length} macros; wrote ${path.relative(project.files.root, file)}` });
-      },
+      handler: async (a: CommandArgs) => (await commands()).parseHandler(ctx, a),
     })
     .command({
       command: 'clean',
       describe: 'delete the artifacts in the target directory (manifest, run results, compiled SQL, docs, caches); DuckDB database files stay',
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const { cleanTargetDir } = await import('../api/clean.js');
-        const r = cleanTargetDir(project.targetDir);
-        const rel = path.relative(project.files.root, project.targetDir) || '.';
-        reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `removed ${r.removed.length} entr${r.removed.length === 1 ? 'y' : 'ies'} from ${rel}${r.kept.length ? `; kept ${r.kept.join(', ')} (database files and the run lock)` : ''}` });
-      },
+      handler: async (a: CommandArgs) => (await commands()).cleanHandler(ctx, a),
     })
     .command({
       command: 'retry',
       describe: 're-run the nodes that errored, failed or were skipped in the last run (same command and flags)',
-      handler: async (a: Record<string, unknown>) => {
-        const g = a as unknown as GlobalArgs;
-        const project = await load(g);
-        const { retryLastRun } = await import('../api/retry.js');
-        const { WeirProject } = await import('../api/project.js');
-        const summary = await withSignals((signal) => retryLastRun(project, {
-          signal,
-          reporter: reporter!,
-          varsGiven: g.vars !== undefined,
-          // The previous run's target and vars, except those given on this command line.
-          reload: async (o) => WeirProject.load({
-            projectDir: g['project-dir'] ?? io.cwd, target: g.target ?? o.target, vars: g.vars !== undefined ? parseVars(g.vars) : o.vars,
-            env: io.env, reporter: reporter!, partialParse: g['partial-parse'] !== false,
-          }),
-        }));
-        exitCode = summary?.exitCode ?? 0;
-      },
+      handler: async (a: CommandArgs) => (await runs()).retryHandler(ctx, a),
     })
     .command({
       command: 'run-operation <macro>',
@@ -380,15 +229,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .positional('macro', { type: 'string', demandOption: true, describe: 'macro name (macros/<name>.sql)' })
         .option('args', { type: 'string', describe: 'macro arguments as YAML or JSON, e.g. \'{"days": 7}\'' })
         .option('lock-timeout', { type: 'number', default: 0, describe: 'seconds to wait for another run holding target/weir.lock (0: exit 2 at once)' }),
-      handler: async (a: Record<string, unknown>) => {
-        const { parseOperationArgs, runOperation } = await import('../api/operation.js');
-        const macroArgs = parseOperationArgs(a.args as string | undefined);
-        const project = await load(a as unknown as GlobalArgs);
-        const r = await runOperation(project, String(a.macro), macroArgs, a['lock-timeout'] as number);
-        const n = r.result?.rows.length ?? 0;
-        reporter!.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: r.sql ? `run-operation ${r.macro}: OK${n ? ` (${n} row${n === 1 ? '' : 's'})` : ''}` : `run-operation ${r.macro}: the macro rendered no SQL; nothing was run` });
-        if (n && r.result?.columns.length && (a as unknown as GlobalArgs)['log-format'] !== 'json') print((await import('./output.js')).formatResult(r.result, 'table'));
-      },
+      handler: async (a: CommandArgs) => (await operations()).runOperationHandler(ctx, a),
     })
     .command({
       command: 'source <action>',
@@ -396,12 +237,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       builder: (y: Argv) => selectionOptions(y, flagEnv)
         .positional('action', { choices: ['freshness'] as const, demandOption: true })
         .option('output', { alias: 'o', type: 'string', describe: 'where to write sources.json (default: <target-path>/sources.json)' }),
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const { sourceFreshness } = await import('../api/freshness.js');
-        const summary = await sourceFreshness(project, { select: list(a.select), exclude: list(a.exclude), state: stateDir(a), ...selectorArgs(a), output: a.output as string | undefined, reporter: reporter! });
-        exitCode = summary.exitCode;
-      },
+      handler: async (a: CommandArgs) => (await operations()).sourceHandler(ctx, a),
     })
     .command({
       command: 'show',
@@ -410,12 +246,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('select', { alias: 's', type: 'string', demandOption: true, describe: 'model, seed or source (src.table) name' })
         .option('limit', { type: 'number', default: 10 })
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const { formatResult } = await import('./output.js');
-        const format = a.format as ResultFormat;
-        print(formatResult(await project.show(String(a.select), a.limit as number, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
-      },
+      handler: async (a: CommandArgs) => (await reads()).showHandler(ctx, a),
     })
     .command({
       command: 'diff',
@@ -426,14 +257,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .option('key', { type: 'string', describe: 'key columns, comma-separated (default: unique_key, else a unique test\'s column)' })
         .option('sample', { type: 'number', default: 5, describe: 'rows per kind in the sample' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        if (!Number.isInteger(a.sample) || (a.sample as number) < 0) throw new WeirError('WEIR_USAGE', '--sample must be an integer ≥ 0');
-        const key = typeof a.key === 'string' ? a.key.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
-        const { diffModel, formatDiff } = await import('../api/diff.js');
-        const d = await diffModel(project, { select: String(a.select), against: String(a.against), key, sample: a.sample as number, cwd: io.cwd });
-        print(a.format === 'json' ? `${JSON.stringify({ model: String(a.select), ...d }, null, 2)}\n` : formatDiff(String(a.select), d));
-      },
+      handler: async (a: CommandArgs) => (await reads()).diffHandler(ctx, a),
     })
     .command({
       command: 'query <sql>',
@@ -442,12 +266,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
         .positional('sql', { type: 'string', demandOption: true })
         .option('limit', { type: 'number', describe: 'at most this many rows' })
         .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const }),
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const { formatResult } = await import('./output.js');
-        const format = a.format as ResultFormat;
-        print(formatResult(await project.query(String(a.sql), a.limit as number | undefined, { ...readNotice(io), display: format === 'json' ? 'json' : 'text' }), format, { width: terminalWidth(io) }));
-      },
+      handler: async (a: CommandArgs) => (await reads()).queryHandler(ctx, a),
     })
     .command({
       command: 'init <name>',
@@ -455,25 +274,14 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       builder: (y: Argv) => y
         .positional('name', { type: 'string', demandOption: true, describe: 'folder to create (its name, as an identifier, becomes the project name)' })
         .option('force', { type: 'boolean', default: false, describe: 'write into a non-empty folder (existing files are kept)' }),
-      handler: async (a: Record<string, unknown>) => {
-        const { initProject } = await import('../api/init.js');
-        const r = initProject(String(a.name), io.cwd ?? process.cwd(), { force: a.force as boolean });
-        const rel = path.relative(io.cwd ?? process.cwd(), r.dir) || '.';
-        print(`Created project '${r.name}' in ${rel} (${r.files.length} files${r.kept.length ? `; kept existing ${r.kept.join(', ')}` : ''}).\n`);
-        print(`Next:\n  cd ${rel}\n  npx weir build\n`);
-      },
+      handler: async (a: CommandArgs) => (await operations()).initHandler(ctx, a),
     })
     .command(airflowDagCommand(load, (s) => print(s), () => reporter!, io.cwd))
     .command(codegenCommand(load, (s) => print(s), () => reporter!, io.cwd))
     .command({
       command: 'debug',
       describe: 'check the configuration and the connection',
-      handler: async (a: Record<string, unknown>) => {
-        const project = await load(a as unknown as GlobalArgs);
-        const facts = await project.debug();
-        if ((a as unknown as GlobalArgs)['log-format'] === 'json') print(`${JSON.stringify(facts)}\n`);
-        else for (const [k, v] of Object.entries(facts)) print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
-      },
+      handler: async (a: CommandArgs) => (await reads()).debugHandler(ctx, a),
     })
     .demandCommand(1, 'Give a command: init, seed, run, test, build, snapshot, retry, run-operation, source freshness, compile, parse, ls, show, query, clean, airflow-dag, codegen or debug.')
     .command(docsCommand({ load: (a) => load(a as unknown as GlobalArgs), reporter: () => reporter!, waitForStop: io.waitForStop, setExitCode: (c) => (exitCode = c) }))
@@ -495,6 +303,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     await parser.parseAsync();
   } catch (e) {
     const err = e instanceof WeirError ? e : new WeirError('WEIR_INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+    const { errorEvent, reportError } = await import('./report-error.js');
     if (reporter) reportError(err, reporter);
     else {
       const jsonLogs = argv.includes('json') && argv.some((x) => x.startsWith('--log-format'));
@@ -509,23 +318,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   return exitCode;
 }
 
-/** Tells (on stderr, so piped results stay clean) that a read used the published read copy. */
-/** The width tables are fitted to: the terminal's columns, else `COLUMNS` from the environment, else none. */
-function terminalWidth(io: CliIO): number | undefined {
-  const tty = io.stdout as { isTTY?: boolean; columns?: number };
-  if (tty.isTTY && tty.columns) return tty.columns;
-  const env = Number((io.env ?? process.env).COLUMNS);
-  return Number.isInteger(env) && env > 0 ? env : undefined;
-}
 
-function readNotice(io: CliIO) {
-  return {
-    onReadCopy: (c: { path: string; publishedAt: Date }) =>
-      io.stderr.write(`note: a Weir run holds the database; reading the copy published at ${c.publishedAt.toISOString()} (${c.path})\n`),
-    onRecovered: (message: string) => io.stderr.write(`warning: ${message}\n`),
-  };
-}
-
+/** The selection options of commands that select nodes (defaults from WEIR_* / DBT_* variables). */
 function selectionOptions(y: Argv, env: FlagEnv = new FlagEnv({})) {
   return y
     .option('select', { alias: ['s', 'models', 'm'], type: 'string', array: true, describe: 'selector(s): name, +name, name+, n+name, @name, tag:x, path:p, resource_type:t; space = union, comma = intersection' })
@@ -533,19 +327,4 @@ function selectionOptions(y: Argv, env: FlagEnv = new FlagEnv({})) {
     .option('selector', { type: 'string', default: env.str('selector'), describe: 'a named selector of selectors.yml (not with --select)' })
     .option('indirect-selection', { choices: INDIRECT_SELECTION_MODES, default: (env.str('indirect-selection') ?? 'eager') as IndirectSelection, describe: 'tests of selected nodes: eager (any parent selected), cautious (all), buildable (all built or upstream), empty (none)' })
     .option('state', { type: 'string', default: env.str('state'), describe: 'directory with an earlier run\'s manifest.json (and run_results.json) for state:/result: selectors and --defer' });
-}
-
-/** `--selector` and `--indirect-selection` as selection arguments. */
-function selectorArgs(a: Record<string, unknown>): { selector?: string; indirectSelection?: IndirectSelection } {
-  return { selector: typeof a.selector === 'string' && a.selector ? a.selector : undefined, indirectSelection: a['indirect-selection'] as IndirectSelection | undefined };
-}
-
-function errorEvent(e: WeirError) {
-  return { code: 'WEIR_ERROR' as const, ts: now(), level: 'error' as const, message: e.format(), error_code: e.code, file: e.location?.file, line: e.location?.line };
-}
-
-function reportError(e: WeirError, reporter: Reporter): void {
-  const errors = e instanceof WeirErrors ? e.errors : [e];
-  if (errors.length > 1) reporter.emit({ code: 'WEIR_ERROR', ts: now(), level: 'error', message: `${errors.length} problems found`, error_code: e.code });
-  for (const x of errors) reporter.emit(errorEvent(x));
 }

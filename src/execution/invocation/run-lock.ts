@@ -14,9 +14,9 @@ import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlin
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { WeirError } from '../errors/weir-error.js';
-import { now, type Reporter } from '../events/events.js';
-import { processAlive, removeStaleTempFiles } from '../utils/write-file.js';
+import { WeirError } from '../../errors/weir-error.js';
+import { now, type Reporter } from '../../events/events.js';
+import { processAlive, removeStaleTempFiles } from '../../utils/write-file.js';
 
 /** What the lock file holds. */
 export interface RunLockInfo {

@@ -6,10 +6,10 @@
  * or always with `--favor-state`. Ephemeral models are inlined and never deferred; sources are the same
  * in every target.
  */
-import type { Adapter } from '../adapters/adapter.js';
-import type { PreviousState } from '../artifacts/previous-state.js';
-import type { Renderer } from '../compiler/render.js';
-import type { Manifest } from '../manifest/manifest.js';
+import type { Adapter } from '../../adapters/adapter.js';
+import type { PreviousState } from '../../artifacts/previous-state.js';
+import type { Renderer } from '../../compiler/render.js';
+import type { Manifest } from '../../manifest/manifest.js';
 
 /** Options of {@link deferredRelations}. */
 export interface DeferOptions {

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireRunLock, readLock, RUN_LOCK_FILE, runLockCommand } from '../../../src/execution/run-lock.js';
-import { WeirError } from '../../../src/errors/weir-error.js';
+import { acquireRunLock, readLock, RUN_LOCK_FILE, runLockCommand } from '../../../../src/execution/invocation/run-lock.js';
+import { WeirError } from '../../../../src/errors/weir-error.js';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'weir-lock-')); });
