@@ -12,6 +12,7 @@ import {
 import type { UdfSqlType } from '../../udfs/define.js';
 import { preview, type LoadedUdf } from '../../udfs/registry.js';
 import { checkUdfResult } from '../../udfs/result.js';
+import { readVarcharVector, varcharScratch } from './udf-vectors.js';
 
 const TYPES: Record<UdfSqlType, DuckDBType> = {
   VARCHAR, JSON: VARCHAR, DOUBLE, BIGINT, INTEGER, BOOLEAN, DATE, TIMESTAMP,
@@ -56,50 +57,16 @@ function toDuckDB(v: unknown, type: UdfSqlType): DuckDBValue {
   }
 }
 
-/**
- * A per-row reader of one VARCHAR argument vector that decodes DuckDB's inlined strings (≤ 12 UTF-8 bytes,
- * stored in the 16-byte string header: https://duckdb.org/docs/stable/internals/vector#strings) in
- * JavaScript instead of one TextDecoder call and one Uint8Array per value; longer strings and anything
- * unexpected go through the vector's own getItem. Reads the vector's data view and validity, which
- * @duckdb/node-api (pinned) keeps as fields; when they are not there, every value goes through getItem.
- */
-function varcharReader(vector: DuckDBVector): (row: number) => unknown {
-  const v = vector as unknown as { dataView?: unknown; validity?: { itemValid?: (i: number) => boolean } };
-  const dv = v.dataView;
-  const validity = v.validity;
-  if (!(dv instanceof DataView) || typeof validity?.itemValid !== 'function') return (row) => vector.getItem(row);
-  const bytes = new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength);
-  return (row) => {
-    const at = row * 16;
-    const len = dv.getUint32(at, true);
-    if (len > 12 || !validity.itemValid!(row)) return vector.getItem(row);
-    let out = '';
-    for (let i = at + 4, end = at + 4 + len; i < end;) {
-      const b = bytes[i];
-      if (b < 0x80) {
-        out += String.fromCharCode(b);
-        i++;
-      } else if (b >= 0xe0 && b < 0xf0 && i + 2 < end) {
-        out += String.fromCharCode(((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f));
-        i += 3;
-      } else if (b >= 0xc0 && b < 0xe0 && i + 1 < end) {
-        out += String.fromCharCode(((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f));
-        i += 2;
-      } else return vector.getItem(row); // 4-byte sequences (surrogate pairs): the general decoder
-    }
-    return out;
-  };
-}
-
 /** Argument types DuckDB already hands over as the JS values UDF code receives (no {@link toJs} needed). */
 const PLAIN_ARG = new Set<UdfSqlType>(['VARCHAR', 'JSON', 'DOUBLE', 'BIGINT', 'INTEGER', 'BOOLEAN']);
 
 /**
  * Registers one UDF (every arity) on a connection.
  *
- * Each call gets one data chunk (up to 2,048 rows): the loop reads the argument vectors, calls `impl`
- * once per row with one reused argument array, and writes the result vector — no allocation per row
- * beyond what the function itself and DuckDB's string reads make.
+ * Each call gets one data chunk (up to 2,048 rows): VARCHAR argument vectors are read whole into reused
+ * arrays (udf-vectors.ts: one native read per run of adjacent strings instead of one per value), other
+ * arguments value by value; then `impl` is called once per row with one reused argument array, and the
+ * result vector is written — no allocation per row beyond the strings themselves and what the function makes.
  * @param impl the function called per row with JS arguments (the scalar implementation or a batch lookup);
  *   it must not keep the argument array, which is reused for the next row
  */
@@ -110,6 +77,9 @@ export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: 
   for (let arity = required; arity <= def.args.length; arity++) {
     const params = def.args.slice(0, arity);
     const plain = params.every((a) => PLAIN_ARG.has(a.type));
+    // argument values of the current chunk, one reused array per argument
+    const cols: unknown[][] = params.map(() => []);
+    const scratch = varcharScratch();
     conn.registerScalarFunction(DuckDBScalarFunction.create({
       name: def.name,
       returnType: TYPES[def.returns],
@@ -117,15 +87,20 @@ export function registerDuckDBUdf(conn: DuckDBConnection, udf: LoadedUdf, impl: 
       volatile: !def.deterministic || def.kind === 'batch',
       specialHandling: !propagate,
       mainFunction: (info, input, output) => {
-        const vectors = params.map((_, i) => input.getColumnVector(i));
-        const read = vectors.map((vec, i) => (params[i].type === 'VARCHAR' ? varcharReader(vec) : (row: number) => vec.getItem(row)));
         const rows = input.rowCount;
+        for (let i = 0; i < arity; i++) {
+          const vec = input.getColumnVector(i);
+          const col = cols[i];
+          if ((params[i].type !== 'VARCHAR' && params[i].type !== 'JSON') || !readVarcharVector(vec, rows, col, scratch)) {
+            for (let row = 0; row < rows; row++) col[row] = vec.getItem(row);
+          }
+        }
         const args: unknown[] = new Array(arity);
         const returns = def.returns;
         for (let row = 0; row < rows; row++) {
           let hasNull = false;
           for (let i = 0; i < arity; i++) {
-            const raw = read[i](row) as DuckDBValue;
+            const raw = cols[i][row] as DuckDBValue;
             if (raw === null) hasNull = true;
             args[i] = raw === null || plain ? raw : toJs(raw);
           }
