@@ -14,7 +14,7 @@ import type { Redactor } from '../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
 import { failuresRelation } from './tests/data-test-runner.js';
-import { storeFailuresAs } from '../compiler/test-config.js';
+import { storeFailuresAs } from '../parser/configs/data-test.js';
 import { RelationCache } from './materializations/relation-cache.js';
 import type { BatchUdfState } from './udfs/batch-udfs.js';
 import type { LoadedUdf } from '../udfs/registry.js';

@@ -5,7 +5,7 @@
  * `error_if` thresholds with `severity` (compiler/test-config.ts).
  */
 import type { Adapter, Connection } from '../../adapters/adapter.js';
-import { failurePercent, hasPercentThreshold, storeFailuresAs, testStatus } from '../../compiler/test-config.js';
+import { failurePercent, hasPercentThreshold, storeFailuresAs, testStatus } from '../../parser/configs/data-test.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { TestNode, RelationName } from '../../manifest/types.js';
 import { materializeTable } from '../materializations/table.js';

@@ -3,11 +3,12 @@
  * (https://docs.getdbt.com/reference/data-test-configs): `fail_calc` (what is counted over the failing
  * rows, default `count(*)`), `warn_if` / `error_if` thresholds on that number (default `!=0`) read with
  * `severity`, `limit` on the failing rows, and `store_failures` / `store_failures_as` (keep the failing rows
- * in a table or view). Checked in the parse phase; evaluated after the test query ran.
+ * in a table or view). Checked in the parse phase (parser/generic-tests.ts, singular-tests.ts); evaluated by execution after the
+ * test query ran.
  */
-import { WeirError } from '../errors/weir-error.js';
-import type { NodeConfig } from '../manifest/types.js';
-import { splitLevel } from '../loader/folder-config.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { NodeConfig } from '../../manifest/types.js';
+import { splitLevel } from '../../loader/folder-config.js';
 
 /** A threshold such as `>10`, `!=0` or `>1%` (a percentage of the tested relation's rows). */
 export interface Threshold {

@@ -1,8 +1,8 @@
 /** Thresholds and statuses of data tests with dbt's semantics (warn_if / error_if / severity). */
 import { describe, expect, it } from 'vitest';
-import { checkTestConfig, parseThreshold, storeFailuresAs, testStatus } from '../../../src/compiler/test-config.js';
-import type { NodeConfig } from '../../../src/manifest/types.js';
-import type { WeirError } from '../../../src/errors/weir-error.js';
+import { checkTestConfig, parseThreshold, storeFailuresAs, testStatus } from '../../../../src/parser/configs/data-test.js';
+import type { NodeConfig } from '../../../../src/manifest/types.js';
+import type { WeirError } from '../../../../src/errors/weir-error.js';
 
 const cfg = (c: Record<string, unknown>) => ({ enabled: true, materialized: 'test', tags: [], severity: 'error', ...c }) as NodeConfig;
 
