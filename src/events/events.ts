@@ -69,7 +69,7 @@ export interface MessageEvent extends Base {
   readonly line?: number;
 }
 
-/** Who holds the run lock (see `execution/run-lock.ts`). */
+/** Who holds the run lock (see `execution/invocation/run-lock.ts`). */
 interface LockHolderFields {
   /** The lock file's absolute path. */
   readonly lock_file: string;

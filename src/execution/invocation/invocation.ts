@@ -1,6 +1,6 @@
 /**
  * One invocation of a run command (`seed`, `run`, `test`, `build`, `snapshot`): its whole lifecycle —
- * run lock → adapter → deferral → project hooks around the scheduled nodes (execution/run.ts) → test
+ * run lock → adapter → deferral → project hooks around the scheduled nodes (run-nodes.ts) → test
  * history → artifacts (manifest.json, run_results.json) → read copy → `WEIR_RUN_END`. Whatever happens,
  * the artifacts are written, the adapter closed and the lock released. Selection and option checking
  * happen before (api/), so an invocation starts from a list of unique_ids and typed options.
@@ -15,8 +15,8 @@ import type { Dag } from '../../graph/dag.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { BatchContext } from '../../udfs/define.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
-import { runWithProjectHooks, type ProjectHooks } from '../hooks.js';
-import { executeRun } from '../run.js';
+import { runWithProjectHooks, type ProjectHooks } from './project-hooks.js';
+import { executeRun } from './run-nodes.js';
 import { openAdapterWaiting, recoveryWarning } from './adapter.js';
 import { startJournal, writeRunArtifacts, type ArtifactWriter } from './artifacts.js';
 import { deferredRelations } from './defer.js';
@@ -147,7 +147,7 @@ export async function runInvocation(project: InvocationProject, o: InvocationOpt
         udfs: project.udfs, batchContext: o.udfContext,
         fullRefresh: o.fullRefresh, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, audit: o.audit, empty: o.empty, reuse: o.reuse,
       };
-      // on-run-start / on-run-end from project.yaml around the nodes (see execution/hooks.ts).
+      // on-run-start / on-run-end from project.yaml around the nodes (see project-hooks.ts).
       results = await runWithProjectHooks({ ...ctx, hooks: o.hooks, selected, testsBlockChildren: command === 'build' }, () => executeRun(ctx, selected, command === 'build'));
       // Test history (opt out: test_history: false / --no-test-history; --empty runs aren't history).
       if ((command === 'test' || command === 'build') && !o.empty && o.testHistory) {

@@ -1,5 +1,5 @@
 /**
- * Runs one node of a run: the step the scheduler calls per node (execution/run.ts executeRun). It renders
+ * Runs one node of a run: the step the scheduler calls per node (execution/invocation/run-nodes.ts executeRun). It renders
  * the node, builds or tests it through the materializations of this folder, and turns any failure into a
  * run result.
  */

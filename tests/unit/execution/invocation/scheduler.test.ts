@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WeirProject } from '../../../src/api/project.js';
-import { buildPlan } from '../../../src/execution/plan.js';
-import { schedule, type Outcome } from '../../../src/execution/scheduler.js';
-import { cleanupProjects, makeProject } from '../../helpers/project.js';
+import { WeirProject } from '../../../../src/api/project.js';
+import { buildPlan } from '../../../../src/execution/invocation/plan.js';
+import { schedule, type Outcome } from '../../../../src/execution/invocation/scheduler.js';
+import { cleanupProjects, makeProject } from '../../../helpers/project.js';
 
 let project: WeirProject;
 
@@ -114,7 +114,7 @@ describe('scheduler', () => {
   });
 
   it('build: a passing (or severity warn) test lets children run', async () => {
-    // the run hook reports a warn test as ok (see execution/run.ts: only error/fail count as failed)
+    // the run hook reports a warn test as ok (see execution/invocation/run-nodes.ts: only error/fail count as failed)
     const { ran, skipped } = await simulate('build', {});
     expect(skipped).toEqual({});
     expect(ran).toHaveLength(project.select('build', {}).filter((u) => short(u) !== 'eph').length);

@@ -4,9 +4,9 @@
  * and the plan silently dropped 47 nodes.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { WeirProject } from '../../../src/api/project.js';
-import { buildPlan } from '../../../src/execution/plan.js';
-import { cleanupProjects, makeProject } from '../../helpers/project.js';
+import { WeirProject } from '../../../../src/api/project.js';
+import { buildPlan } from '../../../../src/execution/invocation/plan.js';
+import { cleanupProjects, makeProject } from '../../../helpers/project.js';
 
 afterAll(() => cleanupProjects());
 

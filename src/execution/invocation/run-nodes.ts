@@ -1,30 +1,28 @@
 /**
- * Executes a selection: creates schemas, schedules the plan over N connections, runs each node with one
- * catch (its failure becomes a result, never a crash), writes compiled SQL, and returns run results.
+ * The scheduled part of an invocation: plans the selected nodes (execution/invocation/plan.ts), registers
+ * the project's UDFs, creates the schemas, opens N connections, and schedules the plan over them
+ * (scheduler.ts), running each node with execution/materializations/run-node.ts (its failure becomes a
+ * result, never a crash); reports `WEIR_NODE_START` / `WEIR_NODE_FINISH`, skipped and cancelled nodes.
  */
-import { hostsUdf, type Adapter, type Connection } from '../adapters/adapter.js';
-import type { Renderer } from '../compiler/render.js';
-import { WeirError } from '../errors/weir-error.js';
-import { now, type NodeStatus, type Reporter } from '../events/events.js';
-import type { Dag } from '../graph/dag.js';
-import type { Manifest } from '../manifest/manifest.js';
-import type { GraphNode } from '../manifest/types.js';
-import type { RunResultEntry } from '../artifacts/artifacts.js';
-import type { Redactor } from '../utils/redact.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import type { Renderer } from '../../compiler/render.js';
+import { now, type NodeStatus, type Reporter } from '../../events/events.js';
+import type { Dag } from '../../graph/dag.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { GraphNode } from '../../manifest/types.js';
+import type { RunResultEntry } from '../../artifacts/artifacts.js';
+import type { Redactor } from '../../utils/redact.js';
 import { buildPlan } from './plan.js';
 import { schedule } from './scheduler.js';
-import { failuresRelation } from './tests/data-test-runner.js';
-import { storeFailuresAs } from '../parser/configs/data-test.js';
-import { RelationCache } from './materializations/relation-cache.js';
-import type { BatchUdfState } from './udfs/batch-udfs.js';
-import type { LoadedUdf } from '../udfs/registry.js';
-import { BatchUdfRuntime } from '../udfs/batch.js';
-import { scalarCaller } from '../udfs/define.js';
-import type { BatchContext, ScalarUdf } from '../udfs/define.js';
-import { ClientUdfs } from './udfs/client-udfs.js';
-import { auditPlan } from './tests/audit.js';
-import { ReuseState } from './reuse.js';
-import { auditedEntry, cancelledEntry, runNode, type AuditState } from './materializations/run-node.js';
+import { failuresRelation } from '../tests/data-test-runner.js';
+import { storeFailuresAs } from '../../parser/configs/data-test.js';
+import { RelationCache } from '../materializations/relation-cache.js';
+import type { LoadedUdf } from '../../udfs/registry.js';
+import type { BatchContext } from '../../udfs/define.js';
+import { registerUdfs } from './register-udfs.js';
+import { auditPlan } from '../tests/audit.js';
+import { ReuseState } from '../reuse.js';
+import { auditedEntry, cancelledEntry, runNode, type AuditState } from '../materializations/run-node.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -70,44 +68,6 @@ export interface RunContext {
    */
   readonly signal?: AbortSignal;
 }
-
-
-
-/**
- * Registers the project's UDFs: those the engine hosts (`hostsUdf`) on the adapter — scalar UDFs call
- * their implementation, batch UDFs a lookup into a fresh runtime — and the others for the client-side
- * path (execution/udfs/client-udfs.ts).
- * @returns the UDF state for the run (undefined when there are no UDFs)
- */
-export async function registerUdfs(adapter: Adapter, udfs: readonly LoadedUdf[], context: Omit<BatchContext, 'nodeId'>): Promise<BatchUdfState | undefined> {
-  if (udfs.length === 0) return undefined;
-  for (const udf of udfs) {
-    try {
-      udf.definition.setup?.(context);
-    } catch (e) {
-      throw new WeirError('WEIR_UDF_UNAVAILABLE', `UDF ${udf.definition.name} (${udf.module}) can't start: ${(e as Error).message}`, {
-        location: { file: udf.module }, cause: e,
-      });
-    }
-  }
-  const runtimes = new Map<string, BatchUdfRuntime>();
-  const hosted = adapter.registerUdfs ? udfs.filter((u) => hostsUdf(adapter.capabilities, u.definition)) : [];
-  const clientSide = udfs.filter((u) => !hosted.includes(u));
-  if (hosted.length) await adapter.registerUdfs!(hosted.map((udf) => {
-    if (udf.definition.kind === 'scalar') {
-      const fn = (udf.definition as ScalarUdf).fn as (...a: unknown[]) => unknown;
-      return { udf, impl: scalarCaller(fn) };
-    }
-    const rt = new BatchUdfRuntime(udf, context);
-    runtimes.set(udf.definition.name, rt);
-    return { udf, impl: (args: unknown[]) => rt.lookup(args) };
-  }));
-  return { runtimes, context, cacheReady: false, client: clientSide.length ? new ClientUdfs(clientSide, context) : undefined };
-}
-
-import { compiledPathOf } from '../manifest/manifest.js';
-
-export { compiledPathOf };
 
 /**
  * Runs the selected nodes.

@@ -5,9 +5,9 @@
  * node it tests, so a failing test skips what is downstream of it (dbt build semantics); a model waits for
  * its unit tests, which wait only for the model's own upstream.
  */
-import type { Dag } from '../graph/dag.js';
-import { WeirError } from '../errors/weir-error.js';
-import type { Manifest } from '../manifest/manifest.js';
+import type { Dag } from '../../graph/dag.js';
+import { WeirError } from '../../errors/weir-error.js';
+import type { Manifest } from '../../manifest/manifest.js';
 
 /** Steps as data. */
 export interface ExecutionPlan {
