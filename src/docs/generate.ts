@@ -15,6 +15,8 @@ import { writeFileIfChanged } from '../utils/write-file.js';
 import { catalogColumns, catalogJson, readCatalog, type CatalogArtifact, type CatalogRequest } from './catalog.js';
 import { buildSiteData, type SiteData } from './site-data.js';
 import { historyRowFrom, readHistorySql, type TestHistoryRow } from '../artifacts/test-history.js';
+import { isMatchWeightsTable, matchWeightsFrom, MATCH_WEIGHT_MAX_ROWS, type MatchWeights } from './match-weights.js';
+import type { CatalogError } from './catalog.js';
 import type { RelationName } from '../manifest/types.js';
 
 /** Files of the bundled app copied into the site. */
@@ -80,9 +82,11 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
   const adapter = await input.openAdapter();
   let catalog: CatalogArtifact;
   let history: TestHistoryRow[] = [];
+  let weights: { tables: Record<string, MatchWeights>; errors: CatalogError[] } = { tables: {}, errors: [] };
   try {
     catalog = await readCatalog(adapter, input.catalogRequests, input.metadata);
     if (input.testHistory) history = await readHistory(adapter, input.testHistory);
+    weights = await readMatchWeights(adapter, catalog);
   } finally {
     await adapter.close();
   }
@@ -97,7 +101,7 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
   const lineagePath = path.join(input.targetDir, 'lineage.json');
   writeJsonAtomic(lineagePath, lineage);
 
-  const site = buildSiteData(manifest, catalog, lineage, runResults, history);
+  const site = buildSiteData(manifest, catalog, lineage, runResults, history, weights);
   const siteDir = path.join(input.targetDir, 'docs');
   mkdirSync(siteDir, { recursive: true });
   for (const f of APP_FILES) copyFileSync(path.join(appDir, f), path.join(siteDir, f));
@@ -118,6 +122,36 @@ async function readHistory(adapter: Adapter, relation: RelationName): Promise<Te
   } finally {
     await conn.close().catch(() => undefined);
   }
+}
+
+/**
+ * The rows of every built model that holds an er_fellegi_sunter parameter table (its columns include
+ * {@link MATCH_WEIGHT_COLUMNS}), for the match-weights chart. A table that cannot be read or charted (a query
+ * error, more than MATCH_WEIGHT_MAX_ROWS rows, a malformed row) becomes an error entry the site lists, naming the
+ * model, its relation and the reason.
+ */
+async function readMatchWeights(adapter: Adapter, catalog: CatalogArtifact): Promise<{ tables: Record<string, MatchWeights>; errors: CatalogError[] }> {
+  const candidates = Object.values(catalog.nodes).filter((t) => t.unique_id.startsWith('model.') && isMatchWeightsTable(Object.keys(t.columns)));
+  const tables: Record<string, MatchWeights> = {};
+  const errors: CatalogError[] = [];
+  if (!candidates.length) return { tables, errors };
+  const conn = await adapter.connect();
+  try {
+    for (const t of candidates) {
+      const relation = { database: t.metadata.database ?? undefined, schema: t.metadata.schema, identifier: t.metadata.name };
+      const display = `${t.metadata.schema}.${t.metadata.name}`;
+      try {
+        const r = await conn.execute(`select * from ${adapter.dialect.relation(relation)} limit ${MATCH_WEIGHT_MAX_ROWS + 1}`);
+        if (r.rows.length > MATCH_WEIGHT_MAX_ROWS) throw new Error(`more than ${MATCH_WEIGHT_MAX_ROWS} rows: not a parameter table`);
+        tables[t.unique_id] = matchWeightsFrom(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]]))));
+      } catch (e) {
+        errors.push({ unique_id: t.unique_id, relation: display, message: `cannot chart the match weights of ${display}: ${(e as Error).message}` });
+      }
+    }
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+  return { tables, errors };
 }
 
 function readJson(file: string): Record<string, any> | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any

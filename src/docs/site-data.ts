@@ -11,6 +11,7 @@ import { boxWidth, layoutDag, type Positions } from './graph-layout.js';
 import { readWeirFacts } from '../artifacts/dbt/metadata.js';
 import { runSucceeded } from '../artifacts/dbt/run-results-v6.js';
 import type { TestHistoryRow } from '../artifacts/test-history.js';
+import type { MatchWeights } from './match-weights.js';
 
 /** A column as the site shows it. */
 export interface SiteColumn {
@@ -110,6 +111,8 @@ export interface SiteData {
   /** Test trends from `weir_test_history`: per test (oldest first), and per model summed per run. */
   readonly test_history: Readonly<Record<string, readonly SiteTestPoint[]>>;
   readonly model_history: Readonly<Record<string, readonly SiteModelPoint[]>>;
+  /** er_fellegi_sunter parameter tables by model unique_id, drawn as match-weights charts (match-weights.ts). */
+  readonly match_weights: Readonly<Record<string, MatchWeights>>;
 }
 
 /** Resource types drawn in the project graph (tests and UDFs have pages but no boxes). */
@@ -124,8 +127,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * Builds the site data.
  * @param manifest the parsed `manifest.json`
  * @param runResults the parsed `run_results.json`, when there is one
+ * @param matchWeights parameter tables read by `weir docs generate` (match-weights.ts) and the errors of those it
+ *   could not read, listed with the catalog's errors
  */
-export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage: LineageArtifact, runResults?: Json, history: readonly TestHistoryRow[] = []): SiteData {
+export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage: LineageArtifact, runResults?: Json, history: readonly TestHistoryRow[] = [],
+  matchWeights: { readonly tables: Readonly<Record<string, MatchWeights>>; readonly errors: readonly CatalogError[] } = { tables: {}, errors: [] }): SiteData {
   const runs = new Map<string, Json>((runResults?.results ?? []).map((r: Json) => [String(r.unique_id), r]));
   // Unit tests are their own section in dbt's manifest; project hooks (`operation` nodes) get no page.
   const unitTests = Object.values(manifest.unit_tests ?? {}).map((u) => ({ ...(u as Json), resource_type: 'test', test_type: 'unit' }));
@@ -208,7 +214,7 @@ export function buildSiteData(manifest: Json, catalog: CatalogArtifact, lineage:
     project_name: md.project_name, target_name: md.target_name, adapter_type: md.adapter_type,
     weir_version: md.weir_version, generated_at: catalog.metadata.generated_at, nodes, layout,
     last_run: runResults ? { command: String(runResults.args?.which ?? ''), generated_at: String(runResults.metadata?.generated_at ?? ''), elapsed_time: Number(runResults.elapsed_time), success: runSucceeded({ results: runResults.results ?? [] }) } : undefined,
-    catalog_errors: catalog.errors, lineage: lineage.nodes, ...historyData(history),
+    catalog_errors: [...catalog.errors, ...matchWeights.errors], lineage: lineage.nodes, ...historyData(history), match_weights: matchWeights.tables,
   };
 }
 

@@ -11,6 +11,7 @@ import { BOX_HEIGHT, GRAPH_TYPES } from '../site-data.js';
 import { boxWidth, layoutDag } from '../graph-layout.js';
 import { GraphCanvas, type CanvasEdge, type CanvasNode } from './graph-canvas.js';
 import { SiteSelector } from './selection.js';
+import { matchWeightsHtml } from './match-weights-chart.js';
 import type { LineageKind } from '../../lineage/column-lineage.js';
 
 hljs.registerLanguage('sql', sqlLanguage);
@@ -176,7 +177,7 @@ function overview(): void {
     ${failed.length ? `<ul>${failed.map((n) => `<li>${statusBadge(n.run!.status)} ${link(n.unique_id)} <small>${esc(n.run!.message ?? '')}</small></li>`).join('')}</ul>` : ''}`
     : '<p class="muted">No run_results.json yet: run <code>weir build</code>, then <code>weir docs generate</code>.</p>'}
   <h2>Catalog</h2>
-  ${data.catalog_errors.length ? `<p>${data.catalog_errors.length} relations are not built:</p><ul class="catalog-errors">${data.catalog_errors.map((e) => `<li>${link(e.unique_id)}: ${esc(e.message)}</li>`).join('')}</ul>` : '<p>Every relation is built; column types come from the warehouse.</p>'}
+  ${data.catalog_errors.length ? `<p>${data.catalog_errors.length} relations are not built or could not be read:</p><ul class="catalog-errors">${data.catalog_errors.map((e) => `<li>${link(e.unique_id)}: ${esc(e.message)}</li>`).join('')}</ul>` : '<p>Every relation is built; column types come from the warehouse.</p>'}
   <h2>Graph</h2><p><a href="#/graph">Open the lineage graph</a> of ${Object.keys(data.layout).length} models, seeds, sources and snapshots.</p>`;
 }
 
@@ -238,7 +239,7 @@ function nodePage(n: SiteNode): void {
   <div class="node-head"><h1>${esc(n.resource_type === 'source' ? `${n.source_name}.${n.name}` : n.name)}</h1> ${graphLink}</div>
   <p class="description">${n.description ? esc(n.description) : '<span class="muted">No description.</span>'}</p>
   <table class="details"><tbody>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
-  ${historyHtml(n)}${columns}${lineageHtml}<div class="relations">${deps}${usedBy}${tests}</div>${sqlHtml}`;
+  ${historyHtml(n)}${data.match_weights?.[n.unique_id] ? matchWeightsHtml(data.match_weights[n.unique_id]) : ''}${columns}${lineageHtml}<div class="relations">${deps}${usedBy}${tests}</div>${sqlHtml}`;
   for (const b of main.querySelectorAll<HTMLButtonElement>('.tab')) {
     b.addEventListener('click', () => {
       for (const x of main.querySelectorAll('.tab')) x.classList.toggle('active', x === b);
