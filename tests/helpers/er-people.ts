@@ -75,7 +75,7 @@ export function peopleLevels(pairs: string, people = 'people'): string {
   const fields = ['first_name', 'surname', 'dob', 'city', 'email'];
   const helpers = [...fields.flatMap((f) => [`l_${f}`, `r_${f}`]), 'ff', 'ss', 'fs', 'sf', 'days', 'crossed', 'a_first_name', 'a_surname', 'sim_first_name', 'sim_surname'];
   // Stage 1 computes each Jaro-Winkler similarity once per pair (ff: first names, ss: surnames, fs / sf: crossed) and
-  // the days between the birth dates; stage 2 aligns the right record's name columns; stage 3 gives the levels.
+  // the days between the birth dates (dob as text YYYY-MM-DD or a DATE); stage 2 aligns the right record's name columns; stage 3 gives the levels.
   return `
 select e.* exclude (${helpers.join(', ')}),
   ${name('first_name')},
@@ -99,7 +99,7 @@ from (
   from (
     select j.*, coalesce(j.fs, 0) + coalesce(j.sf, 0) > coalesce(j.ff, 0) + coalesce(j.ss, 0) as crossed
     from (
-      select p.*, ${fields.map((f) => `l.${f} as l_${f}, r.${f} as r_${f}`).join(', ')},
+      select p.*, ${fields.map((f) => (f === 'dob' ? 'cast(l.dob as varchar) as l_dob, cast(r.dob as varchar) as r_dob' : `l.${f} as l_${f}, r.${f} as r_${f}`)).join(', ')},
         jaro_winkler_similarity(l.first_name, r.first_name) as ff, jaro_winkler_similarity(l.surname, r.surname) as ss,
         jaro_winkler_similarity(l.first_name, r.surname) as fs, jaro_winkler_similarity(l.surname, r.first_name) as sf,
         abs(date_diff('day', try_cast(l.dob as date), try_cast(r.dob as date))) as days
