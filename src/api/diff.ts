@@ -15,6 +15,7 @@ import { diffRows, type TableDiff } from '../execution/tests/table-diff.js';
 
 export { formatDiff, type TableDiff } from '../execution/tests/table-diff.js';
 import type { WeirProject } from './project.js';
+import { isEphemeral } from '../manifest/materialization.js';
 
 /** Options of {@link diffModel}. */
 export interface DiffOptions {
@@ -60,7 +61,7 @@ export async function diffModel(project: WeirProject, options: DiffOptions): Pro
     const s = names.length ? closest(options.select, names) : undefined;
     throw new WeirError('WEIR_NODE_NOT_FOUND', `weir diff: no model, seed or snapshot named '${options.select}'`, { hint: s && distance(s, options.select) <= 3 ? `Did you mean '${s}'?` : 'List nodes with `weir ls`.' });
   }
-  if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') {
+  if (isEphemeral(node)) {
     throw new WeirError('WEIR_USAGE', `weir diff: model '${node.name}' is ephemeral and has no relation to compare`);
   }
   const key = options.key?.length ? [...options.key] : defaultDiffKey(project, node);

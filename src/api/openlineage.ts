@@ -15,6 +15,7 @@ import type { GraphNode, RelationName } from '../manifest/types.js';
 import type { LineageInput } from '../lineage/lineage.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { WeirProject } from './project.js';
+import { isEphemeral } from '../manifest/materialization.js';
 
 /** Where to send events. */
 export interface OpenLineageOptions {
@@ -62,7 +63,7 @@ export async function openLineageEmitter(project: WeirProject, selected: readonl
   const m = project.manifest;
   const datasetOf = (uid: string): OlDatasetName | undefined => {
     const n = m.nodes.get(uid);
-    if (!n || n.resource_type === 'test' || (n.resource_type === 'model' && n.config.materialized === 'ephemeral')) return undefined;
+    if (!n || n.resource_type === 'test' || isEphemeral(n)) return undefined;
     const r = renderer.relationOf(n);
     return r ? { namespace, name: datasetName(r) } : undefined;
   };
@@ -125,7 +126,7 @@ async function columnLineage(project: WeirProject, selected: readonly string[]) 
     const n = m.nodes.get(uid);
     if (!n) continue;
     if (n.resource_type === 'test') continue;
-    const ephemeral = n.resource_type === 'model' && n.config.materialized === 'ephemeral';
+    const ephemeral = isEphemeral(n);
     let compiled_code: string | undefined;
     if (wanted.has(n.unique_id)) {
       try {

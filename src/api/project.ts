@@ -39,6 +39,7 @@ import { loadProject } from './load.js';
 import { query, show } from './read.js';
 import { selectFor } from './selection.js';
 import { generateDocs } from './docs.js';
+import { isEphemeral } from '../manifest/materialization.js';
 
 export type { ProjectLoadOptions, QueryOptions, ReadOptions, RunArgs, RunCommand, RunSummary, SelectionArgs } from './options.js';
 export type { CompileOptions, CompileResult } from './compile.js';
@@ -172,7 +173,7 @@ export class WeirProject {
       if (node.resource_type === 'test') continue;
       const f = facts.get(node.unique_id);
       const relation = renderer.relationOf(node);
-      const ephemeral = node.resource_type === 'model' && node.config.materialized === 'ephemeral';
+      const ephemeral = isEphemeral(node);
       facts.set(node.unique_id, { ...f, relation, relation_name: ephemeral ? undefined : f?.relation_name ?? renderer.relationName(node) });
     }
     const hooks = { start: this.files.config['on-run-start'] ?? [], end: this.files.config['on-run-end'] ?? [], file: this.files.configFile };
@@ -214,7 +215,7 @@ export class WeirProject {
     const seen = new Map<string, GraphNode>();
     const errors: WeirError[] = [];
     for (const node of this.manifest.nodes.values()) {
-      const builds = node.resource_type === 'seed' || node.resource_type === 'snapshot' || (node.resource_type === 'model' && node.config.materialized !== 'ephemeral');
+      const builds = node.resource_type === 'seed' || node.resource_type === 'snapshot' || (node.resource_type === 'model' && !isEphemeral(node));
       if (!builds) continue;
       const r = renderer.relationOf(node);
       if (!r) continue;

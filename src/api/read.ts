@@ -9,6 +9,7 @@ import type { GraphNode } from '../manifest/types.js';
 import type { QueryOptions, ReadOptions } from './options.js';
 import type { WeirProject } from './project.js';
 import { queryConnectionError, querySqlError, type QueryTarget } from './query-errors.js';
+import { isEphemeral } from '../manifest/materialization.js';
 
 /**
  * Runs SQL against the target and returns the rows (at most `limit` when given); the SQL is a template.
@@ -68,7 +69,7 @@ export async function show(project: WeirProject, name: string, limit = 10, optio
   const c = renderer.render(uid);
   const node = manifest.nodes.get(uid)!;
   let sql = `select * from ${c.relation_name ?? renderer.relationName(node)}`;
-  if (node.resource_type === 'model' && (node.config.materialized === 'ephemeral' || !(await relationExists(project, node, options)))) sql = c.compiled_code!;
+  if (node.resource_type === 'model' && (isEphemeral(node) || !(await relationExists(project, node, options)))) sql = c.compiled_code!;
   return runQuery(project, sql, limit, options);
 }
 

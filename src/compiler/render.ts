@@ -7,6 +7,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import { WeirError } from '../errors/weir-error.js';
 import { refUid, type Manifest } from '../manifest/manifest.js';
 import type { GraphNode, ModelNode, RelationName, SnapshotNode, TestNode } from '../manifest/types.js';
+import { isEphemeral } from '../manifest/materialization.js';
 import { annotateRenderError, HelperError, type RenderState, type TemplateEnvironment, type CompiledTemplate } from './environment.js';
 import { columnSql, genericTestSql } from './generic-tests.js';
 import { isRelationArg } from './custom-generic-tests.js';
@@ -195,7 +196,7 @@ export class Renderer {
     };
     const resolveNode = (depUid: string): string => {
       const dep = manifest.nodes.get(depUid)!;
-      if (dep.resource_type === 'model' && dep.config.materialized === 'ephemeral') {
+      if (isEphemeral(dep)) {
         useEphemeral(depUid);
         return ephemeralName(dep, dialect);
       }
@@ -243,10 +244,10 @@ export class Renderer {
       });
       compiled = injectCtes(body, ctes);
     }
-    if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') {
+    if (isEphemeral(node)) {
       this.ephemeralBodies.set(uid, body);
     }
-    const persisted = (node.resource_type === 'model' && node.config.materialized !== 'ephemeral') || node.resource_type === 'snapshot';
+    const persisted = (node.resource_type === 'model' && !isEphemeral(node)) || node.resource_type === 'snapshot';
     return { unique_id: uid, compiled_code: compiled, relation: persisted ? relation : undefined, relation_name: persisted ? relation_name : undefined, ephemerals };
   }
 
@@ -361,7 +362,7 @@ export class Renderer {
         const depUid = refUid(manifest, name, version);
         if (!depUid) throw new HelperError(version === undefined ? `unknown model or seed '${name}' in ref` : `model '${name}' has no version ${version}`);
         const dep = manifest.nodes.get(depUid)!;
-        if (dep.resource_type === 'model' && dep.config.materialized === 'ephemeral') throw new HelperError(`ref '${name}': an ephemeral model has no relation to use here`);
+        if (isEphemeral(dep)) throw new HelperError(`ref '${name}': an ephemeral model has no relation to use here`);
         return this.o.relationOverrides?.get(depUid) ?? this.relationName(dep)!;
       },
       resolveSource: (src, table) => {

@@ -20,6 +20,7 @@ import { fileChecksum } from '../artifacts/checksums.js';
 import type { Renderer } from '../compiler/render.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
+import { strategyOf } from './materializations/strategies.js';
 
 /** What is recorded after a node's successful build. */
 export interface ReuseRecord {
@@ -43,8 +44,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Whether `--reuse` applies to a node: seeds and table, incremental and view models. */
 export function reusable(node: GraphNode): boolean {
-  if (node.resource_type === 'seed') return true;
-  return node.resource_type === 'model' && ['table', 'incremental', 'view'].includes(String(node.config.materialized));
+  return strategyOf(node)?.reusable ?? false;
 }
 
 /**

@@ -4,12 +4,8 @@
  */
 import type { ContractConfig, ExternalConfig, IncrementalConfig, SnapshotConfig } from './node-configs.js';
 
-/**
- * How a model is persisted. `ephemeral` models are inlined as CTEs into their dependents; `incremental`
- * tables are updated from the model's new rows; `snapshot` tables keep SCD type-2 history; `external` models
- * are written to a file (Parquet/CSV/JSON) with a view over it.
- */
-export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental' | 'snapshot' | 'external' | 'seed' | 'test';
+import type { Materialization } from './materialization.js';
+export type { Materialization } from './materialization.js';
 
 /** Generic test names built into Weir. */
 export type GenericTestName = 'not_null' | 'unique' | 'accepted_values' | 'relationships';

@@ -23,6 +23,7 @@ import { findCycle, type Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
+import { isEphemeral } from '../manifest/materialization.js';
 import { pyIdentifier, pyLiteral, pyStr, shellQuote } from './python-literal.js';
 
 /** How nodes become tasks: one task per node, or one per first tag / per folder. */
@@ -94,7 +95,7 @@ const TARGET_ENV = 'WEIR_TARGET';
 export function generateAirflowDag(manifest: Manifest, dag: Dag, selected: readonly string[], o: AirflowDagOptions): AirflowDag {
   validateOptions(o);
   const node = (u: string): GraphNode => manifest.nodes.get(u)!;
-  const isUnitNode = (n: GraphNode) => BUILDABLE.has(n.resource_type) && !(n.resource_type === 'model' && n.config.materialized === 'ephemeral');
+  const isUnitNode = (n: GraphNode) => BUILDABLE.has(n.resource_type) && !isEphemeral(n);
 
   // 1. Units (future tasks) and which unit builds each node.
   const unitOf = new Map<string, string>();
@@ -209,7 +210,7 @@ function checkSelection(manifest: Manifest, dag: Dag, key: string, u: { nodes: s
   const types: GraphNode['resource_type'][] = args[0] === 'test' ? ['test'] : ['seed', 'model', 'test', ...(['snapshot'] as never[])];
   const got = new Set(selectNodes(manifest, dag, { select: sel, exclude: exc, resourceTypes: types, indirectTests: true }));
   const want = new Set([...u.nodes, ...u.tests]);
-  for (const n of manifest.nodes.values()) if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') got.delete(n.unique_id);
+  for (const n of manifest.nodes.values()) if (isEphemeral(n)) got.delete(n.unique_id);
   const missing = [...want].filter((x) => !got.has(x));
   const extra = [...got].filter((x) => !want.has(x));
   if (missing.length || extra.length) {

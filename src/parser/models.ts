@@ -19,8 +19,7 @@ import { snapshotConfigOf } from './configs/snapshot.js';
 import { columnsOf, finishConfig, leadingComment, type ParseContext } from './parse-context.js';
 import { parseSql } from './templates.js';
 
-/** Materializations a model may use. */
-export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot', 'external'] as const;
+import { MODEL_MATERIALIZATIONS } from '../manifest/materialization.js';
 
 /** Adds a node per enabled model file (and records versions in `ctx.versions`). */
 export function parseModels(ctx: ParseContext): void {

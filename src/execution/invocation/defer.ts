@@ -10,6 +10,7 @@ import type { Adapter } from '../../adapters/adapter.js';
 import type { PreviousState } from '../../artifacts/previous-state.js';
 import type { Renderer } from '../../compiler/render.js';
 import type { Manifest } from '../../manifest/manifest.js';
+import { isEphemeral } from '../../manifest/materialization.js';
 
 /** Options of {@link deferredRelations}. */
 export interface DeferOptions {
@@ -33,7 +34,7 @@ export async function deferredRelations(o: DeferOptions): Promise<Map<string, st
   for (const node of manifest.nodes.values()) {
     if (selected.has(node.unique_id)) continue;
     if (node.resource_type !== 'model' && node.resource_type !== 'seed') continue;
-    if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') continue;
+    if (isEphemeral(node)) continue;
     const prev = previous.manifest.nodes.get(node.unique_id)?.relation_name;
     const rel = renderer.relationOf(node);
     if (!prev || !rel) continue;

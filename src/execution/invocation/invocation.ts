@@ -22,6 +22,7 @@ import { startJournal, writeRunArtifacts, type ArtifactWriter } from './artifact
 import { deferredRelations } from './defer.js';
 import { publishReadCopy } from './read-copy.js';
 import { takeRunLock } from './run-lock.js';
+import { isEphemeral } from '../../manifest/materialization.js';
 
 /** Commands that execute nodes. */
 export type RunCommand = 'seed' | 'run' | 'test' | 'build' | 'snapshot';
@@ -136,7 +137,7 @@ export async function runInvocation(project: InvocationProject, o: InvocationOpt
   try {
     const executable = selected.filter((u) => {
       const n = project.manifest.nodes.get(u)!;
-      return !(n.resource_type === 'model' && n.config.materialized === 'ephemeral');
+      return !isEphemeral(n);
     });
     const journaled = startJournal(project, o.recordedArgs, executable, reporter);
     reporter.emit({ code: 'WEIR_RUN_START', ts: now(), level: 'info', command, target: project.targetInfo.name, adapter_type: project.targetInfo.type, node_count: executable.length + o.hooks.start.length + o.hooks.end.length, threads: o.threads });

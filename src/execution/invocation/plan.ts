@@ -8,6 +8,7 @@
 import type { Dag } from '../../graph/dag.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { Manifest } from '../../manifest/manifest.js';
+import { isEphemeral } from '../../manifest/materialization.js';
 
 /** Steps as data. */
 export interface ExecutionPlan {
@@ -24,7 +25,7 @@ export function isExecutable(manifest: Manifest, uid: string): boolean {
   const n = manifest.nodes.get(uid);
   if (!n) return false;
   if (n.resource_type === 'source') return false;
-  if (n.resource_type === 'model' && n.config.materialized === 'ephemeral') return false;
+  if (isEphemeral(n)) return false;
   return true;
 }
 

@@ -15,7 +15,7 @@ import { WeirError } from '../../errors/weir-error.js';
 import { typedConfig } from '../../manifest/node-configs.js';
 import type { ModelNode, RelationName } from '../../manifest/types.js';
 import { materializeView } from './view.js';
-import type { MaterializationResult } from './strategy.js';
+import type { MaterializationResult, Strategy } from './strategy.js';
 import type { RelationCache } from './relation-cache.js';
 
 /** Where an external model's file goes: its `location` (relative to the project unless absolute), else `<targetDir>/external/<name>.<format>`. */
@@ -65,3 +65,13 @@ export async function materializeExternal(
   await materializeView(adapter, conn, relation, adapter.readExportSql(file, options), relations);
   return { rowsAffected: rows, file };
 }
+
+/** The `external` materialization: the file, then the view over it. */
+export const externalStrategy: Strategy<ModelNode> = {
+  relation: 'view', auditable: false, tableOptions: false, reusable: false,
+  async build({ ctx, conn, node, relation, sql, relations }) {
+    const { adapter, manifest } = ctx;
+    const r = await materializeExternal(adapter, conn, node, relation!, sql!, { projectDir: manifest.root, targetDir: ctx.targetDir }, relations);
+    return { rowsAffected: r.rowsAffected, message: `EXPORT ${r.rowsAffected} → ${path.relative(manifest.root, r.file) || r.file}` };
+  },
+};

@@ -20,7 +20,11 @@ import { typedConfig, type BatchSize, type IncrementalConfig } from '../../manif
 import type { ModelNode, RelationName } from '../../manifest/types.js';
 import { tableOptionsOf } from '../../adapters/table-options.js';
 import { materializeTable } from './table.js';
-import type { Audit, MaterializationResult } from './strategy.js';
+import type { Audit, MaterializationResult, Strategy } from './strategy.js';
+import { singleStatementSync } from './statements.js';
+import { now } from '../../events/events.js';
+import { writeFileIfChanged } from '../../utils/write-file.js';
+import path from 'node:path';
 import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange, windowPredicate } from './incremental-sql.js';
 import type { RelationCache } from './relation-cache.js';
 
@@ -292,3 +296,24 @@ async function microbatch(b: IncrementalBuild, cfg: IncrementalConfig, increment
   }
   return { rowsAffected: rows, message: `MICROBATCH ${batches.length} batch${batches.length === 1 ? '' : 'es'}, ${rows} rows` };
 }
+
+/**
+ * The `incremental` materialization: each (re-)rendering of the model for a run or a microbatch is written
+ * to its compiled SQL file and checked to be one statement; a warning of the build is reported.
+ */
+export const incrementalStrategy: Strategy<ModelNode> = {
+  relation: 'table', auditable: true, tableOptions: true, reusable: true,
+  async build({ ctx, conn, node, relation, relations, compiledPath, audit }) {
+    const { adapter, renderer, redact } = ctx;
+    const r = await materializeIncremental({
+      adapter, conn, node, relation: relation!, relations, fullRefresh: ctx.fullRefresh, eventTimeStart: ctx.eventTimeStart, eventTimeEnd: ctx.eventTimeEnd, audit,
+      render: (o) => {
+        const sql = renderer.renderWith(node.unique_id, o).compiled_code!;
+        if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(sql)}\n`);
+        return singleStatementSync(adapter, node, sql, compiledPath);
+      },
+    });
+    if (r.warning) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: r.warning });
+    return { rowsAffected: r.rowsAffected, message: r.message };
+  },
+};

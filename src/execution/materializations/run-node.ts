@@ -9,40 +9,22 @@ import { AdapterError, type Connection } from '../../adapters/adapter.js';
 import { WeirError } from '../../errors/weir-error.js';
 import { now, type NodeStatus } from '../../events/events.js';
 import { compiledPathOf } from '../../manifest/manifest.js';
-import type { GraphNode, RelationName } from '../../manifest/types.js';
+import type { GraphNode, ModelNode, RelationName } from '../../manifest/types.js';
 import type { RunResultEntry } from '../../artifacts/artifacts.js';
-import { materializeTable } from './table.js';
 import { materializeView } from './view.js';
 import { setTableOptions, tableOptionsOf } from '../../adapters/table-options.js';
-import { runDataTest, testedRelationSql, testMessage } from '../tests/data-test-runner.js';
-import { loadSeedFile } from './seed-files.js';
-import { materializeExternal } from './external.js';
 import { contractEnforced, enforceContract } from '../tests/contracts.js';
-import { materializeIncremental } from './incremental.js';
-import { runSnapshotNode } from './snapshot.js';
 import type { RelationCache } from './relation-cache.js';
-import { runUnitTest } from '../tests/unit-test-runner.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from '../udfs/batch-udfs.js';
-import { applyGrants, buildsRelation, runNodeHooks, type HookContext } from '../hooks.js';
+import { applyGrants, buildsRelation, runNodeHooks } from '../hooks.js';
 import type { PreparedSql } from '../udfs/client-udfs.js';
 import { auditStaged, type AuditOutcome } from '../tests/audit.js';
-import { checkSingleStatement, singleStatementSync } from './statements.js';
+import { checkSingleStatement } from './statements.js';
 import { reusable, type ReuseState } from '../reuse.js';
+import { strategyNamed, strategyOf } from './strategies.js';
+import type { BuildOutcome, NodeRunContext } from './strategy.js';
 
-/** What running one node needs from the run (a run's `RunContext` is one). */
-export interface NodeRunContext extends HookContext {
-  /** Absolute target directory (compiled SQL goes to `<targetDir>/compiled`). */
-  readonly targetDir: string;
-  /** `--full-refresh`: incremental models are rebuilt from scratch. */
-  readonly fullRefresh?: boolean;
-  /** `--event-time-start` / `--event-time-end`: the window microbatch models process (UTC). */
-  readonly eventTimeStart?: Date;
-  readonly eventTimeEnd?: Date;
-  /** `--empty`: seeds are emptied after loading and existing snapshots are kept as they are. */
-  readonly empty?: boolean;
-  /** Aborted on SIGINT/SIGTERM: a node that fails then is reported as cancelled (`WEIR_CANCELLED`). */
-  readonly signal?: AbortSignal;
-}
+export type { NodeRunContext } from './strategy.js';
 
 /** The result of a node stopped (or never started) because the run was cancelled. */
 export function cancelledEntry(uid: string, signal: AbortSignal, started: boolean, relationName?: string, t0?: number, startedAt?: string): RunResultEntry {
@@ -63,9 +45,6 @@ export interface AuditState {
   readonly outcomes: Map<string, AuditOutcome>;
 }
 
-
-/** Message of a snapshot that `--empty` left as it was. */
-const EMPTY_SNAPSHOT_KEPT = '--empty: the existing snapshot table was kept (an empty input would close its current rows)';
 
 /** The result of a test node whose verdict came from auditing its model's staged relation. */
 export function auditedEntry(node: GraphNode, a: AuditOutcome): RunResultEntry {
@@ -144,106 +123,39 @@ export async function runNode(
         sql = prepared.sql;
       }
     }
-    let status: NodeStatus = 'success';
-    let rows: number | undefined;
-    let failures: number | undefined;
-    let message: string | undefined;
+    const strategy = strategyOf(node);
     await runNodeHooks(ctx, node, conn, 'pre_hook');
-    switch (node.resource_type) {
-      case 'seed': {
-        const relation = compiled.relation!;
-        relationName = adapter.dialect.relation(relation);
-        rows = await loadSeedFile(adapter, conn, node, relation, ctx.targetDir);
-        message = `INSERT ${rows}`;
-        if (ctx.empty) {
-          await conn.execute(`delete from ${relationName}`);
-          message = `INSERT 0 (--empty: ${rows} rows loaded for their types, then deleted)`;
-          rows = 0;
+    let auditedCount = 0;
+    let outcome: BuildOutcome = {};
+    if (strategy) {
+      // An enforced contract is checked before the relation is touched: a violation keeps the old one.
+      if (node.resource_type === 'model' && contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, query!);
+      // Write-audit-publish: the model's error-severity tests check the staged relation before the swap.
+      const auditTests = audits.plan.get(node.unique_id);
+      const audit = auditTests?.length
+        ? async (staged: RelationName) => {
+          auditedCount = await auditStaged({ manifest, renderer, adapter, targetDir: ctx.targetDir, redact, compiledPath: (t) => compiledPathOf(manifest, t) }, conn, node as ModelNode, auditTests, staged, audits.outcomes, batch, relations);
         }
-        break;
+        : undefined;
+      if (strategy.tableOptions) {
+        // Native table options another engine's dialect applies are reported, never silently dropped.
+        const applied = adapter.dialect.ddl.tableOptionKeys ?? [];
+        const unapplied = setTableOptions(tableOptionsOf(node.config)).filter((k) => !applied.includes(k));
+        if (unapplied.length) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: `${unapplied.join(', ')}: not a table option of ${adapter.dialect.name} targets (only ${applied.length ? applied.join(', ') : 'none'}); not applied on target '${manifest.targetName}'` });
       }
-      case 'model': {
-        const relation = compiled.relation!;
-        // An enforced contract is checked before the relation is touched: a violation keeps the old one.
-        if (contractEnforced(node)) await enforceContract(conn, adapter.dialect, node, query!);
-        // Write-audit-publish: the model's error-severity tests check the staged relation before the swap.
-        const auditTests = audits.plan.get(node.unique_id);
-        let auditedCount = 0;
-        const audit = auditTests?.length
-          ? async (staged: RelationName) => {
-            auditedCount = await auditStaged({ manifest, renderer, adapter, targetDir: ctx.targetDir, redact, compiledPath: (t) => compiledPathOf(manifest, t) }, conn, node, auditTests, staged, audits.outcomes, batch, relations);
-          }
-          : undefined;
-        if (node.config.materialized === 'incremental' || node.config.materialized === 'table') {
-          // Native table options another engine's dialect applies are reported, never silently dropped.
-          const applied = adapter.dialect.ddl.tableOptionKeys ?? [];
-          const unapplied = setTableOptions(tableOptionsOf(node.config)).filter((k) => !applied.includes(k));
-          if (unapplied.length) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: `${unapplied.join(', ')}: not a table option of ${adapter.dialect.name} targets (only ${applied.length ? applied.join(', ') : 'none'}); not applied on target '${manifest.targetName}'` });
-        }
-        if (node.config.materialized === 'incremental') {
-          const r = await materializeIncremental({
-            adapter, conn, node, relation, relations, fullRefresh: ctx.fullRefresh, eventTimeStart: ctx.eventTimeStart, eventTimeEnd: ctx.eventTimeEnd, audit,
-            render: (o) => {
-              const sql = renderer.renderWith(node.unique_id, o).compiled_code!;
-              if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(sql)}\n`);
-              return singleStatementSync(adapter, node, sql, compiledPath);
-            },
-          });
-          rows = r.rowsAffected;
-          message = r.message;
-          if (r.warning) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: r.warning });
-        } else if (node.config.materialized === 'external') {
-          const r = await materializeExternal(adapter, conn, node, relation, sql!, { projectDir: manifest.root, targetDir: ctx.targetDir }, relations);
-          rows = r.rowsAffected;
-          message = `EXPORT ${rows} → ${path.relative(manifest.root, r.file) || r.file}`;
-        } else if (node.config.materialized === 'snapshot') {
-          if (ctx.empty && await relations.kindOf(adapter, conn, relation)) message = EMPTY_SNAPSHOT_KEPT;
-          else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, relation, query!, relations));
-        } else if (node.config.materialized === 'table') {
-          for (const b of before) await conn.execute(b);
-          rows = (await materializeTable(adapter, conn, relation, sql!, relations, audit, tableOptionsOf(node.config))).rowsAffected;
-          message = rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}`;
-        } else {
-          for (const b of before) await conn.execute(b);
-          await materializeView(adapter, conn, relation, sql!, relations);
-          message = 'CREATE VIEW';
-        }
-        if (auditedCount) message = `${message}; audited by ${auditedCount} test${auditedCount === 1 ? '' : 's'} before the swap`;
-        break;
-      }
-      case 'snapshot': {
-        relationName = adapter.dialect.relation(compiled.relation!);
-        // An empty input would close every current row of an existing history: --empty leaves it alone.
-        if (ctx.empty && await relations.kindOf(adapter, conn, compiled.relation!)) message = EMPTY_SNAPSHOT_KEPT;
-        else ({ rowsAffected: rows, message } = await runSnapshotNode(adapter, conn, node, compiled.relation!, query!, relations));
-        break;
-      }
-      case 'test': {
-        if (node.test_type === 'unit') {
-          const u = await runUnitTest(adapter, conn, renderer, manifest, node);
-          if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(u.sql)}\n`);
-          failures = u.failures;
-          status = u.status === 'pass' ? 'pass' : node.config.severity === 'warn' ? 'warn' : 'fail';
-          if (u.message) message = `unit test ${node.name} of model '${manifest.nodes.get(node.unit!.model)?.name}': ${u.message}`;
-          break;
-        }
-        const tested = testedRelationSql(node, (uid) => { const n = manifest.nodes.get(uid); return n ? renderer.relationName(n) : undefined; });
-        const t = await runDataTest(adapter, conn, node, sql!, renderer.target, relations, tested);
-        failures = t.failures;
-        status = t.status;
-        if (failures !== 0 || t.stored || t.percent !== undefined) message = testMessage(node, t, compiledPath);
-        break;
-      }
-      default:
-        break;
+      outcome = await strategy.build({ ctx, conn, node, relation: compiled.relation, sql, query, before, compiledPath, relations, audit });
     }
+    const status: NodeStatus = outcome.status ?? 'success';
+    const { rowsAffected: rows, failures } = outcome;
+    let message = outcome.message;
+    if (auditedCount) message = `${message}; audited by ${auditedCount} test${auditedCount === 1 ? '' : 's'} before the swap`;
     // A versioned model's latest version is also readable under the model's own name (a view over it).
-    if (node.resource_type === 'model' && node.versioned_name && node.version === node.latest_version && node.config.materialized !== 'ephemeral' && compiled.relation) {
+    if (node.resource_type === 'model' && node.versioned_name && node.version === node.latest_version && strategy?.relation && compiled.relation) {
       await materializeView(adapter, conn, { ...compiled.relation, identifier: node.versioned_name }, `select * from ${adapter.dialect.relation(compiled.relation)}`, relations);
     }
     if (buildsRelation(node)) {
       await runNodeHooks(ctx, node, conn, 'post_hook');
-      await applyGrants(ctx, node, conn, node.config.materialized === 'view' || node.config.materialized === 'external' ? 'view' : 'table');
+      await applyGrants(ctx, node, conn, strategyNamed(node.config.materialized)?.relation === 'view' ? 'view' : 'table');
     }
     if (reuse && reuseHash !== undefined) await reuse.record(adapter, conn, renderer, node, reuseHash, reuseInputs);
     timing.push({ name: 'execute', started_at: compiledAt, completed_at: now() });

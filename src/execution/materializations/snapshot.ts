@@ -23,6 +23,7 @@ import { addColumnSql, appendSql } from './incremental-sql.js';
 import { inTransaction } from './incremental.js';
 import { materializeTable } from './table.js';
 import type { RelationCache } from './relation-cache.js';
+import type { Strategy } from './strategy.js';
 
 /** Names of the meta columns a snapshot table carries. */
 export const SNAPSHOT_COLUMNS = Object.freeze({
@@ -253,3 +254,19 @@ export async function runSnapshotNode(
   const config = node.resource_type === 'snapshot' ? node.snapshot : typedConfig(node, 'snapshot');
   return materializeSnapshot({ adapter, conn, name: node.name, file: node.path, relation, config, sql, relations });
 }
+
+/** Message of a snapshot that `--empty` left as it was. */
+const EMPTY_SNAPSHOT_KEPT = '--empty: the existing snapshot table was kept (an empty input would close its current rows)';
+
+/**
+ * The `snapshot` materialization (snapshot nodes, and models with `materialized: snapshot`). An empty input
+ * would close every current row of an existing history: `--empty` leaves an existing snapshot alone.
+ */
+export const snapshotStrategy: Strategy<SnapshotNode | ModelNode> = {
+  relation: 'table', auditable: false, tableOptions: false, reusable: false,
+  async build({ ctx, conn, node, relation, query, relations }) {
+    const { adapter } = ctx;
+    if (ctx.empty && await relations.kindOf(adapter, conn, relation!)) return { message: EMPTY_SNAPSHOT_KEPT };
+    return runSnapshotNode(adapter, conn, node, relation!, query!, relations);
+  },
+};

@@ -3,10 +3,10 @@
  */
 import type { Adapter, Connection } from '../../adapters/adapter.js';
 import { swapIn, tmpRelation } from '../../adapters/relation-swap.js';
-import type { TableOptions } from '../../adapters/table-options.js';
-import type { RelationName } from '../../manifest/types.js';
+import { tableOptionsOf, type TableOptions } from '../../adapters/table-options.js';
+import type { ModelNode, RelationName } from '../../manifest/types.js';
 import type { RelationCache } from './relation-cache.js';
-import type { Audit, MaterializationResult } from './strategy.js';
+import type { Audit, MaterializationResult, Strategy } from './strategy.js';
 
 /**
  * `table`: built as `<name>__weir_tmp`, then swapped in (drop old + rename) in one transaction. A failing
@@ -66,3 +66,16 @@ function rowsFrom(r: { columns: readonly { name: string }[]; rows: readonly (rea
   if (r.columns.length === 1 && /^(count|rows|number of rows inserted)$/i.test(r.columns[0].name) && r.rows.length === 1) return Number(r.rows[0][0]);
   return r.rowsAffected && r.rowsAffected > 0 ? r.rowsAffected : undefined;
 }
+
+/**
+ * The `table` materialization: statements before the query (`allow_multiple_statements`) run first; the
+ * table is audited before the swap when write-audit-publish applies.
+ */
+export const tableStrategy: Strategy<ModelNode> = {
+  relation: 'table', auditable: true, tableOptions: true, reusable: true,
+  async build({ ctx, conn, node, relation, sql, before, relations, audit }) {
+    for (const b of before) await conn.execute(b);
+    const rows = (await materializeTable(ctx.adapter, conn, relation!, sql!, relations, audit, tableOptionsOf(node.config))).rowsAffected;
+    return { rowsAffected: rows, message: rows === undefined ? 'CREATE TABLE' : `SELECT ${rows}` };
+  },
+};

@@ -5,7 +5,8 @@
 import type { Adapter, Connection } from '../../adapters/adapter.js';
 import type { RelationName } from '../../manifest/types.js';
 import type { RelationCache } from './relation-cache.js';
-import type { MaterializationResult } from './strategy.js';
+import type { ModelNode } from '../../manifest/types.js';
+import type { MaterializationResult, Strategy } from './strategy.js';
 
 /**
  * `view`: `create or replace view`. An existing table of the same name is dropped first, in the same
@@ -32,3 +33,13 @@ export async function materializeView(adapter: Adapter, conn: Connection, relati
   relations?.set(relation, 'view');
   return {};
 }
+
+/** The `view` materialization: statements before the query (`allow_multiple_statements`) run first. */
+export const viewStrategy: Strategy<ModelNode> = {
+  relation: 'view', auditable: false, tableOptions: false, reusable: true,
+  async build({ ctx, conn, relation, sql, before, relations }) {
+    for (const b of before) await conn.execute(b);
+    await materializeView(ctx.adapter, conn, relation!, sql!, relations);
+    return { message: 'CREATE VIEW' };
+  },
+};

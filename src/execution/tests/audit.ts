@@ -22,6 +22,7 @@ import { writeFileIfChanged } from '../../utils/write-file.js';
 import type { BatchUdfState } from '../udfs/batch-udfs.js';
 import { runDataTest, testedRelationSql, testMessage, type DataTestOutcome } from './data-test-runner.js';
 import type { RelationCache } from '../materializations/relation-cache.js';
+import { STRATEGIES } from '../materializations/strategies.js';
 
 /** The verdict of one test run against a staged relation. */
 export interface AuditOutcome extends DataTestOutcome {
@@ -35,7 +36,7 @@ export interface AuditOutcome extends DataTestOutcome {
 
 /** Whether a model is built through a staged relation that can be audited (`table`, `incremental`). */
 export function auditable(node: ModelNode): boolean {
-  return (node.config.materialized === 'table' || node.config.materialized === 'incremental') && node.config.audit !== false;
+  return STRATEGIES[node.config.materialized].auditable && node.config.audit !== false;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createHistorySql, insertHistorySql, TEST_HISTORY_TABLE, type TestHistor
 import type { Renderer } from '../../compiler/render.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { RelationName, TestNode } from '../../manifest/types.js';
+import { isEphemeral } from '../../manifest/materialization.js';
 
 /** Facts of the run the rows belong to. */
 export interface HistoryRun {
@@ -55,9 +56,8 @@ export async function recordTestHistory(
       if (model && ran) {
         if (!counts.has(model)) {
           const rel = renderer.relationName(manifest.nodes.get(model)!);
-          const isEphemeral = manifest.nodes.get(model)?.resource_type === 'model' && manifest.nodes.get(model)?.config.materialized === 'ephemeral';
-          let n: number | null = null;
-          if (rel && !isEphemeral) {
+                    let n: number | null = null;
+          if (rel && !isEphemeral(manifest.nodes.get(model))) {
             try {
               n = Number((await conn.execute(`select count(*) from ${rel}`)).rows[0][0]);
             } catch {

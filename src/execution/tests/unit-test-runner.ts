@@ -7,6 +7,7 @@ import { AdapterError, type Adapter, type Connection } from '../../adapters/adap
 import type { Renderer } from '../../compiler/render.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { TestNode } from '../../manifest/types.js';
+import { isEphemeral } from '../../manifest/materialization.js';
 import { diffRows, formatRowDiff } from './row-diff.js';
 
 /** Outcome of {@link runUnitTest}. */
@@ -29,7 +30,7 @@ export async function inputColumns(adapter: Adapter, conn: Connection, renderer:
   for (const g of node.unit!.given) {
     if (g.format === 'sql' || out.has(g.node)) continue;
     const up = manifest.nodes.get(g.node);
-    if (!up || (up.resource_type === 'model' && up.config.materialized === 'ephemeral')) continue;
+    if (!up || isEphemeral(up)) continue;
     const rel = renderer.relationOf(up);
     if (!rel) continue;
     try {
