@@ -31,7 +31,7 @@ if (mode === 'api' || mode === 'cold') {
   if (errors.length) throw new Error(`compile errors: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`);
   Object.assign(out, { loadMs: b - a, compileMs: c - b, totalMs: c - a, nodes: project.manifest.nodes.size, compiled: compiled.size });
 } else {
-  const { loadProjectFiles } = await imp('loader/load-project.js');
+  const { loadProjectFiles } = await imp('parser/load-files.js');
   const { TemplateEnvironment } = await imp('compiler/environment.js');
   const { parseProject } = await imp('parser/parse-project.js');
   const { buildDag } = await imp('graph/dag.js');

@@ -6,11 +6,12 @@ import path from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
 import { TemplateEnvironment } from '../compiler/environment.js';
+import { loadProjectFiles, type ParseInput } from '../parser/load-files.js';
+import { savePartialParse } from '../parser/partial-parse/index.js';
 import { parseProject } from '../parser/parse-project.js';
 import type { TargetInfo } from '../compiler/render.js';
 import { WeirError } from '../errors/weir-error.js';
 import { buildDag, type Dag } from '../graph/dag.js';
-import { loadProjectFiles, type ProjectFiles } from '../loader/load-project.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { STANDARD_LIBRARY } from '../stdlib/index.js';
 import { importProjectModule } from '../udfs/module-loader.js';
@@ -19,7 +20,7 @@ import type { ProjectLoadOptions } from './options.js';
 
 /** A parsed project's parts, before it is bound into a WeirProject. */
 export interface LoadedProject {
-  readonly files: ProjectFiles;
+  readonly files: ParseInput;
   readonly manifest: Manifest;
   readonly dag: Dag;
   readonly env: TemplateEnvironment;
@@ -50,10 +51,10 @@ export async function loadProject(options: ProjectLoadOptions = {}): Promise<Loa
   try {
     manifest = parseProject(files, env, files.target.type);
   } catch (e) {
-    files.parseCache?.save(false);
+    savePartialParse(files, false);
     throw e;
   }
-  files.parseCache?.save();
+  savePartialParse(files);
   const dag = buildDag(manifest);
   const t = files.target as Record<string, unknown>;
   const targetInfo: TargetInfo = {
@@ -74,7 +75,7 @@ export async function loadProject(options: ProjectLoadOptions = {}): Promise<Loa
 }
 
 /** Where bundled TypeScript modules of a project go: `<target-path>/.weir/modules`. */
-function moduleCacheDir(files: ProjectFiles): string {
+function moduleCacheDir(files: ParseInput): string {
   return path.resolve(files.root, files.config['target-path'], '.weir', 'modules');
 }
 
@@ -82,7 +83,7 @@ function moduleCacheDir(files: ProjectFiles): string {
  * Loads the project's TypeScript macro modules (`kind: 'helper'`): each exported function becomes a helper.
  * @throws WeirError `WEIR_MACRO_INVALID` naming the module that does not load
  */
-async function loadHelperModules(files: ProjectFiles): Promise<{ path: string; exports: Record<string, unknown> }[]> {
+async function loadHelperModules(files: ParseInput): Promise<{ path: string; exports: Record<string, unknown> }[]> {
   const helpers = files.macros.filter((m) => m.kind === 'helper');
   if (helpers.length === 0) return [];
   const out: { path: string; exports: Record<string, unknown> }[] = [];

@@ -5,7 +5,7 @@
 import type { RunResultEntry } from '../artifacts/artifacts.js';
 import type { NodeStatus, Reporter } from '../events/events.js';
 import type { IndirectSelection } from '../graph/selector.js';
-import type { LoadOptions } from '../loader/load-project.js';
+import type { ParseLoadOptions } from '../parser/load-files.js';
 import type { GraphNode } from '../manifest/types.js';
 import type { RunCommand } from '../execution/invocation/invocation.js';
 import type { ReadOptions } from '../execution/invocation/adapter.js';
@@ -112,7 +112,7 @@ export interface QueryOptions extends ReadOptions {
 }
 
 /** Options of {@link WeirProject.load}. */
-export interface ProjectLoadOptions extends LoadOptions {
+export interface ProjectLoadOptions extends ParseLoadOptions {
   /** Receives parse-phase warnings. */
   readonly reporter?: Reporter;
 }

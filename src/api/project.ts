@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Adapter, Dialect, QueryResult } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
-import type { ProjectFiles } from '../loader/load-project.js';
+import type { ParseInput } from '../parser/load-files.js';
 import type { TemplateEnvironment } from '../compiler/environment.js';
 import { Renderer, type TargetInfo } from '../compiler/render.js';
 import type { Dag } from '../graph/dag.js';
@@ -60,7 +60,7 @@ export class WeirProject {
   cliVars: Readonly<Record<string, unknown>> = {};
 
   private constructor(
-    readonly files: ProjectFiles,
+    readonly files: ParseInput,
     readonly manifest: Manifest,
     readonly dag: Dag,
     readonly env: TemplateEnvironment,

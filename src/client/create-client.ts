@@ -13,7 +13,7 @@ import { Kysely } from 'kysely';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createKyselyDialect } from '../adapters/registry.js';
-import { loadProjectFiles } from '../loader/load-project.js';
+import { loadProjectFiles } from '../parser/load-files.js';
 import { parseYamlFile } from '../loader/yaml-file.js';
 
 /** Options of {@link createClient}. */

@@ -1,6 +1,8 @@
 /**
  * The loader: reads project.yaml and discovers models, seeds, macros, singular tests, UDF modules and
- * schema YAML. It produces plain data ({@link ProjectFiles}); templates are parsed later by the compiler.
+ * schema YAML. It produces plain data ({@link ProjectFiles}); templates are parsed later by the parse phase
+ * (src/parser/), which can speed loading up through {@link LoadHooks} (partial parsing) without the loader
+ * knowing how.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,9 +15,6 @@ import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { readDbtProfile, type TargetSource } from './dbt-profiles.js';
 import { projectTestConfig } from './test-config-tree.js';
 import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
-import { ParseCache, PARSE_CACHE_FILE } from './parse-cache.js';
-import { PREPARSE_MIN_TEMPLATES, TemplatePreparse } from './preparse.js';
-import { WEIR_VERSION } from '../artifacts/artifacts.js';
 import { discoverLibrary, mergeLibraryMacros, resolvePackages, type LibraryLocation, type UdfModuleRef } from './libraries.js';
 
 /** File names accepted for the project file, in order of preference. */
@@ -66,17 +65,6 @@ export interface LoadOptions {
   /** Environment used for `{{env}}` (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Reuse per-file parse results from `target/partial_parse.json` (default true; see loader/parse-cache.ts).
-   * `false` parses everything and neither reads nor writes the cache.
-   */
-  readonly partialParse?: boolean;
-  /**
-   * Parse the SQL templates on a worker thread while this thread parses the schema YAML (see
-   * compiler/preparse.ts). Default `'auto'`: when at least {@link PREPARSE_MIN_TEMPLATES} templates need
-   * parsing (no usable partial-parse cache). Results are the same either way.
-   */
-  readonly parseInWorker?: boolean | 'auto';
-  /**
    * Where the standard library is, used when project.yaml says `stdlib: true` (the api layer passes the
    * package's own; see src/stdlib/index.ts). Without it, `stdlib: true` is an error.
    */
@@ -120,13 +108,31 @@ export interface ProjectFiles {
   readonly schemaFiles: readonly SchemaFile[];
   /** Non-fatal problems (unused config paths, ...). */
   readonly warnings: readonly WeirError[];
+}
+
+/**
+ * What a caller may plug into a load to speed it up (the parse phase's partial parsing,
+ * parser/partial-parse/): a cache of schema YAML files already read, and a signal once every file is found
+ * (before schema YAML is parsed). The loader names none of the caller's types.
+ */
+export interface LoadHooks {
   /**
-   * The partial-parse cache of this load (absent with `partialParse: false`). The parse phase reads and
-   * fills it; whoever finishes parsing calls `save()`.
+   * Called once project.yaml is read, with the project's target directory (absolute): the cache of schema
+   * YAML files to use for this load, if any.
    */
-  readonly parseCache?: ParseCache;
-  /** Template parse results being computed on a worker thread (see {@link LoadOptions.parseInWorker}), if any. */
-  readonly preparsed?: TemplatePreparse;
+  schemaCache?(targetDir: string): SchemaYamlCache | undefined;
+  /** Every file was found and read; schema YAML is parsed next. `templates`: models, singular tests, snapshots and `.sql` macros. */
+  filesFound?(templates: readonly { readonly path: string; readonly raw: string }[]): void;
+  /** The load failed with problems in the project's files (after {@link filesFound}). */
+  failed?(): void;
+}
+
+/** Schema YAML files read by earlier loads, keyed by project-relative path and text. */
+export interface SchemaYamlCache {
+  /** The cached result for `file` when its text is unchanged (`hit`), and the key to store a fresh one under. */
+  schema(file: string, text: string): { readonly hash: string; readonly hit?: SchemaFile };
+  /** Records a schema file read without problems. */
+  storeSchema(file: string, hash: string, value: SchemaFile): void;
 }
 
 /** Finds the project file in `dir`. @throws WeirError `WEIR_PROJECT_NOT_FOUND` */
@@ -160,10 +166,11 @@ function listFiles(dir: string): string[] {
 
 /**
  * Loads a project's configuration and files.
+ * @param hooks what the caller plugs in (see {@link LoadHooks}); none: everything is read afresh
  * @throws WeirError / WeirErrors for a missing or invalid project.yaml, unknown target, unset env vars,
  *   and invalid schema YAML (all problems at once)
  */
-export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
+export function readProjectFiles(options: LoadOptions = {}, hooks: LoadHooks = {}): ProjectFiles {
   const root = path.resolve(options.projectDir ?? process.cwd());
   const configPath = findProjectFile(root);
   const configFile = path.basename(configPath);
@@ -205,9 +212,9 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const testTree = config.data_tests && Object.keys(config.data_tests).length ? 'data_tests' : 'tests';
   checkFolderConfigKeys(config[testTree], testTree, 'test', configFile, locateKey, errors);
   const schemaFiles: SchemaFile[] = [];
-  const parseCache = options.partialParse === false ? undefined : ParseCache.open(path.resolve(root, config['target-path'], PARSE_CACHE_FILE), WEIR_VERSION);
+  const yamlCache = hooks.schemaCache?.(path.resolve(root, config['target-path']));
   // Schema YAML is parsed after every file is found (in the order found), so that the SQL templates can go
-  // to a worker thread first (see parseInWorker).
+  // to a worker thread first (hooks.filesFound).
   const yamlFiles: string[] = [];
   const readYaml = (abs: string) => {
     yamlFiles.push(abs);
@@ -217,7 +224,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
     const text = readFileSync(abs, 'utf8');
     // A templated file depends on vars, env and the target: rendered on every load, never cached.
     const templated = text.includes('{{');
-    const cached = templated ? undefined : parseCache?.schema(rel, text);
+    const cached = templated ? undefined : yamlCache?.schema(rel, text);
     if (cached?.hit) {
       schemaFiles.push(cached.hit);
       return;
@@ -232,7 +239,7 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
       }
       const sf = readSchemaFile(yamlFile, local);
       schemaFiles.push(sf);
-      if (local.length === 0 && cached) parseCache!.storeSchema(rel, cached.hash, sf);
+      if (local.length === 0 && cached) yamlCache!.storeSchema(rel, cached.hash, sf);
     } catch (e) {
       if (e instanceof WeirError) local.push(e);
       else throw e;
@@ -342,24 +349,16 @@ export function loadProjectFiles(options: LoadOptions = {}): ProjectFiles {
   const allMacros = mergeLibraryMacros(macros, found, options.standardLibrary?.name ?? '', warnings, errors);
   udfModules = [...udfModules, ...found.flatMap((f) => f.udfModules)];
 
-  const preparsed = startPreparse(options.parseInWorker ?? 'auto', parseCache, [...models, ...singularTests, ...snapshots, ...allMacros.filter((m) => m.kind === 'partial')]);
+  hooks.filesFound?.([...models, ...singularTests, ...snapshots, ...allMacros.filter((m) => m.kind === 'partial')]);
   for (const abs of yamlFiles) parseYaml(abs);
 
   if (errors.length) {
-    preparsed?.cancel();
-    parseCache?.save(false);
+    hooks.failed?.();
     throw new WeirErrors(errors);
   }
   return {
     root, configFile, config, targetName, target, targetSource, secrets: [...secrets],
     vars: projectVars, env: options.env ?? process.env,
-    models, seeds, singularTests, snapshots, macros: allMacros, udfModules, schemaFiles, warnings, parseCache, preparsed,
+    models, seeds, singularTests, snapshots, macros: allMacros, udfModules, schemaFiles, warnings,
   };
-}
-
-/** Starts parsing `templates` on a worker thread when {@link LoadOptions.parseInWorker} asks for it. */
-function startPreparse(mode: boolean | 'auto', cache: ParseCache | undefined, templates: readonly { path: string; raw: string }[]): TemplatePreparse | undefined {
-  // With a usable cache most templates are hits: nothing worth a thread.
-  const wanted = mode === true || (mode === 'auto' && templates.length >= PREPARSE_MIN_TEMPLATES && (!cache || cache.stats.discarded !== undefined));
-  return wanted ? TemplatePreparse.start(templates.map((t) => ({ file: t.path, raw: t.raw }))) : undefined;
 }

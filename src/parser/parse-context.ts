@@ -6,13 +6,13 @@
 import { WeirError } from '../errors/weir-error.js';
 import type { TemplateEnvironment } from '../compiler/environment.js';
 import type { TemplateFacts } from '../compiler/template.js';
-import type { ProjectFiles } from '../loader/load-project.js';
 import type { ColumnPatch, NodePatch } from '../loader/schema-yaml.js';
 import type { ColumnInfo, GraphNode, NodeConfig, TestNode } from '../manifest/types.js';
+import type { ParseInput } from './load-files.js';
 
 /** One parse's state; created by {@link createParseContext}, filled by the per-resource parsers in order. */
 export interface ParseContext {
-  readonly files: ProjectFiles;
+  readonly files: ParseInput;
   /** The template environment with the project's macros registered (helper names, render plans). */
   readonly env: TemplateEnvironment;
   /** The project's name (the second part of every unique_id). */
@@ -40,7 +40,7 @@ export interface ParseContext {
 }
 
 /** A fresh parse state for `files`. */
-export function createParseContext(files: ProjectFiles, env: TemplateEnvironment): ParseContext {
+export function createParseContext(files: ParseInput, env: TemplateEnvironment): ParseContext {
   const errors: WeirError[] = [];
   const nodes = new Map<string, GraphNode>();
   const refIndex = new Map<string, string>();

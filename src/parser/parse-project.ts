@@ -8,11 +8,11 @@
  */
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import type { TemplateEnvironment } from '../compiler/environment.js';
-import type { ProjectFiles } from '../loader/load-project.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { GraphNode } from '../manifest/types.js';
 import { parseExposures } from './exposures.js';
 import { parseGenericTests } from './generic-tests.js';
+import type { ParseInput } from './load-files.js';
 import { parseGroups } from './groups.js';
 import { parseMacros } from './macros.js';
 import { checkModelPatches, parseModels } from './models.js';
@@ -26,13 +26,13 @@ import { parseUnitTests } from './unit-tests.js';
 
 /**
  * Runs the parse phase.
- * @param files loader output
+ * @param files loader output (load-files.ts), with the partial-parse state of the load
  * @param env template environment with the project's macros registered
  * @param adapterType engine type of the target (recorded in the manifest)
  * @throws WeirErrors with every parse problem (syntax, unknown helper, missing ref/source, cycle-free check is
  *   done later by the graph layer)
  */
-export function parseProject(files: ProjectFiles, env: TemplateEnvironment, adapterType: string): Manifest {
+export function parseProject(files: ParseInput, env: TemplateEnvironment, adapterType: string): Manifest {
   const ctx = createParseContext(files, env);
   const macros = parseMacros(ctx);
   indexPatches(ctx);

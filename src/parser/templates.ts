@@ -11,6 +11,7 @@ import { closest } from '../compiler/environment.js';
 import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from '../compiler/template.js';
 import { encodeTemplatePlan } from '../compiler/template-plan.js';
 import type { ParseContext } from './parse-context.js';
+import { cachedTemplate } from './partial-parse/index.js';
 
 /** Context keys available in a model template (besides helpers). */
 const MODEL_CONTEXT_KEYS = new Set(['this', 'target', 'model', 'schema', 'identifier', 'database', 'name', '@root', '@index', '@key', '@first', '@last']);
@@ -23,24 +24,17 @@ const MODEL_CONTEXT_KEYS = new Set(['this', 'target', 'model', 'schema', 'identi
  */
 export function templateFacts(ctx: ParseContext, raw: string, file: string, forRender: boolean): TemplateFacts {
   const { files, env, errors } = ctx;
-  const cache = files.parseCache;
-  const cached = cache?.template(file, raw);
-  if (cached?.hit) {
-    if (forRender && cached.hit.plan) env.providePlan(raw, cached.hit.plan);
-    return cached.hit.facts;
-  }
-  const pre = files.preparsed?.take(file, raw);
-  if (pre) {
-    // Parsed on the worker thread, without problems (compiler/preparse.ts): as a cache hit.
-    if (forRender && pre.plan) env.providePlan(raw, pre.plan);
-    if (cached) cache!.storeTemplate(file, cached.hash, pre);
-    return pre.facts;
+  // Unchanged since the cache was written, or parsed on the worker thread without problems (partial-parse/).
+  const known = cachedTemplate(files, file, raw);
+  if (known.hit) {
+    if (forRender && known.hit.plan) env.providePlan(raw, known.hit.plan);
+    return known.hit.facts;
   }
   const ast = forRender ? env.parse(raw, file) : parseTemplate(raw, file);
   const local: WeirError[] = [];
   const facts = collectFacts(ast, file, local);
   errors.push(...local);
-  if (cached && local.length === 0) cache!.storeTemplate(file, cached.hash, { facts, plan: encodeTemplatePlan(ast, raw) });
+  if (local.length === 0 && known.store) known.store({ facts, plan: encodeTemplatePlan(ast, raw) });
   return facts;
 }
 

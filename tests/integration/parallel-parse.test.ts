@@ -1,5 +1,5 @@
 /**
- * Template parsing on a worker thread (compiler/preparse.ts) against the built `dist/` (the worker runs the
+ * Template parsing on a worker thread (parser/partial-parse/preparse.ts) against the built `dist/` (the worker runs the
  * compiled module; from TypeScript sources no worker starts): the same manifest, compiled SQL, partial-parse
  * cache and errors as parsing everything on the main thread, with the worker's results actually used.
  */
@@ -12,15 +12,15 @@ import type { WeirProject as WeirProjectType } from '../../src/api/project.js';
 
 const root = path.resolve(__dirname, '../..');
 let WeirProject: typeof WeirProjectType;
-let loader: typeof import('../../src/loader/load-project.js');
+let loader: typeof import('../../src/parser/load-files.js');
 let environment: typeof import('../../src/compiler/environment.js');
 let parser: typeof import('../../src/parser/parse-project.js');
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, 'dist/compiler/preparse-worker.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
+  if (!existsSync(path.join(root, 'dist/parser/partial-parse/preparse-worker.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
   const dist = (p: string) => import(pathToFileURL(path.join(root, 'dist', p)).href);
   ({ WeirProject } = (await dist('api/project.js')) as { WeirProject: typeof WeirProjectType });
-  loader = await dist('loader/load-project.js');
+  loader = await dist('parser/load-files.js');
   environment = await dist('compiler/environment.js');
   parser = await dist('parser/parse-project.js');
 });

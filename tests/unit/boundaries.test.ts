@@ -59,4 +59,21 @@ describe('lint:boundaries rules', () => {
     expect(r.out).toContain('engines-only-in-registry: src/udfs/define.ts → src/adapters/duckdb/adapter.ts');
     expect(r.out).toContain('no-circular');
   });
+
+  it('keep the loader below the parse phase and the partial-parse machinery behind its index', async () => {
+    const parser = {
+      'src/parser/partial-parse/index.ts': "import { c } from './parse-cache.js';\nexport const p = c;\n",
+      'src/parser/partial-parse/parse-cache.ts': 'export const c = 1;\n',
+      'src/parser/load-files.ts': "import { p } from './partial-parse/index.js';\nexport const l = p;\n",
+    };
+    expect((await cruise({ ...clean, ...parser })).code).toBe(0);
+    const r = await cruise({
+      ...clean, ...parser,
+      'src/loader/load-project.ts': "import { c } from '../parser/partial-parse/parse-cache.js';\nexport const l = c;\n",
+      'src/api/project.ts': "import { c } from '../parser/partial-parse/parse-cache.js';\nexport const x = c;\n",
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('layer-loader: src/loader/load-project.ts → src/parser/partial-parse/parse-cache.ts');
+    expect(r.out).toContain('partial-parse-one-interface: src/api/project.ts → src/parser/partial-parse/parse-cache.ts');
+  });
 });

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WeirProject } from '../../../src/api/project.js';
-import { PARSE_CACHE_FILE } from '../../../src/loader/parse-cache.js';
-import { cleanupProjects, makeProject, runCli, writeFiles } from '../../helpers/project.js';
+import { WeirProject } from '../../../../src/api/project.js';
+import { PARSE_CACHE_FILE } from '../../../../src/parser/partial-parse/index.js';
+import { cleanupProjects, makeProject, runCli, writeFiles } from '../../../helpers/project.js';
 
 afterAll(cleanupProjects);
 

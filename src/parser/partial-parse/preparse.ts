@@ -1,8 +1,9 @@
 /**
  * Parsing templates on a second thread. A cold load of a large project spends about as long parsing its
- * SQL templates (Handlebars' parser) as parsing its schema YAML; the two are independent, so the loader
- * hands the templates to a worker thread (preparse-worker.ts) before it parses the YAML, and the parse
- * phase then takes each template's results from the worker instead of parsing it again.
+ * SQL templates (Handlebars' parser) as parsing its schema YAML; the two are independent, so once the loader
+ * has found every file (its `filesFound` hook, see index.ts) the templates go to a worker thread
+ * (preparse-worker.ts) while the loader parses the YAML, and the parse phase then takes each template's
+ * results from the worker instead of parsing it again.
  *
  * The worker computes exactly what a partial-parse cache entry holds (see parse-cache.ts): the template
  * facts and the render plan, by the same functions the main thread uses (`parseTemplate`, `collectFacts`,
@@ -47,14 +48,14 @@ export interface PreparseRequest {
 export type PreparseAnswer = { readonly results: readonly (CachedTemplate | null)[] } | { readonly error: string };
 
 /**
- * The compiled worker module, compiler/preparse-worker.js (absent when running from TypeScript sources, e.g.
- * under vitest). The worker runs the compiler's parse functions; this module only starts it and reads its
- * answers, so the loader does not import the compiler.
+ * The compiled worker module, preparse-worker.js next to this one (absent when running from TypeScript
+ * sources, e.g. under vitest). The worker runs the compiler's template parse functions; this module only
+ * starts it and reads its answers.
  */
 function workerFile(): string | undefined {
   const self = fileURLToPath(import.meta.url);
   if (!self.endsWith('.js')) return undefined;
-  const file = fileURLToPath(new URL('../compiler/preparse-worker.js', import.meta.url));
+  const file = fileURLToPath(new URL('./preparse-worker.js', import.meta.url));
   return existsSync(file) ? file : undefined;
 }
 

@@ -21,10 +21,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { SchemaFile } from './schema-yaml.js';
-import type { TemplateFacts } from '../compiler/template.js';
-import type { TemplatePlan } from '../compiler/template-plan.js';
-import { PRIVATE_FILE_MODE, removeStaleTempFiles, writeFileAtomic } from '../utils/write-file.js';
+import type { SchemaFile } from '../../loader/schema-yaml.js';
+import type { TemplateFacts } from '../../compiler/template.js';
+import type { TemplatePlan } from '../../compiler/template-plan.js';
+import { PRIVATE_FILE_MODE, removeStaleTempFiles, writeFileAtomic } from '../../utils/write-file.js';
 
 /** File name of the cache inside the target directory. */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
@@ -54,7 +54,7 @@ interface CacheFile {
  * Modules whose code decides what an entry holds. Their size and mtime are part of the key, so a Weir
  * build that changes them (even without a version bump, as during development) never reads old entries.
  */
-const ENTRY_MODULES = ['parse-cache', 'template', 'template-plan', '../loader/schema-yaml', '../loader/yaml-file', '../loader/unit-test-yaml'];
+const ENTRY_MODULES = ['parse-cache', '../../compiler/template', '../../compiler/template-plan', '../../loader/schema-yaml', '../../loader/yaml-file', '../../loader/unit-test-yaml'];
 
 let staticKey: Record<string, unknown> | undefined;
 /** The header a cache file must carry to be used. */

@@ -5,11 +5,11 @@
  * reports the problem. Posts exactly one answer, then raises the shared `done` flag.
  */
 import { workerData } from 'node:worker_threads';
-import type { WeirError } from '../errors/weir-error.js';
-import type { CachedTemplate } from '../loader/parse-cache.js';
-import type { PreparseAnswer, PreparseRequest } from '../loader/preparse.js';
-import { collectFacts, parseTemplate } from './template.js';
-import { encodeTemplatePlan } from './template-plan.js';
+import type { WeirError } from '../../errors/weir-error.js';
+import { collectFacts, parseTemplate } from '../../compiler/template.js';
+import { encodeTemplatePlan } from '../../compiler/template-plan.js';
+import type { CachedTemplate } from './parse-cache.js';
+import type { PreparseAnswer, PreparseRequest } from './preparse.js';
 
 const { templates, port, done } = workerData as PreparseRequest;
 
