@@ -54,7 +54,7 @@ export interface MacroFile {
   readonly origin?: string;
 }
 
-/** Options for {@link loadProjectFiles}. */
+/** Options for {@link readProjectFiles}. */
 export interface LoadOptions {
   /** Project directory (default: cwd). */
   readonly projectDir?: string;
