@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { registerDuckDBUdf } from '../src/adapters/duckdb/duckdb-udfs.js';
+import { registerDuckDBUdf } from '../src/adapters/duckdb/udfs.js';
 import { loadUdfs } from '../src/udfs/registry.js';
 import { BatchUdfRuntime } from '../src/udfs/batch.js';
 import { prng, median } from './util.js';

@@ -1,12 +1,12 @@
 /**
  * Fuzzy UDFs as SQL sees them: each function of `udfs/fuzzy.ts` registered on an in-memory DuckDB by
- * Weir's own registration code (src/adapters/duckdb/duckdb-udfs.ts) and called over the same N string
+ * Weir's own registration code (src/adapters/duckdb/udfs.ts) and called over the same N string
  * pairs (`select sum(f(a, b)) from pairs`), as calls per second and as a ratio to DuckDB's builtin
  * `jaro_winkler_similarity` over the same pairs in the same process. Pairs come from bench/fuzzy.ts.
  */
 import path from 'node:path';
 import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
-import { registerDuckDBUdf } from '../src/adapters/duckdb/duckdb-udfs.js';
+import { registerDuckDBUdf } from '../src/adapters/duckdb/udfs.js';
 import { loadUdfs } from '../src/udfs/registry.js';
 import { scalarCaller, type ScalarUdf } from '../src/udfs/define.js';
 import { makeFuzzyPairs } from './fuzzy.js';

@@ -38,18 +38,18 @@ export interface KyselyDialectOptions {
 const ENGINES: Readonly<Record<string, EngineEntry>> = {
   duckdb: {
     async load() {
-      const m = await import('./duckdb/duckdb-adapter.js');
+      const m = await import('./duckdb/adapter.js');
       return {
-        schema: m.duckdbTargetSchema,
-        dialect: (await import('./duckdb/duckdb-dialect.js')).duckdbDialect,
-        create: (t, name, root) => new m.DuckDBAdapter(t as import('./duckdb/duckdb-adapter.js').DuckDBTarget, name, root),
+        schema: (await import('./duckdb/target.js')).duckdbTargetSchema,
+        dialect: (await import('./duckdb/dialect.js')).duckdbDialect,
+        create: (t, name, root) => new m.DuckDBAdapter(t as import('./duckdb/target.js').DuckDBTarget, name, root),
       };
     },
     async dialect() {
-      return (await import('./duckdb/duckdb-dialect.js')).duckdbDialect;
+      return (await import('./duckdb/dialect.js')).duckdbDialect;
     },
     async kysely(t, name, root, options) {
-      const target = t as import('./duckdb/duckdb-adapter.js').DuckDBTarget;
+      const target = t as import('./duckdb/target.js').DuckDBTarget;
       const { DuckDBKyselyDialect } = await import('./duckdb/kysely-dialect.js');
       return new DuckDBKyselyDialect({
         path: target.path === ':memory:' ? ':memory:' : path.resolve(root, target.path), settings: target.settings, source: options.source, targetName: name,
@@ -59,15 +59,15 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
   snowflake: {
     client: { name: 'snowflake-sdk', range: '^3.3.0' },
     async load() {
-      const m = await import('./snowflake/snowflake-adapter.js');
+      const m = await import('./snowflake/adapter.js');
       return {
-        schema: m.snowflakeTargetSchema,
-        dialect: (await import('./snowflake/snowflake-dialect.js')).snowflakeDialect,
-        create: (t, name, root) => new m.SnowflakeAdapter(t as import('./snowflake/snowflake-adapter.js').SnowflakeTarget, name, root),
+        schema: (await import('./snowflake/target.js')).snowflakeTargetSchema,
+        dialect: (await import('./snowflake/dialect.js')).snowflakeDialect,
+        create: (t, name, root) => new m.SnowflakeAdapter(t as import('./snowflake/target.js').SnowflakeTarget, name, root),
       };
     },
     async dialect() {
-      return (await import('./snowflake/snowflake-dialect.js')).snowflakeDialect;
+      return (await import('./snowflake/dialect.js')).snowflakeDialect;
     },
     async kysely(_t, _name, _root, _options, open) {
       return new (await import('./snowflake/kysely-dialect.js')).SnowflakeKyselyDialect(open);
@@ -76,15 +76,15 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
   trino: {
     client: { name: 'trino-client', range: '^0.2.9' },
     async load() {
-      const m = await import('./trino/trino-adapter.js');
+      const m = await import('./trino/adapter.js');
       return {
-        schema: m.trinoTargetSchema,
-        dialect: (await import('./trino/trino-dialect.js')).trinoDialect,
-        create: (t, name, root) => new m.TrinoAdapter(t as import('./trino/trino-adapter.js').TrinoTarget, name, root),
+        schema: (await import('./trino/target.js')).trinoTargetSchema,
+        dialect: (await import('./trino/dialect.js')).trinoDialect,
+        create: (t, name, root) => new m.TrinoAdapter(t as import('./trino/target.js').TrinoTarget, name, root),
       };
     },
     async dialect() {
-      return (await import('./trino/trino-dialect.js')).trinoDialect;
+      return (await import('./trino/dialect.js')).trinoDialect;
     },
     async kysely(_t, _name, _root, _options, open) {
       return new (await import('./trino/kysely-dialect.js')).TrinoKyselyDialect(open);

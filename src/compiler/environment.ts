@@ -324,7 +324,7 @@ const HELPER_USAGE: Readonly<Record<string, string>> = {
  * the same model compiles for every engine; the compiler itself never names an engine. Arguments are
  * SQL expressions (strings; numbers allowed), date parts are checked against `DATE_PARTS`, and type
  * names of `safe_cast` against `checkTypeName`. Spellings and doc links: `src/adapters/ansi-sql.ts`
- * (shared) and each `src/adapters/<engine>/<engine>-dialect.ts`.
+ * (shared) and each `src/adapters/<engine>/dialect.ts`.
  */
 function registerCrossDialect(hb: typeof Handlebars): void {
   const fnOf = (args: unknown[]) => state(args).dialect.fn;

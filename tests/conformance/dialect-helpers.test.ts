@@ -1,13 +1,13 @@
 /**
  * Every cross-dialect helper (src/compiler/environment.ts BUILTIN_HELPERS, spellings per engine in
- * src/adapters/*-dialect.ts) renders SQL that Trino's and Snowflake's grammars parse and that calls only
+ * src/adapters/<engine>/dialect.ts) renders SQL that Trino's and Snowflake's grammars parse and that calls only
  * functions those engines document (tests/grammar). The exact per-dialect text is asserted in
  * tests/unit/compiler/cross-dialect.test.ts; here each rendering is parsed in a statement.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/adapters/adapter.js';
-import { snowflakeDialect } from '../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../src/adapters/trino/trino-dialect.js';
+import { snowflakeDialect } from '../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../src/adapters/trino/dialect.js';
 import { BUILTIN_HELPERS, TemplateEnvironment, type RenderState } from '../../src/compiler/environment.js';
 import { checkEngineSql, loadGrammars } from '../grammar/engine-check.js';
 

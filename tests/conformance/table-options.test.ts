@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
-import { makeSnowflakeDialect } from '../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../src/adapters/trino/trino-dialect.js';
+import { duckdbDialect } from '../../src/adapters/duckdb/dialect.js';
+import { makeSnowflakeDialect } from '../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../src/adapters/trino/dialect.js';
 import { tableOptionsOf, type TableOptions } from '../../src/adapters/table-options.js';
 import { checkEngineSql, loadGrammars } from '../grammar/engine-check.js';
 import { cleanupProjects, makeProject, runCli } from '../helpers/project.js';

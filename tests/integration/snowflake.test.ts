@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
 import { startSnowflakeServer, type SnowflakeTestServer } from '../servers/snowflake-server.js';
-import { makeSnowflakeDialect } from '../../src/adapters/snowflake/snowflake-dialect.js';
+import { makeSnowflakeDialect } from '../../src/adapters/snowflake/dialect.js';
 
 const PASSWORD = 'pw-Zq8!x7secret';
 let server: SnowflakeTestServer;

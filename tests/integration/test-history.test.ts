@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../src/api/project.js';
 import { historyData } from '../../src/docs/site-data.js';
 import { insertHistorySql } from '../../src/artifacts/test-history.js';
-import { duckdbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
+import { duckdbDialect } from '../../src/adapters/duckdb/dialect.js';
 import { DEFAULT_PROJECT_YAML, cleanupProjects, makeProject, runCli, writeFiles } from '../helpers/project.js';
 
 afterAll(cleanupProjects);

@@ -13,7 +13,8 @@ import { cleanupProjects, makeProject, runCli, writeFiles, type CliResult } from
 import { TrinoTestServer } from '../servers/trino-server.js';
 import { TRINO_SLOW_QUERY } from '../conformance/harnesses.js';
 import { createAdapter } from '../../src/adapters/registry.js';
-import { TrinoAdapterError, type TrinoAdapter } from '../../src/adapters/trino/trino-adapter.js';
+import type { TrinoAdapter } from '../../src/adapters/trino/adapter.js';
+import { TrinoAdapterError } from '../../src/adapters/trino/connection.js';
 
 const PASSWORD = 'Tr1no-pa55word-xyz';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.weir-test-token.sig';

@@ -1,6 +1,6 @@
 /**
  * Reads a whole VARCHAR argument vector of a DuckDB scalar-function chunk into JavaScript strings at once,
- * for the UDF loop of duckdb-udfs.ts.
+ * for the UDF loop of udfs.ts.
  *
  * A VARCHAR vector is an array of 16-byte `string_t` headers (https://duckdb.org/docs/stable/internals/vector#strings):
  * a 4-byte length, then either the string itself (≤ 12 bytes, inlined) or a 4-byte prefix and an 8-byte

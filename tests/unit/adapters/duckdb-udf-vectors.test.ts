@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { registerDuckDBUdf } from '../../../src/adapters/duckdb/duckdb-udfs.js';
+import { registerDuckDBUdf } from '../../../src/adapters/duckdb/udfs.js';
 import { readVarcharVector, varcharScratch } from '../../../src/adapters/duckdb/udf-vectors.js';
 import { defineScalarUdf, scalarCaller, type ScalarUdf } from '../../../src/udfs/define.js';
 import type { LoadedUdf } from '../../../src/udfs/registry.js';

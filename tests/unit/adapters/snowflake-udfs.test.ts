@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadUdfs } from '../../../src/udfs/registry.js';
-import { bundleUdfBody, snowflakeUdfDdl, udfFingerprintOf } from '../../../src/adapters/snowflake/snowflake-udfs.js';
+import { bundleUdfBody, snowflakeUdfDdl, udfFingerprintOf } from '../../../src/adapters/snowflake/udfs.js';
 
 const DEFINE = path.resolve(__dirname, '../../../src/udfs/define.ts').split(path.sep).join('/');
 const root = mkdtempSync(path.join(os.tmpdir(), 'weir-sf-udf-'));

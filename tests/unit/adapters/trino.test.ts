@@ -3,8 +3,11 @@
  * error mapping without credentials, and the target schema.
  */
 import { describe, expect, it } from 'vitest';
-import { convertValue, displayServer, inferSeedType, inlineBinds, mapTransportError, trinoTargetSchema, typedLiteral } from '../../../src/adapters/trino/trino-adapter.js';
-import { relationQualifier, trinoDialect } from '../../../src/adapters/trino/trino-dialect.js';
+import { convertValue, displayServer, inlineBinds, mapTransportError } from '../../../src/adapters/trino/connection.js';
+import { relationQualifier } from '../../../src/adapters/trino/ddl.js';
+import { trinoDialect } from '../../../src/adapters/trino/dialect.js';
+import { inferSeedType, typedLiteral } from '../../../src/adapters/trino/seeds.js';
+import { trinoTargetSchema } from '../../../src/adapters/trino/target.js';
 
 describe('trino dialect', () => {
   it('renders catalog.schema.table with double-quoted identifiers', () => {

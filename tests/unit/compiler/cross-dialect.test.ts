@@ -1,15 +1,15 @@
 /**
  * Cross-dialect SQL helpers (`{{dateadd ...}}`, `{{listagg ...}}`, ...): the exact SQL each renders for
- * DuckDB, Snowflake and Trino (through `dialect.fn`, see src/adapters/*-dialect.ts for the doc links),
+ * DuckDB, Snowflake and Trino (through `dialect.fn`, see src/adapters/<engine>/dialect.ts for the doc links),
  * argument validation, and — for DuckDB only, the one engine available here — the results of running
  * the rendered SQL on in-memory DuckDB. Snowflake/Trino output is checked as text, not executed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Dialect } from '../../../src/adapters/adapter.js';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
-import { snowflakeDialect } from '../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../src/adapters/trino/trino-dialect.js';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
+import { snowflakeDialect } from '../../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../../src/adapters/trino/dialect.js';
 import { annotateRenderError, TemplateEnvironment, type RenderState } from '../../../src/compiler/environment.js';
 import { WeirError } from '../../../src/errors/weir-error.js';
 

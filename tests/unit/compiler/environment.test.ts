@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
 import { annotateRenderError, TemplateEnvironment, type RenderState } from '../../../src/compiler/environment.js';
 import { WeirError } from '../../../src/errors/weir-error.js';
 

@@ -5,9 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { WeirProject } from '../../../src/api/project.js';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
-import { snowflakeDialect } from '../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../src/adapters/trino/trino-dialect.js';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
+import { snowflakeDialect } from '../../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../../src/adapters/trino/dialect.js';
 import { fixtureColumns, fixtureSql, inferColumnType } from '../../../src/compiler/unit-tests.js';
 import { WeirError, WeirErrors } from '../../../src/errors/weir-error.js';
 import { readUnitTests } from '../../../src/loader/unit-test-yaml.js';

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { hookList, parseGrants } from '../../../src/execution/hooks.js';
 import { mergeConfig } from '../../../src/loader/folder-config.js';
 import { checkPrivilege } from '../../../src/adapters/ansi-sql.js';
-import { makeSnowflakeDialect } from '../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../src/adapters/trino/trino-dialect.js';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
+import { makeSnowflakeDialect } from '../../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../../src/adapters/trino/dialect.js';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
 import { WeirError } from '../../../src/errors/weir-error.js';
 
 const fails = (f: () => unknown): WeirError => {

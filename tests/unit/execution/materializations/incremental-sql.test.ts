@@ -3,9 +3,9 @@
  * the on_schema_change column plan, microbatch batch boundaries, and the config errors.
  */
 import { describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../../../src/adapters/duckdb/duckdb-dialect.js';
-import { snowflakeDialect } from '../../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../../src/adapters/trino/trino-dialect.js';
+import { duckdbDialect } from '../../../../src/adapters/duckdb/dialect.js';
+import { snowflakeDialect } from '../../../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../../../src/adapters/trino/dialect.js';
 import { appendSql, deleteMatchingSql, deleteWindowSql, mergeSql, planSchemaChange } from '../../../../src/execution/materializations/incremental-sql.js';
 import { addPeriods, batchesBetween, plannedBatches, truncateTo } from '../../../../src/execution/materializations/incremental.js';
 import { incrementalConfigOf } from '../../../../src/parser/configs/incremental.js';

@@ -3,9 +3,9 @@
  * branches, and the config errors naming the file.
  */
 import { describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../../../src/adapters/duckdb/duckdb-dialect.js';
-import { snowflakeDialect } from '../../../../src/adapters/snowflake/snowflake-dialect.js';
-import { trinoDialect } from '../../../../src/adapters/trino/trino-dialect.js';
+import { duckdbDialect } from '../../../../src/adapters/duckdb/dialect.js';
+import { snowflakeDialect } from '../../../../src/adapters/snowflake/dialect.js';
+import { trinoDialect } from '../../../../src/adapters/trino/dialect.js';
 import { SnapshotSql } from '../../../../src/execution/materializations/snapshot.js';
 import { snapshotConfigOf } from '../../../../src/parser/configs/snapshot.js';
 import type { SnapshotConfig } from '../../../../src/manifest/node-configs.js';

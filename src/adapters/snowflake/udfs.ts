@@ -13,7 +13,9 @@
  *   its body is visible only to the owner role (https://docs.snowflake.com/en/developer-guide/secure-udf-procedure).
  * - The COMMENT ends with `[weir udf <module> v<version> sha256:<16 hex>]`, a fingerprint of the
  *   statement (body, signature, options). `weir` reads it back to skip functions that are already
- *   deployed unchanged ({@link udfFingerprintOf}).
+ *   deployed unchanged ({@link udfFingerprintOf}, {@link deployedUdfFingerprints}).
+ * - Only portable scalar UDFs are deployed ({@link deployableUdfs}); calls to the others fail with
+ *   Snowflake's "Unknown function" error plus the reason (connection.ts).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -21,7 +23,9 @@ import type { Plugin } from 'esbuild';
 import { WeirError } from '../../errors/weir-error.js';
 import { resolveUdfVersion, type UdfSqlType } from '../../udfs/define.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
+import type { AdapterError, Connection, QueryResult, UdfRegistration } from '../adapter.js';
 import { selfPackagePlugin } from '../../udfs/module-loader.js';
+import { quoteSnowflakeIdentifier } from './dialect.js';
 
 /** Snowflake SQL type of a UDF type (JavaScript UDFs receive FLOAT for all numbers). */
 const SNOWFLAKE_TYPES: Record<UdfSqlType, string> = {
@@ -154,6 +158,56 @@ export async function snowflakeUdfDdl(udf: LoadedUdf, root: string, target: Snow
     const fingerprint = createHash('sha256').update([...head, quotedBody].join('\n')).digest('hex').slice(0, 16);
     const comment = `${def.description} [weir udf ${udf.module} v${resolveUdfVersion(def)} sha256:${fingerprint}]`;
     out.push({ name: def.name.toUpperCase(), arity, fingerprint, sql: [...head, `COMMENT = ${quoteSnowflakeString(comment)}`, `AS ${quotedBody}`].join('\n') });
+  }
+  return out;
+}
+
+/**
+ * The registrations Snowflake can host: portable scalar UDFs (returned, to deploy as JavaScript UDFs).
+ * Batch UDFs and non-portable scalar UDFs are skipped (Snowflake can't call back into this process): each
+ * is recorded in `undeployed` (lower-case name → why), which "unknown function" errors quote; a deployable
+ * UDF is removed from it.
+ */
+export function deployableUdfs(udfs: readonly UdfRegistration[], undeployed: Map<string, string>): LoadedUdf[] {
+  const deploy = [];
+  for (const { udf } of udfs) {
+    const def = udf.definition;
+    if (def.kind === 'scalar' && def.portable) {
+      deploy.push(udf);
+      undeployed.delete(def.name.toLowerCase());
+    } else {
+      undeployed.set(def.name.toLowerCase(), def.kind === 'batch'
+        ? `UDF ${def.name} (${udf.module}) is a batch UDF: batch UDFs can't run on Snowflake (only portable scalar UDFs are deployed as JavaScript UDFs).`
+        : `UDF ${def.name} (${udf.module}) is not portable, so it was not deployed to Snowflake: mark it \`portable: true\` if its code uses no Node APIs.`);
+    }
+  }
+  return deploy;
+}
+
+/**
+ * Fingerprints of the functions Weir deployed in the target schema, by `NAME/arity`, from one
+ * `SHOW USER FUNCTIONS IN SCHEMA` (https://docs.snowflake.com/en/sql-reference/sql/show-user-functions):
+ * `arguments` looks like `SHOUT(VARCHAR, FLOAT) RETURN VARCHAR`, `description` is the COMMENT.
+ * An empty map when the schema doesn't exist yet.
+ */
+export async function deployedUdfFingerprints(conn: Connection, database: string, schema: string): Promise<Map<string, string>> {
+  const qualified = [database, schema].map(quoteSnowflakeIdentifier).join('.');
+  let res: QueryResult;
+  try {
+    res = await conn.execute(`show user functions in schema ${qualified}`);
+  } catch (e) {
+    if ((e as AdapterError).sqlState === '02000' || /does not exist|not authorized/i.test((e as Error).message)) return new Map();
+    throw e;
+  }
+  const col = (name: string) => res.columns.findIndex((c) => c.name.toLowerCase() === name);
+  const [iName, iArgs, iDesc] = [col('name'), col('arguments'), col('description')];
+  const out = new Map<string, string>();
+  if (iName < 0 || iArgs < 0 || iDesc < 0) return out;
+  for (const r of res.rows) {
+    const fp = udfFingerprintOf(r[iDesc] as string | null);
+    const args = /\(([^)]*)\)/.exec(String(r[iArgs]))?.[1].trim() ?? '';
+    const arity = args === '' ? 0 : args.split(',').length;
+    if (fp) out.set(`${String(r[iName]).toUpperCase()}/${arity}`, fp);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * Snowflake's SQL text rules.
+ * Snowflake's SQL text rules (its DDL is in ddl.ts).
  *
  * Identifiers: Snowflake folds unquoted identifiers to upper case and matches quoted ones exactly
  * (https://docs.snowflake.com/en/sql-reference/identifiers-syntax). Weir therefore renders every
@@ -15,8 +15,8 @@
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
-import type { TableOptions } from '../table-options.js';
-import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, type DdlRules, type RelationKind, type SqlFunctions } from '../ansi-sql.js';
+import { ansiFunctions, ansiLiteral, isPlainIdentifier, type DatePart, type SqlFunctions } from '../ansi-sql.js';
+import { snowflakeDdl, type SnowflakeDdlOptions } from './ddl.js';
 
 /**
  * Snowflake's spellings of the cross-dialect helpers (the rest are the ANSI defaults):
@@ -101,49 +101,9 @@ export function quoteSnowflakeString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** Options that change the DDL Weir emits for a Snowflake target. */
-export interface SnowflakeDdlOptions {
-  /** Create tables as `TRANSIENT` (no Fail-safe, cheaper storage). */
-  readonly transient?: boolean;
-}
-
-/** The qualifier (`"DB"."SCHEMA"`) of a rendered relation, or '' when unqualified. */
-function qualifierOf(relation: string): string {
-  // Split on dots outside double quotes.
-  let inQuotes = false;
-  let lastDot = -1;
-  for (let i = 0; i < relation.length; i++) {
-    const ch = relation[i];
-    if (ch === '"') inQuotes = !inQuotes;
-    else if (ch === '.' && !inQuotes) lastDot = i;
-  }
-  return lastDot < 0 ? '' : relation.slice(0, lastDot + 1);
-}
-
-/** Snowflake DDL: `create or replace [transient] table ... as` (atomic), renames keep the schema. */
-export function snowflakeDdl(options: SnowflakeDdlOptions = {}): DdlRules {
-  // CREATE [OR REPLACE] [TRANSIENT] TABLE <name> [CLUSTER BY (<expr>, ...)] [COPY GRANTS] AS <query>
-  // (https://docs.snowflake.com/en/sql-reference/sql/create-table); a model's transient overrides the target's.
-  const head = (relation: string, o?: TableOptions) =>
-    `${(o?.transient ?? options.transient) ? 'transient table' : 'table'} ${relation}`
-    + (o?.cluster_by?.length ? ` cluster by (${o.cluster_by.map((c) => (isPlainIdentifier(c) ? c : quoteSnowflakeIdentifier(c))).join(', ')})` : '');
-  return Object.freeze({
-    ...ansiDdl,
-    createTableAs: (relation: string, select: string, o?: TableOptions) => `create ${head(relation, o)} as (\n${select}\n)`,
-    createOrReplaceTableAs: (relation: string, select: string, o?: TableOptions) => `create or replace ${head(relation, o)}${o?.copy_grants ? ' copy grants' : ''} as (\n${select}\n)`,
-    tableOptionKeys: Object.freeze(['cluster_by', 'transient', 'copy_grants'] as const),
-    // The body as a derived table: a WITH query may stand there, and it cannot end the statement.
-    createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
-    // An unqualified new name would move the relation into the session's current schema: qualify it.
-    renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${qualifierOf(from)}${toIdentifier}`,
-    // Atomic exchange of two tables: publishes a staged (audited) table without a moment of no table.
-    swapTables: (relation: string, other: string) => `alter table ${relation} swap with ${other}`,
-    // Object privileges go to roles: https://docs.snowflake.com/en/sql-reference/sql/grant-privilege
-    grant: (relation: string, kind: RelationKind, privilege: string, grantee: { type?: 'role' | 'user'; name: string }) => {
-      if (grantee.type === 'user') throw new Error(`Snowflake grants privileges on a ${kind} to roles, not users: write the grantee as a role name`);
-      return `grant ${privilege} on ${kind} ${relation} to role ${grantee.name}`;
-    },
-  });
+/** A column reference: bare when a plain lower-case identifier (Snowflake folds it to upper case), quoted otherwise. */
+function snowflakeColumnRef(name: string): string {
+  return isPlainIdentifier(name) ? name : quoteSnowflakeIdentifier(name);
 }
 
 /**
@@ -168,11 +128,11 @@ export function makeSnowflakeDialect(options: SnowflakeDdlOptions = {}): Dialect
     name: 'snowflake',
     formatterLanguage: 'snowflake' as const,
     quoteIdentifier: quoteSnowflakeIdentifier,
-    columnRef: (name: string) => (isPlainIdentifier(name) ? name : quoteSnowflakeIdentifier(name)),
+    columnRef: snowflakeColumnRef,
     literal: (value: unknown) => ansiLiteral(value, quoteSnowflakeString),
     relation: (r: RelationName) =>
       [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteSnowflakeIdentifier).join('.'),
-    ddl: snowflakeDdl(options),
+    ddl: snowflakeDdl(options, snowflakeColumnRef),
     fn: snowflakeFunctions,
     typeAliases: SNOWFLAKE_TYPE_ALIASES,
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findMalformedCsvLine } from '../../../src/adapters/duckdb/duckdb-adapter.js';
-import { duckdbDialect } from '../../../src/adapters/duckdb/duckdb-dialect.js';
+import { findMalformedCsvLine } from '../../../src/adapters/duckdb/seeds.js';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
 
 describe('findMalformedCsvLine', () => {
   it('accepts well-formed CSV with quoted delimiters, escaped quotes, newlines in quotes and CRLF', () => {

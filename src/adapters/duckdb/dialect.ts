@@ -1,10 +1,12 @@
 /**
- * DuckDB's SQL text rules. Identifiers: double quotes (case-preserving, matched case-insensitively);
- * strings: standard SQL literals (no backslash escapes). https://duckdb.org/docs/stable/sql/dialect/keywords_and_identifiers
+ * DuckDB's SQL text rules (its DDL is in ddl.ts). Identifiers: double quotes (case-preserving, matched
+ * case-insensitively); strings: standard SQL literals (no backslash escapes).
+ * https://duckdb.org/docs/stable/sql/dialect/keywords_and_identifiers
  */
 import type { Dialect } from '../adapter.js';
 import type { RelationName } from '../../manifest/types.js';
-import { ansiDdl, ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi, type SqlFunctions } from '../ansi-sql.js';
+import { ansiFunctions, ansiLiteral, isPlainIdentifier, quoteIdentifierAnsi, quoteStringAnsi, type SqlFunctions } from '../ansi-sql.js';
+import { duckdbDdl } from './ddl.js';
 
 /**
  * DuckDB's spellings of the cross-dialect helpers: the ANSI defaults (see `ansiFunctions`), except
@@ -42,7 +44,7 @@ export const duckdbDialect: Dialect = Object.freeze({
   literal: (value: unknown) => ansiLiteral(value, quoteStringAnsi),
   relation: (r: RelationName) =>
     [r.database, r.schema, r.identifier].filter((p): p is string => !!p).map(quoteIdentifierAnsi).join('.'),
-  ddl: ansiDdl,
+  ddl: duckdbDdl,
   fileRelation: (file: string) => quoteStringAnsi(file),
   fn: duckdbFunctions,
   // FLOAT/FLOAT4 are 4-byte REAL in DuckDB: https://duckdb.org/docs/stable/sql/data_types/numeric
