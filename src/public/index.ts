@@ -1,10 +1,12 @@
 /**
- * Weir's public library API. Everything the CLI does is available here.
+ * Weir's public library API. Everything the CLI does is available here. Importing it loads no part of
+ * the command line (yargs and src/cli/ load on the first {@link runCli} call).
  * @packageDocumentation
  */
+import type { CliIO } from '../cli/context.js';
+
 export { WeirProject, formatCompiled, redactingReporter } from '../api/project.js';
 export type { RunArgs, RunSummary, RunCommand, SelectionArgs, ProjectLoadOptions } from '../api/project.js';
-export { main as runCli } from '../cli/main.js';
 export { WeirError, WeirErrors } from '../errors/weir-error.js';
 export type { WeirErrorCode, SourceLocation } from '../errors/weir-error.js';
 export type { Reporter, WeirEvent, NodeStatus } from '../events/events.js';
@@ -42,3 +44,14 @@ export { createClient } from '../client/create-client.js';
 export type { CreateClientOptions } from '../client/create-client.js';
 export { sqlToTs, tsTypeText } from '../adapters/sql-types.js';
 export { EVENT_CONTRACT, checkEvent } from '../events/contract.js';
+
+/**
+ * Runs the `weir` command line in-process, as bin/weir.js does.
+ * @param argv arguments without `node weir`, e.g. `['build', '--select', 'tag:nightly']`
+ * @param io streams to write to (default: the process's stdout/stderr)
+ * @returns the exit code (0 success, 1 a node failed, 2 invalid project or command, 130/143 cancelled)
+ */
+export async function runCli(argv: readonly string[], io?: CliIO): Promise<number> {
+  const { main } = await import('../cli/main.js');
+  return main(argv, io);
+}

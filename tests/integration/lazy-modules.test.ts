@@ -100,3 +100,20 @@ describe('ES modules loaded at start-up', () => {
     }
   });
 });
+
+describe('the library entry', () => {
+  it('importing weir-sql (dist/public/index.js) loads no CLI module and not the argument parser', async () => {
+    rmSync(path.join(dir, 'esm.txt'), { force: true });
+    const entry = pathToFileURL(path.join(root, 'dist/public/index.js')).href;
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', pathToFileURL(path.join(dir, 'esm-register.mjs')).href, '--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); if (typeof m.runCli !== 'function' || typeof m.WeirProject !== 'function') process.exit(3);`], { cwd: dir }, (err, _stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? -1) : 0, stderr });
+      });
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const urls = readFileSync(path.join(dir, 'esm.txt'), 'utf8').split('\n').filter(Boolean);
+    expect(urls.some((u) => u.startsWith(`${distUrl}/api/project.js`))).toBe(true); // the recording works
+    expect(urls.filter((u) => u.startsWith(`${distUrl}/cli/`))).toEqual([]);
+    expect(urls.filter((u) => u.includes('/node_modules/yargs/'))).toEqual([]);
+  });
+});
