@@ -150,6 +150,22 @@ function givenForms(given: string): readonly string[] {
  * @example personNameKeys('Smith, Bob') // ['smith robert']
  */
 export function personNameKeys(name: string): string[] {
+  const hit = keysCache.get(name);
+  if (hit !== undefined) return hit.slice();
+  const keys = personNameKeysUncached(name);
+  if (keysCache.size >= KEYS_CACHE_SIZE) keysCache.clear();
+  keysCache.set(name, keys.slice());
+  return keys;
+}
+
+/**
+ * Keys of recent names ({@link personNameKeys} is pure, and names repeat within a column): emptied when it
+ * reaches {@link KEYS_CACHE_SIZE} entries, which bounds its memory. Callers get copies.
+ */
+const keysCache = new Map<string, string[]>();
+const KEYS_CACHE_SIZE = 4096;
+
+function personNameKeysUncached(name: string): string[] {
   const raw = name.normalize('NFKC').trim();
   if (raw === '') return [];
   // honorific words (님, 고객님, 씨, …) are those normalizeName drops after a name, unless they are also a

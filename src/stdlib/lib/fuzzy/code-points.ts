@@ -22,14 +22,33 @@ export function codePoints(s: string): number[] {
   return out;
 }
 
-/** Compares strings by code point, as Python's `sorted()` does (JS `<` compares UTF-16 units). */
+/**
+ * Compares strings by code point, as Python's `sorted()` does (JS `<` compares UTF-16 units), without
+ * allocating: the strings agree up to their first differing UTF-16 unit, so the order is that of the code
+ * points starting there (one unit earlier when that unit completes a surrogate pair). Unpaired surrogates
+ * count as code points of their own value, as in {@link codePoints}.
+ */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
-  const x = codePoints(a);
-  const y = codePoints(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  if (i > 0 && isHigh(a.charCodeAt(i - 1)) && (isLow(a.charCodeAt(i)) || isLow(b.charCodeAt(i)))) i--;
+  return codePointAt(a, i) - codePointAt(b, i);
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The code point starting at UTF-16 index i (a surrogate pair, or the unit itself). */
+function codePointAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (isHigh(c) && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (isLow(d)) return (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+  }
+  return c;
 }
 
 /** Number of set bits of a 32-bit integer. */

@@ -7,26 +7,66 @@ import { codePoints, compareCodePoints, popcount32 } from './code-points.js';
 
 // Indel / LCS (the basis of rapidfuzz's fuzz.ratio)
 
+/**
+ * Bit masks of the bit-parallel LCS, by code point: bit i is set where the shorter sequence has that code
+ * point at position i. One table for the BMP (reset after each use: only the entries set are cleared), a
+ * map for code points above U+FFFF. Reused across calls, so no call allocates.
+ */
+const PM = new Int32Array(0x10000);
+const PM_ASTRAL = new Map<number, number>();
+
+/** Sets the masks of `x[0..n)` (n ≤ 32). */
+function pmSet(x: readonly number[], n: number): void {
+  for (let i = 0; i < n; i++) {
+    const c = x[i];
+    if (c < 0x10000) PM[c] |= 1 << i;
+    else PM_ASTRAL.set(c, (PM_ASTRAL.get(c) ?? 0) | (1 << i));
+  }
+}
+
+/** Clears the masks set by {@link pmSet} for `x[0..n)`. */
+function pmClear(x: readonly number[], n: number): void {
+  for (let i = 0; i < n; i++) {
+    const c = x[i];
+    if (c < 0x10000) PM[c] = 0;
+  }
+  if (PM_ASTRAL.size > 0) PM_ASTRAL.clear();
+}
+
+/**
+ * LCS length of the sequence whose masks are set (length n ≤ 32) and `y[from..to)`: bit-parallel LCS
+ * (Allison & Dix 1986; Hyyrö 2004), one 32-bit word holds the DP column.
+ */
+function lcsMasked(n: number, y: readonly number[], from: number, to: number): number {
+  let s = 0xffffffff;
+  for (let j = from; j < to; j++) {
+    const c = y[j];
+    const m = c < 0x10000 ? PM[c] : PM_ASTRAL.get(c) ?? 0;
+    if (m === 0) continue;
+    const u = (s & m) >>> 0;
+    s = (((s + u) >>> 0) | ((s - u) >>> 0)) >>> 0;
+  }
+  const mask = n === 32 ? 0xffffffff : ((1 << n) - 1) >>> 0;
+  return popcount32(~s & mask);
+}
+
+/** DP row of the LCS of longer sequences (grown on demand, reused). */
+let lcsRow = new Int32Array(64);
+
 /** Length of the longest common subsequence of two code-point arrays. */
 function lcsLength(x: number[], y: number[]): number {
   if (x.length > y.length) [x, y] = [y, x];
   const n = x.length;
   if (n === 0) return 0;
   if (n <= 32) {
-    // bit-parallel LCS (Allison & Dix 1986; Hyyrö 2004): one 32-bit word holds the DP column
-    const pm = new Map<number, number>();
-    for (let i = 0; i < n; i++) pm.set(x[i], ((pm.get(x[i]) ?? 0) | (1 << i)) >>> 0);
-    let s = 0xffffffff;
-    for (let j = 0; j < y.length; j++) {
-      const m = pm.get(y[j]);
-      if (m === undefined) continue;
-      const u = (s & m) >>> 0;
-      s = (((s + u) >>> 0) | ((s - u) >>> 0)) >>> 0;
-    }
-    const mask = n === 32 ? 0xffffffff : ((1 << n) - 1) >>> 0;
-    return popcount32(~s & mask);
+    pmSet(x, n);
+    const r = lcsMasked(n, y, 0, y.length);
+    pmClear(x, n);
+    return r;
   }
-  const row = new Int32Array(n + 1);
+  if (lcsRow.length < n + 1) lcsRow = new Int32Array(Math.max(n + 1, lcsRow.length * 2));
+  const row = lcsRow;
+  row.fill(0, 0, n + 1);
   for (let j = 0; j < y.length; j++) {
     let diag = 0;
     const c = y[j];
@@ -73,7 +113,6 @@ const ALNUM = /^[\p{L}\p{N}]$/u;
 /** Python's str.isspace() characters (bidirectional type WS, B or S, or category Zs). */
 const PY_WS = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_WS_TRIM = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
-const PY_WS_SPLIT = new RegExp(`[${PY_WS}]+`);
 
 /** Options of the `fuzz*` scorers. */
 export interface FuzzOptions {
@@ -93,7 +132,23 @@ function applyProcessor(s: string, options?: FuzzOptions): string {
 
 /** Whitespace-split tokens sorted by code point (rapidfuzz `sorted_split`). */
 function sortedTokens(s: string): string[] {
-  return s.split(PY_WS_SPLIT).filter((t) => t.length > 0).sort(compareCodePoints);
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    if (isPyWhitespace(s.charCodeAt(i))) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(s.slice(start));
+  return out.length > 1 ? out.sort(compareCodePoints) : out;
+}
+
+/** Whether a UTF-16 unit is one of {@link PY_WS}'s characters (all in the BMP). */
+function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 /**
@@ -113,6 +168,48 @@ export function fuzzRatio(a: string, b: string, options?: FuzzOptions): number {
  * scores at least as well).
  */
 function partialRatioImpl(needle: number[], hay: number[]): number {
+  const len1 = needle.length;
+  if (len1 > 32) return partialRatioSlow(needle, hay);
+  // the needle's masks serve every window (LCS is symmetric), and say which characters it holds
+  pmSet(needle, len1);
+  const best = partialRatioMasked(len1, hay);
+  pmClear(needle, len1);
+  return best;
+}
+
+/** {@link partialRatioImpl} for a needle of ≤ 32 code points whose masks are set. */
+function partialRatioMasked(len1: number, hay: number[]): number {
+  const len2 = hay.length;
+  const has = (c: number) => (c < 0x10000 ? PM[c] !== 0 : PM_ASTRAL.has(c));
+  // the same arithmetic as ratioCp(needle, hay.slice(from, to)), so the scores are identical
+  const ratio = (from: number, to: number) => {
+    const lensum = len1 + (to - from);
+    return 100 * (1 - (lensum - 2 * lcsMasked(len1, hay, from, to)) / lensum);
+  };
+  let best = 0;
+  for (let i = 1; i < len1; i++) {
+    if (!has(hay[i - 1])) continue;
+    const r = ratio(0, i);
+    if (r > best) best = r;
+    if (best === 100) return 100;
+  }
+  for (let i = 0; i < len2 - len1; i++) {
+    if (!has(hay[i + len1 - 1])) continue;
+    const r = ratio(i, i + len1);
+    if (r > best) best = r;
+    if (best === 100) return 100;
+  }
+  for (let i = len2 - len1; i < len2; i++) {
+    if (!has(hay[i])) continue;
+    const r = ratio(i, len2);
+    if (r > best) best = r;
+    if (best === 100) return 100;
+  }
+  return best;
+}
+
+/** {@link partialRatioImpl} for needles longer than 32 code points (one LCS per window). */
+function partialRatioSlow(needle: number[], hay: number[]): number {
   const len1 = needle.length;
   const len2 = hay.length;
   const chars = new Set(needle);
@@ -165,11 +262,12 @@ export function fuzzPartialRatio(a: string, b: string, options?: FuzzOptions): n
  * @example fuzzTokenSortRatio('fuzzy wuzzy was a bear', 'wuzzy fuzzy was a bear') // 100 (rapidfuzz docs)
  */
 export function fuzzTokenSortRatio(a: string, b: string, options?: FuzzOptions): number {
-  return tokenSortCp(applyProcessor(a, options), applyProcessor(b, options));
+  return tokenSortCp(sortedTokens(applyProcessor(a, options)), sortedTokens(applyProcessor(b, options)));
 }
 
-function tokenSortCp(a: string, b: string): number {
-  return ratioCp(codePoints(sortedTokens(a).join(' ')), codePoints(sortedTokens(b).join(' ')));
+/** token_sort_ratio of two sorted token lists. */
+function tokenSortCp(ta: string[], tb: string[]): number {
+  return ratioCp(codePoints(ta.join(' ')), codePoints(tb.join(' ')));
 }
 
 interface Decomposition {
@@ -178,22 +276,30 @@ interface Decomposition {
   diffBA: string[];
 }
 
+/**
+ * The distinct tokens of two sorted token lists split into shared and own ones, each sorted: one merge of
+ * the two lists (equal tokens are adjacent in a sorted list).
+ */
 function decompose(ta: string[], tb: string[]): Decomposition {
-  const setA = new Set(ta);
-  const setB = new Set(tb);
   const intersect: string[] = [];
   const diffAB: string[] = [];
-  for (const t of setA) (setB.has(t) ? intersect : diffAB).push(t);
-  const diffBA = [...setB].filter((t) => !setA.has(t));
-  intersect.sort(compareCodePoints);
-  diffAB.sort(compareCodePoints);
-  diffBA.sort(compareCodePoints);
+  const diffBA: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < ta.length || j < tb.length) {
+    const c = i >= ta.length ? 1 : j >= tb.length ? -1 : compareCodePoints(ta[i], tb[j]);
+    const t = c <= 0 ? ta[i] : tb[j];
+    if (c === 0) intersect.push(t);
+    else if (c < 0) diffAB.push(t);
+    else diffBA.push(t);
+    if (c <= 0) while (i < ta.length && ta[i] === t) i++;
+    if (c >= 0) while (j < tb.length && tb[j] === t) j++;
+  }
   return { intersect, diffAB, diffBA };
 }
 
-function tokenSetCp(a: string, b: string): number {
-  const ta = sortedTokens(a);
-  const tb = sortedTokens(b);
+/** token_set_ratio of two sorted token lists. */
+function tokenSetCp(ta: string[], tb: string[]): number {
   if (ta.length === 0 || tb.length === 0) return 0;
   const { intersect, diffAB, diffBA } = decompose(ta, tb);
   if (intersect.length > 0 && (diffAB.length === 0 || diffBA.length === 0)) return 100;
@@ -221,12 +327,11 @@ function tokenSetCp(a: string, b: string): number {
  * @example fuzzTokenSetRatio('fuzzy was a bear but not a dog', 'fuzzy was a bear but not a cat') // 92.3076923076923
  */
 export function fuzzTokenSetRatio(a: string, b: string, options?: FuzzOptions): number {
-  return tokenSetCp(applyProcessor(a, options), applyProcessor(b, options));
+  return tokenSetCp(sortedTokens(applyProcessor(a, options)), sortedTokens(applyProcessor(b, options)));
 }
 
-function partialTokenCp(a: string, b: string): number {
-  const ta = sortedTokens(a);
-  const tb = sortedTokens(b);
+/** partial_token_ratio of two sorted token lists. */
+function partialTokenCp(ta: string[], tb: string[]): number {
   const { intersect, diffAB, diffBA } = decompose(ta, tb);
   if (intersect.length > 0) return 100;
   const result = partialRatioCp(codePoints(ta.join(' ')), codePoints(tb.join(' ')));
@@ -252,10 +357,12 @@ export function fuzzWRatio(a: string, b: string, options?: FuzzOptions): number 
   const UNBASE = 0.95;
   const lenRatio = x.length > y.length ? x.length / y.length : y.length / x.length;
   const end = ratioCp(x, y);
+  const ta = sortedTokens(s1);
+  const tb = sortedTokens(s2);
   if (lenRatio < 1.5) {
-    return Math.max(end, Math.max(tokenSetCp(s1, s2), tokenSortCp(s1, s2)) * UNBASE);
+    return Math.max(end, Math.max(tokenSetCp(ta, tb), tokenSortCp(ta, tb)) * UNBASE);
   }
   const PARTIAL = lenRatio <= 8 ? 0.9 : 0.6;
   const withPartial = Math.max(end, partialRatioCp(x, y) * PARTIAL);
-  return Math.max(withPartial, partialTokenCp(s1, s2) * UNBASE * PARTIAL);
+  return Math.max(withPartial, partialTokenCp(ta, tb) * UNBASE * PARTIAL);
 }

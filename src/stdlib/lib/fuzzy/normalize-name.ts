@@ -118,6 +118,25 @@ const HANGUL_RUN = /^[\uac00-\ud7a3]+$/;
  * @returns lower-case words separated by single spaces; '' for blank input.
  */
 export function normalizeName(s: string, options: NormalizeNameOptions = {}): string {
+  const cache = options.romanize ? romanizedCache : plainCache;
+  const hit = cache.get(s);
+  if (hit !== undefined) return hit;
+  const out = normalizeNameUncached(s, options.romanize === true);
+  if (cache.size >= NAME_CACHE_SIZE) cache.clear();
+  cache.set(s, out);
+  return out;
+}
+
+/**
+ * Results of recent {@link normalizeName} calls (the function is pure): names and the words name keys are
+ * built from repeat a lot within a column, and one lookup costs far less than the normalization. Each map
+ * is emptied when it reaches {@link NAME_CACHE_SIZE} entries, which bounds its memory.
+ */
+const plainCache = new Map<string, string>();
+const romanizedCache = new Map<string, string>();
+const NAME_CACHE_SIZE = 4096;
+
+function normalizeNameUncached(s: string, romanize: boolean): string {
   let t = s.normalize('NFKC').toLowerCase().replace(/[ßẞ]/g, 'ss').replace(/ς/g, 'σ');
   for (const f of KO_COMPANY) t = t.split(f).join(' ');
   t = t.replace(/['’ʼ`´]/g, '');
@@ -151,6 +170,6 @@ export function normalizeName(s: string, options: NormalizeNameOptions = {}): st
     else joined.push(w);
   }
   let out = joined.join(' ');
-  if (options.romanize) out = romanizeHangul(out);
+  if (romanize) out = romanizeHangul(out);
   return out;
 }
