@@ -28,7 +28,7 @@ async function runQuery(project: WeirProject, sql: string, limit: number | undef
     .catch((e: unknown) => { throw queryConnectionError(e, target, project.redact); });
   try {
     // Scalar UDFs are callable from ad-hoc queries too (batch UDFs only run inside a build).
-    const { registerUdfs } = await import('../execution/invocation/register-udfs.js');
+    const { registerUdfs } = await import('../execution/udfs/register-udfs.js');
     const udfs = await registerUdfs(adapter, project.udfs.filter((u) => u.definition.kind === 'scalar'), project.udfContext());
     const conn = await adapter.connect().catch((e: unknown) => { throw queryConnectionError(e, target, project.redact); });
     let text = limit === undefined ? sql : `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as weir_query limit ${Math.max(0, Math.floor(limit))}`;

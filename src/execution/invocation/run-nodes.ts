@@ -19,7 +19,7 @@ import { storeFailuresAs } from '../../parser/configs/data-test.js';
 import { RelationCache } from '../materializations/relation-cache.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
 import type { BatchContext } from '../../udfs/define.js';
-import { registerUdfs } from './register-udfs.js';
+import { registerUdfs } from '../udfs/register-udfs.js';
 import { auditPlan } from '../tests/audit.js';
 import { ReuseState } from '../reuse.js';
 import { auditedEntry, cancelledEntry, runNode, type AuditState } from '../materializations/run-node.js';

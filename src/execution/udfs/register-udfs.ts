@@ -1,14 +1,14 @@
 /**
  * Registering the project's UDFs for a run or an ad-hoc query: `setup` of each, the engine-hosted ones on
- * the adapter, the others for the client-side path (execution/udfs/client-udfs.ts).
+ * the adapter, the others for the client-side path (client-udfs.ts).
  */
 import { hostsUdf, type Adapter } from '../../adapters/adapter.js';
 import { WeirError } from '../../errors/weir-error.js';
 import { BatchUdfRuntime } from '../../udfs/batch.js';
 import { scalarCaller, type BatchContext, type ScalarUdf } from '../../udfs/define.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
-import type { BatchUdfState } from '../udfs/batch-udfs.js';
-import { ClientUdfs } from '../udfs/client-udfs.js';
+import type { BatchUdfState } from './batch-udfs.js';
+import { ClientUdfs } from './client-udfs.js';
 
 /**
  * Registers the project's UDFs: those the engine hosts (`hostsUdf`) on the adapter — scalar UDFs call
