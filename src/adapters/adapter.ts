@@ -2,6 +2,20 @@
  * The adapter contract: everything Weir needs from an engine. Engines live in one folder each
  * (`adapters/duckdb/`, ...) with the same file names; only `adapters/registry.ts` knows which exist.
  * Modelled on Kysely's dialect split (driver / adapter / introspector) and dbt's adapter + relation API.
+ *
+ * Every engine folder holds (tests/unit/adapters/engine-folders.test.ts checks it):
+ * - `adapter.ts`: the class implementing {@link Adapter}, with its {@link AdapterCapabilities}; composes the rest
+ * - `target.ts`: the target's configuration schema (project.yaml `targets:`) and validated type
+ * - `connection.ts`: opening the engine (login, locks), one {@link Connection} per worker thread, statement
+ *   execution, timeouts, cancelling and error messages
+ * - `ddl.ts`: the engine's {@link DdlRules} (create table/view, rename/swap, grants, native table options)
+ * - `seeds.ts`: {@link Adapter.loadSeed}: reading seed files, column types, malformed-file errors
+ * - `catalog.ts`: relations, columns, relation kinds and reuse fingerprints
+ * - `dialect.ts`: the {@link Dialect} (quoting, literals, cross-dialect functions, type synonyms); it and
+ *   `ddl.ts` load no client library, so compiling never does
+ * - `kysely-dialect.ts`: the Kysely dialect `createClient` builds on
+ * and, where the engine needs them, `udfs.ts` (UDFs inside the engine) and engine-only parts (DuckDB's
+ * `read-copy.ts`, `display.ts`; Snowflake's `private-key.ts`).
  */
 import type { RelationName } from '../manifest/types.js';
 import type { DdlRules, RelationKind, SqlFunctions } from './ansi-sql.js';
