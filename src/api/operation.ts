@@ -9,7 +9,7 @@ import { markUntrusted } from '../compiler/untrusted.js';
 import { secretVarValues } from '../loader/project-config.js';
 import { parse as parseYaml } from 'yaml';
 import type { QueryResult } from '../adapters/adapter.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { WeirProject } from './project.js';
 import { acquireRunLock } from '../execution/invocation/run-lock.js';

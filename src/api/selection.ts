@@ -3,7 +3,7 @@
  * selector (or its default), `state:` / `result:` against an earlier run, and the command's resource types.
  */
 import path from 'node:path';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { readSourcesArtifact } from '../artifacts/previous-state.js';
 import { WeirError } from '../errors/weir-error.js';
 import { selectNodes } from '../graph/selector.js';

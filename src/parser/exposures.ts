@@ -3,7 +3,7 @@
  * the project's nodes, their `depends_on` resolved to unique_ids.
  */
 import { WeirError } from '../errors/weir-error.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { uniqueId } from '../manifest/manifest.js';
 import type { ExposureDef } from '../manifest/types.js';
 import { parseRelationArg } from './generic-tests.js';

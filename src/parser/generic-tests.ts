@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WeirError } from '../errors/weir-error.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { collectFacts, parseTemplate } from '../compiler/template.js';
 import { checkTestConfig, checkTestConfigTree } from './configs/data-test.js';
 import { customTestArgs, customTestMacro, customTestNames } from './custom-generic-tests.js';

@@ -3,7 +3,7 @@
  * declared in schema YAML, and each model's `group` and `access` checked against them.
  */
 import { WeirError } from '../errors/weir-error.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { uniqueId } from '../manifest/manifest.js';
 import type { GroupDef } from '../manifest/types.js';
 import type { ParseContext } from './parse-context.js';

@@ -5,7 +5,7 @@
  * and stored on the node. Versioned models (schema YAML `versions:`) are one node per version file.
  */
 import { WeirError } from '../errors/weir-error.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { checkConfigKeys } from '../loader/config-keys.js';
 import { mergeConfig } from '../loader/folder-config.js';
 import type { NodePatch } from '../loader/schema-yaml.js';

@@ -4,7 +4,7 @@
  * an error naming the file, line and column of the call, with the closest name.
  */
 import { WeirError } from '../errors/weir-error.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { refUid } from '../manifest/manifest.js';
 import type { ParseContext } from './parse-context.js';
 

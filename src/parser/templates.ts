@@ -7,7 +7,7 @@
 import { WeirError } from '../errors/weir-error.js';
 import type { SqlFile } from '../loader/load-project.js';
 import type { TemplateDeps } from '../manifest/types.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import { collectFacts, parseTemplate, PARSE_TIME, type ParseTimeValue, type TemplateFacts } from '../compiler/template.js';
 import { encodeTemplatePlan } from '../compiler/template-plan.js';
 import type { ParseContext } from './parse-context.js';

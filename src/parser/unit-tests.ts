@@ -4,7 +4,7 @@
  * turn a YAML entry into a test node; the SQL of a run is built by compiler/unit-tests.ts.
  */
 import { WeirError } from '../errors/weir-error.js';
-import { closest } from '../compiler/environment.js';
+import { closest } from '../utils/closest.js';
 import type { UnitTestPatch } from '../loader/unit-test-yaml.js';
 import { uniqueId } from '../manifest/manifest.js';
 import type { GraphNode, ModelNode, NodeConfig, TestNode, UnitTestInput } from '../manifest/types.js';

@@ -1,5 +1,5 @@
 /**
- * Every cross-dialect helper (src/compiler/environment.ts BUILTIN_HELPERS, spellings per engine in
+ * Every cross-dialect helper (src/compiler/helpers/builtins.ts BUILTIN_HELPERS, spellings per engine in
  * src/adapters/<engine>/dialect.ts) renders SQL that Trino's and Snowflake's grammars parse and that calls only
  * functions those engines document (tests/grammar). The exact per-dialect text is asserted in
  * tests/unit/compiler/cross-dialect.test.ts; here each rendering is parsed in a statement.
@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/adapters/adapter.js';
 import { snowflakeDialect } from '../../src/adapters/snowflake/dialect.js';
 import { trinoDialect } from '../../src/adapters/trino/dialect.js';
-import { BUILTIN_HELPERS, TemplateEnvironment, type RenderState } from '../../src/compiler/environment.js';
+import { TemplateEnvironment } from '../../src/compiler/environment.js';
+import { BUILTIN_HELPERS } from '../../src/compiler/helpers/builtins.js';
+import type { RenderState } from '../../src/compiler/helpers/render-state.js';
 import { checkEngineSql, loadGrammars } from '../grammar/engine-check.js';
 
 const te = new TemplateEnvironment();

@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TemplateEnvironment, type RenderState } from '../../src/compiler/environment.js';
+import { TemplateEnvironment } from '../../src/compiler/environment.js';
+import type { RenderState } from '../../src/compiler/helpers/render-state.js';
 import { duckdbDialect } from '../../src/adapters/duckdb/dialect.js';
 
 const macroDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/stdlib/macros');

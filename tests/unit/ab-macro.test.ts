@@ -307,7 +307,7 @@ describe('macros/ab_test_significance.sql', () => {
 
 describe('macro argument errors point at the calling model', () => {
   it('reports file:line of the model, not of the macro', async () => {
-    const { annotateRenderError } = await import('../../src/compiler/environment.js');
+    const { annotateRenderError } = await import('../../src/compiler/render-errors.js');
     const source = 'with o as (select 1)\nselect * from (\n{{> ab_test_significance relation="o" test_col="t" variant_col="v"\n    control_value="c" converted_col="x" ci_method="newcomb"}})';
     let caught: unknown;
     try {

@@ -10,7 +10,9 @@ import type { Dialect } from '../../../src/adapters/adapter.js';
 import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
 import { snowflakeDialect } from '../../../src/adapters/snowflake/dialect.js';
 import { trinoDialect } from '../../../src/adapters/trino/dialect.js';
-import { annotateRenderError, TemplateEnvironment, type RenderState } from '../../../src/compiler/environment.js';
+import { TemplateEnvironment } from '../../../src/compiler/environment.js';
+import type { RenderState } from '../../../src/compiler/helpers/render-state.js';
+import { annotateRenderError } from '../../../src/compiler/render-errors.js';
 import { WeirError } from '../../../src/errors/weir-error.js';
 
 const te = new TemplateEnvironment();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.js';
-import { annotateRenderError, TemplateEnvironment, type RenderState } from '../../../src/compiler/environment.js';
+import { TemplateEnvironment } from '../../../src/compiler/environment.js';
+import type { RenderState } from '../../../src/compiler/helpers/render-state.js';
+import { annotateRenderError } from '../../../src/compiler/render-errors.js';
 import { WeirError } from '../../../src/errors/weir-error.js';
 
 const state = (vars: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): RenderState => ({
