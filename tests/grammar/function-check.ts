@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tokenizeSql, type SqlToken } from '../../src/execution/udfs/udf-call-sites.js';
+import { tokenizeSql, type SqlToken } from '../../src/sql/tokenize.js';
 import type { GrammarEngine } from './engine-grammars.js';
 
 const lists = new Map<GrammarEngine, ReadonlySet<string>>();

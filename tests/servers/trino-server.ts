@@ -44,7 +44,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { findUdfCalls, replaceSpans, structureOf } from '../../src/execution/udfs/udf-call-sites.js';
+import { findCalls as findUdfCalls, replaceSpans } from '../../src/sql/calls.js';
+import { structureOf } from '../../src/sql/tokenize.js';
 
 /** Options for {@link TrinoTestServer.start}. */
 export interface TrinoTestServerOptions {

@@ -3,56 +3,15 @@
  * drop table t`, typically smuggled in through a value) is refused before anything runs, unless the model
  * opts in with `allow_multiple_statements: "<reason>"` (table and view models only), in which case the
  * statements before the last run first, in order, and the last one is the model's query.
- * Statements are found by the SQL tokenizer (strings, quoted names, comments and dollar-quoting respected);
+ * Statements are found by the SQL tokenizer (src/sql/; strings, quoted names, comments and dollar-quoting respected);
  * engines that can split SQL themselves (DuckDB's statement extraction) are asked too, and the larger
  * count wins.
  */
 import type { Adapter, Connection } from '../../adapters/adapter.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { GraphNode } from '../../manifest/types.js';
-import { tokenizeSql, type TokenizeOptions } from '../udfs/udf-call-sites.js';
-
-/** One statement of a SQL text: its text (without the `;`), offsets and 1-based first line. */
-export interface SqlStatement {
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-  readonly line: number;
-}
-
-/**
- * Splits SQL at top-level `;` (outside strings, quoted names and comments). Pieces that hold only
- * whitespace and comments are dropped.
- */
-export function splitStatements(sql: string, options: TokenizeOptions = {}): SqlStatement[] {
-  const out: SqlStatement[] = [];
-  let start = 0;
-  let meaningful = false;
-  let firstMeaningful = 0;
-  const close = (end: number) => {
-    if (meaningful) {
-      const text = sql.slice(start, end);
-      out.push({ text, start, end, line: sql.slice(0, firstMeaningful).split(/\r\n|\r|\n/).length });
-    }
-    meaningful = false;
-  };
-  for (const t of tokenizeSql(sql, options)) {
-    if (t.kind === 'punct' && t.text === ';') {
-      close(t.start);
-      start = t.end;
-    } else if (t.kind !== 'space' && t.kind !== 'comment') {
-      if (!meaningful) firstMeaningful = t.start;
-      meaningful = true;
-    }
-  }
-  close(sql.length);
-  return out;
-}
-
-/** Tokenizer options of an adapter's dialect (backslash escapes where literals double them). */
-export function tokenizeOptionsOf(adapter: Adapter): TokenizeOptions {
-  return { backslashEscapes: adapter.dialect.literal('\\') !== "'\\'" };
-}
+import { splitStatements, type SqlStatement } from '../../sql/statements.js';
+import { tokenizeOptionsFor } from '../../sql/tokenize.js';
 
 /** The compiled SQL of a node split for running: statements to run first, then the node's query. */
 export interface CheckedSql {
@@ -69,7 +28,7 @@ export interface CheckedSql {
  *   for an `allow_multiple_statements` that is not a reason, or on a kind of node that cannot take it
  */
 export async function checkSingleStatement(adapter: Adapter, conn: Connection, node: GraphNode, sql: string, compiledPath?: string): Promise<CheckedSql> {
-  const parts = splitStatements(sql, tokenizeOptionsOf(adapter));
+  const parts = splitStatements(sql, tokenizeOptionsFor(adapter.dialect));
   let engineCount = parts.length;
   if (conn.countStatements) {
     // The engine's own parser is the authority; a syntax error is left for the real run to report.
@@ -100,7 +59,7 @@ export async function checkSingleStatement(adapter: Adapter, conn: Connection, n
  * @throws WeirError `WEIR_MULTIPLE_STATEMENTS`
  */
 export function singleStatementSync(adapter: Adapter, node: GraphNode, sql: string, compiledPath?: string): string {
-  const parts = splitStatements(sql, tokenizeOptionsOf(adapter));
+  const parts = splitStatements(sql, tokenizeOptionsFor(adapter.dialect));
   if (parts.length <= 1) return parts[0]?.text.trim() ?? sql;
   throw multipleStatements(node, parts, parts.length, compiledPath);
 }

@@ -11,7 +11,8 @@ import type { GraphNode, RelationName } from '../../manifest/types.js';
 import type { BatchContext } from '../../udfs/define.js';
 import { BatchUdfRuntime, callsFunction, stableJson } from '../../udfs/batch.js';
 import { preview } from '../../udfs/registry.js';
-import { assertUdfAvailable, UdfUnavailableSkip, type ClientUdfs } from './client-udfs.js';
+import { assertUdfAvailable, UdfUnavailableSkip } from './availability.js';
+import type { ClientUdfs } from './client-udfs.js';
 
 /** Name of the cache table (in the target's default schema). */
 export const UDF_CACHE_TABLE = 'weir_udf_cache';

@@ -5,8 +5,8 @@
  * `capabilities.udfHosting` (see `hostsUdf` in adapters/adapter.ts), never by the engine's name.
  *
  * Before a model, test or ad-hoc query runs, {@link ClientUdfs.prepare}:
- * 1. finds the UDF calls in its SQL (udf-call-sites.ts: a tokenizer that respects strings, quoted
- *    identifiers and comments), and checks arities and availability (`on_udf_unavailable: skip` as on DuckDB);
+ * 1. finds the UDF calls in its SQL (src/sql/: a tokenizer that respects strings, quoted identifiers and
+ *    comments), and checks arities and availability (`on_udf_unavailable: skip` as on DuckDB);
  * 2. in rounds, innermost calls first (`jw(normalize_name(a), normalize_name(b))` takes two rounds): for
  *    every call whose arguments and whose SELECT block's inputs hold no pending call, runs one query per
  *    UDF and arity that reads the distinct argument tuples (cast to the declared argument types, NULL
@@ -25,11 +25,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Adapter, Connection, Dialect, QueryResult } from '../../adapters/adapter.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { RelationName } from '../../manifest/types.js';
-import { checkUdfResult } from '../../udfs/result.js';
 import { BatchUdfRuntime, stableJson } from '../../udfs/batch.js';
-import type { BatchContext, ScalarUdf, UdfDefinition, UdfSqlType } from '../../udfs/define.js';
+import { assertUdfAvailable, type UdfCaller } from './availability.js';
+import { argBind, toSqlResult, toUdfArgument, udfSqlType } from './udf-values.js';
+import type { BatchContext, ScalarUdf, UdfDefinition } from '../../udfs/define.js';
 import { preview, signatureOf, type LoadedUdf } from '../../udfs/registry.js';
-import { findUdfCalls, planCall, replaceSpans, structureOf, type TokenizeOptions, type UdfCall } from './udf-call-sites.js';
+import { planCall } from './udf-call-sites.js';
+import { findCalls, replaceSpans, type SqlCall } from '../../sql/calls.js';
+import { structureOf, tokenizeOptionsFor } from '../../sql/tokenize.js';
 
 /** Name of the persistent batch-UDF cache table (shared with the in-engine path, batch-udfs.ts). */
 const CACHE_TABLE = 'weir_udf_cache';
@@ -39,37 +42,6 @@ const CACHE_CHUNK = 200;
 const INSERT_ROWS = 500;
 const INSERT_CHARS = 400_000;
 
-/** What the SQL being prepared belongs to (a node, or an ad-hoc query). */
-export interface UdfCaller {
-  readonly unique_id: string;
-  readonly name: string;
-  /** `model`, `test`, ... or `query` for `weir query`/`show`. */
-  readonly resource_type: string;
-  /** Project-relative file, for messages. */
-  readonly path: string;
-  readonly config: { readonly materialized?: string; readonly on_udf_unavailable?: string };
-}
-
-/** Thrown when a UDF is unavailable and the caller asked to be skipped (`on_udf_unavailable: skip`). */
-export class UdfUnavailableSkip extends Error {}
-
-/**
- * Fails (or asks to skip) when a batch UDF says it can't run here (e.g. no translation model configured).
- * @throws WeirError `WEIR_UDF_UNAVAILABLE` naming the UDF, its reason and the node; UdfUnavailableSkip
- *   when the node has `on_udf_unavailable: skip`
- */
-export function assertUdfAvailable(udf: LoadedUdf, caller: UdfCaller, context: Omit<BatchContext, 'nodeId'>): void {
-  const def = udf.definition;
-  const reason = def.kind === 'batch' ? def.unavailable?.(context) : undefined;
-  if (!reason) return;
-  const msg = `UDF ${def.name} (${udf.module}) is unavailable: ${reason}`;
-  if (caller.config.on_udf_unavailable === 'skip') throw new UdfUnavailableSkip(msg);
-  throw new WeirError('WEIR_UDF_UNAVAILABLE', msg, {
-    location: { file: caller.path, nodeId: caller.unique_id },
-    hint: `Provide what the UDF needs, or set {{config on_udf_unavailable="skip"}} on ${caller.name} to skip it with a warning.`,
-  });
-}
-
 /** SQL prepared for the engine: the rewritten text and the lookup tables it reads. */
 export interface PreparedSql {
   readonly sql: string;
@@ -77,99 +49,6 @@ export interface PreparedSql {
   readonly lookupTables: readonly RelationName[];
   /** Drops the lookup tables (kept for views, which read them later). Never throws. */
   cleanup(conn: Connection): Promise<void>;
-}
-
-/** Engine type of a UDF type for lookup columns and casts. */
-export function udfSqlType(type: UdfSqlType, dialect: Dialect): string {
-  switch (type) {
-    case 'VARCHAR':
-    case 'JSON':
-      return 'varchar';
-    case 'DOUBLE':
-      return 'double';
-    case 'BIGINT':
-      return 'bigint';
-    case 'INTEGER':
-      return 'integer';
-    case 'BOOLEAN':
-      return 'boolean';
-    case 'DATE':
-      return 'date';
-    case 'TIMESTAMP':
-      return dialect.fn.types.timestamp;
-  }
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/**
- * An engine value (as the adapter returns it) → the JS value UDF code receives, as on DuckDB: strings for
- * VARCHAR/JSON, numbers for DOUBLE/INTEGER, bigint for BIGINT, booleans, Date for DATE/TIMESTAMP (UTC).
- */
-export function toUdfArgument(v: unknown, type: UdfSqlType): unknown {
-  if (v === null || v === undefined) return null;
-  switch (type) {
-    case 'VARCHAR':
-    case 'JSON':
-      return typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
-    case 'DOUBLE':
-    case 'INTEGER':
-      return typeof v === 'number' ? v : Number(v);
-    case 'BIGINT':
-      return typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
-    case 'BOOLEAN':
-      return typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true';
-    case 'DATE':
-    case 'TIMESTAMP': {
-      if (v instanceof Date) return v;
-      const s = String(v).trim().replace(' ', 'T');
-      return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}${s.length <= 10 ? 'T00:00:00' : ''}Z`);
-    }
-  }
-}
-
-/**
- * A UDF result → the value written to the lookup table, checked against the declared return type with the
- * messages of the DuckDB registration (doubles as their round-trip text, see {@link sqlNumber}; dates as
- * ISO text; JSON objects stringified).
- * @throws Error when the value doesn't fit the type
- */
-export function toSqlResult(v: unknown, type: UdfSqlType): unknown {
-  const r = checkUdfResult(v, type);
-  if (!r) return null;
-  switch (r.type) {
-    case 'JSON':
-      return typeof r.value === 'string' ? r.value : stableJson(r.value);
-    case 'DOUBLE':
-      return sqlNumber(r.value);
-    case 'DATE':
-      return r.value.toISOString().slice(0, 10);
-    case 'TIMESTAMP': {
-      const d = r.value;
-      return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
-    }
-    default:
-      return r.value;
-  }
-}
-
-/**
- * A double as a bind value: its shortest round-trip text (`0.30000000000000004`, `1e+300`, `NaN`,
- * `-Infinity`), which `cast(? as double)` reads back exactly on every engine — a bare number could be
- * bound as a decimal or an integer, and non-finite numbers have no literal.
- */
-function sqlNumber(n: number): string {
-  return String(n);
-}
-
-/**
- * A collected argument value as a bind value: engine values go back as they came, except non-finite
- * numbers (strings the cast reads) and Date objects (ISO text, which casts to date and timestamp alike).
- */
-function argBind(v: unknown, type: UdfSqlType): unknown {
-  if (typeof v === 'number' && type === 'DOUBLE') return sqlNumber(v);
-  if (v instanceof Date) return toSqlResult(v, 'TIMESTAMP');
-  return v;
 }
 
 /** One lookup table: a UDF at one arity, for one caller. */
@@ -215,15 +94,10 @@ export class ClientUdfs {
     return new Set(this.byName.keys());
   }
 
-  /** Tokenizer options for a dialect: backslash escapes when its literal of `\` doubles it (Snowflake). */
-  static tokenizeOptions(dialect: Dialect): TokenizeOptions {
-    return { backslashEscapes: dialect.literal('\\') !== "'\\'" };
-  }
-
   /** The client-side UDF calls in SQL (empty when it needs no preparing). */
-  callsIn(sql: string, dialect: Dialect): UdfCall[] {
+  callsIn(sql: string, dialect: Dialect): SqlCall[] {
     if (this.byName.size === 0) return [];
-    return findUdfCalls(structureOf(sql, ClientUdfs.tokenizeOptions(dialect)), this.names);
+    return findCalls(structureOf(sql, tokenizeOptionsFor(dialect)), this.names);
   }
 
   /**
@@ -235,9 +109,9 @@ export class ClientUdfs {
    */
   async prepare(adapter: Adapter, conn: Connection, caller: UdfCaller, sql: string): Promise<PreparedSql> {
     const d = adapter.dialect;
-    const opts = ClientUdfs.tokenizeOptions(d);
+    const opts = tokenizeOptionsFor(d);
     let s = structureOf(sql, opts);
-    let calls = findUdfCalls(s, this.names);
+    let calls = findCalls(s, this.names);
     const tables = new Map<string, LookupTable>();
     const shapes = new Map<string, LookupShape>();
     const keep = caller.resource_type === 'model' && caller.config.materialized === 'view';
@@ -268,7 +142,7 @@ export class ClientUdfs {
     const tag = createHash('sha256').update(keep ? caller.unique_id : `${caller.unique_id}\u0000${process.pid}\u0000${randomBytes(8).toString('hex')}`).digest('hex').slice(0, 10);
     try {
       while (calls.length) {
-        const ready: { call: UdfCall; sql: string }[] = [];
+        const ready: { call: SqlCall; sql: string }[] = [];
         let waiting = '';
         for (const call of calls) {
           const def = this.byName.get(call.name)!.definition;
@@ -284,7 +158,7 @@ export class ClientUdfs {
         }
         if (ready.length === 0) throw this.unsupported(caller, calls[0], waiting);
 
-        const groups = new Map<string, { call: UdfCall; sql: string }[]>();
+        const groups = new Map<string, { call: SqlCall; sql: string }[]>();
         for (const r of ready) {
           const k = `${r.call.name}/${r.call.args.length}`;
           groups.set(k, [...(groups.get(k) ?? []), r]);
@@ -303,7 +177,7 @@ export class ClientUdfs {
         }
         sql = replaceSpans(sql, edits);
         s = structureOf(sql, opts);
-        calls = findUdfCalls(s, this.names);
+        calls = findCalls(s, this.names);
       }
     } catch (e) {
       await prepared(sql).cleanup(conn);
@@ -312,7 +186,7 @@ export class ClientUdfs {
     return prepared(sql);
   }
 
-  private unsupported(caller: UdfCaller, call: UdfCall, why: string): WeirError {
+  private unsupported(caller: UdfCaller, call: SqlCall, why: string): WeirError {
     return new WeirError('WEIR_UDF_UNAVAILABLE', `the UDF call ${call.name}(${call.args.map((a) => preview(a)).join(', ')}) can't be evaluated on this target, which runs UDFs client-side: ${why}`, {
       location: { file: caller.path, nodeId: caller.unique_id },
       hint: 'Client-side UDFs need their arguments computable from their own SELECT block: move the call into a CTE that selects its inputs (not from a recursive CTE or an enclosing query), or build the model on DuckDB.',
@@ -326,7 +200,7 @@ export class ClientUdfs {
    * NULL for NULL input (then a missing or NULL `g` result gives NULL either way): correlation stays one
    * level deep, which engines decorrelate into joins (DuckDB runs nested correlated subqueries row by row).
    */
-  private lookupExpression(d: Dialect, table: LookupTable, call: UdfCall, shapes: Map<string, LookupShape>): string {
+  private lookupExpression(d: Dialect, table: LookupTable, call: SqlCall, shapes: Map<string, LookupShape>): string {
     const def = table.udf.definition;
     const pass = (def.nulls ?? 'propagate') === 'pass';
     const shape: LookupShape = { table, args: call.args.map((a) => (!pass && shapes.get(a)) || a) };

@@ -6,7 +6,9 @@
  * waiting for inner calls).
  */
 import { describe, expect, it } from 'vitest';
-import { findUdfCalls, planCall, replaceSpans, structureOf, tokenizeSql, type UdfCall } from '../../../../src/execution/udfs/udf-call-sites.js';
+import { planCall } from '../../../../src/execution/udfs/udf-call-sites.js';
+import { findCalls as findUdfCalls, replaceSpans, type SqlCall as UdfCall } from '../../../../src/sql/calls.js';
+import { structureOf, tokenizeSql } from '../../../../src/sql/tokenize.js';
 
 const NAMES = new Set(['normalize_name', 'jw', 'detect_pii', 'pii_hash', 'f']);
 const calls = (sql: string, opts = {}) => findUdfCalls(structureOf(sql, opts), NAMES);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../../../src/execution/materializations/statements.js';
+import { splitStatements } from '../../../src/sql/statements.js';
 
 describe('splitStatements', () => {
   it('splits at top-level semicolons only', () => {
