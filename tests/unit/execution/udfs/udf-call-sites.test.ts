@@ -1,17 +1,15 @@
 /**
- * The call-site finder and collection planner of the client-side UDF path (src/execution/udfs/udf-call-sites.ts):
- * tokens (strings, quoted identifiers, comments, escapes), call detection (nesting, several UDFs, case,
- * CTE names and alias column lists that look like calls), and the collection query planned for a call
+ * The collection planner of the client-side UDF path (src/execution/udfs/udf-call-sites.ts; tokens and call
+ * detection are tested in tests/unit/sql/): the collection query planned for a call
  * (its block's FROM, WHERE conjuncts, CTEs, lateral items, GROUP BY only for aggregating arguments,
  * waiting for inner calls).
  */
 import { describe, expect, it } from 'vitest';
 import { planCall } from '../../../../src/execution/udfs/udf-call-sites.js';
-import { findCalls as findUdfCalls, replaceSpans, type SqlCall as UdfCall } from '../../../../src/sql/calls.js';
-import { structureOf, tokenizeSql } from '../../../../src/sql/tokenize.js';
+import { findCalls as findUdfCalls } from '../../../../src/sql/calls.js';
+import { structureOf } from '../../../../src/sql/tokenize.js';
 
 const NAMES = new Set(['normalize_name', 'jw', 'detect_pii', 'pii_hash', 'f']);
-const calls = (sql: string, opts = {}) => findUdfCalls(structureOf(sql, opts), NAMES);
 const cast = (e: string) => `C(${e})`;
 /** Plans the first call named `name` (the n-th when given) among all calls of `sql`. */
 function plan(sql: string, name: string, n = 0) {
@@ -22,51 +20,6 @@ function plan(sql: string, name: string, n = 0) {
   return planCall(s, call, all, cast);
 }
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-describe('tokenizeSql', () => {
-  it('covers the text exactly and keeps strings, quoted identifiers and comments whole', () => {
-    const sql = `select 'it''s f(x)', "a ""f(""" -- f(y)\n/* f(z) */ f(1) from t`;
-    const toks = tokenizeSql(sql);
-    expect(toks.map((t) => t.text).join('')).toBe(sql);
-    expect(toks.filter((t) => t.kind === 'string').map((t) => t.text)).toEqual([`'it''s f(x)'`]);
-    expect(toks.filter((t) => t.kind === 'quoted').map((t) => t.text)).toEqual([`"a ""f("""`]);
-    expect(toks.filter((t) => t.kind === 'comment').map((t) => t.text)).toEqual(['-- f(y)', '/* f(z) */']);
-  });
-  it('honours backslash escapes only when the dialect has them, and E-strings and dollar quotes always', () => {
-    const sql = `select 'a\\' , f(1) -- '`;
-    expect(calls(sql)).toHaveLength(1);
-    expect(calls(sql, { backslashEscapes: true })).toHaveLength(0); // the string runs to the end
-    expect(calls(`select E'x\\' f(' , f(2)`)).toHaveLength(1);
-    expect(calls(`select $$ f(1) $$, $q$ f(2) $q$, f(3)`).map((c) => c.args)).toEqual([['3']]);
-  });
-});
-
-describe('findUdfCalls', () => {
-  it('finds nested calls with their arguments, innermost ones inside the outer span', () => {
-    const sql = `select jw(normalize_name(a.n), normalize_name(b.n, true)) as s from a, b`;
-    const c = calls(sql);
-    expect(c.map((x) => [x.name, x.args])).toEqual([
-      ['jw', ['normalize_name(a.n)', 'normalize_name(b.n, true)']],
-      ['normalize_name', ['a.n']],
-      ['normalize_name', ['b.n', 'true']],
-    ]);
-    expect(sql.slice(c[0].start, c[0].end)).toBe('jw(normalize_name(a.n), normalize_name(b.n, true))');
-    expect(c[1].start).toBeGreaterThan(c[0].start);
-    expect(c[1].end).toBeLessThan(c[0].end);
-  });
-  it('splits arguments only at their own commas (nested calls, strings, casts)', () => {
-    expect(calls(`select f('a, b', coalesce(x, 'y'), cast(z as decimal(10, 2)))`)[0].args).toEqual([`'a, b'`, `coalesce(x, 'y')`, 'cast(z as decimal(10, 2))']);
-    expect(calls(`select f()`)[0].args).toEqual([]);
-    expect(calls(`select F /* c */ (x)`)[0].name).toBe('f');
-  });
-  it('ignores names in strings, comments, quoted identifiers, qualified names, CTE definitions and alias column lists', () => {
-    const sql = `with f(a) as (select 1), jw as materialized (select 2)
-      select 'f(x)', "f"(y), s.f(z), -- f(w)
-        u.x from t, unnest(l) as f(x) /* jw(1) */`;
-    expect(calls(sql)).toEqual([]);
-    expect(calls(`with jw(a) as (select 1) select jw(a, b) as z from jw`).map((c) => c.args)).toEqual([['a', 'b']]);
-  });
-});
 
 describe('planCall', () => {
   it('collects from the block around the call with the WHERE conjuncts that hold no pending call', () => {
@@ -154,14 +107,5 @@ describe('planCall', () => {
     const s = structureOf('f(1)');
     const all = findUdfCalls(s, NAMES);
     expect(() => planCall(s, all[0], all, cast)).toThrow(/no SELECT found around the call of f/);
-  });
-});
-
-describe('replaceSpans', () => {
-  it('replaces disjoint spans and rejects overlapping ones', () => {
-    const sql = `select f(a), f(b) from t`;
-    const c: UdfCall[] = calls(sql);
-    expect(replaceSpans(sql, c.map((x, i) => ({ start: x.start, end: x.end, text: `L${i}` })))).toBe('select L0, L1 from t');
-    expect(() => replaceSpans(sql, [{ start: 0, end: 10, text: '' }, { start: 5, end: 12, text: '' }])).toThrow(/overlapping/);
   });
 });
