@@ -4,6 +4,7 @@
  * Follows SQL:2016 §5.3 <character string literal> (quote doubled) and §5.4 <delimited identifier>.
  */
 
+import type { DynamicTableConfig } from '../manifest/node-configs.js';
 import type { TableOptions } from './table-options.js';
 
 /** Reserved words that must be quoted when used as column names in generated SQL (common subset). */
@@ -86,6 +87,25 @@ export interface DdlRules {
    * publish a staged table; absent where the engine has none (the swap is then drop + rename).
    */
   swapTables?(relation: string, other: string): string;
+  /**
+   * `create or replace dynamic table R target_lag = '…' warehouse = W [refresh_mode = …] [initialize = …]
+   * as <select>` (Snowflake, https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table): the
+   * `dynamic_table` materialization; absent where the engine has none (the parse phase refuses the model).
+   */
+  createDynamicTable?(relation: string, select: string, config: DynamicTableConfig): string;
+  /**
+   * `create or replace materialized view R … as <select>` with the table options the dialect applies to
+   * materialized views ({@link materializedViewOptionKeys}): the `materialized_view` materialization;
+   * absent where the engine has none.
+   */
+  createMaterializedView?(relation: string, select: string, options?: TableOptions): string;
+  /** The table options {@link createMaterializedView} writes (none when absent). */
+  readonly materializedViewOptionKeys?: readonly (keyof TableOptions)[];
+  /**
+   * The statement that fills a materialized view after it is (re)created, where creating it leaves it
+   * stale (Trino's `refresh materialized view R`); absent where creating it fills it (Snowflake).
+   */
+  refreshMaterializedView?(relation: string): string;
   /**
    * `grant <privilege> on <relation> to <grantee>` for the `grants:` config; absent on engines without
    * GRANT (DuckDB). `privilege` is validated by the caller ({@link checkPrivilege}); `grantee.name` is

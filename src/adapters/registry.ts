@@ -9,11 +9,17 @@ import path from 'node:path';
 import type { Dialect as KyselyDialect } from 'kysely';
 import type { Adapter, Dialect } from './adapter.js';
 import { importOptional, type OptionalPackage } from '../utils/optional-dependency.js';
+import type { EngineMaterialization } from '../manifest/materialization.js';
 
 /** How to build one engine's adapter. */
 interface EngineEntry {
   /** The engine's client package when it is an optional peer dependency (not installed with weir-sql). */
   readonly client?: Omit<OptionalPackage, 'neededFor'>;
+  /**
+   * The engine-specific materializations it builds (its dialect has their DDL: `ddl.createDynamicTable`,
+   * `ddl.createMaterializedView`); a model using another one is refused by the parse phase.
+   */
+  readonly materializations: readonly EngineMaterialization[];
   /** Loads the engine module and returns its target schema, dialect and constructor. */
   load(): Promise<{
     schema: z.ZodType;
@@ -37,6 +43,7 @@ export interface KyselyDialectOptions {
 
 const ENGINES: Readonly<Record<string, EngineEntry>> = {
   duckdb: {
+    materializations: [],
     async load() {
       const m = await import('./duckdb/adapter.js');
       return {
@@ -58,6 +65,7 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
   },
   snowflake: {
     client: { name: 'snowflake-sdk', range: '^3.3.0' },
+    materializations: ['dynamic_table', 'materialized_view'],
     async load() {
       const m = await import('./snowflake/adapter.js');
       return {
@@ -75,6 +83,7 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
   },
   trino: {
     client: { name: 'trino-client', range: '^0.2.9' },
+    materializations: ['materialized_view'],
     async load() {
       const m = await import('./trino/adapter.js');
       return {
@@ -94,6 +103,16 @@ const ENGINES: Readonly<Record<string, EngineEntry>> = {
 
 /** Engine type names Weir supports, e.g. `['duckdb']`. */
 export const ADAPTER_TYPES: readonly string[] = Object.keys(ENGINES);
+
+/** Whether engine `type` builds the engine-specific materialization `kind` (false for an unknown type). */
+export function engineBuilds(type: string, kind: EngineMaterialization): boolean {
+  return ENGINES[type]?.materializations.includes(kind) ?? false;
+}
+
+/** The engine types that build the engine-specific materialization `kind`, e.g. `['snowflake']`. */
+export function enginesBuilding(kind: EngineMaterialization): string[] {
+  return ADAPTER_TYPES.filter((t) => ENGINES[t].materializations.includes(kind));
+}
 
 /** Where a target is defined, for error messages. */
 export interface TargetSource {

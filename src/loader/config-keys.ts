@@ -21,6 +21,8 @@ export const INCREMENTAL_KEYS = ['unique_key', 'incremental_strategy', 'on_schem
 export const SNAPSHOT_KEYS = ['unique_key', 'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes'] as const;
 /** Keys of an external model (see parser/configs/external.ts). */
 export const EXTERNAL_KEYS = ['format', 'location', 'partition_by'] as const;
+/** Keys of a dynamic table (see parser/configs/dynamic-table.ts). */
+export const DYNAMIC_TABLE_KEYS = ['target_lag', 'snowflake_warehouse', 'warehouse', 'refresh_mode', 'initialize'] as const;
 /** Data test keys (see compiler/test-config.ts). */
 export const TEST_KEYS = ['enabled', 'tags', 'meta', 'severity', 'where', 'limit', 'fail_calc', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'schema', 'database', 'alias'] as const;
 
@@ -38,10 +40,13 @@ const MODEL_BY_MATERIALIZATION: Readonly<Record<string, readonly string[]>> = {
   // Write-audit-publish opt-out (execution/tests/audit.ts): only staged materializations are audited.
   audit: ['table', 'incremental'],
   // Native table options (adapters/table-options.ts).
-  properties: ['table', 'incremental'],
-  cluster_by: ['table', 'incremental'],
+  properties: ['table', 'incremental', 'materialized_view'],
+  cluster_by: ['table', 'incremental', 'materialized_view'],
   transient: ['table', 'incremental'],
-  copy_grants: ['table', 'incremental'],
+  copy_grants: ['table', 'incremental', 'materialized_view'],
+  on_table_exists: ['table'],
+  // Dynamic tables (parser/configs/dynamic-table.ts).
+  ...Object.fromEntries(DYNAMIC_TABLE_KEYS.map((k) => [k, ['dynamic_table']])),
   // Several statements in the body, with the reason (execution/materializations/statements.ts).
   allow_multiple_statements: ['table', 'view'],
 };
@@ -61,12 +66,11 @@ const KNOWN: Readonly<Record<ConfigResource, ReadonlySet<string>>> = {
 const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   persist_docs: 'descriptions are written to the manifest and docs site, not to the warehouse',
   full_refresh: 'pass --full-refresh on the command line',
-  on_configuration_change: 'materialized views and dynamic tables are not materializations of Weir',
+  on_configuration_change: 'a materialized view or dynamic table is replaced on every run (create or replace)',
   sql_header: 'write the statement in a pre_hook',
   quote_columns: 'seed column names are always quoted',
   quoting: 'identifiers are always quoted',
   automatic_clustering: 'clustering keys are not set by Weir',
-  snowflake_warehouse: 'one warehouse per target',
   secure: 'secure views are not created by Weir',
   partitioned_by: 'table properties are not set by Weir',
   target_schema: 'use schema:',

@@ -8,9 +8,20 @@
 /**
  * Materializations a model may use. `ephemeral` models are inlined as CTEs into their dependents;
  * `incremental` tables are updated from the model's new rows; `snapshot` tables keep SCD type-2 history;
- * `external` models are written to a file (Parquet/CSV/JSON) with a view over it.
+ * `external` models are written to a file (Parquet/CSV/JSON) with a view over it; `dynamic_table`
+ * (Snowflake) and `materialized_view` (Snowflake, Trino) are engine objects that keep the query's result
+ * and refresh it ({@link ENGINE_MATERIALIZATIONS}).
  */
-export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot', 'external'] as const;
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'ephemeral', 'incremental', 'snapshot', 'external', 'dynamic_table', 'materialized_view'] as const;
+
+/**
+ * Materializations only some engines have: the parse phase refuses a model using one its target's engine
+ * lacks (which engines have which is declared by adapters/registry.ts).
+ */
+export const ENGINE_MATERIALIZATIONS = ['dynamic_table', 'materialized_view'] as const satisfies readonly ModelMaterialization[];
+
+/** One of {@link ENGINE_MATERIALIZATIONS}. */
+export type EngineMaterialization = (typeof ENGINE_MATERIALIZATIONS)[number];
 
 /** A model's materialization. */
 export type ModelMaterialization = (typeof MODEL_MATERIALIZATIONS)[number];

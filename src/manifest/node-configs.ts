@@ -63,6 +63,26 @@ export interface ExternalConfig {
   readonly partitionBy: readonly string[];
 }
 
+/** How a dynamic table is refreshed (`refresh_mode`, https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table). */
+export type DynamicTableRefreshMode = 'AUTO' | 'FULL' | 'INCREMENTAL';
+/** When a dynamic table is first filled (`initialize`). */
+export type DynamicTableInitialize = 'ON_CREATE' | 'ON_SCHEDULE';
+
+/**
+ * The validated config of a model with `materialized: dynamic_table` (Snowflake; dbt-snowflake's names,
+ * https://docs.getdbt.com/reference/resource-configs/snowflake-configs#dynamic-tables).
+ */
+export interface DynamicTableConfig {
+  /** `'<n> seconds|minutes|hours|days'` (normalised to that form, at least 1 minute) or `DOWNSTREAM`. */
+  readonly targetLag: string;
+  /** The warehouse that refreshes it: `snowflake_warehouse`, else `warehouse`, else the target's `warehouse`. */
+  readonly warehouse: string;
+  /** Undefined: the engine's default (AUTO). */
+  readonly refreshMode?: DynamicTableRefreshMode;
+  /** Undefined: the engine's default (ON_CREATE). */
+  readonly initialize?: DynamicTableInitialize;
+}
+
 /** A model's contract (`contract: {enforced: true}`, https://docs.getdbt.com/reference/resource-configs/contract). */
 export interface ContractConfig {
   /** The built columns are checked against the YAML `columns:` before the relation is replaced. */
@@ -75,7 +95,7 @@ export interface ContractConfig {
  * @throws WeirError `WEIR_INTERNAL` when the node has none: it did not come from the parse phase, or its
  *   materialization is another (a bug in the caller, never a user's mistake)
  */
-export function typedConfig<K extends 'incremental' | 'snapshot' | 'external'>(node: ModelNode, key: K): NonNullable<ModelNode[K]> {
+export function typedConfig<K extends 'incremental' | 'snapshot' | 'external' | 'dynamic_table'>(node: ModelNode, key: K): NonNullable<ModelNode[K]> {
   const cfg = node[key];
   if (cfg === undefined) {
     throw new WeirError('WEIR_INTERNAL', `model '${node.name}' (materialized: ${String(node.config.materialized)}) has no parsed ${key} config`, {

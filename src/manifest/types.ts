@@ -2,7 +2,7 @@
  * The manifest's node types: a discriminated union on `resource_type`. Nodes are plain, immutable data
  * produced by the parse phase (src/parser/) from the loader's files; every later phase only reads them.
  */
-import type { ContractConfig, ExternalConfig, IncrementalConfig, SnapshotConfig } from './node-configs.js';
+import type { ContractConfig, DynamicTableConfig, ExternalConfig, IncrementalConfig, SnapshotConfig } from './node-configs.js';
 
 import type { Materialization } from './materialization.js';
 export type { Materialization } from './materialization.js';
@@ -108,13 +108,14 @@ export interface ModelNode extends BaseNode {
   readonly patch_path?: string;
   /**
    * Typed configs, validated once by the parse phase from {@link BaseNode.config} and read by execution
-   * (node-configs.ts); not written to manifest.json, which has `config`. `incremental`, `snapshot` and
-   * `external` are set when the model has that materialization.
+   * (node-configs.ts); not written to manifest.json, which has `config`. `incremental`, `snapshot`,
+   * `external` and `dynamic_table` are set when the model has that materialization.
    */
   readonly contract: ContractConfig;
   readonly incremental?: IncrementalConfig;
   readonly snapshot?: SnapshotConfig;
   readonly external?: ExternalConfig;
+  readonly dynamic_table?: DynamicTableConfig;
 }
 
 /**

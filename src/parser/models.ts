@@ -10,7 +10,7 @@ import { checkConfigKeys } from '../loader/config-keys.js';
 import { mergeConfig } from '../loader/folder-config.js';
 import type { NodePatch } from '../loader/schema-yaml.js';
 import { uniqueId } from '../manifest/manifest.js';
-import type { ExternalConfig, IncrementalConfig, SnapshotConfig } from '../manifest/node-configs.js';
+import type { DynamicTableConfig, ExternalConfig, IncrementalConfig, SnapshotConfig } from '../manifest/node-configs.js';
 import type { ModelNode } from '../manifest/types.js';
 import { checkContract, contractConfigOf } from './configs/contract.js';
 import { externalConfigOf } from './configs/external.js';
@@ -19,7 +19,13 @@ import { snapshotConfigOf } from './configs/snapshot.js';
 import { columnsOf, finishConfig, leadingComment, type ParseContext } from './parse-context.js';
 import { parseSql } from './templates.js';
 
-import { MODEL_MATERIALIZATIONS } from '../manifest/materialization.js';
+import { ENGINE_MATERIALIZATIONS, MODEL_MATERIALIZATIONS, type EngineMaterialization } from '../manifest/materialization.js';
+import { engineBuilds, enginesBuilding } from '../adapters/registry.js';
+import { dynamicTableConfigOf } from './configs/dynamic-table.js';
+import { checkTableOptions, type KeySite } from './configs/table-options.js';
+
+/** Materializations whose native table options (adapters/table-options.ts) are written into their DDL. */
+const WITH_TABLE_OPTIONS: readonly string[] = ['table', 'incremental', 'materialized_view'];
 
 /** Adds a node per enabled model file (and records versions in `ctx.versions`). */
 export function parseModels(ctx: ParseContext): void {
@@ -45,9 +51,23 @@ export function parseModels(ctx: ParseContext): void {
         location: { file: f.path, line: deps?.configLines?.on_error }, hint: 'skip_children (default): a failure skips the models downstream; continue: they still run.',
       }));
     }
+    const kindAvailable = !(ENGINE_MATERIALIZATIONS as readonly string[]).includes(config.materialized) || engineBuilds(ctx.adapterType, config.materialized as EngineMaterialization);
+    // Where each key of the merged config was set: the file's {{config}}, its schema YAML entry, or project.yaml.
+    const site: KeySite = (key) => {
+      if (deps && key in deps.config) return { file: f.path, line: deps.configLines?.[key] };
+      if (patch?.config && key in patch.config) return { file: patch.file ?? f.path, line: patch.configLines?.[key] ?? patch.line };
+      if (key in f.folderConfig) return { file: files.configFile };
+      return { file: f.path };
+    };
     if (!(MODEL_MATERIALIZATIONS as readonly string[]).includes(config.materialized)) {
       errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': unknown materialization '${String(config.materialized)}'`, {
-        location: { file: f.path }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,
+        location: { ...site('materialized'), keyPath: 'materialized' }, hint: `Use one of: ${MODEL_MATERIALIZATIONS.join(', ')}.`,
+      }));
+    } else if (!kindAvailable) {
+      const by = enginesBuilding(config.materialized as EngineMaterialization);
+      errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': materialized: ${config.materialized} is not available on target '${files.targetName}' (${ctx.adapterType}); only ${by.join(' and ')} ${by.length > 1 ? 'have' : 'has'} it`, {
+        location: { ...site('materialized'), keyPath: 'materialized' },
+        hint: `Build this model on a ${by.join(' or ')} target, or use materialized: table for ${ctx.adapterType}.`,
       }));
     }
     // Strict configs: {{config}} keys against the model's materialization (YAML config keys were checked
@@ -55,16 +75,21 @@ export function parseModels(ctx: ParseContext): void {
     if (deps) checkConfigKeys(deps.config, 'model', { file: f.path, keyLines: deps.configLines, what: `model '${f.name}'` }, errors, String(config.materialized));
     if (patch) checkConfigKeys(patch.config, 'model', { file: patch.file, line: patch.line, keyLines: patch.configLines, what: `model '${f.name}'` }, errors, String(config.materialized), true);
     // The materialization's typed config, validated once and kept on the node for execution.
-    let typed: { external?: ExternalConfig; incremental?: IncrementalConfig; snapshot?: SnapshotConfig } = {};
-    if (config.materialized === 'incremental' || config.materialized === 'snapshot' || config.materialized === 'external') {
+    let typed: { external?: ExternalConfig; incremental?: IncrementalConfig; snapshot?: SnapshotConfig; dynamic_table?: DynamicTableConfig } = {};
+    if (config.materialized === 'incremental' || config.materialized === 'snapshot' || config.materialized === 'external' || (config.materialized === 'dynamic_table' && kindAvailable)) {
       try {
         if (config.materialized === 'external') typed = { external: externalConfigOf(config, f.name, patch?.file ?? f.path) };
+        else if (config.materialized === 'dynamic_table') typed = { dynamic_table: dynamicTableConfigOf(config, f.name, site, (files.target as Record<string, unknown>).warehouse) };
         else if (config.materialized === 'incremental') typed = { incremental: incrementalConfigOf(config, f.name, f.path) };
         else typed = { snapshot: snapshotConfigOf(config, f.name, f.path, 'model') };
       } catch (e) {
         if (e instanceof WeirError) errors.push(e);
         else throw e;
       }
+    }
+    if (WITH_TABLE_OPTIONS.includes(config.materialized)) {
+      const e = checkTableOptions(config, f.name, site);
+      if (e) errors.push(e);
     }
     if (config.audit !== undefined && typeof config.audit !== 'boolean') {
       errors.push(new WeirError('WEIR_CONFIG_INVALID', `model '${f.name}': audit must be true or false, got ${JSON.stringify(config.audit)}`, {

@@ -15,6 +15,8 @@ export interface ParseContext {
   readonly files: ParseInput;
   /** The template environment with the project's macros registered (helper names, render plans). */
   readonly env: TemplateEnvironment;
+  /** The target's engine type (`duckdb`, ...): engine-specific materializations are checked against it. */
+  readonly adapterType: string;
   /** The project's name (the second part of every unique_id). */
   readonly project: string;
   /** Every problem found so far; thrown together at the end of the parse. */
@@ -39,8 +41,8 @@ export interface ParseContext {
   addTest(node: TestNode): void;
 }
 
-/** A fresh parse state for `files`. */
-export function createParseContext(files: ParseInput, env: TemplateEnvironment): ParseContext {
+/** A fresh parse state for `files`, parsed for a target of engine `adapterType`. */
+export function createParseContext(files: ParseInput, env: TemplateEnvironment, adapterType: string): ParseContext {
   const errors: WeirError[] = [];
   const nodes = new Map<string, GraphNode>();
   const refIndex = new Map<string, string>();
@@ -67,7 +69,7 @@ export function createParseContext(files: ParseInput, env: TemplateEnvironment):
     nodes.set(uid, node);
   };
   return {
-    files, env, project: files.config.name, errors, nodes, refIndex, sourceIndex: new Map(), disabled: new Set(), versions: new Map(),
+    files, env, adapterType, project: files.config.name, errors, nodes, refIndex, sourceIndex: new Map(), disabled: new Set(), versions: new Map(),
     macroFacts: new Map(), patches: { models: new Map(), seeds: new Map() }, addRefName, addTest,
   };
 }

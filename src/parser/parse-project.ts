@@ -33,7 +33,7 @@ import { parseUnitTests } from './unit-tests.js';
  *   done later by the graph layer)
  */
 export function parseProject(files: ParseInput, env: TemplateEnvironment, adapterType: string): Manifest {
-  const ctx = createParseContext(files, env);
+  const ctx = createParseContext(files, env, adapterType);
   const macros = parseMacros(ctx);
   indexPatches(ctx);
   parseSeeds(ctx);

@@ -97,7 +97,7 @@ models:
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const ctas = trino.statements.map((s) => s.sql).find((s) => /create table .*orders_by_region__weir_tmp/i.test(s));
     expect(ctas).toMatch(/with \(format = 'PARQUET', partitioning = ARRAY\['region'\]\) as \(/);
-    expect(r.stdout + r.stderr).toMatch(/cluster_by, transient, copy_grants: not a table option of trino targets \(only properties\); not applied on target 'trino'/);
+    expect(r.stdout + r.stderr).toMatch(/cluster_by, transient, copy_grants: not a table option of trino targets \(only properties, on_table_exists\); not applied on target 'trino'/);
     expect(r.stdout + r.stderr).toMatch(/query_tag: trino targets have no query tags; not applied on target 'trino'/);
     expect(Number((await trino.query("select count(*) as n from lake.main.orders_by_region"))[0].n)).toBe(2);
   }, 120_000);

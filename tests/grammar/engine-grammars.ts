@@ -11,7 +11,8 @@
  *   It is a hand-written parser shared across dialects, so it accepts some syntax Snowflake does not (it is
  *   a necessary check, not a sufficient one); function names are checked separately against
  *   {@link ./functions} lists taken from the engines' documentation. `PUT` (a client-side file transfer
- *   command, not SQL: https://docs.snowflake.com/en/sql-reference/sql/put) is checked by a pattern.
+ *   command, not SQL: https://docs.snowflake.com/en/sql-reference/sql/put) is checked by a pattern; the
+ *   dynamic table's `TARGET_LAG = DOWNSTREAM`, which the parser only knows as a string, is parsed as one.
  */
 import { TrinoSQL } from 'dt-sql-parser';
 import { init as initSqlparser, parse as sqlparserParse } from '@guanmingchiu/sqlparser-ts';
@@ -60,7 +61,9 @@ export function grammarErrors(engine: GrammarEngine, sql: string): GrammarError[
   if (!sqlparserReady) throw new Error('loadGrammars() must resolve before Snowflake SQL is checked');
   if (/^\s*put\s/i.test(sql)) return PUT.test(sql) ? [] : [{ message: `not a PUT command: ${sql.slice(0, 80)}` }];
   try {
-    sqlparserParse(sql, 'snowflake');
+    // `TARGET_LAG = DOWNSTREAM` (https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table) is a
+    // keyword the parser does not know (it expects a string there): the rest of the statement is parsed.
+    sqlparserParse(sql.replace(/^(\s*create\s+(?:or\s+replace\s+)?dynamic\s+table\s+[^\n]*?\s+target_lag\s*=\s*)downstream\b/i, "$1'downstream'"), 'snowflake');
     return [];
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

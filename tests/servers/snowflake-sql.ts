@@ -364,7 +364,7 @@ function translateFlatten(sql: string): string {
 export function snowflakeToDuckDb(sql: string): string {
   const swap = swapWith(sql);
   if (swap) return swap;
-  return translateFlatten(rewrite(translateStringLiterals(sql)))
+  return translateFlatten(rewrite(translateStringLiterals(storedQueryObjects(sql))))
     // Snowflake's `ALTER TABLE x RENAME TO db.schema.y` takes a qualified new name; DuckDB's only a bare one.
     .replace(/(\brename\s+to\s+)(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)+/gi, '$1')
     // TIMESTAMP_NTZ (Snowflake's timestamp without time zone) is DuckDB's TIMESTAMP.
@@ -388,6 +388,19 @@ export function snowflakeToDuckDb(sql: string): string {
 
 const PART = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)`;
 const REL = String.raw`${PART}(?:\s*\.\s*${PART})*`;
+
+/**
+ * `CREATE OR REPLACE DYNAMIC TABLE t TARGET_LAG = … WAREHOUSE = w [REFRESH_MODE = …] [INITIALIZE = …] AS q`
+ * (https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table) and `CREATE OR REPLACE
+ * MATERIALIZED VIEW t [COPY GRANTS] [CLUSTER BY (…)] AS q` become `CREATE OR REPLACE TABLE t AS q`: DuckDB
+ * keeps the query's result as a table (nothing refreshes it later; the statement stays recorded as sent).
+ */
+function storedQueryObjects(sql: string): string {
+  const dynamic = new RegExp(String.raw`^\s*create\s+or\s+replace\s+dynamic\s+table\s+(${REL})\s+target_lag\s*=\s*(?:'[^']*'|downstream)\s+warehouse\s*=\s*${PART}(?:\s+refresh_mode\s*=\s*\w+)?(?:\s+initialize\s*=\s*\w+)?\s+as\s`, 'i');
+  const mv = new RegExp(String.raw`^\s*create\s+or\s+replace\s+materialized\s+view\s+(${REL})(?:\s+copy\s+grants)?(?:\s+cluster\s+by\s*\([^()]*\))?\s+as\s`, 'i');
+  const m = dynamic.exec(sql) ?? mv.exec(sql);
+  return m ? `create or replace table ${m[1]} as ${sql.slice(m[0].length)}` : sql;
+}
 
 /**
  * `ALTER TABLE a SWAP WITH b` (Snowflake's atomic exchange of two tables,

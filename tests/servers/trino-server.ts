@@ -107,6 +107,8 @@ export class TrinoTestServer {
   /** Every request's method and path (for protocol assertions). */
   readonly requests: { method: string; path: string; status: number }[] = [];
   private readonly queries = new Map<string, QueryState>();
+  /** Materialized views' queries by name as written (lower case), see {@link materializedViews}. */
+  private readonly mvDefinitions = new Map<string, string>();
   private seq = 0;
 
   private constructor(
@@ -301,7 +303,7 @@ export class TrinoTestServer {
       }
       if (q.cancelled) throw new Error('INTERRUPT Error: Interrupted!');
       const grantOn = grantTarget(q.rec.sql);
-      const reader = await q.conn.runAndReadAll(grantOn ? `select * from ${grantOn} limit 0` : translate(q.rec.sql));
+      const reader = await q.conn.runAndReadAll(grantOn ? `select * from ${grantOn} limit 0` : translate(this.materializedViews(q.rec.sql)));
       const kind = statementKind(q.rec.sql);
       if (kind === 'CREATE TABLE AS' || kind === 'INSERT' || kind === 'DELETE' || kind === 'UPDATE') {
         const count = reader.columnNames()[0] === 'Count' && reader.currentRowCount > 0 ? Number(reader.getRowsJS()[0][0]) : reader.rowsChanged;
@@ -326,6 +328,33 @@ export class TrinoTestServer {
       q.conn?.closeSync();
       q.conn = undefined;
     }
+  }
+
+  /**
+   * Materialized views (https://trino.io/docs/current/sql/create-materialized-view.html,
+   * .../refresh-materialized-view.html) stand in as tables: `CREATE OR REPLACE MATERIALIZED VIEW v [WITH (…)]
+   * AS q` records q and creates table v from it; `REFRESH MATERIALIZED VIEW v` recreates v from the recorded q
+   * (an unknown v is Trino's "Materialized view … does not exist"). Other statements are returned unchanged.
+   */
+  private materializedViews(sql: string): string {
+    const rel = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*`;
+    const create = new RegExp(String.raw`^\s*create\s+or\s+replace\s+materialized\s+view\s+(${rel})\s*`, 'i').exec(sql);
+    if (create) {
+      let rest = sql.slice(create[0].length);
+      if (/^with\s*\(/i.test(rest)) rest = rest.slice(matchingParen(rest, rest.indexOf('(')) + 1);
+      const body = /^\s*as\s/i.exec(rest);
+      if (!body) return sql;
+      const query = rest.slice(body[0].length);
+      this.mvDefinitions.set(create[1].toLowerCase(), query);
+      return `create or replace table ${create[1]} as ${query}`;
+    }
+    const refresh = new RegExp(String.raw`^\s*refresh\s+materialized\s+view\s+(${rel})\s*;?\s*$`, 'i').exec(sql);
+    if (refresh) {
+      const query = this.mvDefinitions.get(refresh[1].toLowerCase());
+      if (query === undefined) throw new Error(`Catalog Error: Table with name ${refresh[1]} does not exist (materialized view)`);
+      return `create or replace table ${refresh[1]} as ${query}`;
+    }
+    return sql;
   }
 
   private page(q: QueryState, send: (status: number, body: unknown, headers?: Record<string, string>) => void, all: boolean): void {
@@ -379,6 +408,8 @@ function stats(state: string) {
 function statementKind(sql: string): string | undefined {
   const s = sql.replace(/--[^\n]*\n|\/\*[\s\S]*?\*\//g, ' ').trim().toLowerCase();
   if (/^create\s+(or\s+replace\s+)?table\b[\s\S]*?\bas\b\s*\(?\s*(select|with|values|from)\b/.test(s)) return 'CREATE TABLE AS';
+  if (/^create\s+(or\s+replace\s+)?materialized\s+view\b/.test(s)) return 'CREATE MATERIALIZED VIEW';
+  if (/^refresh\s+materialized\s+view\b/.test(s)) return 'REFRESH MATERIALIZED VIEW';
   const m = /^(create\s+(?:or\s+replace\s+)?(?:table|view|schema)|drop\s+(?:table|view|schema)|alter\s+(?:table|view)|insert|delete|update|comment|grant|revoke)/.exec(s);
   if (!m) return undefined;
   return m[1].replace(/\s+or\s+replace/, '').replace(/\s+/g, ' ').toUpperCase();
@@ -424,7 +455,7 @@ export function translate(sql: string): string {
  * properties (the statement, properties included, stays recorded for assertions).
  */
 function stripTableProperties(sql: string): string {
-  const m = /^\s*create\s+table\s+(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*\s+with\s*\(/i.exec(sql);
+  const m = /^\s*create\s+(?:or\s+replace\s+)?table\s+(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*\s+with\s*\(/i.exec(sql);
   if (!m) return sql;
   const open = m[0].length - 1;
   const close = matchingParen(sql, open);

@@ -5,6 +5,7 @@
  * a staged table is published with `alter table ... swap with`; privileges are granted to roles.
  */
 import type { TableOptions } from '../table-options.js';
+import type { DynamicTableConfig } from '../../manifest/node-configs.js';
 import { ansiDdl, type DdlRules, type RelationKind } from '../ansi-sql.js';
 
 /** Options that change the DDL Weir emits for a Snowflake target. */
@@ -45,6 +46,18 @@ export function snowflakeDdl(options: SnowflakeDdlOptions, columnRef: (name: str
     createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
     // An unqualified new name would move the relation into the session's current schema: qualify it.
     renameRelation: (from: string, toIdentifier: string, kind: RelationKind) => `alter ${kind} ${from} rename to ${qualifierOf(from)}${toIdentifier}`,
+    // CREATE [OR REPLACE] DYNAMIC TABLE <name> TARGET_LAG = { '<num> { seconds | minutes | hours | days }' | DOWNSTREAM }
+    // WAREHOUSE = <warehouse> [REFRESH_MODE = …] [INITIALIZE = …] AS <query>
+    // (https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table), as dbt-snowflake writes it.
+    createDynamicTable: (relation: string, select: string, c: DynamicTableConfig) =>
+      `create or replace dynamic table ${relation}\n  target_lag = ${c.targetLag === 'DOWNSTREAM' ? 'downstream' : `'${c.targetLag}'`}\n  warehouse = ${columnRef(c.warehouse)}`
+      + `${c.refreshMode ? `\n  refresh_mode = ${c.refreshMode}` : ''}${c.initialize ? `\n  initialize = ${c.initialize}` : ''}\nas (\n${select}\n)`,
+    // CREATE [OR REPLACE] MATERIALIZED VIEW <name> [COPY GRANTS] [CLUSTER BY (…)] AS <select>
+    // (https://docs.snowflake.com/en/sql-reference/sql/create-materialized-view); filled when created.
+    createMaterializedView: (relation: string, select: string, o?: TableOptions) =>
+      `create or replace materialized view ${relation}${o?.copy_grants ? ' copy grants' : ''}`
+      + `${o?.cluster_by?.length ? ` cluster by (${o.cluster_by.map(columnRef).join(', ')})` : ''} as\n${select}`,
+    materializedViewOptionKeys: Object.freeze(['cluster_by', 'copy_grants'] as const),
     // Atomic exchange of two tables: publishes a staged (audited) table without a moment of no table.
     swapTables: (relation: string, other: string) => `alter table ${relation} swap with ${other}`,
     // Object privileges go to roles: https://docs.snowflake.com/en/sql-reference/sql/grant-privilege

@@ -33,12 +33,22 @@ export function trinoWithClause(options: TableOptions | undefined): string {
 export const trinoDdl: DdlRules = Object.freeze({
   ...ansiDdl,
   createTableAs: (relation: string, select: string, options?: TableOptions) => `create table ${relation}${trinoWithClause(options)} as (\n${select}\n)`,
-  tableOptionKeys: Object.freeze(['properties'] as const),
+  // CREATE OR REPLACE TABLE … AS (https://trino.io/docs/current/sql/create-table-as.html; an atomic swap
+  // on Iceberg): used for `on_table_exists: replace` only (capabilities.atomicReplaceTable stays false).
+  createOrReplaceTableAs: (relation: string, select: string, options?: TableOptions) => `create or replace table ${relation}${trinoWithClause(options)} as (\n${select}\n)`,
+  tableOptionKeys: Object.freeze(['properties', 'on_table_exists'] as const),
   // CREATE VIEW takes no parenthesized WITH query (https://trino.io/docs/current/sql/create-view.html):
   // the body is a derived table instead, which cannot end the statement either.
   createView: (relation: string, select: string) => `create or replace view ${relation} as select * from (\n${select}\n) as weir_view`,
   renameRelation: (from: string, toIdentifier: string, kind: RelationKind) =>
     `alter ${kind} ${from} rename to ${relationQualifier(from)}${toIdentifier}`,
+  // CREATE [OR REPLACE] MATERIALIZED VIEW name [WITH (properties)] AS query
+  // (https://trino.io/docs/current/sql/create-materialized-view.html), then REFRESH MATERIALIZED VIEW
+  // (https://trino.io/docs/current/sql/refresh-materialized-view.html) fills it, as dbt-trino does.
+  createMaterializedView: (relation: string, select: string, options?: TableOptions) =>
+    `create or replace materialized view ${relation}${trinoWithClause(options)} as\n${select}`,
+  materializedViewOptionKeys: Object.freeze(['properties'] as const),
+  refreshMaterializedView: (relation: string) => `refresh materialized view ${relation}`,
   // https://trino.io/docs/current/sql/grant.html: GRANT privilege ON TABLE t TO (user | USER u | ROLE r); views are tables here.
   grant: (relation: string, _kind: RelationKind, privilege: string, grantee: { type?: 'role' | 'user'; name: string }) =>
     `grant ${privilege} on table ${relation} to ${grantee.type ? `${grantee.type} ` : ''}${grantee.name}`,

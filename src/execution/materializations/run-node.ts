@@ -139,7 +139,7 @@ export async function runNode(
         : undefined;
       if (strategy.tableOptions) {
         // Native table options another engine's dialect applies are reported, never silently dropped.
-        const applied = adapter.dialect.ddl.tableOptionKeys ?? [];
+        const applied = (strategy.appliedTableOptions ? strategy.appliedTableOptions(adapter.dialect.ddl) : adapter.dialect.ddl.tableOptionKeys) ?? [];
         const unapplied = setTableOptions(tableOptionsOf(node.config)).filter((k) => !applied.includes(k));
         if (unapplied.length) ctx.reporter.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', node_id: node.unique_id, message: `${unapplied.join(', ')}: not a table option of ${adapter.dialect.name} targets (only ${applied.length ? applied.join(', ') : 'none'}); not applied on target '${manifest.targetName}'` });
       }

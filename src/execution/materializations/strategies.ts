@@ -5,9 +5,11 @@
  */
 import { materializationOf, type Materialization } from '../../manifest/materialization.js';
 import type { GraphNode } from '../../manifest/types.js';
+import { dynamicTableStrategy } from './dynamic-table.js';
 import { ephemeralStrategy } from './ephemeral.js';
 import { externalStrategy } from './external.js';
 import { incrementalStrategy } from './incremental.js';
+import { materializedViewStrategy } from './materialized-view.js';
 import { seedStrategy } from './seed.js';
 import { snapshotStrategy } from './snapshot.js';
 import type { Strategy, StrategyTable } from './strategy.js';
@@ -23,6 +25,8 @@ export const STRATEGIES: StrategyTable = {
   incremental: incrementalStrategy,
   snapshot: snapshotStrategy,
   external: externalStrategy,
+  dynamic_table: dynamicTableStrategy,
+  materialized_view: materializedViewStrategy,
   seed: seedStrategy,
   test: testStrategy,
 };

@@ -6,6 +6,8 @@
  * flags. (SQLMesh's "kinds as strategy objects", dbt's materialization macros.)
  */
 import type { Connection } from '../../adapters/adapter.js';
+import type { DdlRules } from '../../adapters/ansi-sql.js';
+import type { TableOptions } from '../../adapters/table-options.js';
 import type { NodeStatus } from '../../events/events.js';
 import type { Materialization } from '../../manifest/materialization.js';
 import type { GraphNode, ModelNode, RelationName, SeedNode, SnapshotNode, TestNode } from '../../manifest/types.js';
@@ -79,6 +81,11 @@ export interface Strategy<N extends GraphNode = GraphNode> {
   readonly auditable: boolean;
   /** Writes the model's native table options (adapters/table-options.ts); others are reported. */
   readonly tableOptions: boolean;
+  /**
+   * The table options the target's DDL writes for this kind (default: `ddl.tableOptionKeys`, those of
+   * `create table`); the model's other options are reported as not applied.
+   */
+  appliedTableOptions?(ddl: DdlRules): readonly (keyof TableOptions)[] | undefined;
   /** `--reuse` may skip rebuilding it when its SQL, config and inputs are unchanged (execution/reuse.ts). */
   readonly reusable: boolean;
   /**

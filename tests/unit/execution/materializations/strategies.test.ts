@@ -39,6 +39,8 @@ describe('materialization strategies', () => {
       incremental: ['table', true, true, true],
       snapshot: ['table', false, false, false],
       external: ['view', false, false, false],
+      dynamic_table: ['table', false, false, true],
+      materialized_view: ['view', false, true, false],
       seed: ['table', false, false, true],
       test: [undefined, false, false, false],
     });
