@@ -66,6 +66,14 @@ forbidden.push(
     to: { path: '^src/parser/partial-parse/(?!index\\.ts$)' },
   },
   {
+    name: 'no-folder-cycles',
+    comment: 'folders may not import each other in a cycle (e.g. execution/materializations ↔ execution/tests): one direction per pair',
+    severity: 'error',
+    scope: 'folder',
+    from: { path: '^src/' },
+    to: { circular: true },
+  },
+  {
     name: 'no-circular',
     comment: 'modules may not import each other in a cycle',
     severity: 'error',

@@ -53,7 +53,7 @@ export const projectConfigSchema = z
     tests: folderConfig.default({}),
     snapshots: folderConfig.default({}),
     target: z.string().min(1).optional(),
-    /** `--reuse` by default for seed/run/build (execution/reuse.ts); `--no-reuse` overrides. */
+    /** `--reuse` by default for seed/run/build (execution/nodes/reuse.ts); `--no-reuse` overrides. */
     reuse: z.boolean().optional(),
     /** Whether `test`/`build` append to `weir_test_history` (execution/tests/test-history.ts); default true. */
     test_history: z.boolean().optional(),

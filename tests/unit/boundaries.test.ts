@@ -60,6 +60,22 @@ describe('lint:boundaries rules', () => {
     expect(r.out).toContain('no-circular');
   });
 
+  it('forbid a cycle between two folders even when no file cycle exists', async () => {
+    const folders = {
+      'src/execution/tests/runner.ts': "import { t } from '../materializations/table.js';\nexport const r = t;\n",
+      'src/execution/materializations/table.ts': 'export const t = 1;\n',
+      'src/execution/materializations/test.ts': "import { r } from '../tests/runner.js';\nexport const s = r;\n",
+    };
+    const kept: Record<string, string> = { ...folders };
+    delete kept['src/execution/materializations/test.ts'];
+    kept['src/execution/tests/strategy.ts'] = "import { r } from './runner.js';\nexport const s = r;\n";
+    expect((await cruise({ ...clean, ...kept })).code).toBe(0);
+    const r = await cruise({ ...clean, ...folders });
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('no-folder-cycles');
+    expect(r.out).not.toMatch(/no-circular:/);
+  });
+
   it('keep the loader below the parse phase and the partial-parse machinery behind its index', async () => {
     const parser = {
       'src/parser/partial-parse/index.ts': "import { c } from './parse-cache.js';\nexport const p = c;\n",

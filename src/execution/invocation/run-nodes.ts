@@ -1,7 +1,7 @@
 /**
  * The scheduled part of an invocation: plans the selected nodes (execution/invocation/plan.ts), registers
  * the project's UDFs, creates the schemas, opens N connections, and schedules the plan over them
- * (scheduler.ts), running each node with execution/materializations/run-node.ts (its failure becomes a
+ * (scheduler.ts), running each node with execution/nodes/run-node.ts (its failure becomes a
  * result, never a crash); reports `WEIR_NODE_START` / `WEIR_NODE_FINISH`, skipped and cancelled nodes.
  */
 import type { Adapter, Connection } from '../../adapters/adapter.js';
@@ -20,9 +20,9 @@ import { RelationCache } from '../materializations/relation-cache.js';
 import type { LoadedUdf } from '../../udfs/registry.js';
 import type { BatchContext } from '../../udfs/define.js';
 import { registerUdfs } from '../udfs/register-udfs.js';
-import { auditPlan } from '../tests/audit.js';
-import { ReuseState } from '../reuse.js';
-import { auditedEntry, cancelledEntry, runNode, type AuditState } from '../materializations/run-node.js';
+import { auditPlan } from '../nodes/audit-plan.js';
+import { ReuseState } from '../nodes/reuse.js';
+import { auditedEntry, cancelledEntry, runNode, type AuditState } from '../nodes/run-node.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -58,7 +58,7 @@ export interface RunContext {
   readonly empty?: boolean;
   /**
    * `--reuse`: seeds and table/incremental/view models whose SQL, config and input data are unchanged
-   * since their last successful build on this target are not rebuilt (status `reused`, execution/reuse.ts).
+   * since their last successful build on this target are not rebuilt (status `reused`, execution/nodes/reuse.ts).
    */
   readonly reuse?: boolean;
   /**

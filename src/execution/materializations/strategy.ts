@@ -1,7 +1,7 @@
 /**
  * Materialization strategies: how a compiled node becomes a relation (or, for tests, a verdict). One
  * strategy per {@link Materialization}, each in its own file of this folder, all with one call shape
- * ({@link Strategy.build} over a {@link NodeBuild}), gathered in the table of strategies.ts. Each is a small
+ * ({@link Strategy.build} over a {@link NodeBuild}), gathered in the table of execution/nodes/strategies.ts. Each is a small
  * function over the adapter contract; engines differ only through the dialect's DDL rules and capability
  * flags. (SQLMesh's "kinds as strategy objects", dbt's materialization macros.)
  */
@@ -41,7 +41,7 @@ export interface NodeRunContext extends HookContext {
   readonly signal?: AbortSignal;
 }
 
-/** One node to build, as every strategy receives it (execution/materializations/run-node.ts prepares it). */
+/** One node to build, as every strategy receives it (execution/nodes/run-node.ts prepares it). */
 export interface NodeBuild<N extends GraphNode = GraphNode> {
   readonly ctx: NodeRunContext;
   readonly conn: Connection;
@@ -86,7 +86,7 @@ export interface Strategy<N extends GraphNode = GraphNode> {
    * `create table`); the model's other options are reported as not applied.
    */
   appliedTableOptions?(ddl: DdlRules): readonly (keyof TableOptions)[] | undefined;
-  /** `--reuse` may skip rebuilding it when its SQL, config and inputs are unchanged (execution/reuse.ts). */
+  /** `--reuse` may skip rebuilding it when its SQL, config and inputs are unchanged (execution/nodes/reuse.ts). */
   readonly reusable: boolean;
   /**
    * Builds the node (or runs the test).

@@ -14,7 +14,6 @@ import path from 'node:path';
 import type { Adapter, Connection } from '../../adapters/adapter.js';
 import type { Renderer } from '../../compiler/render.js';
 import { WeirError } from '../../errors/weir-error.js';
-import type { Dag } from '../../graph/dag.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { ModelNode, RelationName, TestNode } from '../../manifest/types.js';
 import type { Redactor } from '../../utils/redact.js';
@@ -22,7 +21,6 @@ import { writeFileIfChanged } from '../../utils/write-file.js';
 import type { BatchUdfState } from '../udfs/batch-udfs.js';
 import { runDataTest, testedRelationSql, testMessage, type DataTestOutcome } from './data-test-runner.js';
 import type { RelationCache } from '../materializations/relation-cache.js';
-import { STRATEGIES } from '../materializations/strategies.js';
 
 /** The verdict of one test run against a staged relation. */
 export interface AuditOutcome extends DataTestOutcome {
@@ -32,54 +30,6 @@ export interface AuditOutcome extends DataTestOutcome {
   readonly compiledPath?: string;
   /** The result message for the test node. */
   readonly message?: string;
-}
-
-/** Whether a model is built through a staged relation that can be audited (`table`, `incremental`). */
-export function auditable(node: ModelNode): boolean {
-  return STRATEGIES[node.config.materialized].auditable && node.config.audit !== false;
-}
-
-/**
- * The tests that audit each model of a run: selected data tests (not unit tests) of severity `error` that
- * test the model (a generic test attached to it, or a singular test reading it) and whose other inputs are
- * all upstream of the model (so they are built before it). Tests reading a model built later still run
- * after the swap as usual.
- * @param order the run's executable unique_ids
- * @returns model unique_id → test unique_ids, only for models that have some
- */
-export function auditPlan(manifest: Manifest, dag: Dag, order: readonly string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const inRun = new Set(order);
-  const ancestors = new Map<string, Set<string>>();
-  const ancestorsOf = (uid: string): Set<string> => {
-    let a = ancestors.get(uid);
-    if (a) return a;
-    a = new Set<string>();
-    const stack = [...dag.inNeighbors(uid)];
-    while (stack.length) {
-      const p = stack.pop()!;
-      if (a.has(p)) continue;
-      a.add(p);
-      stack.push(...dag.inNeighbors(p));
-    }
-    ancestors.set(uid, a);
-    return a;
-  };
-  for (const uid of order) {
-    const t = manifest.nodes.get(uid);
-    if (t?.resource_type !== 'test' || t.test_type === 'unit' || t.config.severity === 'warn') continue;
-    const parents = manifest.parents.get(uid) ?? [];
-    const candidates = t.generic ? [t.generic.attached_node] : parents;
-    for (const m of candidates) {
-      const model = manifest.nodes.get(m);
-      if (model?.resource_type !== 'model' || !inRun.has(m) || !auditable(model)) continue;
-      const others = parents.filter((p) => p !== m);
-      if (others.length && !others.every((p) => ancestorsOf(m).has(p))) continue;
-      (out.get(m) ?? out.set(m, []).get(m)!).push(uid);
-      break;
-    }
-  }
-  return out;
 }
 
 /** What {@link auditStaged} needs from the run. */

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { TestNode } from '../../manifest/types.js';
 import { writeFileIfChanged } from '../../utils/write-file.js';
-import { runDataTest, testedRelationSql, testMessage } from '../tests/data-test-runner.js';
-import { runUnitTest } from '../tests/unit-test-runner.js';
-import type { BuildOutcome, Strategy } from './strategy.js';
+import { runDataTest, testedRelationSql, testMessage } from './data-test-runner.js';
+import { runUnitTest } from './unit-test-runner.js';
+import type { BuildOutcome, Strategy } from '../materializations/strategy.js';
 
 /** Runs the test; its status is `pass`, `warn` (severity warn) or `fail`. */
 export const testStrategy: Strategy<TestNode> = {

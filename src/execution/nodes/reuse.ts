@@ -11,16 +11,16 @@
  * view computes it) and ephemeral models (inlined into the SQL). A relation the adapter can't
  * fingerprint (`Adapter.relationFingerprint` undefined) makes the node rebuild.
  */
-import { writeFileAtomic } from '../utils/write-file.js';
+import { writeFileAtomic } from '../../utils/write-file.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Adapter, Connection } from '../adapters/adapter.js';
-import { fileChecksum } from '../artifacts/checksums.js';
-import type { Renderer } from '../compiler/render.js';
-import type { Manifest } from '../manifest/manifest.js';
-import type { GraphNode } from '../manifest/types.js';
-import { strategyOf } from './materializations/strategies.js';
+import type { Adapter, Connection } from '../../adapters/adapter.js';
+import { fileChecksum } from '../../artifacts/checksums.js';
+import type { Renderer } from '../../compiler/render.js';
+import type { Manifest } from '../../manifest/manifest.js';
+import type { GraphNode } from '../../manifest/types.js';
+import { strategyOf } from './strategies.js';
 
 /** What is recorded after a node's successful build. */
 export interface ReuseRecord {

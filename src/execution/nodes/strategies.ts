@@ -1,21 +1,21 @@
 /**
  * The table of materialization strategies, keyed by {@link Materialization}: adding a kind is one file in
- * this folder plus one entry here (and in manifest/materialization.ts's list), and a kind without a
+ * execution/materializations/ plus one entry here (and in manifest/materialization.ts's list), and a kind without a
  * strategy is a type error.
  */
 import { materializationOf, type Materialization } from '../../manifest/materialization.js';
 import type { GraphNode } from '../../manifest/types.js';
-import { dynamicTableStrategy } from './dynamic-table.js';
-import { ephemeralStrategy } from './ephemeral.js';
-import { externalStrategy } from './external.js';
-import { incrementalStrategy } from './incremental.js';
-import { materializedViewStrategy } from './materialized-view.js';
-import { seedStrategy } from './seed.js';
-import { snapshotStrategy } from './snapshot.js';
-import type { Strategy, StrategyTable } from './strategy.js';
-import { tableStrategy } from './table.js';
-import { testStrategy } from './test.js';
-import { viewStrategy } from './view.js';
+import { dynamicTableStrategy } from '../materializations/dynamic-table.js';
+import { ephemeralStrategy } from '../materializations/ephemeral.js';
+import { externalStrategy } from '../materializations/external.js';
+import { incrementalStrategy } from '../materializations/incremental.js';
+import { materializedViewStrategy } from '../materializations/materialized-view.js';
+import { seedStrategy } from '../materializations/seed.js';
+import { snapshotStrategy } from '../materializations/snapshot.js';
+import type { Strategy, StrategyTable } from '../materializations/strategy.js';
+import { tableStrategy } from '../materializations/table.js';
+import { testStrategy } from '../tests/strategy.js';
+import { viewStrategy } from '../materializations/view.js';
 
 /** One strategy per materialization. */
 export const STRATEGIES: StrategyTable = {

@@ -11,20 +11,20 @@ import { now, type NodeStatus } from '../../events/events.js';
 import { compiledPathOf } from '../../manifest/manifest.js';
 import type { GraphNode, ModelNode, RelationName } from '../../manifest/types.js';
 import type { RunResultEntry } from '../../artifacts/artifacts.js';
-import { materializeView } from './view.js';
+import { materializeView } from '../materializations/view.js';
 import { setTableOptions, tableOptionsOf } from '../../adapters/table-options.js';
 import { contractEnforced, enforceContract } from '../tests/contracts.js';
-import type { RelationCache } from './relation-cache.js';
+import type { RelationCache } from '../materializations/relation-cache.js';
 import { batchUdfsCalledBy, prepareBatchUdfs, UdfUnavailableSkip, type BatchUdfState } from '../udfs/batch-udfs.js';
 import { applyGrants, buildsRelation, runNodeHooks } from '../hooks.js';
 import type { PreparedSql } from '../udfs/client-udfs.js';
 import { auditStaged, type AuditOutcome } from '../tests/audit.js';
-import { checkSingleStatement } from './statements.js';
-import { reusable, type ReuseState } from '../reuse.js';
+import { checkSingleStatement } from '../materializations/statements.js';
+import { reusable, type ReuseState } from './reuse.js';
 import { strategyNamed, strategyOf } from './strategies.js';
-import type { BuildOutcome, NodeRunContext } from './strategy.js';
+import type { BuildOutcome, NodeRunContext } from '../materializations/strategy.js';
 
-export type { NodeRunContext } from './strategy.js';
+export type { NodeRunContext } from '../materializations/strategy.js';
 
 /** The result of a node stopped (or never started) because the run was cancelled. */
 export function cancelledEntry(uid: string, signal: AbortSignal, started: boolean, relationName?: string, t0?: number, startedAt?: string): RunResultEntry {

@@ -1,11 +1,11 @@
 /**
- * The table of materialization strategies (execution/materializations/strategies.ts): one strategy per kind
+ * The table of materialization strategies (execution/nodes/strategies.ts): one strategy per kind
  * of manifest/materialization.ts, found for each node by its materialization, with the properties the rest
  * of execution reads from it.
  */
 import { describe, expect, it } from 'vitest';
 import { isEphemeral, materializationOf, MODEL_MATERIALIZATIONS } from '../../../../src/manifest/materialization.js';
-import { STRATEGIES, strategyNamed, strategyOf } from '../../../../src/execution/materializations/strategies.js';
+import { STRATEGIES, strategyNamed, strategyOf } from '../../../../src/execution/nodes/strategies.js';
 import { WeirError } from '../../../../src/errors/weir-error.js';
 import type { GraphNode } from '../../../../src/manifest/types.js';
 
