@@ -57,3 +57,25 @@ export function popcount32(v: number): number {
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
+
+/** Writes the code points of `s` into `buf` (grown if needed; the count goes to `codePointsLength`). @returns the buffer written */
+export function codePointsInto(s: string, buf: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  if (buf.length < s.length) buf = new Int32Array(Math.max(s.length, buf.length * 2));
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        buf[n++] = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+        i++;
+        continue;
+      }
+    }
+    buf[n++] = c;
+  }
+  codePointsLength = n;
+  return buf;
+}
+/** Number of code points written by the last {@link codePointsInto} call. */
+export let codePointsLength = 0;

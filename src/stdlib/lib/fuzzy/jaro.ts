@@ -3,6 +3,7 @@
  * rapidfuzz semantics).
  * @module
  */
+import { codePointsInto, codePointsLength } from './code-points.js';
 
 /** Options of {@link jaroWinklerSimilarity}. */
 export interface JaroWinklerOptions {
@@ -32,26 +33,6 @@ let jaroMatches = 0;
 let jaroLen1 = 0;
 let jaroLen2 = 0;
 
-/** Writes the code points of `s` into `buf` (grown if needed; the count goes to `codePointsLength`). @returns the buffer written */
-function codePointsInto(s: string, buf: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  if (buf.length < s.length) buf = new Int32Array(Math.max(s.length, buf.length * 2));
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        buf[n++] = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-        i++;
-        continue;
-      }
-    }
-    buf[n++] = c;
-  }
-  codePointsLength = n;
-  return buf;
-}
-let codePointsLength = 0;
 
 /**
  * The Jaro similarity of two strings by code point; also leaves the match count in `jaroMatches`, the
