@@ -140,7 +140,7 @@ function sortedTokens(s: string): string[] {
       start = -1;
     } else if (start < 0) start = i;
   }
-  if (start >= 0) out.push(s.slice(start));
+  if (start >= 0) out.push(start === 0 ? s : s.slice(start));
   return out.length > 1 ? out.sort(compareCodePoints) : out;
 }
 
@@ -180,32 +180,37 @@ function partialRatioImpl(needle: number[], hay: number[]): number {
 /** {@link partialRatioImpl} for a needle of ≤ 32 code points whose masks are set. */
 function partialRatioMasked(len1: number, hay: number[]): number {
   const len2 = hay.length;
-  const has = (c: number) => (c < 0x10000 ? PM[c] !== 0 : PM_ASTRAL.has(c));
-  // the same arithmetic as ratioCp(needle, hay.slice(from, to)), so the scores are identical
-  const ratio = (from: number, to: number) => {
-    const lensum = len1 + (to - from);
-    return 100 * (1 - (lensum - 2 * lcsMasked(len1, hay, from, to)) / lensum);
-  };
   let best = 0;
   for (let i = 1; i < len1; i++) {
-    if (!has(hay[i - 1])) continue;
-    const r = ratio(0, i);
+    if (!pmHas(hay[i - 1])) continue;
+    const r = windowRatio(len1, hay, 0, i);
     if (r > best) best = r;
     if (best === 100) return 100;
   }
   for (let i = 0; i < len2 - len1; i++) {
-    if (!has(hay[i + len1 - 1])) continue;
-    const r = ratio(i, i + len1);
+    if (!pmHas(hay[i + len1 - 1])) continue;
+    const r = windowRatio(len1, hay, i, i + len1);
     if (r > best) best = r;
     if (best === 100) return 100;
   }
   for (let i = len2 - len1; i < len2; i++) {
-    if (!has(hay[i])) continue;
-    const r = ratio(i, len2);
+    if (!pmHas(hay[i])) continue;
+    const r = windowRatio(len1, hay, i, len2);
     if (r > best) best = r;
     if (best === 100) return 100;
   }
   return best;
+}
+
+/** Whether the masked sequence holds code point c. */
+function pmHas(c: number): boolean {
+  return c < 0x10000 ? PM[c] !== 0 : PM_ASTRAL.has(c);
+}
+
+/** ratioCp(needle, hay.slice(from, to)) for the masked needle of length n, with the same arithmetic (identical scores). */
+function windowRatio(n: number, hay: readonly number[], from: number, to: number): number {
+  const lensum = n + (to - from);
+  return 100 * (1 - (lensum - 2 * lcsMasked(n, hay, from, to)) / lensum);
 }
 
 /** {@link partialRatioImpl} for needles longer than 32 code points (one LCS per window). */
@@ -267,7 +272,7 @@ export function fuzzTokenSortRatio(a: string, b: string, options?: FuzzOptions):
 
 /** token_sort_ratio of two sorted token lists. */
 function tokenSortCp(ta: string[], tb: string[]): number {
-  return ratioCp(codePoints(ta.join(' ')), codePoints(tb.join(' ')));
+  return ratioCp(joinedCodePoints(ta, joinedA), joinedCodePoints(tb, joinedB));
 }
 
 interface Decomposition {
@@ -298,18 +303,66 @@ function decompose(ta: string[], tb: string[]): Decomposition {
   return { intersect, diffAB, diffBA };
 }
 
+/** Reused arrays of {@link joinedCodePoints}. */
+const joinedA: number[] = [];
+const joinedB: number[] = [];
+
+/** The code points of `tokens.join(' ')`, written into `out` (reused; valid until its next use). */
+function joinedCodePoints(tokens: readonly string[], out: number[]): number[] {
+  let n = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    if (k > 0) out[n++] = 0x20;
+    const t = tokens[k];
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < t.length) {
+        const d = t.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          out[n++] = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+          i++;
+          continue;
+        }
+      }
+      out[n++] = c;
+    }
+  }
+  out.length = n;
+  return out;
+}
+
+/** Number of code points of a string. */
+function codePointCount(t: string): number {
+  let n = t.length;
+  for (let i = 0; i + 1 < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = t.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** 100 · (1 − dist / lensum), or 100 for lensum 0 (rapidfuzz norm_distance). */
+function normDist(dist: number, lensum: number): number {
+  return lensum > 0 ? 100 - (100 * dist) / lensum : 100;
+}
+
 /** token_set_ratio of two sorted token lists. */
 function tokenSetCp(ta: string[], tb: string[]): number {
   if (ta.length === 0 || tb.length === 0) return 0;
   const { intersect, diffAB, diffBA } = decompose(ta, tb);
   if (intersect.length > 0 && (diffAB.length === 0 || diffBA.length === 0)) return 100;
-  const ab = codePoints(diffAB.join(' '));
-  const ba = codePoints(diffBA.join(' '));
-  const sectLen = codePoints(intersect.join(' ')).length;
+  const ab = joinedCodePoints(diffAB, joinedA);
+  const ba = joinedCodePoints(diffBA, joinedB);
+  let sectLen = intersect.length > 0 ? intersect.length - 1 : 0;
+  for (const t of intersect) sectLen += codePointCount(t);
   const sep = sectLen > 0 ? 1 : 0;
   const sectAbLen = sectLen + sep + ab.length;
   const sectBaLen = sectLen + sep + ba.length;
-  const normDist = (dist: number, lensum: number) => (lensum > 0 ? 100 - (100 * dist) / lensum : 100);
   const result = normDist(indelDistanceCp(ab, ba), sectAbLen + sectBaLen);
   if (sectLen === 0) return result;
   // "sect" vs "sect + ab" differ only by the appended words: their Indel distance is the length difference
