@@ -23,6 +23,13 @@ export interface UdfBenchRow {
   readonly callsPerCpuSecond: number;
   /** The JavaScript function alone over the same pairs in a plain loop, calls per CPU-second (no DuckDB). */
   readonly jsOnlyPerCpuSecond?: number;
+  /**
+   * One-argument functions only: the JavaScript function alone over the same names made distinct (a word
+   * spelling the row number appended to each), calls per CPU-second. normalize_name and name_keys keep
+   * their last 4,096 results, and column `a` repeats a few hundred names, so this is their rate on names
+   * seen once.
+   */
+  readonly jsDistinctPerCpuSecond?: number;
 }
 
 /**
@@ -30,7 +37,7 @@ export interface UdfBenchRow {
  * @param rows string pairs (1,000,000 by default)
  * @param reps repetitions per function (median reported)
  */
-export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: number; reps: number; builtin: UdfBenchRow; udfs: UdfBenchRow[] }> {
+export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: number; reps: number; distinctA: number; distinctB: number; builtin: UdfBenchRow; udfs: UdfBenchRow[] }> {
   const root = path.resolve(import.meta.dirname, '..');
   const udfs = (await loadUdfs([path.join(root, 'src/stdlib/udfs/fuzzy.ts')], root)).filter((u) => u.definition.kind === 'scalar');
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
@@ -62,6 +69,17 @@ export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: num
       cpuSec = median(cpus);
       return median(runs);
     };
+    const distinct = (await conn.runAndReadAll('select count(distinct a), count(distinct b) from pairs')).getRows()[0].map(Number);
+    // names made distinct for the one-argument functions: row i's name and a word spelling i in base 26 (a–z)
+    const letters = (i: number) => {
+      let w = '';
+      do {
+        w += String.fromCharCode(97 + (i % 26));
+        i = Math.floor(i / 26);
+      } while (i > 0);
+      return w;
+    };
+    const unique = a.map((x, i) => `${x} ${letters(i)}`);
     const builtinSec = await time('select sum(jaro_winkler_similarity(a, b)) from pairs');
     const builtin: UdfBenchRow = { fn: 'jaro_winkler_similarity (DuckDB builtin)', seconds: builtinSec, callsPerSecond: rows / builtinSec, ratioToBuiltin: 1, callsPerCpuSecond: rows / cpuSec };
     const out: UdfBenchRow[] = [];
@@ -79,9 +97,17 @@ export async function benchUdfs(rows = 1_000_000, reps = 3): Promise<{ rows: num
       for (let i = 0; i < rows; i++) sink += String(two ? fn(a[i], b[i]) : fn(a[i])).length;
       const jc = process.cpuUsage(c0);
       if (sink < 0) log('unreachable');
-      out.push({ fn: d.name, seconds: s, callsPerSecond: rows / s, ratioToBuiltin: rows / s / builtin.callsPerSecond, callsPerCpuSecond: perCpu, jsOnlyPerCpuSecond: rows / ((jc.user + jc.system) / 1e6) });
+      let jsDistinctPerCpuSecond: number | undefined;
+      if (!two) {
+        const c1 = process.cpuUsage();
+        for (let i = 0; i < rows; i++) sink += String(fn(unique[i])).length;
+        const jd = process.cpuUsage(c1);
+        jsDistinctPerCpuSecond = rows / ((jd.user + jd.system) / 1e6);
+      }
+      if (sink < 0) log('unreachable');
+      out.push({ fn: d.name, seconds: s, callsPerSecond: rows / s, ratioToBuiltin: rows / s / builtin.callsPerSecond, callsPerCpuSecond: perCpu, jsOnlyPerCpuSecond: rows / ((jc.user + jc.system) / 1e6), jsDistinctPerCpuSecond });
     }
-    return { rows, reps, builtin, udfs: out };
+    return { rows, reps, distinctA: distinct[0], distinctB: distinct[1], builtin, udfs: out };
   } finally {
     conn.closeSync();
     db.closeSync();
