@@ -20,12 +20,15 @@
  * (j) run-process-bench.ts — `weir run` of 500 views, whole process, vs one @duckdb/node-api script, and the split.
  * (k) docs-process-bench.ts — `weir docs generate` of the 2,000-model project vs `weir compile`, whole processes.
  * (m) translate-cache.ts — the translate batch UDF's cache path (in-memory hits) inside DuckDB.
+ * (t) translate-real.ts — the translate batch UDF on a random-weight Marian model at opus-mt-ko-en's size
+ *     (fp32 and int8, greedy and 4 beams, one process each: sentences/s, emails/min, peak RSS). Not part of
+ *     `--quick`; `--sentences N` sets its sentences per configuration (default 64).
  *
  * `--quick` (the CI regression guard, ≤ 2 min on a quiet 2-core machine): without `--only` it measures
  * startup, fuzzy (200,000 pairs), run-process (1 run) and compile-process (300 models, no 10,000) and prints
  * the report with its ratios; it never writes BENCHMARKS.md.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process|translate-cache|remaining` (repeatable; `fuzzy` is section (c) alone, without the
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process|translate-cache|translate-real|remaining` (repeatable; `fuzzy` is section (c) alone, without the
  * rest of `udfs`) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
@@ -46,6 +49,7 @@ import { benchBin } from './cli.js';
 import { benchStartup } from './startup-bench.js';
 import { compileProcessSection, docsProcessSection, remainingSection, runProcessSection, startupSection, translateCacheSection } from './sections.js';
 import { benchTranslateCache } from './translate-cache.js';
+import { benchTranslateReal, translateRealSection } from './translate-real.js';
 import { benchDocsProcess } from './docs-process-bench.js';
 import { benchRunProcess } from './run-process-bench.js';
 import { benchCompileProcess } from './compile-process-bench.js';
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
   if (wants('docs-process')) extra.push(docsProcessSection(benchDocsProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3))));
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
   if (wants('translate-cache')) extra.push(translateCacheSection(await benchTranslateCache(quick ? 200_000 : 1_000_000, 10_000, repsArg ?? (quick ? 1 : 3))));
+  if (wants('translate-real') && !quick) extra.push(translateRealSection(await benchTranslateReal(repoRoot, argv.includes('--sentences') ? Number(argv[argv.indexOf('--sentences') + 1]) : 64)));
   if (wants('remaining') && !quick) extra.push(remainingSection());
   const totalMs = performance.now() - started;
 

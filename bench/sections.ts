@@ -92,7 +92,6 @@ export function remainingSection(): string {
   return `${[
     '## (l) Not measured yet',
     '',
-    '- **Translation at real size** (the cache path is measured in section (m); a Marian-shaped model with random weights at opus-mt-ko-en\'s size: d_model 512, 6+6 layers, 8 heads, ffn 2048, vocab 65,001, fp32 and int8; sentences/s and peak RSS of the `translate` batch UDF, greedy and beam 4, fixed tokens per sentence; the cache path): not built. src/stdlib/lib/translate/tiny-model.ts writes a hand-made copy/rename graph, not a transformer; a real-size model needs an ONNX writer for the encoder and both decoder graphs (attention, layer norm, the past-key-value branch) with random weights, which was not done in this round. Section (g) still measures the pipeline on the tiny model only.',
     '- **The docs site opening a 10,000-node project in Chromium** (≤ 3 s, measured in the browser tests\' benchmark mode): not measured; section (k) covers `weir docs generate` at 2,000 models.',
     '- **Peak RSS of `weir build` of the demo at ×10**: not measured as a whole process; section (b) runs it in-process. Peak RSS of `weir compile` at 10,000 models is in section (i).',
     '',

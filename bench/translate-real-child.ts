@@ -1,0 +1,42 @@
+/**
+ * One measurement of bench/translate-real.ts, in its own process (so its peak RSS is its own): loads the
+ * `translate` batch UDF module as Weir loads UDF modules (src/udfs/registry.ts `loadUdfs`), and calls it
+ * through `BatchUdfRuntime.compute` — what a `weir run` does with a model's pending tuples (in the UDF's
+ * batches of 32 rows) — after a warm-up batch that loads the ONNX sessions.
+ *
+ * Argument: JSON `{ modelDir, numBeams, maxLength, quantized, texts }`. Prints JSON
+ * `{ loadSeconds, seconds, sentences, batches, outputs }` on stdout.
+ */
+import path from 'node:path';
+import { loadUdfs } from '../src/udfs/registry.js';
+import { BatchUdfRuntime } from '../src/udfs/batch.js';
+import type { BatchContext } from '../src/udfs/define.js';
+import { closeTranslators, translationStats } from '../src/stdlib/udfs/translate.js';
+
+interface Args {
+  readonly modelDir: string;
+  readonly numBeams: number;
+  readonly maxLength: number;
+  readonly quantized: boolean;
+  readonly texts: readonly string[];
+  readonly warmup: readonly string[];
+}
+
+const args = JSON.parse(process.argv[2]) as Args;
+const root = path.resolve(import.meta.dirname, '..');
+const [udf] = (await loadUdfs([path.join(root, 'src/stdlib/udfs/translate.ts')], root)).filter((u) => u.definition.name === 'translate');
+const ctx = {
+  projectDir: root, targetDir: root, env: {},
+  vars: { translation_model_dir: args.modelDir, translation_num_beams: args.numBeams, translation_max_length: args.maxLength, translation_quantized: args.quantized },
+} as unknown as BatchContext;
+const rt = new BatchUdfRuntime(udf, ctx);
+let t = performance.now();
+await rt.compute(args.warmup.map((s) => [s, 'ko', 'en']), ctx);
+const loadSeconds = (performance.now() - t) / 1000;
+const before = translationStats();
+t = performance.now();
+const outputs = await rt.compute(args.texts.map((s) => [s, 'ko', 'en']), ctx);
+const seconds = (performance.now() - t) / 1000;
+const after = translationStats();
+await closeTranslators();
+process.stdout.write(JSON.stringify({ loadSeconds, seconds, sentences: after.sentences - before.sentences, batches: after.batches - before.batches, outputs }));
