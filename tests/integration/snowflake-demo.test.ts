@@ -50,6 +50,10 @@ describe('demo warehouse on the snowflake target (local protocol server, not Sno
     const s = await runCli(['build', '--target', 'snowflake', '--exclude', 'customer_rfm_export'], dir, sfEnv);
     expect(s.code, s.stdout + s.stderr).toBe(0);
     expect(server.unknownRequests).toEqual([]);
+    // Seeds of 50,000 rows or more (seed_stage_rows' default) went through a stage + COPY INTO, the rest through INSERTs.
+    const staged = server.queries.map((q) => /^copy into "ANALYTICS"\."\w+"\."(\w+)__WEIR_TMP"/.exec(q.sqlText)?.[1]).filter(Boolean);
+    expect(staged.sort()).toEqual(['RAW_AB_ASSIGNMENTS', 'RAW_EVENTS', 'RAW_ORDERS', 'RAW_ORDER_ITEMS', 'RAW_PAGE_VIEWS']);
+    expect(server.queries.some((q) => /^insert into "ANALYTICS"\."\w+"\."RAW_PRODUCTS__WEIR_TMP"/.test(q.sqlText))).toBe(true);
     // emails_translated needs a translation model: skipped with a warning, as on DuckDB.
     expect(s.stdout + s.stderr).toMatch(/emails_translated[\s\S]*translation model|translate[\s\S]*unavailable/i);
     // Every identity/privacy UDF was deployed as a JavaScript UDF; the PII key never reached Weir's output.

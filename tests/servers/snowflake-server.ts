@@ -20,6 +20,8 @@
  * function, as Snowflake answers, so SQL only DuckDB understands fails here.
  */
 import { grantTarget } from './grants.js';
+import { SnowflakeStages } from './snowflake-stages.js';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { createHash, createPublicKey, randomUUID, verify as cryptoVerify } from 'node:crypto';
@@ -460,6 +462,9 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
   const lastAltered = new Map<string, string>();
   let lastAlteredClock = 0;
 
+  /** Internal stages (PUT / COPY INTO through snowflake-sdk's LOCAL_FS upload; see snowflake-stages.ts). */
+  const stages = new SnowflakeStages();
+
   /** Statements running now, by the sdk's requestId and by queryId (for abort-request). */
   const running = new Map<string, { session: Session; aborted: boolean }>();
 
@@ -533,6 +538,30 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
         data: { internalError: false, errorCode: code, age: 0, sqlState: '42000', queryId, line: -1, pos: -1, type: 'COMPILATION' },
         code, message: `SQL compilation error:\n${problem.kind === 'function' ? `Unknown function ${problem.name!.toUpperCase()}` : problem.message}`, success: false, headers: null,
       });
+      return;
+    }
+    const stage = stages.handle(sqlText);
+    if (stage) {
+      if (stage.kind === 'error') {
+        json(res, {
+          data: { internalError: false, errorCode: stage.code, age: 0, sqlState: '02000', queryId, line: -1, pos: -1, type: 'COMPILATION' },
+          code: stage.code, message: stage.message, success: false, headers: null,
+        });
+      } else if (stage.kind === 'status') envelope([textCol('status')], [[stage.text]], 0x6000);
+      else if (stage.kind === 'upload') json(res, { data: { ...stage.data, queryId, parameters: PARAMETERS }, code: null, message: null, success: true });
+      else {
+        try {
+          const r = await session.conn.runAndReadAll(stage.duckdb);
+          if (stage.purge) for (const f of stage.files) rmSync(f, { force: true });
+          // COPY INTO's result: one row per file (https://docs.snowflake.com/en/sql-reference/sql/copy-into-table#output).
+          envelope(['file', 'status', 'rows_parsed', 'rows_loaded'].map(textCol), stage.files.length ? [[stage.files.map((f) => f.split('/').pop()).join(','), 'LOADED', String(r.rowsChanged), String(r.rowsChanged)]] : [], 0x3000);
+        } catch (e) {
+          json(res, {
+            data: { internalError: false, errorCode: '100038', age: 0, sqlState: '22018', queryId, line: -1, pos: -1, type: 'EXECUTION' },
+            code: '100038', message: `Numeric value or date could not be loaded: ${(e as Error).message.split('\n')[0]}`, success: false, headers: null,
+          });
+        }
+      }
       return;
     }
     if (jsUdf) {
@@ -675,6 +704,7 @@ export async function startSnowflakeServer(options: { users: Record<string, stri
       for (const s of new Set(sessions.values())) s.conn.closeSync();
       admin.closeSync();
       duck.closeSync();
+      stages.close();
     },
   };
 }

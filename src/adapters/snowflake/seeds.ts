@@ -3,10 +3,12 @@
  * column types are inferred like DuckDB's sniffer (BIGINT, DOUBLE, BOOLEAN, DATE, TIMESTAMP, else VARCHAR;
  * `column_types` override), rows are inserted in batches with positional binds into a temporary table, and
  * the target is replaced in one `create or replace table ... as select` (the old seed stays if loading
- * fails). For big seeds (beyond ~100k rows) PUT the file to a stage and `COPY INTO` instead: one round trip
- * per batch of binds is slow over the internet, while COPY loads in parallel inside Snowflake. Not done here.
+ * fails). A big seed (at least the target's `seed_stage_rows` rows or `seed_stage_bytes` bytes) is instead
+ * PUT to a temporary stage and loaded with `COPY INTO` (one upload instead of a round trip per batch of
+ * binds; https://docs.snowflake.com/en/user-guide/data-load-local-file-system): snowflake-sdk uploads the
+ * file itself (compressed with gzip) when it sees the PUT command.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { WeirError } from '../../errors/weir-error.js';
@@ -21,7 +23,7 @@ import type { SnowflakeTarget } from './target.js';
  * @returns rows loaded
  * @throws WeirError `WEIR_SEED_INVALID` naming the file (and the first row of a batch that failed)
  */
-export async function loadSeed(adapter: Adapter, conn: Connection, seed: SeedLoad, config: Pick<SnowflakeTarget, 'transient' | 'seed_batch_rows'>): Promise<number> {
+export async function loadSeed(adapter: Adapter, conn: Connection, seed: SeedLoad, config: Pick<SnowflakeTarget, 'transient' | 'seed_batch_rows' | 'seed_stage_rows' | 'seed_stage_bytes'>): Promise<number> {
   if ((seed.format ?? 'csv') !== 'csv') {
     throw new WeirError('WEIR_SEED_INVALID', `${seed.format} seeds load on DuckDB only; Snowflake seeds are CSV (or .xlsx, converted to CSV)`, {
       location: { file: seed.displayPath }, hint: 'Convert the file to CSV, or load it into a table on the engine and declare it as a source.',
@@ -42,23 +44,8 @@ export async function loadSeed(adapter: Adapter, conn: Connection, seed: SeedLoa
   const cols = header.map((h) => d.quoteIdentifier(h));
   await conn.execute(`create or replace ${config.transient ? 'transient ' : ''}table ${tmp} (${cols.map((c, i) => `${c} ${types[i]}`).join(', ')})`);
   try {
-    // Batches of rows, bounded by the row limit and by ~16k binds per statement.
-    const perBatch = Math.max(1, Math.min(config.seed_batch_rows, Math.floor(16_000 / Math.max(1, header.length))));
-    const rowSql = `(${header.map(() => '?').join(', ')})`;
-    for (let i = 0; i < rows.length; i += perBatch) {
-      const batch = rows.slice(i, i + perBatch);
-      const binds = batch.flatMap((r) => r.map((v) => (v === '' ? null : v)));
-      try {
-        await conn.execute(`insert into ${tmp} (${cols.join(', ')}) values ${batch.map(() => rowSql).join(', ')}`, binds);
-      } catch (e) {
-        const m = mapSnowflakeError(e);
-        throw new WeirError('WEIR_SEED_INVALID', `seed rows ${i + 1}-${i + batch.length} could not be loaded into ${target}: ${m.message}`, {
-          location: { file: seed.displayPath, line: i + 2 },
-          hint: 'A value does not match its column type: fix the value or set config.column_types for that column (e.g. VARCHAR).',
-          cause: e,
-        });
-      }
-    }
+    if (throughStage(seed, rows.length, config)) await copyThroughStage(adapter, conn, seed, tmp, cols);
+    else await insertBatches(conn, seed, rows, header, tmp, target, cols, config.seed_batch_rows);
     const existing = await adapter.relationKind(conn, seed.relation);
     if (existing === 'view') await conn.execute(d.ddl.dropRelation(target, 'view'));
     await conn.execute(`create or replace ${config.transient ? 'transient ' : ''}table ${target} as select * from ${tmp}`);
@@ -66,6 +53,66 @@ export async function loadSeed(adapter: Adapter, conn: Connection, seed: SeedLoa
     await conn.execute(`drop table if exists ${tmp}`).catch(() => undefined);
   }
   return rows.length;
+}
+
+/**
+ * Whether a seed goes through a stage: a UTF-8 CSV (plain or gzipped) of at least `seed_stage_rows` rows or
+ * `seed_stage_bytes` bytes, whose path can stand in a PUT command (no quote, whitespace or backslash). Other
+ * encodings are decoded client-side and inserted.
+ */
+function throughStage(seed: SeedLoad, rows: number, config: Pick<SnowflakeTarget, 'seed_stage_rows' | 'seed_stage_bytes'>): boolean {
+  if (seed.encoding && !/^utf-?8$/i.test(seed.encoding)) return false;
+  if (/['\s\\]/.test(seed.file)) return false;
+  return rows >= config.seed_stage_rows || statSync(seed.file).size >= config.seed_stage_bytes;
+}
+
+/**
+ * `create temporary stage`, `put 'file://<seed>' @stage auto_compress = true`, then `copy into <tmp> (cols)
+ * from @stage file_format = (type = csv …) on_error = abort_statement purge = true`
+ * (https://docs.snowflake.com/en/sql-reference/sql/put, .../copy-into-table); the stage is dropped after.
+ * Empty fields load as NULL, as the INSERT path does.
+ * @throws WeirError `WEIR_SEED_INVALID` naming the file when the upload or the COPY fails
+ */
+async function copyThroughStage(adapter: Adapter, conn: Connection, seed: SeedLoad, tmp: string, cols: readonly string[]): Promise<void> {
+  const d = adapter.dialect;
+  const stage = d.relation({ ...seed.relation, identifier: `${seed.relation.identifier}__weir_stage` });
+  const delimiter = seed.delimiter ?? (/\.tsv(\.gz)?$/.test(seed.file) ? '\t' : ',');
+  await conn.execute(`create or replace temporary stage ${stage}`);
+  try {
+    await conn.execute(`put 'file://${seed.file}' @${stage} auto_compress = true overwrite = true`);
+    await conn.execute(`copy into ${tmp} (${cols.join(', ')}) from @${stage} file_format = (type = csv field_delimiter = ${d.literal(delimiter)} skip_header = 1 `
+      + `field_optionally_enclosed_by = '"' empty_field_as_null = true null_if = ('') compression = auto) on_error = abort_statement purge = true`);
+  } catch (e) {
+    const m = mapSnowflakeError(e);
+    throw new WeirError('WEIR_SEED_INVALID', `seed could not be loaded into ${tmp} through stage ${stage}: ${m.message}`, {
+      location: { file: seed.displayPath },
+      hint: 'A value does not match its column type (fix it or set config.column_types, e.g. VARCHAR), or the file could not be uploaded.',
+      cause: e,
+    });
+  } finally {
+    await conn.execute(`drop stage if exists ${stage}`).catch(() => undefined);
+  }
+}
+
+/** Inserts `rows` into `tmp` in batches (bounded by `batchRows` and by ~16k binds per statement). */
+async function insertBatches(conn: Connection, seed: SeedLoad, rows: readonly string[][], header: readonly string[], tmp: string, target: string, cols: readonly string[], batchRows: number): Promise<void> {
+  // Batches of rows, bounded by the row limit and by ~16k binds per statement.
+  const perBatch = Math.max(1, Math.min(batchRows, Math.floor(16_000 / Math.max(1, header.length))));
+  const rowSql = `(${header.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += perBatch) {
+    const batch = rows.slice(i, i + perBatch);
+    const binds = batch.flatMap((r) => r.map((v) => (v === '' ? null : v)));
+    try {
+      await conn.execute(`insert into ${tmp} (${cols.join(', ')}) values ${batch.map(() => rowSql).join(', ')}`, binds);
+    } catch (e) {
+      const m = mapSnowflakeError(e);
+      throw new WeirError('WEIR_SEED_INVALID', `seed rows ${i + 1}-${i + batch.length} could not be loaded into ${target}: ${m.message}`, {
+        location: { file: seed.displayPath, line: i + 2 },
+        hint: 'A value does not match its column type: fix the value or set config.column_types for that column (e.g. VARCHAR).',
+        cause: e,
+      });
+    }
+  }
 }
 
 /** Reads a seed CSV (optionally gzipped) with csv-parse: header + rows of strings. */

@@ -42,6 +42,13 @@ export const snowflakeTargetSchema = z
     query_timeout_seconds: z.number().positive().default(3600),
     /** Rows per `INSERT ... VALUES` batch when loading seeds (Snowflake accepts at most 16,384). */
     seed_batch_rows: z.number().int().min(1).max(16_384).default(1000),
+    /**
+     * A seed with at least this many rows, or a file of at least {@link seed_stage_bytes} bytes, is loaded
+     * through a temporary stage (`PUT` + `COPY INTO`) instead of batched INSERTs (0: every seed).
+     */
+    seed_stage_rows: z.number().int().min(0).default(50_000),
+    /** See {@link seed_stage_rows}: the file-size threshold in bytes (default 8 MiB). */
+    seed_stage_bytes: z.number().int().min(0).default(8 * 1024 * 1024),
   })
   .strict()
   .superRefine((t, ctx) => {
