@@ -13,6 +13,7 @@
  *   loader
  *   manifest, artifacts
  *   events, errors, utils
+ *   vendor (third-party packages the build bundles into one file each: imports nothing of Weir)
  *
  * stdlib (the standard library shipped with the package) imports only the UDF authoring contract
  * (udfs/define.ts) and libraries. Only adapters/registry.ts names the engines' folders. The parse phase's
@@ -20,6 +21,7 @@
  * too: a type is a dependency of the design.
  */
 const LAYERS = [
+  ['vendor'],
   ['events', 'errors', 'utils'],
   ['manifest', 'artifacts'],
   ['loader'],

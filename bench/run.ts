@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   log('building dist/ into .bench-tmp/dist');
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', distDir, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'inherit' });
   // the rest of `npm run build` (docs site bundle, stdlib macros) into the same folder, and a bin beside it
-  for (const s of ['build-docs-app.mjs', 'copy-stdlib-macros.mjs']) execFileSync(process.execPath, [path.join(repoRoot, 'scripts', s)], { stdio: 'inherit', env: { ...process.env, WEIR_BUILD_OUT: distDir } });
+  for (const s of ['build-docs-app.mjs', 'copy-stdlib-macros.mjs', 'bundle-vendor.mjs']) execFileSync(process.execPath, [path.join(repoRoot, 'scripts', s)], { stdio: 'inherit', env: { ...process.env, WEIR_BUILD_OUT: distDir } });
   const bin = benchBin(repoRoot, tmpDir);
   const load = os.loadavg().map((x) => x.toFixed(1)).join(', ');
 

@@ -160,7 +160,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     handler: async (a: CommandArgs) => (await runs()).runHandler(ctx, command, a),
   });
 
-  const { default: yargs } = await import('yargs');
+  const { default: yargs } = await import('../vendor/yargs.js');
   const parser = yargs([...argv])
     .scriptName('weir')
     .usage('$0 <command> [options]')

@@ -3,7 +3,7 @@
  * carries, as zod schemas a scheduler (or a test) can validate a JSON line against. The README's event
  * table is this table; codes and required fields are stable (only added to, never renamed or removed).
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import type { WeirEvent } from './events.js';
 
 const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 timestamp');

@@ -3,7 +3,8 @@
  * a summary at the end, and a progress bar (cli-progress, on stderr) when writing to a terminal.
  */
 import pc from 'picocolors';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { NodeFinishEvent, Reporter, WeirEvent } from './events.js';
 
 /** Options of {@link TextReporter}. */
@@ -16,6 +17,9 @@ export interface TextReporterOptions {
   readonly progress?: boolean;
   readonly err?: NodeJS.WritableStream;
 }
+
+/** cli-progress (CommonJS) is loaded when a bar is first shown: most commands never show one (start-up cost). */
+const requireLazy = createRequire(import.meta.url);
 
 const STATUS_TEXT: Record<string, string> = {
   success: 'OK', error: 'ERROR', skipped: 'SKIP', pass: 'PASS', fail: 'FAIL', warn: 'WARN', reused: 'REUSE',
@@ -51,7 +55,8 @@ export class TextReporter implements Reporter {
         const err = this.o.err ?? process.stderr;
         const showBar = this.o.progress ?? ((err as NodeJS.WriteStream).isTTY === true && !this.o.quiet);
         if (showBar && e.node_count > 0) {
-          this.bar = new cliProgress.SingleBar({ stream: err, format: ' {bar} {value}/{total} nodes', hideCursor: false, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+          const cp = requireLazy('cli-progress') as typeof cliProgress;
+          this.bar = new cp.SingleBar({ stream: err, format: ' {bar} {value}/{total} nodes', hideCursor: false, clearOnComplete: true }, cp.Presets.shades_classic);
           this.done = 0;
           this.bar.start(e.node_count, 0);
         }

@@ -3,7 +3,7 @@
  * paths, environment interpolation (`{{env "NAME" "default"}}` inside string values), and the set of
  * secret values that must never reach logs or artifacts.
  */
-import { z } from 'zod';
+import { z } from '../vendor/zod.js';
 import { WeirError, WeirErrors } from '../errors/weir-error.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
 import { checkOneTestConfigKey } from './test-config-tree.js';

@@ -4,9 +4,14 @@
  * for the model's inputs and the rows it must return. This module only reads and checks the YAML shape
  * (every problem with file, key path and line); the compiler resolves models and inputs.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as ParseCsv } from 'csv-parse/sync';
 import { WeirError } from '../errors/weir-error.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
+
+/** csv-parse is loaded when a unit test gives rows as CSV (`format: csv`), not by every project load (start-up cost). */
+const requireLazy = createRequire(import.meta.url);
+const parseCsv: typeof ParseCsv = (...args: Parameters<typeof ParseCsv>) => (requireLazy('csv-parse/sync') as { parse: typeof ParseCsv }).parse(...args);
 
 /** Where an input's rows come from, as written: `ref('x')`, `source('s', 't')` or `this`. */
 export type UnitTestInputRef =

@@ -1,7 +1,7 @@
 /**
  * The configuration of a `type: duckdb` target (project.yaml `targets:`), validated by the registry.
  */
-import { z } from 'zod';
+import { z } from '../../vendor/zod.js';
 
 /** Target configuration for `type: duckdb`. */
 export const duckdbTargetSchema = z

@@ -1,7 +1,7 @@
 /**
  * The configuration of a `type: trino` target (project.yaml `targets:`), validated by the registry.
  */
-import { z } from 'zod';
+import { z } from '../../vendor/zod.js';
 
 const authSchema = z.discriminatedUnion('type', [
   z.object({
