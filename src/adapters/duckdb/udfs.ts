@@ -7,7 +7,7 @@
  */
 import {
   BIGINT, BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBScalarFunction, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR,
-  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBVector,
+  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
 import type { UdfSqlType } from '../../udfs/define.js';
 import { preview, type LoadedUdf } from '../../udfs/registry.js';
