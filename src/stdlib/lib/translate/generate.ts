@@ -197,17 +197,24 @@ export class MarianOnnx {
     }
   }
 
-  /** Log-probabilities after the logits processors (bad words, forced eos), as transformers applies them. */
+  /** Reused log-probability buffer (one vocabulary row): no 0.5 MB allocation per row and step. */
+  private scratch = new Float64Array(0);
+
+  /**
+   * Log-probabilities after the logits processors (bad words, forced eos), as transformers applies them,
+   * written into a buffer reused across rows and steps (valid until the next call).
+   */
   private logProbs(logits: Float32Array, curLen: number, maxLength: number): Float64Array {
     const c = this.config;
     const V = logits.length;
-    const lp = logSoftmax(logits);
+    if (this.scratch.length !== V) this.scratch = new Float64Array(V);
+    const lp = logSoftmaxInto(logits, this.scratch);
     for (const b of c.badTokenIds) if (b >= 0 && b < V) lp[b] = -Infinity;
     if (c.forcedEosTokenId !== undefined && curLen === maxLength - 1) {
       lp.fill(-Infinity);
       lp[c.forcedEosTokenId] = 0;
     }
-    return c.renormalizeLogits ? logSoftmax(lp) : lp;
+    return c.renormalizeLogits ? logSoftmaxInto(lp, lp) : lp;
   }
 
   private async greedy(B: number, hidden: Tensor, mask: Tensor, maxLength: number): Promise<number[][]> {
@@ -248,8 +255,7 @@ export class MarianOnnx {
     while (items.length > 0) {
       const curLen = st.tokens[0].length; // tokens so far, start token included
       const logits = await this.step(st);
-      const lps = logits.map((row) => this.logProbs(row, curLen, maxLength));
-      const V = lps[0].length;
+      const V = logits[0].length;
       const nextRows: number[] = [];
       const nextTokens: number[] = [];
       const nextScores: number[] = [];
@@ -260,10 +266,11 @@ export class MarianOnnx {
         for (let k = 0; k < K; k++) {
           const row = g * K + k;
           const base = scores[row];
-          const lp = lps[row];
+          const lp = this.logProbs(logits[row], curLen, maxLength);
+          // top.push ignores s <= top.floor: checking here first skips a call per vocabulary entry
           for (let v = 0; v < V; v++) {
             const s = base + lp[v];
-            if (s > -Infinity) top.push(s, row, v);
+            if (s > top.floor) top.push(s, row, v);
           }
         }
         const cands = top.sorted();
@@ -311,12 +318,16 @@ interface DecodeState {
 
 /** Log-softmax in float64. */
 export function logSoftmax(x: ArrayLike<number>): Float64Array {
+  return logSoftmaxInto(x, new Float64Array(x.length));
+}
+
+/** Log-softmax in float64 written into `out` (which may be `x` itself); returns `out`. */
+function logSoftmaxInto(x: ArrayLike<number>, out: Float64Array): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < x.length; i++) if (x[i] > max) max = x[i];
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += Math.exp(x[i] - max);
   const lse = max + Math.log(sum);
-  const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x[i] - lse;
   return out;
 }
@@ -324,8 +335,14 @@ export function logSoftmax(x: ArrayLike<number>): Float64Array {
 /** The n best (score, row, token) triples seen (a min-heap of size n). */
 class TopN {
   private readonly heap: [number, number, number][] = [];
+  /** Scores at or below this are not kept: −∞ until full, then the smallest kept score. */
+  floor = -Infinity;
   constructor(private readonly n: number) {}
   push(s: number, row: number, v: number): void {
+    this.pushHeap(s, row, v);
+    if (this.heap.length === this.n) this.floor = this.heap[0][0];
+  }
+  private pushHeap(s: number, row: number, v: number): void {
     const h = this.heap;
     if (h.length === this.n && s <= h[0][0]) return;
     if (h.length < this.n) {
