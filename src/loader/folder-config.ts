@@ -75,6 +75,43 @@ export function resolveFolderConfig(tree: Obj, projectName: string, folders: rea
   return mergeConfig(...layers);
 }
 
+/**
+ * Where each key of {@link resolveFolderConfig}'s result was set: the key path inside `tree` of the level
+ * that wins (the deepest that sets it), e.g. `{ materialized: ['weir_demo', 'marts', '+materialized'] }`, so
+ * an error about a folder-config value can name its line of project.yaml.
+ * @param tree the `models:` (or `seeds:`/`snapshots:`) mapping from project.yaml
+ * @param projectName a first-level key equal to the project name is descended into, as in dbt
+ * @param folders the file's folders below its resource path
+ * @returns config key (without `+`) → key path in `tree` (with the key as written)
+ */
+export function folderConfigSites(tree: Obj, projectName: string, folders: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const record = (level: Obj, at: readonly string[]) => {
+    for (const [k, v] of Object.entries(level)) {
+      if (k.startsWith('+')) out[k.slice(1)] = [...at, k];
+      else if (!(isObj(v) && !MAPPING_CONFIG_KEYS.has(k))) out[k] = [...at, k];
+    }
+  };
+  record(tree, []);
+  let sub = splitLevel(tree).folders;
+  let subAt: Record<string, string[]> = Object.fromEntries(Object.keys(sub).map((k) => [k, [k]]));
+  if (sub[projectName]) {
+    record(sub[projectName], [projectName]);
+    const inner = splitLevel(sub[projectName]).folders;
+    sub = { ...sub, ...inner };
+    subAt = { ...subAt, ...Object.fromEntries(Object.keys(inner).map((k) => [k, [projectName, k]])) };
+  }
+  for (const f of folders) {
+    const next = sub[f];
+    if (!next) break;
+    const at = subAt[f];
+    record(next, at);
+    sub = splitLevel(next).folders;
+    subAt = Object.fromEntries(Object.keys(sub).map((k) => [k, [...at, k]]));
+  }
+  return out;
+}
+
 /** Lists folder paths named in a config tree that match no folder on disk (dbt warns about these). */
 export function unusedFolderPaths(tree: Obj, projectName: string, existing: ReadonlySet<string>): string[] {
   const out: string[] = [];

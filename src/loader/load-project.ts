@@ -14,7 +14,7 @@ import { interpolateEnv, validateProjectConfig, SECRET_KEY_PATTERN, secretVarVal
 import { readSchemaFile, type SchemaFile } from './schema-yaml.js';
 import { readDbtProfile, type TargetSource } from './dbt-profiles.js';
 import { projectTestConfig } from './test-config-tree.js';
-import { resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
+import { folderConfigSites, resolveFolderConfig, unusedFolderPaths } from './folder-config.js';
 import { discoverLibrary, mergeLibraryMacros, resolvePackages, type LibraryLocation, type UdfModuleRef } from './libraries.js';
 
 /** File names accepted for the project file, in order of preference. */
@@ -32,6 +32,8 @@ export interface SqlFile {
   readonly raw: string;
   /** Folder-level config from project.yaml. */
   readonly folderConfig: Readonly<Record<string, unknown>>;
+  /** Line of project.yaml that sets each key of {@link folderConfig} (for errors about its values). */
+  readonly folderConfigLines?: Readonly<Record<string, number | undefined>>;
 }
 
 /** A discovered seed file. */
@@ -250,6 +252,8 @@ export function readProjectFiles(options: LoadOptions = {}, hooks: LoadHooks = {
   const foldersOf = (base: string, abs: string) => toPosix(path.relative(base, path.dirname(abs))).split('/').filter((s) => s && s !== '.');
   const existingFolders = new Set<string>();
 
+  const folderLines = (tree: string, value: Record<string, unknown>, folders: readonly string[]) =>
+    Object.fromEntries(Object.entries(folderConfigSites(value, config.name, folders)).map(([k, p]) => [k, yaml.locate([tree, ...p]).line]));
   const models: SqlFile[] = [];
   for (const mp of config['model-paths']) {
     const base = path.resolve(root, mp);
@@ -260,6 +264,7 @@ export function readProjectFiles(options: LoadOptions = {}, hooks: LoadHooks = {
         models.push({
           name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
           folderConfig: resolveFolderConfig(config.models, config.name, folders),
+          folderConfigLines: folderLines('models', config.models, folders),
         });
       } else if (/\.ya?ml$/.test(abs)) readYaml(abs);
     }

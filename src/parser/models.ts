@@ -56,7 +56,7 @@ export function parseModels(ctx: ParseContext): void {
     const site: KeySite = (key) => {
       if (deps && key in deps.config) return { file: f.path, line: deps.configLines?.[key] };
       if (patch?.config && key in patch.config) return { file: patch.file ?? f.path, line: patch.configLines?.[key] ?? patch.line };
-      if (key in f.folderConfig) return { file: files.configFile };
+      if (key in f.folderConfig) return { file: files.configFile, line: f.folderConfigLines?.[key] };
       return { file: f.path };
     };
     if (!(MODEL_MATERIALIZATIONS as readonly string[]).includes(config.materialized)) {

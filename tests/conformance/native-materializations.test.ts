@@ -150,6 +150,10 @@ targets:
     r = await parse('trino', { 'models/a.sql': '{{config materialized="materialized_view"}}\nselect 1 as x', 'project.yaml': `${project('trino')}models:\n  t:\n    +properties: { format: { a: 1 } }\n` });
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/project\.yaml.*properties\.format: a value is a string, number, boolean or a list of them/);
+    // The folder config's line: the `+properties` key of project.yaml (its last line).
+    const folderYaml = `${project('trino')}models:\n  t:\n    +properties: { format: { a: 1 } }\n`;
+    r = await parse('trino', { 'models/a.sql': '{{config materialized="materialized_view"}}\nselect 1 as x', 'project.yaml': folderYaml });
+    expect(r.out).toContain(`project.yaml:${folderYaml.split('\n').length - 1}`);
     r = await parse('trino', { 'models/a.sql': '{{config materialized="view" on_table_exists="drop"}}\nselect 1 as x' });
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/config 'on_table_exists' applies to table models, not to a view/);

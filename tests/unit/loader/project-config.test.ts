@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WeirError, WeirErrors } from '../../../src/errors/weir-error.js';
-import { mergeConfig, resolveFolderConfig, unusedFolderPaths } from '../../../src/loader/folder-config.js';
+import { folderConfigSites, mergeConfig, resolveFolderConfig, unusedFolderPaths } from '../../../src/loader/folder-config.js';
 import { validateProjectConfig } from '../../../src/loader/project-config.js';
 import { parseYamlFile } from '../../../src/loader/yaml-file.js';
 
@@ -73,6 +73,19 @@ describe('folder config', () => {
   it('mergeConfig: later wins, nested mappings merge, tags deduplicate', () => {
     expect(mergeConfig({ a: 1, tags: ['x'], meta: { p: 1 } }, { a: 2, tags: ['x', 'y'], meta: { q: 2 } }, { b: undefined }))
       .toEqual({ a: 2, tags: ['x', 'y'], meta: { p: 1, q: 2 } });
+  });
+  it('says where each resolved key was set: the deepest level that sets it, with the key as written', () => {
+    const sites = folderConfigSites(tree, 'shop', ['staging', 'crm']);
+    for (const [k, at] of Object.entries(sites)) {
+      let v: unknown = tree;
+      for (const p of at) v = (v as Record<string, unknown>)[p];
+      expect(v, `${k} at ${at.join('.')}`).toBeDefined();
+    }
+    expect(sites.materialized).toEqual(['staging', 'crm', '+materialized']);
+    expect(sites.schema).toEqual(['staging', '+schema']);
+    expect(sites.column_types).toEqual(['column_types']);
+    expect(folderConfigSites(tree, 'shop', ['marts']).materialized).toEqual(['shop', 'marts', '+materialized']);
+    expect(Object.keys(sites).sort()).toEqual(Object.keys(resolveFolderConfig(tree, 'shop', ['staging', 'crm'])).sort());
   });
   it('lists config paths that match no folder', () => {
     expect(unusedFolderPaths(tree, 'shop', new Set(['staging', 'staging/crm']))).toEqual(['marts']);
