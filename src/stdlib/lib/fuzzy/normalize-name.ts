@@ -136,19 +136,30 @@ const plainCache = new Map<string, string>();
 const romanizedCache = new Map<string, string>();
 const NAME_CACHE_SIZE = 4096;
 
-function normalizeNameUncached(s: string, romanize: boolean): string {
-  let t = s.normalize('NFKC').toLowerCase().replace(/[ßẞ]/g, 'ss').replace(/ς/g, 'σ');
-  for (const f of KO_COMPANY) t = t.split(f).join(' ');
-  t = t.replace(/['’ʼ`´]/g, '');
-  const isDropWord = (w: string) => HONORIFICS.has(w) || COMPANY_SUFFIXES.has(w) || KO_HONORIFICS.includes(w);
-  const words = (part: string) => part.split(/[^\p{L}\p{N}\p{M}]+/u).filter((w) => w.length > 0);
+const NAME_COMMA = /[,，、]/;
+const isDropWord = (w: string) => HONORIFICS.has(w) || COMPANY_SUFFIXES.has(w) || KO_HONORIFICS.includes(w);
+const nameWords = (part: string) => part.split(/[^\p{L}\p{N}\p{M}]+/u).filter((w) => w.length > 0);
 
-  // "Last, First" → "First Last"
-  const parts = t.split(/[,，、]/).filter((p) => words(p).some((w) => !isDropWord(w)));
-  if (parts.length === 2 && parts.every((p) => /\p{Script=Latin}/u.test(p)) && !/[\uac00-\ud7a3]/.test(t)) {
-    t = `${parts[1]} ${parts[0]}`;
+/** Whether every UTF-16 unit of `s` is ASCII. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function normalizeNameUncached(s: string, romanize: boolean): string {
+  // NFKC leaves ASCII unchanged: skip it for ASCII names
+  let t = (isAscii(s) ? s : s.normalize('NFKC')).toLowerCase().replace(/[ßẞ]/g, 'ss').replace(/ς/g, 'σ');
+  for (const f of KO_COMPANY) if (t.includes(f)) t = t.split(f).join(' ');
+  t = t.replace(/['’ʼ`´]/g, '');
+
+  // "Last, First" → "First Last" (only a name with a comma can have two parts)
+  if (NAME_COMMA.test(t)) {
+    const parts = t.split(/[,，、]/).filter((p) => nameWords(p).some((w) => !isDropWord(w)));
+    if (parts.length === 2 && parts.every((p) => /\p{Script=Latin}/u.test(p)) && !/[\uac00-\ud7a3]/.test(t)) {
+      t = `${parts[1]} ${parts[0]}`;
+    }
   }
-  const all = words(t);
+  const all = nameWords(t);
   let ws = all.filter((w) => !HONORIFICS.has(w));
   while (ws.length > 1 && COMPANY_SUFFIXES.has(ws[ws.length - 1])) ws.pop();
   ws = ws
