@@ -217,6 +217,34 @@ export class MarianOnnx {
     return c.renormalizeLogits ? logSoftmaxInto(lp, lp) : lp;
   }
 
+  /** Per vocabulary id: 1 when the id is never generated (`badTokenIds`). */
+  private banned = new Uint8Array(0);
+
+  /**
+   * The greedy choice: the argmax of {@link logProbs}, found on the raw logits. Log-softmax subtracts one
+   * constant from every logit (and renormalizing does again), which keeps their order, so the argmax
+   * (first index among equals) is the same without computing 65,001 exponentials per row.
+   */
+  private greedyPick(logits: Float32Array, curLen: number, maxLength: number): number {
+    const c = this.config;
+    const V = logits.length;
+    if (c.forcedEosTokenId !== undefined && curLen === maxLength - 1) return c.forcedEosTokenId;
+    if (this.banned.length !== V) {
+      this.banned = new Uint8Array(V);
+      for (const b of c.badTokenIds) if (b >= 0 && b < V) this.banned[b] = 1;
+    }
+    const banned = this.banned;
+    let best = 0;
+    let bestValue = banned[0] ? -Infinity : logits[0];
+    for (let v = 1; v < V; v++) {
+      if (!banned[v] && logits[v] > bestValue) {
+        best = v;
+        bestValue = logits[v];
+      }
+    }
+    return best;
+  }
+
   private async greedy(B: number, hidden: Tensor, mask: Tensor, maxLength: number): Promise<number[][]> {
     const c = this.config;
     const st: DecodeState = { tokens: Array.from({ length: B }, () => [c.decoderStartTokenId]), hidden, mask };
@@ -227,9 +255,7 @@ export class MarianOnnx {
       const logits = await this.step(st);
       const keep: number[] = [];
       logits.forEach((row, r) => {
-        const lp = this.logProbs(row, curLen, maxLength);
-        let best = 0;
-        for (let v = 1; v < lp.length; v++) if (lp[v] > lp[best]) best = v;
+        const best = this.greedyPick(row, curLen, maxLength);
         st.tokens[r].push(best);
         if (best === c.eosTokenId || curLen + 1 >= maxLength) {
           const out = st.tokens[r].slice(1);
