@@ -7,7 +7,7 @@
  * https://docs.getdbt.com/reference/seed-configs, https://docs.getdbt.com/reference/snapshot-configs,
  * https://docs.getdbt.com/reference/data-test-configs, https://docs.getdbt.com/reference/source-configs).
  */
-import { distance } from 'fastest-levenshtein';
+import { closest } from '../utils/closest.js';
 import { WeirError } from '../errors/weir-error.js';
 import { splitLevel } from './folder-config.js';
 
@@ -101,19 +101,11 @@ export interface ConfigKeySite {
 const normalise = (k: string): string => (k === 'pre-hook' ? 'pre_hook' : k === 'post-hook' ? 'post_hook' : k);
 
 /**
- * The known key closest to `key` by edit distance (at most max(2, 40% of its length) edits), or undefined.
+ * The known key closest to `key` by edit distance (at most max(2, 40% of its length) edits), or undefined
+ * ({@link closest}).
  */
 export function closestKey(key: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of known) {
-    const d = distance(key.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length * 0.4)) ? best : undefined;
+  return closest(key, known);
 }
 
 /** The config keys Weir knows for a resource type (any materialization). */

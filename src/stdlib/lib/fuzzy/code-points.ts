@@ -61,10 +61,19 @@ export function popcount32(v: number): number {
 /** Writes the code points of `s` into `buf` (grown if needed; the count goes to `codePointsLength`). @returns the buffer written */
 export function codePointsInto(s: string, buf: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   if (buf.length < s.length) buf = new Int32Array(Math.max(s.length, buf.length * 2));
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
+  codePointsLength = appendCodePoints(s, 0, s.length, buf, 0);
+  return buf;
+}
+
+/**
+ * Appends the code points of `s[from..to)` (UTF-16 indexes; a surrogate pair is one code point, a lone
+ * surrogate stands for itself) to `buf` at `n`; `buf` must have room for `to - from` more entries.
+ * @returns the new length
+ */
+export function appendCodePoints(s: string, from: number, to: number, buf: Int32Array, n: number): number {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
       const d = s.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
         buf[n++] = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
@@ -74,8 +83,7 @@ export function codePointsInto(s: string, buf: Int32Array<ArrayBuffer>): Int32Ar
     }
     buf[n++] = c;
   }
-  codePointsLength = n;
-  return buf;
+  return n;
 }
 /** Number of code points written by the last {@link codePointsInto} call. */
 export let codePointsLength = 0;

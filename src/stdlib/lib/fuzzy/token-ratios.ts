@@ -3,7 +3,7 @@
  * token_sort / token_set ratios computed on token bounds, without a string per token.
  * @module
  */
-import { compareCodePoints } from './code-points.js';
+import { appendCodePoints, compareCodePoints } from './code-points.js';
 import { lcsOf, normDist } from './indel.js';
 
 /** Whitespace-split tokens sorted by code point (rapidfuzz `sorted_split`). */
@@ -78,23 +78,6 @@ function sortTokens(s: string, t: TokenBounds): void {
     order[m] = k;
   }
   t.n = nt;
-}
-
-/** Appends the code points of `s[from..to)` to `buf` at `n`. @returns the new length */
-function appendCodePoints(s: string, from: number, to: number, buf: Int32Array, n: number): number {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        buf[n++] = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-        i++;
-        continue;
-      }
-    }
-    buf[n++] = c;
-  }
-  return n;
 }
 
 let sortA: Int32Array<ArrayBuffer> = new Int32Array(64);
