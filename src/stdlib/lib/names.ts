@@ -98,6 +98,7 @@ const NICKNAMES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const HANGUL_WORD = /^[\uac00-\ud7a3]+$/;
+const HANGUL_SYLLABLE = /[\uac00-\ud7a3]/;
 
 /** Romanizes a Hangul given name syllable by syllable (no sound changes across syllables). */
 function romanizeGiven(hangul: string): string {
@@ -169,8 +170,9 @@ function personNameKeysUncached(name: string): string[] {
   const raw = name.normalize('NFKC').trim();
   if (raw === '') return [];
   // honorific words (님, 고객님, 씨, …) are those normalizeName drops after a name, unless they are also a
-  // surname (양 is "Miss" and the surname Yang)
-  const hangulWords = raw
+  // surname (양 is "Miss" and the surname Yang). Only a name holding a Hangul syllable can be read this
+  // way (raw is NFKC already, and normalizeName creates no syllables), so the others skip the per-word work.
+  const hangulWords = !HANGUL_SYLLABLE.test(raw) ? [] : raw
     .split(/\s+/)
     .map((w) => normalizeName(w))
     .filter((w) => w !== '' && (HANGUL_SURNAMES.has(w) || normalizeName(`가 ${w}`) !== '가'));
