@@ -105,7 +105,15 @@ describe('docs site in Chromium', () => {
     await page.selectOption('#down', '0');
     await page.waitForFunction("document.getElementById('selector').value === '1+customer_revenue+0'");
     expect(await ids()).toEqual(['model.shop.customer_revenue', 'model.shop.int_paid_orders', 'model.shop.stg_customers']);
-    // Double-click a box: focus moves to it.
+    // Double-click a box: focus moves to it. The re-rendered graph may still be fitting itself into the
+    // canvas (its ResizeObserver redraws after layout): wait until the box stays put for 100 ms.
+    await page.waitForFunction(`(() => {
+      const p = window.__weirGraph?.clientPosition('model.shop.stg_customers');
+      const k = p ? p.x + ',' + p.y : '';
+      const same = k !== '' && window.__weirLastPos === k;
+      window.__weirLastPos = k;
+      return same;
+    })()`, undefined, { polling: 100 });
     const q = await at('model.shop.stg_customers');
     await page.mouse.dblclick(q.x, q.y);
     await page.waitForFunction("location.hash.includes('focus=model.shop.stg_customers')");
