@@ -55,6 +55,21 @@ afterAll(async () => {
   cleanupProjects();
 });
 
+/**
+ * A graph box's centre once the drawn graph has stopped moving (a re-rendered graph may still be fitting
+ * itself into the canvas: its ResizeObserver redraws after layout): the same position 100 ms apart.
+ */
+async function settledAt(uid: string): Promise<{ x: number; y: number }> {
+  await page.waitForFunction(`(() => {
+    const p = window.__weirGraph?.clientPosition(${JSON.stringify(uid)});
+    const k = p ? p.x + ',' + p.y : '';
+    const same = k !== '' && window.__weirLastPos === k;
+    window.__weirLastPos = k;
+    return same;
+  })()`, undefined, { polling: 100 });
+  return (await page.evaluate(`window.__weirGraph.clientPosition(${JSON.stringify(uid)})`)) as { x: number; y: number };
+}
+
 async function checkModelPage(): Promise<void> {
   await page.waitForSelector('table.columns');
   expect(await page.locator('h1').innerText()).toBe('customer_revenue');
@@ -93,8 +108,7 @@ describe('docs site in Chromium', () => {
     const ids = async () => ((await page.evaluate('window.__weirGraph.nodeIds()')) as string[]).sort();
     expect(await page.inputValue('#selector')).toBe('2+customer_revenue+2');
     expect(await ids()).toEqual(['model.shop.customer_revenue', 'model.shop.int_paid_orders', 'model.shop.stg_customers', 'model.shop.stg_orders', 'model.shop.unbuilt_model', 'seed.shop.customers']); // the source is 3 edges up
-    const at = async (uid: string) => (await page.evaluate(`window.__weirGraph.clientPosition(${JSON.stringify(uid)})`)) as { x: number; y: number };
-    const p = await at('model.shop.stg_customers');
+    const p = await settledAt('model.shop.stg_customers');
     await page.mouse.click(p.x, p.y);
     await page.waitForSelector('#graph-panel h3');
     expect(await page.locator('#graph-panel h3').innerText()).toMatch(/stg_customers/);
@@ -105,16 +119,8 @@ describe('docs site in Chromium', () => {
     await page.selectOption('#down', '0');
     await page.waitForFunction("document.getElementById('selector').value === '1+customer_revenue+0'");
     expect(await ids()).toEqual(['model.shop.customer_revenue', 'model.shop.int_paid_orders', 'model.shop.stg_customers']);
-    // Double-click a box: focus moves to it. The re-rendered graph may still be fitting itself into the
-    // canvas (its ResizeObserver redraws after layout): wait until the box stays put for 100 ms.
-    await page.waitForFunction(`(() => {
-      const p = window.__weirGraph?.clientPosition('model.shop.stg_customers');
-      const k = p ? p.x + ',' + p.y : '';
-      const same = k !== '' && window.__weirLastPos === k;
-      window.__weirLastPos = k;
-      return same;
-    })()`, undefined, { polling: 100 });
-    const q = await at('model.shop.stg_customers');
+    // Double-click a box: focus moves to it.
+    const q = await settledAt('model.shop.stg_customers');
     await page.mouse.dblclick(q.x, q.y);
     await page.waitForFunction("location.hash.includes('focus=model.shop.stg_customers')");
     expect(await page.inputValue('#selector')).toBe('1+stg_customers+0');
@@ -197,7 +203,7 @@ describe('a 5,000-node project graph', () => {
     await page.fill('#selector', '2+m4999');
     await page.press('#selector', 'Enter');
     await page.waitForFunction('window.__weirGraph.nodeIds().length < 10');
-    const p = (await page.evaluate('window.__weirGraph.clientPosition("model.big.m4999")')) as { x: number; y: number };
+    const p = await settledAt('model.big.m4999');
     await page.mouse.click(p.x, p.y);
     expect(await page.locator('#graph-panel h3').innerText()).toMatch(/m4999/);
     expect(pageErrors).toEqual([]);
