@@ -11,14 +11,23 @@ const MAPPING_CONFIG_KEYS = new Set(['column_types', 'meta', 'docs', 'contract',
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The config key an entry of a folder-config level sets (`+` removed), or undefined when the entry is a
+ * subfolder (a mapping-valued key without `+` that is not a mapping-valued config key).
+ */
+function configKeyOf(k: string, v: unknown): string | undefined {
+  if (k.startsWith('+')) return k.slice(1);
+  return isObj(v) && !MAPPING_CONFIG_KEYS.has(k) ? undefined : k;
+}
+
 /** Splits one level of a folder-config tree into its own config (`+` removed) and its subfolders. */
 export function splitLevel(level: Obj): { config: Obj; folders: Record<string, Obj> } {
   const config: Obj = {};
   const folders: Record<string, Obj> = {};
   for (const [k, v] of Object.entries(level)) {
-    if (k.startsWith('+')) config[k.slice(1)] = v;
-    else if (isObj(v) && !MAPPING_CONFIG_KEYS.has(k)) folders[k] = v;
-    else config[k] = v;
+    const key = configKeyOf(k, v);
+    if (key === undefined) folders[k] = v as Obj;
+    else config[key] = v;
   }
   return { config, folders };
 }
@@ -51,6 +60,29 @@ export function mergeConfig(...layers: readonly Obj[]): Obj {
 }
 
 /**
+ * The levels of a folder-config tree that apply to a file, general to specific, each with its key path
+ * inside `tree`: the root, the project-name level when present (its subfolders joining the root's), then
+ * one level per folder of the file as far as the tree names them.
+ */
+function folderLevels(tree: Obj, projectName: string, folders: readonly string[]): { level: Obj; at: readonly string[] }[] {
+  const out: { level: Obj; at: readonly string[] }[] = [{ level: tree, at: [] }];
+  const below = (level: Obj, at: readonly string[]) =>
+    Object.fromEntries(Object.entries(splitLevel(level).folders).map(([k, v]) => [k, { level: v, at: [...at, k] }]));
+  let sub = below(tree, []);
+  if (sub[projectName]) {
+    out.push(sub[projectName]);
+    sub = { ...sub, ...below(sub[projectName].level, [projectName]) };
+  }
+  for (const f of folders) {
+    const next = sub[f];
+    if (!next) break;
+    out.push(next);
+    sub = below(next.level, next.at);
+  }
+  return out;
+}
+
+/**
  * Resolves the folder config that applies to a file.
  * @param tree the `models:` (or `seeds:`/`tests:`) mapping from project.yaml
  * @param projectName a first-level key equal to the project name is descended into, as in dbt
@@ -58,21 +90,7 @@ export function mergeConfig(...layers: readonly Obj[]): Obj {
  * @returns merged config (general to specific)
  */
 export function resolveFolderConfig(tree: Obj, projectName: string, folders: readonly string[]): Obj {
-  let { config, folders: sub } = splitLevel(tree);
-  const layers: Obj[] = [config];
-  if (sub[projectName]) {
-    const lvl = splitLevel(sub[projectName]);
-    layers.push(lvl.config);
-    sub = { ...sub, ...lvl.folders };
-  }
-  for (const f of folders) {
-    const next = sub[f];
-    if (!next) break;
-    const lvl = splitLevel(next);
-    layers.push(lvl.config);
-    sub = lvl.folders;
-  }
-  return mergeConfig(...layers);
+  return mergeConfig(...folderLevels(tree, projectName, folders).map((l) => splitLevel(l.level).config));
 }
 
 /**
@@ -86,28 +104,11 @@ export function resolveFolderConfig(tree: Obj, projectName: string, folders: rea
  */
 export function folderConfigSites(tree: Obj, projectName: string, folders: readonly string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const record = (level: Obj, at: readonly string[]) => {
+  for (const { level, at } of folderLevels(tree, projectName, folders)) {
     for (const [k, v] of Object.entries(level)) {
-      if (k.startsWith('+')) out[k.slice(1)] = [...at, k];
-      else if (!(isObj(v) && !MAPPING_CONFIG_KEYS.has(k))) out[k] = [...at, k];
+      const key = configKeyOf(k, v);
+      if (key !== undefined) out[key] = [...at, k];
     }
-  };
-  record(tree, []);
-  let sub = splitLevel(tree).folders;
-  let subAt: Record<string, string[]> = Object.fromEntries(Object.keys(sub).map((k) => [k, [k]]));
-  if (sub[projectName]) {
-    record(sub[projectName], [projectName]);
-    const inner = splitLevel(sub[projectName]).folders;
-    sub = { ...sub, ...inner };
-    subAt = { ...subAt, ...Object.fromEntries(Object.keys(inner).map((k) => [k, [projectName, k]])) };
-  }
-  for (const f of folders) {
-    const next = sub[f];
-    if (!next) break;
-    const at = subAt[f];
-    record(next, at);
-    sub = splitLevel(next).folders;
-    subAt = Object.fromEntries(Object.keys(sub).map((k) => [k, [...at, k]]));
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { readFreshness, type FreshnessSpec } from './freshness-spec.js';
 import { WeirError } from '../errors/weir-error.js';
+import type { ExposureFields } from '../manifest/types.js';
 import { formatKeyPath, type YamlFile } from './yaml-file.js';
 import { readUnitTests, type UnitTestPatch } from './unit-test-yaml.js';
 import { checkConfigKeys, closestKey, TEST_KEYS } from './config-keys.js';
@@ -109,17 +110,7 @@ export interface GroupPatch {
 }
 
 /** An `exposures:` entry (https://docs.getdbt.com/docs/build/exposures): a downstream use of the project's nodes. */
-export interface ExposurePatch {
-  readonly name: string;
-  readonly label?: string;
-  /** `dashboard`, `notebook`, `analysis`, `ml` or `application`. */
-  readonly type: string;
-  readonly owner: Readonly<Record<string, unknown>>;
-  readonly description: string;
-  readonly url?: string;
-  readonly maturity?: string;
-  readonly tags: readonly string[];
-  readonly meta: Readonly<Record<string, unknown>>;
+export interface ExposurePatch extends ExposureFields {
   /** As written: `ref('m')`, `source('s', 't')`. */
   readonly depends_on: readonly string[];
   readonly file: string;

@@ -262,11 +262,14 @@ export interface GroupDef {
   readonly path: string;
 }
 
-/** An exposure (dbt's exposures): a dashboard, notebook, application... that uses the project's nodes. */
-export interface ExposureDef {
-  readonly unique_id: string;
+/**
+ * What an exposure declares (https://docs.getdbt.com/docs/build/exposures), as schema YAML's `exposures:`
+ * entries write it and the manifest keeps it.
+ */
+export interface ExposureFields {
   readonly name: string;
   readonly label?: string;
+  /** `dashboard`, `notebook`, `analysis`, `ml` or `application`. */
   readonly type: string;
   readonly owner: Readonly<Record<string, unknown>>;
   readonly description: string;
@@ -274,6 +277,11 @@ export interface ExposureDef {
   readonly maturity?: string;
   readonly tags: readonly string[];
   readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** An exposure (dbt's exposures): a dashboard, notebook, application... that uses the project's nodes. */
+export interface ExposureDef extends ExposureFields {
+  readonly unique_id: string;
   readonly path: string;
   /** unique_ids of the models, seeds, snapshots and sources it uses. */
   readonly depends_on: readonly string[];
