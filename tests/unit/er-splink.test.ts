@@ -54,14 +54,14 @@ describe('er_fellegi_sunter, trained estimator', () => {
     expect(s.candidateF1).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('fake_1000 under loose blocking (≈3% of candidate pairs match): precision ≥ 0.98, F1 over candidate pairs ≥ 0.94 (0.947: just below the 0.95 goal, BENCHMARKS.md (r))', async () => {
+  it('fake_1000 under loose blocking (≈3% of candidate pairs match): precision ≥ 0.98, F1 over candidate pairs ≥ 0.95 (the goal; BENCHMARKS.md (r))', async () => {
     const [share] = await q(`select avg(case when a.cluster = b.cluster then 1.0 else 0 end) as s from loose_pairs p join loose a on a.unique_id = p.id_l join loose b on b.unique_id = p.id_r`);
     expect(Number(share.s)).toBeLessThan(0.035);
     await conn.run(`create or replace table loose_scored as ${renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('loose', LOOSE_FAKE_1000_RULE_GAMMAS)}}}`)}`);
     const trained = await pairwiseScores(conn, 'loose', 'loose_scored');
     console.log('fake_1000 loose: trained', trained);
     expect(trained.precision).toBeGreaterThanOrEqual(0.98);
-    expect(trained.candidateF1).toBeGreaterThanOrEqual(0.94);
+    expect(trained.candidateF1).toBeGreaterThanOrEqual(0.95);
   });
 
   it('10,000 generated records: precision ≥ 0.99 at recall ≥ 0.9 of all true pairs', async () => {
@@ -96,7 +96,7 @@ describe('er_fellegi_sunter, trained estimator', () => {
 
   it('output="parameters": m, u, Bayes factor and match weight per level, the prior, λ and convergence', async () => {
     const rows = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} output="parameters"}}`));
-    expect(Object.keys(rows[0])).toEqual(['comparison', 'level', 'm', 'u', 'bayes_factor', 'match_weight', 'm_sessions', 'lambda', 'lambda_source',
+    expect(Object.keys(rows[0])).toEqual(['comparison', 'level', 'm', 'u', 'u_random', 'bayes_factor', 'match_weight', 'm_sessions', 'lambda', 'lambda_source',
       'lambda_deterministic', 'lambda_em', 'lambda_ratio', 'iterations', 'converged_at', 'converged', 'warning']);
     expect(rows[0].comparison).toBe('prior (lambda)');
     const lam = Number(rows[0].lambda);
@@ -126,6 +126,54 @@ describe('er_fellegi_sunter, trained estimator', () => {
     expect(Number(dob.m_sessions)).toBe(5);
   });
 
+  it('u: the random pairs\' level shares less the matches expected among them, u = (q − λm)/(1 − λ), floored and renormalised; correct_u=false keeps q', async () => {
+    const rows = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} output="parameters"}}`));
+    const lam = Number(rows[0].lambda);
+    const [{ n }] = await q('select count(*) as n from fake_u_levels');
+    expect(Number(n)).toBe(499500); // fake_1000 has fewer pairs than max_pairs: u from every pair
+    for (const comparison of ['gamma_first_name', 'gamma_surname', 'gamma_dob', 'gamma_city', 'gamma_email']) {
+      const levels = rows.filter((r) => r.comparison === comparison);
+      // q from the random pairs' levels, with 0.5 added to each count
+      const counts = await q(`select ${comparison} as level, count(*) as c from fake_u_levels where ${comparison} >= 0 group by 1`);
+      const total = counts.reduce((a, r) => a + Number(r.c), 0);
+      const qOf = (level: number) => (Number(counts.find((c) => Number(c.level) === level)?.c ?? 0) + 0.5) / (total + 0.5 * levels.length);
+      const raw = levels.map((r) => Math.max((qOf(Number(r.level)) - lam * Number(r.m)) / (1 - lam), 0.5 / (total + 0.5 * levels.length)));
+      const sum = raw.reduce((a, b) => a + b, 0);
+      levels.forEach((r, i) => {
+        expect(Number(r.u_random), `${comparison} ${r.level}`).toBeCloseTo(qOf(Number(r.level)), 12);
+        expect(Number(r.u) / (raw[i] / sum), `${comparison} ${r.level}`).toBeCloseTo(1, 9);
+      });
+    }
+    // exact birth date: among random pairs of fake_1000 about half the agreements are matches, so u is well below q
+    const dob = rows.find((r) => r.comparison === 'gamma_dob' && Number(r.level) === 5)!;
+    expect(Number(dob.u)).toBeLessThan(Number(dob.u_random) / 2);
+    const plain = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} correct_u=false output="parameters"}}`));
+    for (const r of plain.filter((x) => x.level !== null)) expect(Number(r.u)).toBeCloseTo(Number(r.u_random), 12);
+  });
+
+  it('m: the median over the rule sessions that observed the level (output="sessions"), renormalised per comparison', async () => {
+    const args = trainedArgs('fake', FAKE_1000_RULE_GAMMAS);
+    const sessions = await q(renderWithWeir(`{{> er_fellegi_sunter ${args} output="sessions"}}`));
+    expect(Object.keys(sessions[0])).toEqual(['session', 'comparison', 'level', 'm', 'session_lambda', 'converged']);
+    // six rules, no session over all pairs; a rule's own comparisons are not estimated in its session
+    expect([...new Set(sessions.map((r) => Number(r.session)))]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(sessions.filter((r) => Number(r.session) === 2 && r.comparison === 'gamma_dob')).toEqual([]);
+    expect(sessions.filter((r) => Number(r.session) === 5 && (r.comparison === 'gamma_city' || r.comparison === 'gamma_first_name'))).toEqual([]);
+    const params = await q(renderWithWeir(`{{> er_fellegi_sunter ${args} output="parameters"}}`));
+    const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = Math.floor(s.length / 2); return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+    for (const comparison of ['gamma_first_name', 'gamma_surname', 'gamma_dob', 'gamma_city', 'gamma_email']) {
+      const levels = params.filter((r) => r.comparison === comparison);
+      const medians = levels.map((r) => sessions.filter((x) => x.comparison === comparison && Number(x.level) === Number(r.level)).map((x) => Number(x.m)));
+      expect(medians.every((ms) => ms.length > 0), comparison).toBe(true);
+      const raw = medians.map(median);
+      const sum = raw.reduce((a, b) => a + b, 0);
+      levels.forEach((r, i) => {
+        expect(Number(r.m_sessions)).toBe(medians[i].length);
+        expect(Number(r.m), `${comparison} ${r.level}`).toBeCloseTo(raw[i] / sum, 12);
+      });
+    }
+  });
+
   it('λ from deterministic rules, and a warning when EM disagrees by more than lambda_warn_factor', async () => {
     const det = 'deterministic="(gamma_first_name = 4 and gamma_dob >= 3) or (gamma_surname = 4 and gamma_dob >= 3) or gamma_email = 3" deterministic_recall=0.7';
     const [ok] = await q(renderWithWeir(`{{> er_fellegi_sunter ${trainedArgs('fake', FAKE_1000_RULE_GAMMAS)} ${det} output="parameters"}}`));
@@ -151,6 +199,24 @@ describe('er_fellegi_sunter, trained estimator', () => {
     expect(Number(many.converged_at)).toBeLessThan(40);
   });
 
+  it('er_random_pairs: every pair when the relation has no more than max_pairs (default 1,000,000, Splink\'s), else about max_pairs distinct pairs', async () => {
+    const count = async (rel: string, extra: string) => Number((await q(`select count(*) as n, count(distinct id_l || '-' || id_r) as d, sum(case when id_l < id_r then 0 else 1 end) as bad from (${renderWithWeir(`{{> er_random_pairs relation="${rel}" id_col="unique_id" ${extra}}}`)})`))
+      .map((r) => { expect(Number(r.d)).toBe(Number(r.n)); expect(Number(r.bad)).toBe(0); return r.n; })[0]);
+    expect(await count('fake', '')).toBe(499500);
+    expect(await count('fake', 'max_pairs=499500')).toBe(499500);
+    const sampled = await count('fake', 'max_pairs=200000');
+    expect(sampled).toBeGreaterThan(190000);
+    expect(sampled).toBeLessThanOrEqual(200000);
+    const gen = await count('gen', '');
+    expect(gen).toBeGreaterThan(950000);
+    expect(gen).toBeLessThanOrEqual(1000000);
+    await conn.run(`create or replace table thirds as select *, case when unique_id % 3 = 0 then 'a' else 'b' end as src from fake`);
+    expect(await count('thirds', 'link_type="link_only" source_col="src"')).toBe(334 * 666);
+    const across = await count('thirds', 'link_type="link_only" source_col="src" max_pairs=100000');
+    expect(across).toBeGreaterThan(95000);
+    expect(across).toBeLessThanOrEqual(100000);
+  });
+
   it('link_only: candidate and random pairs only across sources; λ counts cross-source pairs', async () => {
     await conn.run(`create or replace table two as select *, case when unique_id % 2 = 0 then 'a' else 'b' end as src from fake`);
     await conn.run(`create or replace table two_pairs as ${renderWithWeir(`{{> er_blocked_pairs relation="two" id_col="unique_id" source_col="src" link_type="link_only" rules=(array ${FAKE_1000_BLOCKING})}}`)}`);
@@ -168,8 +234,10 @@ describe('er_fellegi_sunter, trained estimator', () => {
   });
 
   it('errors: unknown output or link_type, parameters without u_pairs, link types without source_col', () => {
-    expect(() => renderWithWeir('{{> er_fellegi_sunter pairs="p" gamma_cols=(array "g") output="parameter"}}')).toThrow(/output="parameter" is not one of "pairs", "parameters" \(did you mean "parameters"\?\)/);
+    expect(() => renderWithWeir('{{> er_fellegi_sunter pairs="p" gamma_cols=(array "g") output="parameter"}}')).toThrow(/output="parameter" is not one of "pairs", "parameters", "sessions" \(did you mean "parameters"\?\)/);
     expect(() => renderWithWeir('{{> er_fellegi_sunter pairs="p" gamma_cols=(array "g") output="parameters"}}')).toThrow(/er_fellegi_sunter: u_pairs is required/);
+    expect(() => renderWithWeir('{{> er_fellegi_sunter pairs="p" gamma_cols=(array "g") output="sessions"}}')).toThrow(/er_fellegi_sunter: u_pairs is required.*output="sessions"/);
+    expect(() => renderWithWeir('{{> er_fellegi_sunter pairs="p" gamma_cols=(array "g") output="session"}}')).toThrow(/did you mean "sessions"/);
     expect(() => renderWithWeir('{{> er_blocked_pairs relation="p" id_col="id" rules=(array "1=1") link_type="linkonly"}}')).toThrow(/did you mean "link_only"/);
     expect(() => renderWithWeir('{{> er_blocked_pairs relation="p" id_col="id" rules=(array "1=1") link_type="link_only"}}')).toThrow(/er_blocked_pairs: source_col is required/);
   });

@@ -3,7 +3,8 @@
 
   Two estimators:
   * Trained (Splink's method; used when u_pairs is given — the documented way): u from random record
-    pairs, m by EM per blocking rule with that rule's comparisons held out, then averaged; λ given, from
+    pairs (less the matches among them), m by EM per blocking rule with that rule's comparisons held out,
+    then the median over rules; λ given, from
     deterministic rules, or from EM; convergence checked; output="parameters" gives the parameter table
     (m, u, Bayes factor and match weight per level, λ, convergence, a warning). See
     er_fellegi_sunter_splink.sql for the formulas. R. Linacre et al., Splink
@@ -35,18 +36,25 @@
     Without lambda or deterministic, λ is EM's (lambda_em).
     lambda_warn_factor (optional, default 3) the parameter table's warning when EM's λ and the
                    deterministic λ differ by more than this factor.
-    max_iterations (optional, default 25), tolerance (default 0.0001): EM is unrolled max_iterations
-                   times; converged_at is the first iteration whose largest change in m is below tolerance,
-                   and a warning says so when none is.
+    max_iterations (optional, default 25), tolerance (default 0.0001; both Splink's defaults): EM is
+                   unrolled max_iterations times; converged_at is the first iteration whose largest change in
+                   any session's m or λ is below tolerance, and a warning says so when none is (the last
+                   estimates are used, as Splink does).
+    correct_u      (optional, default true) u = (q − λ·m) / (1 − λ) from the random pairs' level shares q,
+                   removing the matches expected among the random pairs; false: u = q (Splink's u).
     m_prior        (optional, default 0) Dirichlet pseudo-count spread evenly over each comparison's levels,
                    added in every M-step (keeps a rarely seen level's m away from 0).
     tf_cols / tf_value_cols  as below; the trained estimator uses Splink's form: an exact agreement on a
                    value of relative frequency tf has u = tf instead of the level's u.
     output         (optional) "pairs" (default): id_l, id_r, gamma columns, match_weight, match_probability;
-                   "parameters": one row per comparison level (comparison, level, m, u, bayes_factor,
-                   match_weight = log2 Bayes factor, m_sessions) plus a 'prior (lambda)' row, each with
+                   "parameters": one row per comparison level (comparison, level, m, u, u_random = the level's
+                   share q among the random pairs, bayes_factor, match_weight = log2 Bayes factor, m_sessions =
+                   sessions whose estimates the median took) plus a 'prior (lambda)' row, each with
                    lambda, lambda_source (given | deterministic | em), lambda_deterministic, lambda_em,
-                   lambda_ratio, iterations, converged_at, converged and warning (NULL when all is well).
+                   lambda_ratio, iterations, converged_at, converged and warning (NULL when all is well);
+                   "sessions": each EM session's estimates (session = rule index, or −1 without rule_gammas;
+                   comparison, level, m, session_lambda = λ within the rule's pairs, converged), as Splink's
+                   parameter-estimate comparison chart shows them.
 
   Legacy call:
   References: I. P. Fellegi & A. B. Sunter (1969), "A Theory for Record Linkage", JASA 64(328):1183–1210;
@@ -85,10 +93,11 @@
   Output: id_l, id_r, the gamma columns, match_weight = log2(λ/(1−λ)) + Σ log2(m/u) and
   match_probability (the final posterior).
 --}}
-{{check_choice "er_fellegi_sunter" "output" output "pairs" "parameters"}}
+{{check_choice "er_fellegi_sunter" "output" output "pairs" "parameters" "sessions"}}
 {{~check_choice "er_fellegi_sunter" "link_type" link_type "dedupe" "link_only" "link_and_dedupe"}}
 {{~#if u_pairs}}{{> er_fellegi_sunter_splink}}{{else}}
 {{~#if (eq output "parameters")}}{{check_required "er_fellegi_sunter" "u_pairs" u_pairs "output=\"parameters\" needs the trained estimator"}}{{/if}}
+{{~#if (eq output "sessions")}}{{check_required "er_fellegi_sunter" "u_pairs" u_pairs "output=\"sessions\" needs the trained estimator"}}{{/if}}
 with er_pairs as (
     select id_l, id_r{{#each gamma_cols}}, coalesce(cast({{ident this}} as integer), -1) as {{ident this}}{{/each}}
         {{~#each tf_value_cols}}, cast({{ident this}} as double) as {{ident this}}{{/each}}

@@ -4,18 +4,30 @@
   Splink does it (R. Linacre et al., Splink, https://moj-analytical-services.github.io/splink/ —
   topic guides "Fellegi-Sunter model", "Expectation maximisation" and the training API; I. P. Fellegi &
   A. B. Sunter 1969, JASA 64(328):1183–1210):
-    u(k, l)  share of level l of comparison k among random record pairs (u_pairs), missing levels left out,
-             with 0.5 added to every count (a level never seen by chance still gets a finite weight).
-    m(k, l)  expectation–maximisation per training session with u held fixed: one session per blocking rule
-             over the pairs that rule produced (rule_<i> = 1), the comparisons in rule_gammas[i] held out
-             (the rule makes them agree, so they carry no information there), plus session −1 over all
-             candidate pairs with every comparison (used only for a level no rule session estimated).
+    u(k, l)  from random record pairs (u_pairs), missing levels left out: q(k, l), the level's share among
+             them with 0.5 added to every count (a level never seen by chance still gets a finite weight),
+             corrected for the matches among the random pairs (correct_u, default on): random pairs are a
+             mixture, q = λ·m + (1 − λ)·u (the Fellegi–Sunter model; W. E. Winkler 1988, M. A. Jaro 1989), so
+             u = (q − λ·m) / (1 − λ), floored at the 0.5-count share and renormalised. Splink's
+             estimate_u_using_random_sampling takes u = q, valid when "the resultant pairwise comparisons are
+             non-matches (or at least, they are very unlikely to be matches). For large datasets, this is
+             typically true" (its docstring); on a small set λ·m is not negligible beside q for rare agreements
+             (fake_1000: exact birth date q = 1.7e-3, λ·m = 1.7e-3), and q then halves their weight. With
+             λ → 0 (large data) u = q.
+    m(k, l)  expectation–maximisation per training session with u = q held fixed (Splink's fix_u_probabilities):
+             one session per blocking rule over the pairs that rule produced (rule_<i> = 1), the comparisons in
+             rule_gammas[i] held out (the rule makes them agree, so they carry no information there); without
+             rule_gammas one session (−1) over all candidate pairs.
              E-step p = λ_s Π m / (λ_s Π m + (1 − λ_s) Π u); M-step m = Σ n·p·[γ = l] / Σ n·p·[γ ≥ 0]
              (+ prior pseudo-counts), λ_s = Σ n·p / Σ n, run on the distinct comparison-vector patterns
-             with their counts n. Starting posterior: the mean of level/max level over the comparisons.
-             Combined m = mean of the sessions' estimates over the sessions that estimated the comparison (as
-             Splink averages m over training sessions), a level a session never saw counting as m = 0 there, so
-             each comparison's m still sums to 1; a level no rule session saw takes session −1's m.
+             with their counts n (Splink's estimate_without_term_frequencies=True, as its fake_1000 demo
+             trains). Starting posterior: the mean of level/max level over the comparisons. Convergence: the
+             largest change of any session's m or λ_s below tolerance (Splink's em_convergence); when
+             max_iterations pass first the last estimates are kept (as Splink does) and `warning` says so.
+             Combined m = the median of the estimates of the sessions that observed the level (Splink's
+             _trained_m_median: a session that never saw a level does not vote), renormalised so each
+             comparison's m sums to 1; a level no session observed takes Splink's default m (0.95 for the
+             top level, 0.05 shared by the others). output="sessions" lists every session's estimates.
     λ        given (lambda), else from deterministic rules: (#candidate pairs meeting `deterministic`
              / deterministic_recall) / #all record pairs (Splink's
              estimate_probability_two_random_records_match), else from EM. EM's λ per rule session:
@@ -61,7 +73,8 @@ fs_level_set as (
 ),
 fs_u as (
     select s.k, s.level,
-        (coalesce(c.c, 0) + 0.5e0) / (t.total + 0.5e0 * t.levels) as u
+        (coalesce(c.c, 0) + 0.5e0) / (t.total + 0.5e0 * t.levels) as u,
+        0.5e0 / (t.total + 0.5e0 * t.levels) as u_floor
     from fs_level_set as s
     left join (select k, level, count(*) as c from fs_u_levels where level >= 0 group by k, level) as c
         on c.k = s.k and c.level = s.level
@@ -76,11 +89,14 @@ fs_max_level as (
     select k, max(level) as max_level from fs_level_set group by k
 ),
 fs_session_patterns as (
-    select -1 as session, pid, n from fs_patterns
+{{#if rule_gammas}}
 {{#each rule_gammas}}
-    union all
+    {{#unless @first}}union all{{/unless}}
     select {{@index}} as session, pid, n_{{@index}} as n from fs_patterns where n_{{@index}} > 0
 {{/each}}
+{{else}}
+    select -1 as session, pid, n from fs_patterns
+{{/if}}
 ),
 fs_fixed as (
     select -1 as session, -1 as k where 1 = 0
@@ -142,9 +158,11 @@ fs_p_{{add @index 1}} as (
 ),
 {{#unless @first}}
 fs_delta_{{add @index 1}} as (
-    select {{add @index 1}} as iteration, max(abs(a.m - b.m)) as delta
-    from fs_m_{{add @index 1}} as a
-    join fs_m_{{@index}} as b on b.session = a.session and b.k = a.k and b.level = a.level
+    select {{add @index 1}} as iteration, greatest(
+        (select max(abs(a.m - b.m)) from fs_m_{{add @index 1}} as a
+            join fs_m_{{@index}} as b on b.session = a.session and b.k = a.k and b.level = a.level),
+        (select max(abs(a.lam - b.lam)) from fs_lambda_{{add @index 1}} as a
+            join fs_lambda_{{@index}} as b on b.session = a.session)) as delta
 ),
 {{/unless}}
 {{/each}}
@@ -168,21 +186,28 @@ fs_m_final as (
 fs_lambda_final as (
     select * from fs_lambda_{{coalesce max_iterations 25}}
 ),
+fs_m_ranked as (
+    select k, level, m,
+        row_number() over (partition by k, level order by m) as rn,
+        count(*) over (partition by k, level) as sessions
+    from fs_m_final
+),
+fs_m_median as (
+    select k, level, avg(m) as m, max(sessions) as sessions
+    from fs_m_ranked
+    where rn = floor((sessions + 1) / 2.0e0) or rn = ceil((sessions + 1) / 2.0e0)
+    group by k, level
+),
 fs_m_combined as (
-    select s.k, s.level,
-        case when r.seen > 0 then r.m else coalesce(a.m, 1e-6) end as m,
-        coalesce(r.sessions, 0) as m_sessions
-    from fs_level_set as s
-    left join (
-        select ks.k, lv.level, sum(coalesce(mf.m, 0)) / count(*) as m, count(*) as sessions, count(mf.m) as seen
-        from (select distinct session, k from fs_m_final where session >= 0) as ks
-        join (select distinct k, level from fs_level_set) as lv on lv.k = ks.k
-        left join fs_m_final as mf on mf.session = ks.session and mf.k = ks.k and mf.level = lv.level
-        group by ks.k, lv.level
-    ) as r
-        on r.k = s.k and r.level = s.level
-    left join (select k, level, m from fs_m_final where session = -1) as a
-        on a.k = s.k and a.level = s.level
+    select k, level, m_raw / sum(m_raw) over (partition by k) as m, m_sessions
+    from (
+        select s.k, s.level,
+            coalesce(md.m, case when ml.max_level = 0 then 1.0e0 when s.level = ml.max_level then 0.95e0 else 0.05e0 / ml.max_level end) as m_raw,
+            coalesce(md.sessions, 0) as m_sessions
+        from fs_level_set as s
+        join fs_max_level as ml on ml.k = s.k
+        left join fs_m_median as md on md.k = s.k and md.level = s.level
+    ) as fs_m_medians
 ),
 fs_present as (
     select k, avg(case when level >= 0 then 1.0e0 else 0.0e0 end) as present from fs_u_levels group by k
@@ -260,26 +285,51 @@ fs_lambda_checked as (
         end as warning
     from fs_lambda
 ),
+fs_u_final as (
+    select k, level, u_random, u_raw / sum(u_raw) over (partition by k) as u
+    from (
+        select u.k, u.level, u.u as u_random,
+{{#if (eq correct_u false)}}
+            u.u as u_raw
+{{else}}
+            greatest((u.u - l.lam * m.m) / (1 - l.lam), u.u_floor) as u_raw
+{{/if}}
+        from fs_u as u
+        join fs_m_combined as m on m.k = u.k and m.level = u.level
+        cross join fs_lambda_checked as l
+    ) as fs_u_unmixed
+),
 fs_weights as (
-    select u.k, u.level, m.m, u.u, m.m_sessions, ln(m.m) - ln(u.u) as log_bf
-    from fs_u as u join fs_m_combined as m on m.k = u.k and m.level = u.level
+    select u.k, u.level, m.m, u.u, u.u_random, m.m_sessions, ln(m.m) - ln(u.u) as log_bf
+    from fs_u_final as u join fs_m_combined as m on m.k = u.k and m.level = u.level
 ),
 {{#if (eq output "parameters")}}
 fs_parameters as (
-    select c.comparison, w.level, w.m, w.u, exp(w.log_bf) as bayes_factor, w.log_bf / ln(2) as match_weight, w.m_sessions
+    select c.comparison, w.level, w.m, w.u, w.u_random, exp(w.log_bf) as bayes_factor, w.log_bf / ln(2) as match_weight, w.m_sessions
     from fs_weights as w join fs_comparisons as c on c.k = w.k
     union all
-    select 'prior (lambda)', cast(null as integer), cast(null as double), cast(null as double),
+    select 'prior (lambda)', cast(null as integer), cast(null as double), cast(null as double), cast(null as double),
         l.lam / (1 - l.lam), (ln(l.lam) - ln(1 - l.lam)) / ln(2), cast(null as bigint)
     from fs_lambda_checked as l
 )
-select p.comparison, p.level, p.m, p.u, p.bayes_factor, p.match_weight, p.m_sessions,
+select p.comparison, p.level, p.m, p.u, p.u_random, p.bayes_factor, p.match_weight, p.m_sessions,
     l.lam as lambda, l.lambda_source, l.lambda_det as lambda_deterministic, l.lambda_em, l.lambda_ratio,
     cv.iterations, cv.converged_at, cv.converged_at is not null as converged, l.warning
 from fs_parameters as p
 cross join fs_lambda_checked as l
 cross join fs_convergence as cv
 order by case when p.level is null then 0 else 1 end, p.comparison, p.level
+{{else if (eq output "sessions")}}
+fs_session_estimates as (
+    select m.session, c.comparison, m.level, m.m, l.lam as session_lambda
+    from fs_m_final as m
+    join fs_comparisons as c on c.k = m.k
+    join fs_lambda_final as l on l.session = m.session
+)
+select e.*, cv.converged_at is not null as converged
+from fs_session_estimates as e
+cross join fs_convergence as cv
+order by e.session, e.comparison, e.level
 {{else}}
 fs_pattern_weights as (
     select pl.pid, sum(w.log_bf) as log_bf
@@ -291,7 +341,7 @@ fs_scored as (
         {{~#each tf_cols}}
         + case when p.{{ident this}} = (select max_level from fs_max_level as ml join fs_comparisons as c on c.k = ml.k where c.comparison = {{literal this}})
                 and p.{{ident (lookup ../tf_value_cols @index)}} > 0
-            then (select ln(u.u) from fs_u as u join fs_max_level as ml on ml.k = u.k and ml.max_level = u.level join fs_comparisons as c on c.k = u.k where c.comparison = {{literal this}})
+            then (select ln(u.u) from fs_u_final as u join fs_max_level as ml on ml.k = u.k and ml.max_level = u.level join fs_comparisons as c on c.k = u.k where c.comparison = {{literal this}})
                 - ln(p.{{ident (lookup ../tf_value_cols @index)}})
             else 0 end
         {{~/each}} as log_bf_tf
