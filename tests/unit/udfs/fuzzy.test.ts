@@ -263,6 +263,70 @@ describe('rapidfuzz scorers', () => {
     expect(fuzzWRatio('new york mets', 'new york mets')).toBe(100); // testWRatioUnicode
   });
 
+  /** Test-local reference: LCS length by the textbook DP over code points. */
+  const lcsDp = (a: string, b: string): number => {
+    const x = [...a];
+    const y = [...b];
+    let prev = new Array<number>(y.length + 1).fill(0);
+    for (const cx of x) {
+      const row = [0];
+      for (let j = 1; j <= y.length; j++) row.push(cx === y[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], row[j - 1]));
+      prev = row;
+    }
+    return prev[y.length];
+  };
+  /** Deterministic pseudo-random strings over a small alphabet (many repeats, an astral character). */
+  const randomStrings = (count: number, maxLen: number, alphabet: readonly string[]): string[] => {
+    let seed = 2024;
+    const r = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    return Array.from({ length: count }, () => Array.from({ length: Math.floor(r() * maxLen) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+  };
+
+  it('fuzz.ratio agrees with the DP LCS for every length up to 90 (one- and two-word bit vectors, and the DP row past 64)', () => {
+    const xs = randomStrings(400, 90, ['a', 'b', 'c', 'd', ' ', '김', '𝒳']);
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      const [a, b] = [xs[i], xs[i + 1]];
+      const lensum = [...a].length + [...b].length;
+      const want = lensum === 0 ? 100 : 100 * (1 - (lensum - 2 * lcsDp(a, b)) / lensum);
+      expect(fuzzRatio(a, b)).toBe(want);
+    }
+  });
+
+  it('fuzz.WRatio equals its definition from the other scorers (the shared work and cut-offs change no score)', () => {
+    const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
+    const sortedJoin = (ws: string[]) => [...ws].sort().join(' ');
+    // rapidfuzz partial_token_ratio from the public scorers
+    const partialToken = (a: string, b: string): number => {
+      const ta = words(a);
+      const tb = words(b);
+      const sb = new Set(tb);
+      if (ta.some((w) => sb.has(w))) return 100;
+      const result = fuzzPartialRatio(sortedJoin(ta), sortedJoin(tb));
+      const da = [...new Set(ta)];
+      const db = [...new Set(tb)];
+      if (da.length === ta.length && db.length === tb.length) return result;
+      return Math.max(result, fuzzPartialRatio(sortedJoin(da), sortedJoin(db)));
+    };
+    const wratio = (a: string, b: string): number => {
+      const la = [...a].length;
+      const lb = [...b].length;
+      if (la === 0 || lb === 0) return 0;
+      const r = Math.max(la, lb) / Math.min(la, lb);
+      const end = fuzzRatio(a, b);
+      if (r < 1.5) return Math.max(end, Math.max(fuzzTokenSetRatio(a, b), fuzzTokenSortRatio(a, b)) * 0.95);
+      const s = r <= 8 ? 0.9 : 0.6;
+      return Math.max(Math.max(end, fuzzPartialRatio(a, b) * s), partialToken(a, b) * 0.95 * s);
+    };
+    const xs = randomStrings(3000, 24, ['ab', 'ba', 'a', 'b', 'new', 'york', ' ', ' ', '  ', 'x', '김', '민수']);
+    const names = ['John Smith', 'Smith John', 'Jon Smith', 'Mr. John Smith', 'John  Smith', '김민수', '김민수 고객님', '민수 김', 'a b a', 'b a b a'];
+    // word sequences: shared words, near-miss words and length ratios on both sides of 1.5 and 8
+    const vocab = ['new', 'york', 'mets', 'nwe', 'yrok', 'newyork', 'the', 'a', 'city', 'ctiy', 'yorks'];
+    const ws = randomStrings(3000, 7, vocab.map((w, i) => (i % 3 === 0 ? ` ${w}` : `${w} `)));
+    const all = [...xs, ...names, ...ws];
+    for (let i = 0; i + 1 < all.length; i++) expect(fuzzWRatio(all[i], all[i + 1])).toBe(wratio(all[i], all[i + 1]));
+    for (const a of names) for (const b of names) expect(fuzzWRatio(a, b)).toBe(wratio(a, b));
+  });
+
   it('empty strings (test_empty_string)', () => {
     expect(fuzzRatio('', '')).toBe(100);
     expect(fuzzPartialRatio('', '')).toBe(100);

@@ -3,9 +3,10 @@
  * `utils.default_process`, on the Indel distance (longest common subsequence) over Unicode code points.
  * @module
  */
-import { codePoints } from './code-points.js';
+import { codePointsInto, codePointsLength } from './code-points.js';
 import { partialRatioCp, ratioCp } from './indel.js';
-import { decompose, sortedTokens, tokenSetStr, tokenSortStr } from './token-ratios.js';
+import { tokenSetStr, tokenSortStr } from './token-ratios.js';
+import { wRatio } from './wratio.js';
 
 /**
  * rapidfuzz's `utils.default_process`: every character that is not alphanumeric (Unicode letters and
@@ -40,6 +41,11 @@ export interface FuzzOptions {
   readonly processor?: boolean | ((s: string) => string);
 }
 
+/** Code points of the two strings of the scorer running (reused; JavaScript runs one call at a time). */
+let cpA: Int32Array<ArrayBuffer> = new Int32Array(64);
+
+let cpB: Int32Array<ArrayBuffer> = new Int32Array(64);
+
 function applyProcessor(s: string, options?: FuzzOptions): string {
   const p = options?.processor;
   if (!p) return s;
@@ -53,7 +59,10 @@ function applyProcessor(s: string, options?: FuzzOptions): string {
  * @example fuzzRatio('this is a test', 'this is a test!') // 96.55172413793103 (rapidfuzz docs)
  */
 export function fuzzRatio(a: string, b: string, options?: FuzzOptions): number {
-  return ratioCp(codePoints(applyProcessor(a, options)), codePoints(applyProcessor(b, options)));
+  cpA = codePointsInto(applyProcessor(a, options), cpA);
+  const na = codePointsLength;
+  cpB = codePointsInto(applyProcessor(b, options), cpB);
+  return ratioCp(cpA, na, cpB, codePointsLength);
 }
 
 /**
@@ -65,7 +74,10 @@ export function fuzzRatio(a: string, b: string, options?: FuzzOptions): number {
  * @example fuzzPartialRatio('this is a test', 'this is a test!') // 100 (rapidfuzz docs)
  */
 export function fuzzPartialRatio(a: string, b: string, options?: FuzzOptions): number {
-  return partialRatioCp(codePoints(applyProcessor(a, options)), codePoints(applyProcessor(b, options)));
+  cpA = codePointsInto(applyProcessor(a, options), cpA);
+  const na = codePointsLength;
+  cpB = codePointsInto(applyProcessor(b, options), cpB);
+  return partialRatioCp(cpA, na, cpB, codePointsLength);
 }
 
 /**
@@ -90,15 +102,6 @@ export function fuzzTokenSetRatio(a: string, b: string, options?: FuzzOptions): 
   return tokenSetStr(applyProcessor(a, options), applyProcessor(b, options));
 }
 
-/** partial_token_ratio of two sorted token lists. */
-function partialTokenCp(ta: string[], tb: string[]): number {
-  const { intersect, diffAB, diffBA } = decompose(ta, tb);
-  if (intersect.length > 0) return 100;
-  const result = partialRatioCp(codePoints(ta.join(' ')), codePoints(tb.join(' ')));
-  if (ta.length === diffAB.length && tb.length === diffBA.length) return result;
-  return Math.max(result, partialRatioCp(codePoints(diffAB.join(' ')), codePoints(diffBA.join(' '))));
-}
-
 /**
  * rapidfuzz `fuzz.WRatio` (fuzzywuzzy's weighted ratio): with r = |longer| / |shorter|,
  * - r < 1.5: max(ratio, 0.95 · max(token_set_ratio, token_sort_ratio));
@@ -109,19 +112,5 @@ function partialTokenCp(ta: string[], tb: string[]): number {
  * @example fuzzWRatio('new york mets', 'the wonderful new york mets') // 90 (rapidfuzz tests)
  */
 export function fuzzWRatio(a: string, b: string, options?: FuzzOptions): number {
-  const s1 = applyProcessor(a, options);
-  const s2 = applyProcessor(b, options);
-  const x = codePoints(s1);
-  const y = codePoints(s2);
-  if (x.length === 0 || y.length === 0) return 0;
-  const UNBASE = 0.95;
-  const lenRatio = x.length > y.length ? x.length / y.length : y.length / x.length;
-  const end = ratioCp(x, y);
-  if (lenRatio < 1.5) {
-    const set = tokenSetStr(s1, s2); // leaves both strings' tokens in TOK_A and TOK_B
-    return Math.max(end, Math.max(set, tokenSortStr(s1, s2, true)) * UNBASE);
-  }
-  const PARTIAL = lenRatio <= 8 ? 0.9 : 0.6;
-  const withPartial = Math.max(end, partialRatioCp(x, y) * PARTIAL);
-  return Math.max(withPartial, partialTokenCp(sortedTokens(s1), sortedTokens(s2)) * UNBASE * PARTIAL);
+  return wRatio(applyProcessor(a, options), applyProcessor(b, options));
 }

@@ -1,24 +1,11 @@
 /**
  * Tokens for rapidfuzz's token scorers (words split at Python's whitespace, sorted by code point) and the
- * token_sort / token_set ratios computed on token bounds, without a string per token.
+ * token_sort / token_set ratios, computed on token bounds in a string's code points (read once into a
+ * reused buffer) without a string or array per token.
  * @module
  */
-import { appendCodePoints, compareCodePoints } from './code-points.js';
-import { lcsOf, normDist } from './indel.js';
-
-/** Whitespace-split tokens sorted by code point (rapidfuzz `sorted_split`). */
-export function sortedTokens(s: string): string[] {
-  const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i < s.length; i++) {
-    if (isPyWhitespace(s.charCodeAt(i))) {
-      if (start >= 0) out.push(s.slice(start, i));
-      start = -1;
-    } else if (start < 0) start = i;
-  }
-  if (start >= 0) out.push(start === 0 ? s : s.slice(start));
-  return out.length > 1 ? out.sort(compareCodePoints) : out;
-}
+import { codePointsInto, codePointsLength } from './code-points.js';
+import { lcsOf, normDist, ratioOf } from './indel.js';
 
 /** Whether a UTF-16 unit is whitespace to Python's str.isspace() (the PY_WS set of ./fuzz-ratio.ts; all in the BMP). */
 function isPyWhitespace(c: number): boolean {
@@ -27,8 +14,8 @@ function isPyWhitespace(c: number): boolean {
   return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
-/** Token bounds of one string, in sorted order (reused scratch; grown on demand). */
-interface TokenBounds {
+/** Token bounds (code-point indexes) of one string, `order` listing them sorted (reused scratch; grown on demand). */
+export interface TokenBounds {
   start: Int32Array;
   end: Int32Array;
   order: Int32Array;
@@ -37,30 +24,22 @@ interface TokenBounds {
 
 const newBounds = (): TokenBounds => ({ start: new Int32Array(16), end: new Int32Array(16), order: new Int32Array(16), n: 0 });
 
-const TOK_A = newBounds();
+/** Token bounds of the first and second string of the scorer running (JavaScript runs one call at a time). */
+export const TOK_A = newBounds();
 
-const TOK_B = newBounds();
+export const TOK_B = newBounds();
 
 /**
- * Finds the whitespace-separated tokens of `s` (as {@link sortedTokens}) as bounds in `t`, ordered by
- * code point (insertion sort: names have few words), without making a string per token.
+ * Finds the tokens of the code points `x[0..n)` (words split at Python's whitespace, as rapidfuzz's
+ * `sorted_split`) as bounds in `t`, ordered by code point (insertion sort: names have few words).
  */
-function sortTokens(s: string, t: TokenBounds): void {
+export function sortTokens(x: Int32Array, n: number, t: TokenBounds): void {
   let nt = 0;
   let start = -1;
-  for (let i = 0; i <= s.length; i++) {
-    if (i === s.length || isPyWhitespace(s.charCodeAt(i))) {
+  for (let i = 0; i <= n; i++) {
+    if (i === n || isPyWhitespace(x[i])) {
       if (start >= 0) {
-        if (nt === t.start.length) {
-          const grow = (x: Int32Array) => {
-            const g = new Int32Array(x.length * 2);
-            g.set(x);
-            return g;
-          };
-          t.start = grow(t.start);
-          t.end = grow(t.end);
-          t.order = new Int32Array(t.start.length);
-        }
+        if (nt === t.start.length) growBounds(t);
         t.start[nt] = start;
         t.end[nt] = i;
         nt++;
@@ -69,9 +48,10 @@ function sortTokens(s: string, t: TokenBounds): void {
     } else if (start < 0) start = i;
   }
   const { start: st, end: en, order } = t;
-  for (let k = 0; k < nt; k++) {
+  order[0] = 0;
+  for (let k = 1; k < nt; k++) {
     let m = k;
-    while (m > 0 && compareRanges(s, st[order[m - 1]], en[order[m - 1]], s, st[k], en[k]) > 0) {
+    while (m > 0 && compareRanges(x, st[order[m - 1]], en[order[m - 1]], x, st[k], en[k]) > 0) {
       order[m] = order[m - 1];
       m--;
     }
@@ -80,58 +60,93 @@ function sortTokens(s: string, t: TokenBounds): void {
   t.n = nt;
 }
 
-let sortA: Int32Array<ArrayBuffer> = new Int32Array(64);
-
-let sortB: Int32Array<ArrayBuffer> = new Int32Array(64);
-
-let sortedJoinLength = 0;
+function growBounds(t: TokenBounds): void {
+  const grow = (x: Int32Array) => {
+    const g = new Int32Array(x.length * 2);
+    g.set(x);
+    return g;
+  };
+  t.start = grow(t.start);
+  t.end = grow(t.end);
+  t.order = new Int32Array(t.start.length);
+}
 
 /**
- * The code points of `sortedTokens(s).join(' ')` written into `buf` (grown if needed; the count goes to
- * `sortedJoinLength`), through the token bounds `t`.
+ * Whether the code points `x[0..n)` equal the sorted join of their tokens `t` (filled by {@link sortTokens}):
+ * at least one token, tokens already in order, separated by single spaces, no whitespace at either end.
+ * Then token_sort's strings are the strings themselves and its ratio is the plain ratio (WRatio reuses it).
  */
-function sortedJoinInto(s: string, buf: Int32Array<ArrayBuffer>, t: TokenBounds, tokenized: boolean): Int32Array<ArrayBuffer> {
-  if (!tokenized) sortTokens(s, t);
-  if (buf.length < s.length) buf = new Int32Array(Math.max(s.length, buf.length * 2));
+export function isSortedJoin(x: Int32Array, n: number, t: TokenBounds): boolean {
+  const nt = t.n;
+  if (nt === 0 || t.start[0] !== 0 || t.end[nt - 1] !== n) return false;
+  for (let k = 0; k < nt; k++) {
+    if (t.order[k] !== k) return false;
+    if (k + 1 < nt && (t.start[k + 1] !== t.end[k] + 1 || x[t.end[k]] !== 0x20)) return false;
+  }
+  return true;
+}
+
+/** Code points of the sorted join of the tokens `t` (their code points plus one space between two). */
+export function sortedJoinLength(t: TokenBounds): number {
+  let n = t.n > 0 ? t.n - 1 : 0;
+  for (let k = 0; k < t.n; k++) n += t.end[k] - t.start[k];
+  return n;
+}
+
+/** Output of {@link sortedJoins}: the sorted joins' code points (buffers reused, grown on demand). */
+export const SORTED = { a: new Int32Array(64) as Int32Array<ArrayBuffer>, na: 0, b: new Int32Array(64) as Int32Array<ArrayBuffer>, nb: 0 };
+
+/** Writes the tokens `t` of `x` in sorted order joined by single spaces into `buf` (room for n entries). @returns the length */
+function sortedJoinInto(x: Int32Array, t: TokenBounds, buf: Int32Array): number {
   let n = 0;
   for (let k = 0; k < t.n; k++) {
     if (k > 0) buf[n++] = 0x20;
-    n = appendCodePoints(s, t.start[t.order[k]], t.end[t.order[k]], buf, n);
+    const o = t.order[k];
+    for (let i = t.start[o], e = t.end[o]; i < e; i++) buf[n++] = x[i];
   }
-  sortedJoinLength = n;
-  return buf;
+  return n;
 }
 
 /**
- * token_sort_ratio of two (processed) strings; `tokenized`: TOK_A and TOK_B already hold their tokens
- * (WRatio tokenizes once for token_set and token_sort).
+ * The sorted joins of `x[0..nx)` (tokens in TOK_A) and `y[0..ny)` (TOK_B), as code points in {@link SORTED}
+ * (valid until the next call of any scorer here).
  */
-export function tokenSortStr(a: string, b: string, tokenized = false): number {
-  const x = (sortA = sortedJoinInto(a, sortA, TOK_A, tokenized));
-  const nx = sortedJoinLength;
-  const y = (sortB = sortedJoinInto(b, sortB, TOK_B, tokenized));
-  const ny = sortedJoinLength;
-  // the arithmetic of ratioCp, so scores are identical
-  const lensum = nx + ny;
-  if (lensum === 0) return 100;
-  return 100 * (1 - (lensum - 2 * lcsOf(x, nx, y, ny)) / lensum);
+export function sortedJoins(x: Int32Array, nx: number, y: Int32Array, ny: number): void {
+  if (SORTED.a.length < nx) SORTED.a = new Int32Array(Math.max(nx, SORTED.a.length * 2));
+  if (SORTED.b.length < ny) SORTED.b = new Int32Array(Math.max(ny, SORTED.b.length * 2));
+  SORTED.na = sortedJoinInto(x, TOK_A, SORTED.a);
+  SORTED.nb = sortedJoinInto(y, TOK_B, SORTED.b);
 }
 
 /**
- * token_set_ratio of two (processed) strings: the sorted distinct tokens of both (as bounds, no string per
- * token) merged into shared and own ones; then rapidfuzz's three comparisons. Leaves the tokens of `a` in
- * TOK_A and of `b` in TOK_B.
+ * The parts of token_set_ratio (and of partial_token_ratio) left by {@link setDecompose}: the code points
+ * of the sorted distinct tokens only `a` has (`ab`, `nab` long, `abWords` tokens) and only `b` has (`ba`),
+ * and the shared tokens' count and code points.
  */
-export function tokenSetStr(a: string, b: string): number {
-  sortTokens(a, TOK_A);
-  sortTokens(b, TOK_B);
+export const SET = {
+  ab: new Int32Array(64) as Int32Array<ArrayBuffer>,
+  nab: 0,
+  abWords: 0,
+  ba: new Int32Array(64) as Int32Array<ArrayBuffer>,
+  nba: 0,
+  baWords: 0,
+  sectWords: 0,
+  sectCps: 0,
+};
+
+/**
+ * Splits the sorted tokens of `x[0..nx)` (in TOK_A) and `y[0..ny)` (in TOK_B), distinct ones only, into
+ * shared and own ones (one merge of the two sorted lists, no string per token), into {@link SET}.
+ */
+export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: number): void {
   const A = TOK_A;
   const B = TOK_B;
-  if (A.n === 0 || B.n === 0) return 0;
-  if (sortA.length < a.length) sortA = new Int32Array(Math.max(a.length, sortA.length * 2));
-  if (sortB.length < b.length) sortB = new Int32Array(Math.max(b.length, sortB.length * 2));
-  const ab = sortA;
-  const ba = sortB;
+  if (SET.ab.length < nx) SET.ab = new Int32Array(Math.max(nx, SET.ab.length * 2));
+  if (SET.ba.length < ny) SET.ba = new Int32Array(Math.max(ny, SET.ba.length * 2));
+  const ab = SET.ab;
+  const ba = SET.ba;
+  const an = A.n;
+  const bn = B.n;
   let nab = 0;
   let nba = 0;
   let abWords = 0;
@@ -140,38 +155,60 @@ export function tokenSetStr(a: string, b: string): number {
   let sectCps = 0;
   let i = 0;
   let j = 0;
-  while (i < A.n || j < B.n) {
-    const ia = i < A.n ? A.order[i] : -1;
-    const jb = j < B.n ? B.order[j] : -1;
-    const c = ia < 0 ? 1 : jb < 0 ? -1 : compareRanges(a, A.start[ia], A.end[ia], b, B.start[jb], B.end[jb]);
+  while (i < an || j < bn) {
+    const ia = i < an ? A.order[i] : -1;
+    const jb = j < bn ? B.order[j] : -1;
+    const a0 = ia < 0 ? 0 : A.start[ia];
+    const a1 = ia < 0 ? 0 : A.end[ia];
+    const b0 = jb < 0 ? 0 : B.start[jb];
+    const b1 = jb < 0 ? 0 : B.end[jb];
+    const c = ia < 0 ? 1 : jb < 0 ? -1 : compareRanges(x, a0, a1, y, b0, b1);
     if (c === 0) {
       sectWords++;
-      sectCps += rangeCodePoints(a, A.start[ia], A.end[ia]);
+      sectCps += a1 - a0;
     } else if (c < 0) {
       if (abWords++ > 0) ab[nab++] = 0x20;
-      nab = appendCodePoints(a, A.start[ia], A.end[ia], ab, nab);
+      for (let k = a0; k < a1; k++) ab[nab++] = x[k];
     } else {
       if (baWords++ > 0) ba[nba++] = 0x20;
-      nba = appendCodePoints(b, B.start[jb], B.end[jb], ba, nba);
+      for (let k = b0; k < b1; k++) ba[nba++] = y[k];
     }
-    // skip repeats of the token just taken
+    // skip the token just taken and its repeats
     if (c <= 0) {
-      const s0 = A.start[ia];
-      const e0 = A.end[ia];
-      while (i < A.n && compareRanges(a, A.start[A.order[i]], A.end[A.order[i]], a, s0, e0) === 0) i++;
+      i++;
+      while (i < an && compareRanges(x, A.start[A.order[i]], A.end[A.order[i]], x, a0, a1) === 0) i++;
     }
     if (c >= 0) {
-      const s0 = B.start[jb];
-      const e0 = B.end[jb];
-      while (j < B.n && compareRanges(b, B.start[B.order[j]], B.end[B.order[j]], b, s0, e0) === 0) j++;
+      j++;
+      while (j < bn && compareRanges(y, B.start[B.order[j]], B.end[B.order[j]], y, b0, b1) === 0) j++;
     }
   }
-  if (sectWords > 0 && (abWords === 0 || baWords === 0)) return 100;
-  const sectLen = sectWords > 0 ? sectWords - 1 + sectCps : 0;
+  SET.nab = nab;
+  SET.nba = nba;
+  SET.abWords = abWords;
+  SET.baWords = baWords;
+  SET.sectWords = sectWords;
+  SET.sectCps = sectCps;
+}
+
+/** Whether {@link SET} says one token set contains the other and they share a token (token_set_ratio 100). */
+export function setIsSubset(): boolean {
+  return SET.sectWords > 0 && (SET.abWords === 0 || SET.baWords === 0);
+}
+
+/**
+ * token_set_ratio from {@link SET} and the LCS length of `ab` and `ba` (when not {@link setIsSubset}):
+ * rapidfuzz's three comparisons. Non-decreasing in `lcs`, so `setScore(min(nab, nba))` bounds it.
+ */
+export function setScore(lcs: number): number {
+  const nab = SET.nab;
+  const nba = SET.nba;
+  const sectWords = SET.sectWords;
+  const sectLen = sectWords > 0 ? sectWords - 1 + SET.sectCps : 0;
   const sep = sectLen > 0 ? 1 : 0;
   const sectAbLen = sectLen + sep + nab;
   const sectBaLen = sectLen + sep + nba;
-  const result = normDist(nab + nba - 2 * lcsOf(ab, nab, ba, nba), sectAbLen + sectBaLen);
+  const result = normDist(nab + nba - 2 * lcs, sectAbLen + sectBaLen);
   if (sectLen === 0) return result;
   // "sect" vs "sect + ab" differ only by the appended words: their Indel distance is the length difference
   const sectAb = normDist(sep + nab, sectLen + sectAbLen);
@@ -179,76 +216,48 @@ export function tokenSetStr(a: string, b: string): number {
   return Math.max(result, sectAb, sectBa);
 }
 
-/** {@link compareCodePoints} of `s.slice(a0, a1)` and `t.slice(b0, b1)`, without slicing. */
-function compareRanges(s: string, a0: number, a1: number, t: string, b0: number, b1: number): number {
-  const la = a1 - a0;
-  const lb = b1 - b0;
-  const n = la < lb ? la : lb;
-  let i = 0;
-  while (i < n && s.charCodeAt(a0 + i) === t.charCodeAt(b0 + i)) i++;
-  if (i === n) return la - lb;
-  if (i > 0 && isHighSurrogate(s.charCodeAt(a0 + i - 1)) && (isLowSurrogate(s.charCodeAt(a0 + i)) || isLowSurrogate(t.charCodeAt(b0 + i)))) i--;
-  return codePointIn(s, a0 + i, a1) - codePointIn(t, b0 + i, b1);
-}
+/** Code points of the two strings of token_sort_ratio / token_set_ratio (reused). */
+let cpA: Int32Array<ArrayBuffer> = new Int32Array(64);
 
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
+let cpB: Int32Array<ArrayBuffer> = new Int32Array(64);
 
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
-
-/** The code point starting at index i of `s`, not reading past `end`. */
-function codePointIn(s: string, i: number, end: number): number {
-  const c = s.charCodeAt(i);
-  if (isHighSurrogate(c) && i + 1 < end) {
-    const d = s.charCodeAt(i + 1);
-    if (isLowSurrogate(d)) return (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-  }
-  return c;
-}
-
-interface Decomposition {
-  intersect: string[];
-  diffAB: string[];
-  diffBA: string[];
+/** token_sort_ratio of two (processed) strings. */
+export function tokenSortStr(a: string, b: string): number {
+  cpA = codePointsInto(a, cpA);
+  const na = codePointsLength;
+  cpB = codePointsInto(b, cpB);
+  const nb = codePointsLength;
+  sortTokens(cpA, na, TOK_A);
+  sortTokens(cpB, nb, TOK_B);
+  sortedJoins(cpA, na, cpB, nb);
+  return ratioOf(SORTED.na + SORTED.nb, lcsOf(SORTED.a, SORTED.na, SORTED.b, SORTED.nb));
 }
 
 /**
- * The distinct tokens of two sorted token lists split into shared and own ones, each sorted: one merge of
- * the two lists (equal tokens are adjacent in a sorted list).
+ * token_set_ratio of two (processed) strings: the sorted distinct tokens of both merged into shared and
+ * own ones; then rapidfuzz's three comparisons.
  */
-export function decompose(ta: string[], tb: string[]): Decomposition {
-  const intersect: string[] = [];
-  const diffAB: string[] = [];
-  const diffBA: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < ta.length || j < tb.length) {
-    const c = i >= ta.length ? 1 : j >= tb.length ? -1 : compareCodePoints(ta[i], tb[j]);
-    const t = c <= 0 ? ta[i] : tb[j];
-    if (c === 0) intersect.push(t);
-    else if (c < 0) diffAB.push(t);
-    else diffBA.push(t);
-    if (c <= 0) while (i < ta.length && ta[i] === t) i++;
-    if (c >= 0) while (j < tb.length && tb[j] === t) j++;
-  }
-  return { intersect, diffAB, diffBA };
+export function tokenSetStr(a: string, b: string): number {
+  cpA = codePointsInto(a, cpA);
+  const na = codePointsLength;
+  cpB = codePointsInto(b, cpB);
+  const nb = codePointsLength;
+  sortTokens(cpA, na, TOK_A);
+  sortTokens(cpB, nb, TOK_B);
+  if (TOK_A.n === 0 || TOK_B.n === 0) return 0;
+  setDecompose(cpA, na, cpB, nb);
+  if (setIsSubset()) return 100;
+  return setScore(lcsOf(SET.ab, SET.nab, SET.ba, SET.nba));
 }
 
-/** Number of code points of `s[from..to)`. */
-function rangeCodePoints(s: string, from: number, to: number): number {
-  let n = to - from;
-  for (let i = from; i + 1 < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
+/** Order of the code-point ranges `x[a0..a1)` and `y[b0..b1)`: element by element, then the shorter first (Python's order of `str`). */
+function compareRanges(x: Int32Array, a0: number, a1: number, y: Int32Array, b0: number, b1: number): number {
+  const la = a1 - a0;
+  const lb = b1 - b0;
+  const n = la < lb ? la : lb;
+  for (let i = 0; i < n; i++) {
+    const d = x[a0 + i] - y[b0 + i];
+    if (d !== 0) return d;
   }
-  return n;
+  return la - lb;
 }
