@@ -15,6 +15,8 @@ export interface ProcResult {
   readonly stderr: string;
   /** Peak RSS in MiB (only when asked for with `rss: true`). */
   readonly peakRssMiB?: number;
+  /** User CPU time of the process, all threads, ms (only with `rss: true`). */
+  readonly userCpuMs?: number;
 }
 
 const PEAK_RSS = path.resolve(import.meta.dirname, 'peak-rss.cjs');
@@ -36,11 +38,14 @@ export function runNode(args: readonly string[], opts: { cwd?: string; env?: Nod
   const status = r.status ?? -1;
   if (status !== 0 && !opts.allowFail) throw new Error(`node ${args.join(' ')} (in ${opts.cwd ?? '.'}) exited with ${status}: ${r.stderr.slice(-2000)}`);
   let peakRssMiB: number | undefined;
+  let userCpuMs: number | undefined;
   if (rssFile && existsSync(rssFile)) {
-    peakRssMiB = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number)) / 1024;
+    const lines = readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+    peakRssMiB = Math.max(...lines.map((l) => l[0])) / 1024;
+    userCpuMs = lines.reduce((s, l) => s + (l[1] ?? 0), 0) / 1000;
     rmSync(rssFile, { force: true });
   }
-  return { wallMs, status, stdout: r.stdout, stderr: r.stderr, peakRssMiB };
+  return { wallMs, status, stdout: r.stdout, stderr: r.stderr, peakRssMiB, userCpuMs };
 }
 
 /**

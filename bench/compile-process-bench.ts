@@ -2,8 +2,9 @@
  * `weir compile` as users run it — a whole `weir` process (the bench's bin + dist) — on a generated layered
  * project (generate-project.ts), side by side with Dataform's CLI `compile` of the same DAG (dataform.ts),
  * runs alternating, medians. Also `weir ls` (parse only) of the same project, and `weir compile` of a
- * 10,000-model project cold (`--no-partial-parse`) and warm (partial-parse cache from the previous run),
- * each with the process's peak RSS (bench/peak-rss.cjs; Dataform's peak is its CLI process, not its
+ * 10,000-model project cold (`--no-partial-parse`), warm (partial-parse cache from the previous run; the cold
+ * run rewrote manifest.json, so everything is rendered and written) and unchanged (again, nothing changed:
+ * the compile record says the outputs stand), each with the process's peak RSS and user CPU time (bench/peak-rss.cjs; Dataform's peak is its CLI process, not its
  * compilation child).
  */
 import path from 'node:path';
@@ -12,10 +13,12 @@ import { installDataform, writeDataformProject, DATAFORM_CLI } from './dataform.
 import { runNode, runWeir, type ProcResult } from './cli.js';
 import { log, median } from './util.js';
 
-/** Median wall time and the largest peak RSS of a set of runs. */
+/** Median wall time, median user CPU time and the largest peak RSS of a set of runs. */
 export interface Timed {
   readonly ms: number;
   readonly peakRssMiB?: number;
+  /** Median user CPU time (ms, all threads), when measured. */
+  readonly userMs?: number;
   readonly runs: number[];
 }
 
@@ -26,16 +29,19 @@ export interface CompileProcessResult {
   readonly reps: number;
   readonly weirCold: Timed;
   readonly weirWarm: Timed;
+  /** `weir compile` again right after the warm one, nothing changed (api/compile-record.ts: nothing to do). */
+  readonly weirUnchanged: Timed;
   readonly weirLs: Timed;
   readonly dataform?: Timed;
   readonly dataformChecks: number;
-  readonly big?: { models: number; nodes: number; cold: Timed; warm: Timed };
+  readonly big?: { models: number; nodes: number; cold: Timed; warm: Timed; unchanged: Timed };
 }
 
 const summarize = (rs: ProcResult[]): Timed => ({
   ms: median(rs.map((r) => r.wallMs)),
   runs: rs.map((r) => r.wallMs),
   peakRssMiB: rs.some((r) => r.peakRssMiB !== undefined) ? Math.max(...rs.map((r) => r.peakRssMiB ?? 0)) : undefined,
+  userMs: rs.every((r) => r.userCpuMs !== undefined) && rs.length ? median(rs.map((r) => r.userCpuMs!)) : undefined,
 });
 
 /**
@@ -62,14 +68,16 @@ export function benchCompileProcess(tmpDir: string, bin: string, models: number,
   }
   const cold: ProcResult[] = [];
   const warm: ProcResult[] = [];
+  const same: ProcResult[] = [];
   const ls: ProcResult[] = [];
   const dfr: ProcResult[] = [];
   for (let i = 0; i < reps; i++) {
     cold.push(runWeir(bin, ['compile', '-q', '--no-partial-parse'], root, { rss: true }));
-    warm.push(runWeir(bin, ['compile', '-q'], root, { rss: true }));
+    warm.push(runWeir(bin, ['compile', '-q'], root, { rss: true })); // the cold run rewrote manifest.json: compiles
+    same.push(runWeir(bin, ['compile', '-q'], root, { rss: true })); // nothing changed since: skipped
     ls.push(runWeir(bin, ['ls', '-q'], root));
     if (df) dfr.push(runNode([df.bin, 'compile', df.dir, '--quiet', '--timeout', '60m'], { cwd: df.dir, rss: true }));
-    log(`compile ${models} rep ${i + 1}/${reps}: weir cold ${Math.round(cold[i].wallMs)} ms, warm ${Math.round(warm[i].wallMs)} ms, ls ${Math.round(ls[i].wallMs)} ms${df ? `, dataform ${Math.round(dfr[i].wallMs)} ms` : ''}`);
+    log(`compile ${models} rep ${i + 1}/${reps}: weir cold ${Math.round(cold[i].wallMs)} ms, warm ${Math.round(warm[i].wallMs)} ms, unchanged ${Math.round(same[i].wallMs)} ms, ls ${Math.round(ls[i].wallMs)} ms${df ? `, dataform ${Math.round(dfr[i].wallMs)} ms` : ''}`);
   }
   let big: CompileProcessResult['big'];
   if (bigModels > 0) {
@@ -77,16 +85,18 @@ export function benchCompileProcess(tmpDir: string, bin: string, models: number,
     const binfo = generateLayeredProject(broot, bigModels);
     const bc: ProcResult[] = [];
     const bw: ProcResult[] = [];
+    const bs: ProcResult[] = [];
     runWeir(bin, ['compile', '-q'], broot); // writes the partial-parse cache
     for (let i = 0; i < Math.max(1, reps - 1); i++) {
       bc.push(runWeir(bin, ['compile', '-q', '--no-partial-parse'], broot, { rss: true }));
       bw.push(runWeir(bin, ['compile', '-q'], broot, { rss: true }));
-      log(`compile ${bigModels} rep ${i + 1}: cold ${Math.round(bc[i].wallMs)} ms (${Math.round(bc[i].peakRssMiB ?? 0)} MiB), warm ${Math.round(bw[i].wallMs)} ms`);
+      bs.push(runWeir(bin, ['compile', '-q'], broot, { rss: true }));
+      log(`compile ${bigModels} rep ${i + 1}: cold ${Math.round(bc[i].wallMs)} ms (${Math.round(bc[i].peakRssMiB ?? 0)} MiB), warm ${Math.round(bw[i].wallMs)} ms, unchanged ${Math.round(bs[i].wallMs)} ms`);
     }
-    big = { models: bigModels, nodes: binfo.models + binfo.tests + binfo.seeds, cold: summarize(bc), warm: summarize(bw) };
+    big = { models: bigModels, nodes: binfo.models + binfo.tests + binfo.seeds, cold: summarize(bc), warm: summarize(bw), unchanged: summarize(bs) };
   }
   return {
-    models, tests: info.tests, reps, weirCold: summarize(cold), weirWarm: summarize(warm), weirLs: summarize(ls),
+    models, tests: info.tests, reps, weirCold: summarize(cold), weirWarm: summarize(warm), weirUnchanged: summarize(same), weirLs: summarize(ls),
     dataform: df ? summarize(dfr) : undefined, dataformChecks: checks, big,
   };
 }

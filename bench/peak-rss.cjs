@@ -2,4 +2,8 @@
 // peak resident set size (process.resourceUsage().maxRSS, KiB, the whole process including worker threads)
 // to the file named by WEIR_BENCH_RSS_FILE.
 const file = process.env.WEIR_BENCH_RSS_FILE;
-if (file) process.on('exit', () => require('node:fs').appendFileSync(file, `${process.resourceUsage().maxRSS}\n`));
+// Then its user and system CPU time (µs, all threads), space-separated on the same line.
+if (file) process.on('exit', () => {
+  const u = process.resourceUsage();
+  require('node:fs').appendFileSync(file, `${u.maxRSS} ${u.userCPUTime} ${u.systemCPUTime}\n`);
+});

@@ -11,6 +11,7 @@ import type { WeirError } from '../errors/weir-error.js';
 import { compiledPathOf } from '../manifest/manifest.js';
 import { BACKGROUND_WRITES_MIN, BackgroundWriter } from '../utils/background-writer.js';
 import { writeFileIfChanged } from '../utils/write-file.js';
+import { recordCompile } from './compile-record.js';
 import type { SelectionArgs } from './options.js';
 import type { WeirProject } from './project.js';
 
@@ -55,6 +56,12 @@ export function compile(project: WeirProject, args: CompileOptions = {}): Compil
     }
     // The compiled files land before manifest.json, as when written here (a failed write stops both).
     project.writeManifest(facts, writer && (() => writer.finish()));
+    // A compile loaded by WeirProject.loadForCompile with these args: the next one with unchanged inputs reuses it.
+    const key = project.compileRecordKey;
+    if (key && key.args === args && errors.length === 0) {
+      const paths = [...facts.values()].map((f) => f.compiled_path!);
+      recordCompile(project.targetDir, key.inputs, key.env, paths, out.size, project.loadWarnings.map((w) => ({ ...w, message: project.redact(w.message) })));
+    }
     return { compiled: out, errors };
   } catch (e) {
     writer?.finish(); // what was queued lands, and a write error comes first, as when the files were written here

@@ -37,7 +37,22 @@ export interface LoadedProject {
  * @throws WeirError / WeirErrors for invalid project files, templates, refs, cycles (all collected)
  */
 export async function loadProject(options: ProjectLoadOptions = {}): Promise<LoadedProject> {
-  const files = loadProjectFiles({ standardLibrary: STANDARD_LIBRARY, ...options });
+  return loadParsed(readFiles(options), options);
+}
+
+/**
+ * The first step of {@link loadProject}: reads the project's files (with the standard library).
+ * @throws WeirError / WeirErrors for invalid project files
+ */
+export function readFiles(options: ProjectLoadOptions = {}): ParseInput {
+  return loadProjectFiles({ standardLibrary: STANDARD_LIBRARY, ...options });
+}
+
+/**
+ * The rest of {@link loadProject}, from the files {@link readFiles} read with the same options.
+ * @throws WeirError / WeirErrors for invalid templates, refs, cycles (all collected)
+ */
+export async function loadParsed(files: ParseInput, options: ProjectLoadOptions = {}): Promise<LoadedProject> {
   const processEnv = options.env ?? process.env;
   const src = {
     file: files.targetSource.file,

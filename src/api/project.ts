@@ -35,7 +35,8 @@ import type { TargetConnection } from '../execution/invocation/adapter.js';
 import type { ProjectLoadOptions, QueryOptions, ReadOptions, RunArgs, RunCommand, RunSummary, SelectionArgs } from './options.js';
 import { compile, type CompileOptions, type CompileResult } from './compile.js';
 import { executeCommand } from './execute.js';
-import { loadProject } from './load.js';
+import { loadParsed, loadProject, readFiles, type LoadedProject } from './load.js';
+import { compileInputs, EnvReads, reuseCompile, type Inputs, type RecordedWarning, type UnchangedCompile } from './compile-record.js';
 import { query, show } from './read.js';
 import { selectFor } from './selection.js';
 import { generateDocs } from './docs.js';
@@ -43,6 +44,7 @@ import { isEphemeral } from '../manifest/materialization.js';
 
 export type { ProjectLoadOptions, QueryOptions, ReadOptions, RunArgs, RunCommand, RunSummary, SelectionArgs } from './options.js';
 export type { CompileOptions, CompileResult } from './compile.js';
+export type { UnchangedCompile, RecordedWarning } from './compile-record.js';
 export { formatCompiled } from './compile.js';
 export { redactingReporter } from './reporting.js';
 
@@ -81,13 +83,54 @@ export class WeirProject {
    *   WeirErrors `WEIR_DUPLICATE_RELATION` for two nodes building one relation
    */
   static async load(options: ProjectLoadOptions = {}): Promise<WeirProject> {
-    const p = await loadProject(options);
+    return WeirProject.fromLoaded(await loadProject(options), options);
+  }
+
+  private static fromLoaded(p: LoadedProject, options: ProjectLoadOptions): WeirProject {
     const project = new WeirProject(p.files, p.manifest, p.dag, p.env, p.dialect, p.targetInfo, p.processEnv, p.udfs);
     project.cliVars = options.vars ?? {};
     project.checkRelationClashes();
-    for (const w of p.warnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', message: w.format(), error_code: w.code, file: w.location?.file });
+    project.loadWarnings = p.warnings.map((w) => ({ message: w.format(), error_code: w.code, file: w.location?.file }));
+    for (const w of project.loadWarnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', ...w });
     return project;
   }
+
+  /**
+   * Loads the project for a compile with `args` — or, when every input of that compile is unchanged since
+   * the last one and its outputs are untouched on disk, does nothing but refresh manifest.json's invocation
+   * id and time, and reports the recorded compile (see api/compile-record.ts). With `partialParse: false`
+   * nothing is reused and nothing recorded. The load's warnings are reported either way.
+   * @returns the project (compile it with the same `args` object: the compile is then recorded), or what
+   *   the skipped compile reports
+   * @throws as {@link load}
+   */
+  static async loadForCompile(options: ProjectLoadOptions, args: CompileOptions): Promise<WeirProject | UnchangedCompile> {
+    const env = new EnvReads(options.env ?? process.env);
+    const opts = { ...options, env: env.env };
+    const files = readFiles(opts);
+    // `partialParse: false` reuses nothing of earlier runs, and leaves nothing to reuse (as the parse cache).
+    const inputs = options.partialParse === false ? undefined : compileInputs(files, args);
+    if (inputs) {
+      const reused = reuseCompile(files, inputs, env.inner, { generated_at: now(), invocation_id: randomUUID() });
+      if (reused) {
+        files.preparsed?.cancel();
+        for (const w of reused.warnings) options.reporter?.emit({ code: 'WEIR_WARNING', ts: now(), level: 'warn', ...w });
+        return reused;
+      }
+    }
+    const project = WeirProject.fromLoaded(await loadParsed(files, opts), opts);
+    if (inputs) project.compileRecordKey = { inputs, env, args };
+    return project;
+  }
+
+  /** The load's warnings as reported (see {@link fromLoaded}), unredacted. */
+  loadWarnings: readonly RecordedWarning[] = [];
+
+  /**
+   * Set by {@link loadForCompile}: the fingerprint of the inputs of a compile with `args` (that object) but the
+   * environment, and the environment as the project reads it; compile() records them once it has succeeded.
+   */
+  compileRecordKey?: { readonly inputs: Inputs; readonly env: EnvReads; readonly args: CompileOptions };
 
   /** Absolute target directory (`target-path`). */
   get targetDir(): string {

@@ -3,7 +3,7 @@
  * global options, project loading, the reporter, printing and the exit code. Types only: main.ts imports
  * nothing here at run time, so start-up loads none of the handlers.
  */
-import type { WeirProject } from '../api/project.js';
+import type { CompileOptions, UnchangedCompile, WeirProject } from '../api/project.js';
 import type { Reporter } from '../events/events.js';
 import type { LogLevel } from '../events/level-filter.js';
 
@@ -49,6 +49,11 @@ export interface CliContext {
   makeReporter(a: GlobalArgs): Promise<Reporter>;
   /** Creates the reporter, then loads the project from the global options (its secrets join the redactor). */
   load(a: GlobalArgs): Promise<WeirProject>;
+  /**
+   * {@link load} for a compile with `args` (see WeirProject.loadForCompile): the project, or what the last
+   * compile reported when its inputs and outputs are unchanged (nothing to do).
+   */
+  loadForCompile(a: GlobalArgs, args: CompileOptions): Promise<WeirProject | UnchangedCompile>;
   /** The reporter made by {@link makeReporter} / {@link load}. */
   reporter(): Reporter;
   /** Writes to stdout. */

@@ -13,7 +13,7 @@
 import type { Argv } from 'yargs';
 import { createRequire } from 'node:module';
 import { WeirError } from '../errors/weir-error.js';
-import type { RunCommand, WeirProject } from '../api/project.js';
+import type { CompileOptions, ProjectLoadOptions, RunCommand, UnchangedCompile, WeirProject } from '../api/project.js';
 import { JsonReporter } from '../events/json-reporter.js';
 import type { Reporter } from '../events/events.js';
 import path from 'node:path';
@@ -115,20 +115,31 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     (reporter = levelFilter(redacting(a['log-format'] === 'json'
       ? new JsonReporter(io.stdout)
       : new (await import('../events/text-reporter.js')).TextReporter(io.stdout, { quiet: a.quiet, err: io.stderr }), redact), a['log-level'] ?? 'debug'));
-  const load = async (a: GlobalArgs): Promise<WeirProject> => {
+  const loadOptions = async (a: GlobalArgs): Promise<ProjectLoadOptions> => {
     const vars = parseVars(a.vars);
     const rep = await makeReporter(a);
-    const { WeirProject } = await import('../api/project.js');
-    return loaded = await WeirProject.load({
+    return {
       projectDir: a['project-dir'] ?? io.cwd, target: a.target, vars, env: io.env, reporter: rep, partialParse: a['partial-parse'] !== false,
       profiles: a['profiles-dir'] !== undefined || a.profile !== undefined ? { dir: path.resolve(io.cwd ?? process.cwd(), a['profiles-dir'] ?? '.'), profile: a.profile } : undefined,
       targetPath: a['target-path'],
-    });
+    };
+  };
+  const load = async (a: GlobalArgs): Promise<WeirProject> => {
+    const options = await loadOptions(a);
+    const { WeirProject } = await import('../api/project.js');
+    return loaded = await WeirProject.load(options);
+  };
+  const loadForCompile = async (a: GlobalArgs, args: CompileOptions): Promise<WeirProject | UnchangedCompile> => {
+    const options = await loadOptions(a);
+    const { WeirProject } = await import('../api/project.js');
+    const r = await WeirProject.loadForCompile(options, args);
+    if (r instanceof WeirProject) loaded = r;
+    return r;
   };
   const print = (s: string) => io.stdout.write(s);
   const ctx: CliContext = {
     io, handleSignals: io.handleSignals ?? io.stdout === process.stdout,
-    makeReporter, load, reporter: () => reporter!, print, parseVars, setExitCode: (c) => (exitCode = c),
+    makeReporter, load, loadForCompile, reporter: () => reporter!, print, parseVars, setExitCode: (c) => (exitCode = c),
   };
   // Handlers are loaded with their command (see the start-up note above).
   const commands = () => import('./commands/project.js');

@@ -11,15 +11,32 @@ import { reportError } from '../report-error.js';
 
 /** `weir compile`: exit 1 when a node failed to compile. */
 export async function compileHandler(ctx: CliContext, a: CommandArgs): Promise<void> {
+  const sel = selectionArgs(ctx.io, a);
+  // Formatting is opt-in: on large projects sql-formatter took most of compile's time.
+  const format = a.format === true || a.print === true;
+  const summary = (n: number, targetPath: string, failed: number) => ctx.reporter().emit({
+    code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${n} node${n === 1 ? '' : 's'} to ${targetPath}/compiled${failed ? `, ${failed} failed` : ''}`,
+  });
+  if (!a.print && !a.defer) {
+    // Nothing changed since the last compile (api/compile-record.ts): its outputs stand.
+    const args = { ...sel, format };
+    const loaded = await ctx.loadForCompile(a as unknown as GlobalArgs, args);
+    if ('unchanged' in loaded) {
+      summary(loaded.compiledCount, loaded.targetPath, 0);
+      return ctx.setExitCode(0);
+    }
+    const { compiled, errors } = loaded.compile(args);
+    for (const e of errors) reportError(e, ctx.reporter());
+    summary(compiled.size, loaded.files.config['target-path'], errors.length);
+    return ctx.setExitCode(errors.length ? 1 : 0);
+  }
   const project = await ctx.load(a as unknown as GlobalArgs);
   const reporter = ctx.reporter();
-  const sel = selectionArgs(ctx.io, a);
   const relationOverrides = a.defer ? await project.deferOverrides('compile', { ...sel, favorState: a['favor-state'] as boolean }) : undefined;
-  // Formatting is opt-in: on large projects sql-formatter took most of compile's time.
-  const { compiled, errors } = project.compile({ ...sel, relationOverrides, format: a.format === true || a.print === true });
+  const { compiled, errors } = project.compile({ ...sel, relationOverrides, format });
   if (a.print) for (const c of compiled.values()) ctx.print(`-- ${c.unique_id}\n${c.compiled_code}\n\n`);
   for (const e of errors) reportError(e, reporter);
-  if (!a.print) reporter.emit({ code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${compiled.size} node${compiled.size === 1 ? '' : 's'} to ${project.files.config['target-path']}/compiled${errors.length ? `, ${errors.length} failed` : ''}` });
+  if (!a.print) summary(compiled.size, project.files.config['target-path'], errors.length);
   ctx.setExitCode(errors.length ? 1 : 0);
 }
 
