@@ -18,6 +18,7 @@ import { closeTranslators, translate, translateUnavailable, translationStats } f
 import { resolveUdfVersion } from '../../../src/udfs/define.js';
 import { chrF } from '../../../bench/translate.js';
 import { readFileSync } from 'node:fs';
+import { RowTop, argmaxAllowed, logSumExpModel } from '../../../src/stdlib/lib/translate/beam.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'weir-translate-'));
 const MODEL = writeTinyMarianModel(path.join(tmp, 'tiny-opus-mt-ko-en'));
@@ -153,6 +154,37 @@ describe('generation', () => {
     done.add([5], -1, 2); // score -0.5
     expect(done.isDone(-2, 3)).toBe(true); // best running -2/3 can't beat -0.5
     expect(done.isDone(-1, 3)).toBe(false);
+  });
+
+  it("beam search's row arithmetic: stable top-n without banned ids, argmax, and the log-sum-exp graph", async () => {
+    const banned = Uint8Array.of(0, 0, 0, 0, 1, 0, 0);
+    const row = Float32Array.of(1, 3, 3, 2, 9, 3, -Infinity);
+    const top = new RowTop(3).scan(row, banned);
+    expect([top.count, [...top.ids], [...top.values]]).toEqual([3, [1, 2, 5], [3, 3, 3]]); // equal values in index order, id 4 banned
+    const few = new RowTop(4).scan(Float32Array.of(NaN, 2, -Infinity, 1), new Uint8Array(4));
+    expect([few.count, [...few.ids.slice(0, few.count)]]).toEqual([2, [1, 3]]); // NaN and −∞ never kept
+    expect(argmaxAllowed(row, banned)).toBe(1); // first of the equal maxima, the banned 9 skipped
+    expect(argmaxAllowed(Float32Array.of(5, 5), Uint8Array.of(1, 0))).toBe(1);
+    // the onnxruntime graph's log-sum-exp is the constant a float64 log-softmax subtracts
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(logSumExpModel());
+    const V = 1001;
+    const data = new Float32Array(3 * V).map((_, i) => Math.sin(i * 12.9898) * (i < V ? 4 : i < 2 * V ? 40 : 0.01));
+    const lse = (await session.run({ logits: new ort.Tensor('float32', data, [3, V]) })).lse.data as Float64Array;
+    expect(lse).toHaveLength(3);
+    for (let r = 0; r < 3; r++) {
+      const x = data.subarray(r * V, (r + 1) * V);
+      const expected = x[0] - logSoftmax(x)[0];
+      expect(Math.abs(lse[r] - expected)).toBeLessThan(1e-12 * Math.max(1, Math.abs(expected)));
+    }
+    await session.release();
+  });
+
+  it('beam search with renormalize_logits (log-softmax again after the processors) finds the same translations', async () => {
+    const dir = writeTinyMarianModel(path.join(tmp, 'renormalize'), { generation: { renormalize_logits: true } });
+    const t = await createTranslator({ modelDir: dir, numBeams: 4 });
+    expect(await t.translate(['배 먹었다.', '안녕하세요 세계.', '고양이가 잔다.'])).toEqual(['pear eaten.', 'hello, world.', 'the cat sleeps.']);
+    await t.close();
   });
 
   it('batches texts of different lengths (padding + attention masks) with the same results as one by one', async () => {

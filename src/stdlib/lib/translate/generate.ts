@@ -23,8 +23,16 @@
  * eos, not the start token); a sentence is done when it has num_beams hypotheses and the best running
  * score divided by `cur_len ** length_penalty` can no longer beat the worst kept one; at `max_length`
  * the running beams are added as hypotheses; the best-scoring hypothesis wins.
+ *
+ * Work per step outside the decoder run (see beam.ts): greedy takes the argmax of the raw logits;
+ * beam search gets every row's log-sum-exp from a small onnxruntime graph and scans each row once for
+ * its 2·num_beams best logits. The first step runs one row per sentence (its beams are still identical)
+ * and the first selection expands them to num_beams rows. Reordering beams copies only the
+ * self-attention cache; the encoder hidden states, mask and cross-attention cache are the same for a
+ * sentence's beams and are copied only when sentences finish.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { Hypotheses, RowTop, argmaxAllowed, logSoftmax, logSoftmaxInto, logSumExpModel, sortCandidates, type Candidate } from './beam.js';
 import type { MarianConfig } from './model-dir.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -62,6 +70,8 @@ export class MarianOnnx {
     private readonly ort: Ort,
     readonly encoder: InferenceSession,
     readonly decoder: InferenceSession,
+    /** Row log-sum-exps of beam search's logits ({@link logSumExpModel}). */
+    private readonly lse: InferenceSession,
     readonly merged: boolean,
     readonly config: MarianConfig,
   ) {}
@@ -74,11 +84,11 @@ export class MarianOnnx {
   static async load(encoderPath: string, decoderPath: string, merged: boolean, config: MarianConfig, threads?: number): Promise<MarianOnnx> {
     const ort = await loadOrt();
     const opts: InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3, ...(threads ? { intraOpNumThreads: threads } : {}) };
-    const open = async (p: string) => {
+    const open = async (p: string | Uint8Array, label = String(p)) => {
       try {
-        return await ort.InferenceSession.create(p, opts);
+        return typeof p === 'string' ? await ort.InferenceSession.create(p, opts) : await ort.InferenceSession.create(p, opts);
       } catch (e) {
-        throw new Error(`onnxruntime cannot load ${p}: ${(e as Error).message}`);
+        throw new Error(`onnxruntime cannot load ${label}: ${(e as Error).message}`);
       }
     };
     const encoder = await open(encoderPath);
@@ -89,13 +99,15 @@ export class MarianOnnx {
     };
     check(encoder, encoderPath, ['input_ids', 'attention_mask']);
     check(decoder, decoderPath, ['input_ids', 'encoder_attention_mask', 'encoder_hidden_states', ...(merged ? ['use_cache_branch', 'past_key_values.0.decoder.key'] : [])]);
-    return new MarianOnnx(ort, encoder, decoder, merged, config);
+    const lse = await open(logSumExpModel(), "Weir's log-sum-exp graph (beam search)");
+    return new MarianOnnx(ort, encoder, decoder, lse, merged, config);
   }
 
   /** Releases the sessions. */
   async release(): Promise<void> {
     await this.encoder.release();
     await this.decoder.release();
+    await this.lse.release();
   }
 
   private int64(values: number[], dims: number[]): Tensor {
@@ -139,23 +151,27 @@ export class MarianOnnx {
     return new this.ort.Tensor(t.type as 'float32', out as Float32Array, [rows.length, ...dims.slice(1)]);
   }
 
+  /** `use_cache_branch` false and true. */
+  private branch?: [Tensor, Tensor];
+
   /**
    * One decoder step for the active rows.
-   * @returns last-position logits per row (float32, length V each) and the new decoder cache
+   * @returns the last-position logits of the rows, contiguous [rows, V] (`data`), and per row (views of `data`)
    */
-  private async step(st: DecodeState): Promise<Float32Array[]> {
+  private async step(st: DecodeState): Promise<StepLogits> {
     const c = this.config;
     const N = st.tokens.length;
     const feeds: Record<string, Tensor> = { encoder_attention_mask: st.mask, encoder_hidden_states: st.hidden };
     if (this.merged) {
       const first = st.decoderCache === undefined;
       feeds.input_ids = this.int64(st.tokens.map((t) => t[t.length - 1]), [N, 1]);
-      feeds.use_cache_branch = new this.ort.Tensor('bool', Uint8Array.from([first ? 0 : 1]), [1]);
-      const empty = new this.ort.Tensor('float32', new Float32Array(0), [N, c.decoderAttentionHeads, 0, c.headDim]);
+      this.branch ??= [new this.ort.Tensor('bool', Uint8Array.of(0), [1]), new this.ort.Tensor('bool', Uint8Array.of(1), [1])];
+      feeds.use_cache_branch = this.branch[first ? 0 : 1];
+      const empty = first ? new this.ort.Tensor('float32', new Float32Array(0), [N, c.decoderAttentionHeads, 0, c.headDim]) : undefined;
       for (let i = 0; i < c.decoderLayers; i++) {
         for (const kv of ['key', 'value']) {
-          feeds[`past_key_values.${i}.decoder.${kv}`] = first ? empty : st.decoderCache![`${i}.${kv}`];
-          feeds[`past_key_values.${i}.encoder.${kv}`] = first ? empty : st.encoderCache![`${i}.${kv}`];
+          feeds[`past_key_values.${i}.decoder.${kv}`] = empty ?? st.decoderCache![`${i}.${kv}`];
+          feeds[`past_key_values.${i}.encoder.${kv}`] = empty ?? st.encoderCache![`${i}.${kv}`];
         }
       }
     } else {
@@ -178,71 +194,67 @@ export class MarianOnnx {
     }
     const logits = out.logits;
     const [, T, V] = logits.dims as number[];
-    const data = logits.data as Float32Array;
-    const rows: Float32Array[] = [];
-    for (let r = 0; r < N; r++) rows.push(data.subarray((r * T + T - 1) * V, (r * T + T) * V));
-    return rows;
-  }
-
-  /** Keeps only `rows` of the decoding state (finished rows dropped, beams reordered). */
-  private select(st: DecodeState, rows: readonly number[]): void {
-    const identity = rows.length === st.tokens.length && rows.every((r, i) => r === i);
-    st.tokens = rows.map((r) => [...st.tokens[r]]);
-    if (identity) return;
-    st.hidden = this.gatherRows(st.hidden, rows);
-    st.mask = this.gatherRows(st.mask, rows);
-    for (const cache of [st.decoderCache, st.encoderCache]) {
-      if (!cache) continue;
-      for (const k of Object.keys(cache)) cache[k] = this.gatherRows(cache[k], rows);
+    let data = logits.data as Float32Array;
+    if (T > 1) {
+      // without a cache every position comes back: keep the last one of each row
+      const last = new Float32Array(N * V);
+      for (let r = 0; r < N; r++) last.set(data.subarray((r * T + T - 1) * V, (r * T + T) * V), r * V);
+      data = last;
     }
+    const rows: Float32Array[] = [];
+    for (let r = 0; r < N; r++) rows.push(data.subarray(r * V, (r + 1) * V));
+    return { data, rows, V };
   }
 
-  /** Reused log-probability buffer (one vocabulary row): no 0.5 MB allocation per row and step. */
-  private scratch = new Float64Array(0);
+  /** log Σ exp of every row of a step's logits, by onnxruntime ({@link logSumExpModel}). */
+  private async rowLogSumExp(logits: StepLogits): Promise<Float64Array> {
+    const N = logits.rows.length;
+    const out = await this.lse.run({ logits: new this.ort.Tensor('float32', logits.data, [N, logits.V]) });
+    return out.lse.data as Float64Array;
+  }
 
   /**
-   * Log-probabilities after the logits processors (bad words, forced eos), as transformers applies them,
-   * written into a buffer reused across rows and steps (valid until the next call).
+   * Keeps rows `rows` of the decoder side of the state (tokens and self-attention cache) and, when
+   * `encoderRows` is given, rows `encoderRows` of the source side (encoder hidden states, attention mask
+   * and cross-attention cache); tensors are copied only when the rows change.
+   */
+  private select(st: DecodeState, rows: readonly number[], encoderRows?: readonly number[]): void {
+    const before = st.tokens.length;
+    st.tokens = rows.map((r) => [...st.tokens[r]]);
+    if (st.decoderCache && !isIdentity(rows, before)) {
+      for (const k of Object.keys(st.decoderCache)) st.decoderCache[k] = this.gatherRows(st.decoderCache[k], rows);
+    }
+    if (!encoderRows || isIdentity(encoderRows, st.hidden.dims[0])) return;
+    st.hidden = this.gatherRows(st.hidden, encoderRows);
+    st.mask = this.gatherRows(st.mask, encoderRows);
+    if (st.encoderCache) for (const k of Object.keys(st.encoderCache)) st.encoderCache[k] = this.gatherRows(st.encoderCache[k], encoderRows);
+  }
+
+  /** Banned ids (`badTokenIds` within the vocabulary) as a lookup table and a list, per vocabulary size. */
+  private bans?: { banned: Uint8Array; ids: number[] };
+  private bannedFor(V: number): { banned: Uint8Array; ids: number[] } {
+    if (this.bans?.banned.length !== V) {
+      const ids = this.config.badTokenIds.filter((b) => b >= 0 && b < V);
+      const banned = new Uint8Array(V);
+      for (const b of ids) banned[b] = 1;
+      this.bans = { banned, ids };
+    }
+    return this.bans;
+  }
+
+  /**
+   * Log-probabilities after the logits processors (bad words, forced eos) with `renormalize_logits`,
+   * as transformers applies them (only used when the config asks to renormalize).
    */
   private logProbs(logits: Float32Array, curLen: number, maxLength: number): Float64Array {
     const c = this.config;
-    const V = logits.length;
-    if (this.scratch.length !== V) this.scratch = new Float64Array(V);
-    const lp = logSoftmaxInto(logits, this.scratch);
-    for (const b of c.badTokenIds) if (b >= 0 && b < V) lp[b] = -Infinity;
+    const lp = logSoftmax(logits);
+    for (const b of this.bannedFor(lp.length).ids) lp[b] = -Infinity;
     if (c.forcedEosTokenId !== undefined && curLen === maxLength - 1) {
       lp.fill(-Infinity);
       lp[c.forcedEosTokenId] = 0;
     }
     return c.renormalizeLogits ? logSoftmaxInto(lp, lp) : lp;
-  }
-
-  /** Per vocabulary id: 1 when the id is never generated (`badTokenIds`). */
-  private banned = new Uint8Array(0);
-
-  /**
-   * The greedy choice: the argmax of {@link logProbs}, found on the raw logits. Log-softmax subtracts one
-   * constant from every logit (and renormalizing does again), which keeps their order, so the argmax
-   * (first index among equals) is the same without computing 65,001 exponentials per row.
-   */
-  private greedyPick(logits: Float32Array, curLen: number, maxLength: number): number {
-    const c = this.config;
-    const V = logits.length;
-    if (c.forcedEosTokenId !== undefined && curLen === maxLength - 1) return c.forcedEosTokenId;
-    if (this.banned.length !== V) {
-      this.banned = new Uint8Array(V);
-      for (const b of c.badTokenIds) if (b >= 0 && b < V) this.banned[b] = 1;
-    }
-    const banned = this.banned;
-    let best = 0;
-    let bestValue = banned[0] ? -Infinity : logits[0];
-    for (let v = 1; v < V; v++) {
-      if (!banned[v] && logits[v] > bestValue) {
-        best = v;
-        bestValue = logits[v];
-      }
-    }
-    return best;
   }
 
   private async greedy(B: number, hidden: Tensor, mask: Tensor, maxLength: number): Promise<number[][]> {
@@ -252,10 +264,13 @@ export class MarianOnnx {
     const result: number[][] = Array.from({ length: B }, () => []);
     while (owners.length > 0) {
       const curLen = st.tokens[0].length;
-      const logits = await this.step(st);
+      const logits = (await this.step(st)).rows;
+      const forced = c.forcedEosTokenId !== undefined && curLen === maxLength - 1;
       const keep: number[] = [];
       logits.forEach((row, r) => {
-        const best = this.greedyPick(row, curLen, maxLength);
+        // the argmax of the log-probabilities is the argmax of the raw logits: log-softmax (and
+        // renormalizing) subtracts one constant from the row, which keeps the order
+        const best = forced ? c.forcedEosTokenId! : argmaxAllowed(row, this.bannedFor(row.length).banned);
         st.tokens[r].push(best);
         if (best === c.eosTokenId || curLen + 1 >= maxLength) {
           const out = st.tokens[r].slice(1);
@@ -264,55 +279,84 @@ export class MarianOnnx {
         } else keep.push(r);
       });
       owners = keep.map((r) => owners[r]);
-      if (owners.length) this.select(st, keep);
+      if (owners.length) this.select(st, keep, keep);
     }
     return result;
   }
 
+  /**
+   * A sentence's candidates for the next step from its K beam rows: per row the 2K best tokens, scored
+   * `beam score + log p`, best first (at most 2K).
+   * @param logits the step's logits; beam row k (k = 0 … K − 1) of the sentence is `rowOf(k)`, whose
+   *   logits are row `stateRowOf(k)` of `logits` and `lse`
+   * @param lse the log-sum-exp of each row of `logits` (unused when forced or renormalizing)
+   */
+  private candidates(K: number, logits: StepLogits, lse: Float64Array | undefined, rowOf: (k: number) => number, stateRowOf: (k: number) => number, scores: readonly number[], curLen: number, maxLength: number): Candidate[] {
+    const c = this.config;
+    const forced = c.forcedEosTokenId !== undefined && curLen === maxLength - 1;
+    const cands: Candidate[] = [];
+    this.top = this.top?.n === 2 * K ? this.top : new RowTop(2 * K);
+    const top = this.top;
+    for (let k = 0; k < K; k++) {
+      const row = rowOf(k);
+      const base = scores[row];
+      const x = logits.rows[stateRowOf(k)];
+      if (c.renormalizeLogits) {
+        top.scan(this.logProbs(x, curLen, maxLength), this.bannedFor(x.length).banned); // banned ids are −∞ already
+        for (let j = 0; j < top.count; j++) cands.push([base + top.values[j], row, top.ids[j]]);
+      } else if (forced) {
+        cands.push([base + 0, row, c.forcedEosTokenId!]); // every other log-probability is −∞
+      } else {
+        // the log-softmax of entry v is x[v] − lse: computed for the row's best 2K entries only
+        const rowLse = lse![stateRowOf(k)];
+        top.scan(x, this.bannedFor(x.length).banned);
+        for (let j = 0; j < top.count; j++) cands.push([base + (top.values[j] - rowLse), row, top.ids[j]]);
+      }
+    }
+    sortCandidates(cands);
+    if (cands.length > 2 * K) cands.length = 2 * K;
+    return cands;
+  }
+
+  /** Reused top-2K buffers of {@link candidates}. */
+  private top?: RowTop;
+
   private async beam(B: number, K: number, hidden: Tensor, mask: Tensor, maxLength: number, lengthPenalty: number): Promise<number[][]> {
     const c = this.config;
-    const expand = Array.from({ length: B * K }, (_, i) => Math.floor(i / K));
-    const st: DecodeState = { tokens: [], hidden, mask };
-    st.tokens = Array.from({ length: B }, () => [c.decoderStartTokenId]);
-    this.select(st, expand); // rows b*K .. b*K+K-1 belong to sentence b
+    // The K beams of a sentence start identical (start token, same source; beams 1 … K−1 scored −1e9),
+    // so the first step runs one row per sentence and its logits stand for all K beams; the rows are
+    // expanded to K per sentence by the first selection.
+    const st: DecodeState = { tokens: Array.from({ length: B }, () => [c.decoderStartTokenId]), hidden, mask };
+    let perSentence = 1; // state rows per active sentence: 1 before the first selection, K after
     let scores: number[] = Array.from({ length: B * K }, (_, i) => (i % K === 0 ? 0 : -1e9));
-    let items = Array.from({ length: B }, (_, i) => i); // sentence of each active group of K rows
+    let items = Array.from({ length: B }, (_, i) => i); // sentence of each active group of K beams
     const hyps: Hypotheses[] = Array.from({ length: B }, () => new Hypotheses(K, lengthPenalty));
     while (items.length > 0) {
       const curLen = st.tokens[0].length; // tokens so far, start token included
       const logits = await this.step(st);
-      const V = logits[0].length;
-      const nextRows: number[] = [];
+      const forced = c.forcedEosTokenId !== undefined && curLen === maxLength - 1;
+      const lse = c.renormalizeLogits || forced ? undefined : await this.rowLogSumExp(logits);
+      const stateRow = (beamRow: number) => (perSentence === 1 ? Math.floor(beamRow / K) : beamRow);
+      const nextRows: number[] = []; // beam rows (g·K + k) the next step continues
       const nextTokens: number[] = [];
       const nextScores: number[] = [];
       const nextItems: number[] = [];
+      const nextGroups: number[] = []; // g of each next item
       items.forEach((item, g) => {
-        // top 2K of (beam score + log p) over K × V
-        const top = new TopN(2 * K);
-        for (let k = 0; k < K; k++) {
-          const row = g * K + k;
-          const base = scores[row];
-          const lp = this.logProbs(logits[row], curLen, maxLength);
-          // top.push ignores s <= top.floor: checking here first skips a call per vocabulary entry
-          for (let v = 0; v < V; v++) {
-            const s = base + lp[v];
-            if (s > top.floor) top.push(s, row, v);
-          }
-        }
-        const cands = top.sorted();
-        const chosen: [number, number, number][] = [];
+        const cands = this.candidates(K, logits, lse, (k) => g * K + k, (k) => stateRow(g * K + k), scores, curLen, maxLength);
+        const chosen: Candidate[] = [];
         for (let rank = 0; rank < cands.length && chosen.length < K; rank++) {
           const [s, row, v] = cands[rank];
           if (v === c.eosTokenId) {
             if (rank >= K) continue;
-            hyps[item].add(st.tokens[row].slice(1), s, curLen);
+            hyps[item].add(st.tokens[stateRow(row)].slice(1), s, curLen);
           } else chosen.push([s, row, v]);
         }
         const bestNext = cands.length ? cands[0][0] : -Infinity;
         if (hyps[item].isDone(bestNext, curLen) || chosen.length === 0) return;
         if (curLen + 1 >= maxLength) {
           // finalize(): the running beams become hypotheses (generated_len = tokens after the start token)
-          for (const [s, row, v] of chosen) hyps[item].add([...st.tokens[row].slice(1), v], s, curLen);
+          for (const [s, row, v] of chosen) hyps[item].add([...st.tokens[stateRow(row)].slice(1), v], s, curLen);
           return;
         }
         while (chosen.length < K) chosen.push([-1e9, chosen[0][1], chosen[0][2]]);
@@ -322,15 +366,35 @@ export class MarianOnnx {
           nextScores.push(s);
         }
         nextItems.push(item);
+        nextGroups.push(g);
       });
+      if (nextItems.length === 0) break;
+      // the source side (identical for a sentence's beams) changes only when the row layout does
+      const sourceRows = perSentence === 1 || nextItems.length < items.length
+        ? nextGroups.flatMap((g) => Array.from({ length: K }, (_, k) => (perSentence === 1 ? g : g * K + k)))
+        : undefined;
       items = nextItems;
-      if (items.length === 0) break;
-      this.select(st, nextRows);
+      this.select(st, nextRows.map(stateRow), sourceRows);
       st.tokens.forEach((t, i) => t.push(nextTokens[i]));
       scores = nextScores;
+      perSentence = K;
     }
     return hyps.map((h) => h.best());
   }
+}
+
+/** Whether `rows` is 0, 1, …, n − 1. */
+function isIdentity(rows: readonly number[], n: number): boolean {
+  return rows.length === n && rows.every((r, i) => r === i);
+}
+
+/** The last-position logits of a decoder step. */
+interface StepLogits {
+  /** [rows, V] float32. */
+  readonly data: Float32Array;
+  /** Row r of `data`. */
+  readonly rows: readonly Float32Array[];
+  readonly V: number;
 }
 
 /** Per-run decoding state: active rows' tokens (start token first) and their tensors. */
@@ -340,97 +404,4 @@ interface DecodeState {
   mask: Tensor;
   decoderCache?: Record<string, Tensor>;
   encoderCache?: Record<string, Tensor>;
-}
-
-/** Log-softmax in float64. */
-export function logSoftmax(x: ArrayLike<number>): Float64Array {
-  return logSoftmaxInto(x, new Float64Array(x.length));
-}
-
-/** Log-softmax in float64 written into `out` (which may be `x` itself); returns `out`. */
-function logSoftmaxInto(x: ArrayLike<number>, out: Float64Array): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < x.length; i++) if (x[i] > max) max = x[i];
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += Math.exp(x[i] - max);
-  const lse = max + Math.log(sum);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] - lse;
-  return out;
-}
-
-/** The n best (score, row, token) triples seen (a min-heap of size n). */
-class TopN {
-  private readonly heap: [number, number, number][] = [];
-  /** Scores at or below this are not kept: −∞ until full, then the smallest kept score. */
-  floor = -Infinity;
-  constructor(private readonly n: number) {}
-  push(s: number, row: number, v: number): void {
-    this.pushHeap(s, row, v);
-    if (this.heap.length === this.n) this.floor = this.heap[0][0];
-  }
-  private pushHeap(s: number, row: number, v: number): void {
-    const h = this.heap;
-    if (h.length === this.n && s <= h[0][0]) return;
-    if (h.length < this.n) {
-      h.push([s, row, v]);
-      let i = h.length - 1;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (h[p][0] <= h[i][0]) break;
-        [h[p], h[i]] = [h[i], h[p]];
-        i = p;
-      }
-      return;
-    }
-    h[0] = [s, row, v];
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l][0] < h[m][0]) m = l;
-      if (r < h.length && h[r][0] < h[m][0]) m = r;
-      if (m === i) break;
-      [h[m], h[i]] = [h[i], h[m]];
-      i = m;
-    }
-  }
-  /** Best first; ties keep (row, token) order, like a stable top-k. */
-  sorted(): [number, number, number][] {
-    return [...this.heap].sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
-  }
-}
-
-/** Finished hypotheses of one sentence (transformers' `BeamHypotheses`). */
-export class Hypotheses {
-  private readonly beams: { score: number; tokens: number[] }[] = [];
-  private worst = 1e9;
-  constructor(private readonly numBeams: number, private readonly lengthPenalty: number) {}
-
-  /** Adds a hypothesis (tokens without start and eos) with its summed log-probability. */
-  add(tokens: number[], sumLogprobs: number, generatedLen: number): void {
-    const score = sumLogprobs / generatedLen ** this.lengthPenalty;
-    if (this.beams.length < this.numBeams || score > this.worst) {
-      this.beams.push({ score, tokens });
-      if (this.beams.length > this.numBeams) {
-        let wi = 0;
-        this.beams.forEach((b, i) => (b.score < this.beams[wi].score ? (wi = i) : 0));
-        this.beams.splice(wi, 1);
-        this.worst = Math.min(...this.beams.map((b) => b.score));
-      } else this.worst = Math.min(score, this.worst);
-    }
-  }
-
-  /** `early_stopping=False` heuristic: the best running beam can't beat the worst kept hypothesis. */
-  isDone(bestSumLogprobs: number, curLen: number): boolean {
-    if (this.beams.length < this.numBeams) return false;
-    return this.worst >= bestSumLogprobs / curLen ** this.lengthPenalty;
-  }
-
-  /** The best hypothesis' tokens (empty when none). */
-  best(): number[] {
-    let b: { score: number; tokens: number[] } | undefined;
-    for (const h of this.beams) if (!b || h.score > b.score) b = h;
-    return b?.tokens ?? [];
-  }
 }

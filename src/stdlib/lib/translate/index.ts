@@ -6,5 +6,6 @@ export { createTranslator, type Translator, type TranslatorOptions, type Transla
 export { EXPECTED_LAYOUT, ModelDirError, locateModelFiles, modelFingerprint, readMarianConfig, type MarianConfig, type MarianModelFiles } from './model-dir.js';
 export { MarianTokenizer, cleanUpTokenization } from './tokenizer.js';
 export { SentencePieceUnigram, PrecompiledCharsmap, parseSpmModel, nmtNfkc, PieceType, SPACE_SYMBOL, type SpmModelProto, type SpmPiece, type SpmToken } from './sentencepiece.js';
-export { MarianOnnx, Hypotheses, logSoftmax, type GenerateOptions } from './generate.js';
+export { MarianOnnx, type GenerateOptions } from './generate.js';
+export { Hypotheses, logSoftmax } from './beam.js';
 export { hasHangul, splitSentences, joinChunks, type Chunk } from './chunk.js';

@@ -19,6 +19,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProtoWriter } from './protobuf.js';
+import { FLOAT, INT64, BOOL, graph, modelProto, node, tensor, valueInfo } from './onnx-proto.js';
 
 /** Korean source pieces with their unigram scores (log-probabilities), and what they translate to. */
 export const TINY_SOURCE_PIECES: readonly (readonly [piece: string, score: number, target: string, alt?: string])[] = [
@@ -166,62 +167,6 @@ export function buildPrecompiledCharsmap(map: Record<string, string>): Uint8Arra
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// ONNX ModelProto writing (onnx.proto3 field numbers)
-
-const FLOAT = 1;
-const INT64 = 7;
-const BOOL = 9;
-type Dim = number | string;
-
-const tensorType = (elem: number, dims?: readonly Dim[]) => {
-  const t = new ProtoWriter().varint(1, elem);
-  if (dims) {
-    const shape = new ProtoWriter();
-    for (const d of dims) shape.bytes(1, typeof d === 'number' ? new ProtoWriter().varint(1, d) : new ProtoWriter().bytes(2, d));
-    t.bytes(2, shape);
-  }
-  return new ProtoWriter().bytes(1, t);
-};
-const valueInfo = (name: string, elem: number, dims?: readonly Dim[]) => new ProtoWriter().bytes(1, name).bytes(2, tensorType(elem, dims));
-
-const tensor = (name: string, elem: number, dims: readonly number[], data: Float32Array | BigInt64Array) => {
-  const t = new ProtoWriter();
-  for (const d of dims) t.varint(1, d);
-  t.varint(2, elem).bytes(8, name).bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  return t;
-};
-
-type Attr = { name: string; i?: number; ints?: number[]; g?: ProtoWriter };
-const node = (op: string, inputs: string[], outputs: string[], attrs: Attr[] = []) => {
-  const n = new ProtoWriter();
-  for (const i of inputs) n.bytes(1, i);
-  for (const o of outputs) n.bytes(2, o);
-  n.bytes(3, `${op}_${outputs[0]}`).bytes(4, op);
-  for (const a of attrs) {
-    const w = new ProtoWriter().bytes(1, a.name);
-    if (a.i !== undefined) w.varint(20, 2).varint(3, a.i);
-    else if (a.ints) {
-      w.varint(20, 7);
-      for (const x of a.ints) w.varint(8, x);
-    } else if (a.g) w.varint(20, 5).bytes(6, a.g);
-    n.bytes(5, w);
-  }
-  return n;
-};
-
-const graph = (name: string, nodes: ProtoWriter[], inputs: ProtoWriter[], outputs: ProtoWriter[], inits: ProtoWriter[] = []) => {
-  const g = new ProtoWriter();
-  for (const n of nodes) g.bytes(1, n);
-  g.bytes(2, name);
-  for (const t of inits) g.bytes(5, t);
-  for (const i of inputs) g.bytes(11, i);
-  for (const o of outputs) g.bytes(12, o);
-  return g;
-};
-
-const model = (g: ProtoWriter) => new ProtoWriter().varint(1, 8).bytes(2, 'weir-tiny-marian').bytes(7, g).bytes(8, new ProtoWriter().bytes(1, '').varint(2, 17)).finish();
-
 const i64 = (name: string, values: number[], dims: number[] = [values.length]) => tensor(name, INT64, dims, BigInt64Array.from(values.map(BigInt)));
 
 /** The encoder graph: `input_ids`, `attention_mask` → `last_hidden_state`. */
@@ -234,7 +179,7 @@ function encoderOnnx(p: TinyParams): Uint8Array {
     node('Unsqueeze', ['maskf', 'axis_last'], ['mask3']),
     node('Mul', ['emb', 'mask3'], ['last_hidden_state']),
   ];
-  return model(graph('encoder', nodes,
+  return modelProto('weir-tiny-marian', graph('encoder', nodes,
     [valueInfo('input_ids', INT64, ['batch_size', 'encoder_sequence_length']), valueInfo('attention_mask', INT64, ['batch_size', 'encoder_sequence_length'])],
     [valueInfo('last_hidden_state', FLOAT, ['batch_size', 'encoder_sequence_length', p.D])],
     [tensor('E', FLOAT, [p.V, p.D], E), i64('axis_last', [-1])]));
@@ -343,7 +288,7 @@ function decoderOnnx(p: TinyParams, merged: boolean): Uint8Array {
     const len = k.includes('decoder') ? (merged ? 'past_decoder_sequence_length + 1' : 'decoder_sequence_length') : (merged ? 'encoder_sequence_length_out' : 'encoder_sequence_length');
     outputs.push(valueInfo(`present.${k}`, FLOAT, ['batch_size', H, len, hd]));
   }
-  return model(graph(merged ? 'decoder_merged' : 'decoder', nodes, inputs, outputs, inits));
+  return modelProto('weir-tiny-marian', graph(merged ? 'decoder_merged' : 'decoder', nodes, inputs, outputs, inits));
 }
 
 /** What {@link writeTinyMarianModel} may leave out or change. */
