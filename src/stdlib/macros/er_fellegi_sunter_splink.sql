@@ -12,8 +12,8 @@
              estimate_u_using_random_sampling takes u = q, valid when "the resultant pairwise comparisons are
              non-matches (or at least, they are very unlikely to be matches). For large datasets, this is
              typically true" (its docstring); on a small set λ·m is not negligible beside q for rare agreements
-             (fake_1000: exact birth date q = 1.7e-3, λ·m = 1.7e-3), and q then halves their weight. With
-             λ → 0 (large data) u = q.
+             (fake_1000: exact birth date q = 1.7e-3 of which λ·m = 1.2e-3), and u = q then understates their
+             weight (there 7.8 bits instead of 9.6). With λ → 0 (large data) u = q.
     m(k, l)  expectation–maximisation per training session with u = q held fixed (Splink's fix_u_probabilities):
              one session per blocking rule over the pairs that rule produced (rule_<i> = 1), the comparisons in
              rule_gammas[i] held out (the rule makes them agree, so they carry no information there); without
@@ -180,6 +180,26 @@ fs_convergence as (
         max(case when iteration = (select max(iteration) from fs_deltas) then delta end) as last_delta
     from fs_deltas
 ),
+fs_last_change as (
+{{#if (gt (coalesce max_iterations 25) 1)}}
+    select session, max(change) as change
+    from (
+        select a.session, abs(a.m - b.m) as change
+        from fs_m_{{coalesce max_iterations 25}} as a
+        join fs_m_{{sub (coalesce max_iterations 25) 1}} as b on b.session = a.session and b.k = a.k and b.level = a.level
+        union all
+        select a.session, abs(a.lam - b.lam)
+        from fs_lambda_{{coalesce max_iterations 25}} as a
+        join fs_lambda_{{sub (coalesce max_iterations 25) 1}} as b on b.session = a.session
+    ) as fs_changes
+    group by session
+{{else}}
+    select -1 as session, cast(null as double) as change where 1 = 0
+{{/if}}
+),
+fs_slowest as (
+    select max(session) as session from fs_last_change where change = (select max(change) from fs_last_change)
+),
 fs_m_final as (
     select * from fs_m_{{coalesce max_iterations 25}}
 ),
@@ -280,8 +300,10 @@ fs_lambda_checked as (
                 || ' differ by a factor of ' || cast(round(lambda_ratio, 2) as varchar) || ' (more than {{#if lambda_warn_factor}}{{lambda_warn_factor}}{{else}}3{{/if}}): '
                 || 'check rule_gammas, the deterministic rules and their recall, or the blocking'
             when (select converged_at from fs_convergence) is null then
-                'EM did not converge in ' || cast((select iterations from fs_convergence) as varchar) || ' iterations (last change in m '
-                || cast((select last_delta from fs_convergence) as varchar) || '): raise max_iterations'
+                'EM did not converge in ' || cast((select iterations from fs_convergence) as varchar) || ' iterations (last change in m or lambda '
+                || cast((select last_delta from fs_convergence) as varchar)
+                || coalesce((select case when session is null then '' when session >= 0 then ', in the session of rule ' || cast(session as varchar) else ', in the session over all pairs' end from fs_slowest), '')
+                || '): raise max_iterations; the last estimates are used'
         end as warning
     from fs_lambda
 ),
