@@ -21,6 +21,7 @@
  * @module
  */
 import { normalizeName, romanizeHangul } from './fuzzy.js';
+import { COMPANY_SUFFIXES, HONORIFICS, stripKoreanHonorific } from './fuzzy/normalize-name.js';
 
 /**
  * Korean family names in Hangul with customary Latin spellings (the RR spelling is added
@@ -97,6 +98,9 @@ const NICKNAMES: Readonly<Record<string, readonly string[]>> = {
   zach: ['zachary'], zack: ['zachary'],
 };
 
+/** {@link NICKNAMES} as a map: a plain object's lookup would find `constructor` on Object.prototype. */
+const NICKNAME_FORMS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(NICKNAMES));
+
 const HANGUL_WORD = /^[\uac00-\ud7a3]+$/;
 const HANGUL_SYLLABLE = /[\uac00-\ud7a3]/;
 
@@ -126,7 +130,7 @@ function splitHangulName(words: readonly string[]): [string, string] | null {
 
 /** Full forms of an English given name (itself when it is not a known nickname). */
 function givenForms(given: string): readonly string[] {
-  return NICKNAMES[given] ?? [given];
+  return NICKNAME_FORMS.get(given) ?? [given];
 }
 
 /**
@@ -167,6 +171,11 @@ const keysCache = new Map<string, string[]>();
 const KEYS_CACHE_SIZE = 4096;
 
 function personNameKeysUncached(name: string): string[] {
+  return fastNameKeys(name) ?? generalNameKeys(name);
+}
+
+/** The general reading of {@link personNameKeys}: any name (see its steps). */
+function generalNameKeys(name: string): string[] {
   const raw = name.normalize('NFKC').trim();
   if (raw === '') return [];
   // honorific words (님, 고객님, 씨, …) are those normalizeName drops after a name, unless they are also a
@@ -176,34 +185,243 @@ function personNameKeysUncached(name: string): string[] {
     .split(/\s+/)
     .map((w) => normalizeName(w))
     .filter((w) => w !== '' && (HANGUL_SURNAMES.has(w) || normalizeName(`가 ${w}`) !== '가'));
-  if (hangulWords.length > 0 && hangulWords.every((w) => HANGUL_WORD.test(w))) {
-    const split = splitHangulName(hangulWords);
-    if (!split || split[1] === '') return [];
-    return [`${romanizeHangul(split[0])} ${romanizeGiven(split[1])}`];
-  }
+  if (hangulWords.length > 0 && hangulWords.every((w) => HANGUL_WORD.test(w))) return hangulKeys(hangulWords);
   const words = normalizeName(raw.replace(/(\p{L})[-‐‑–](?=\p{L})/gu, '$1'), { romanize: true })
     .split(' ')
     .filter((w) => w !== '');
-  if (words.length < 2) return [];
+  return keysOfWords(words, words.length);
+}
+
+/** The key of an all-Hangul name's words (honorifics dropped), or [] when it cannot be split. */
+function hangulKeys(words: readonly string[]): string[] {
+  const split = splitHangulName(words);
+  if (!split || split[1] === '') return [];
+  return [`${romanizeHangul(split[0])} ${romanizeGiven(split[1])}`];
+}
+
+/** Appends a key unless it is there already. */
+function addKey(keys: string[], key: string): void {
+  if (!keys.includes(key)) keys.push(key);
+}
+
+/** Adds `"<family> <g>"` for each full form g of `given` (each nickname expansion when `expand`). */
+function addReadings(keys: string[], families: readonly string[], given: string, expand: boolean): void {
+  const forms = expand ? NICKNAME_FORMS.get(given) : undefined;
+  for (const fam of families) {
+    if (forms === undefined) addKey(keys, `${fam} ${given}`);
+    else for (const g of forms) addKey(keys, `${fam} ${g}`);
+  }
+}
+
+/**
+ * The keys of a name's normalized, romanized words `words[0..n)` (the Latin-script reading; see
+ * {@link personNameKeys}).
+ */
+function keysOfWords(words: readonly string[], n: number = words.length): string[] {
+  if (n < 2) return [];
   const keys: string[] = [];
-  const add = (k: string) => {
-    if (!keys.includes(k)) keys.push(k);
-  };
   const first = words[0];
-  const last = words[words.length - 1];
+  const last = words[n - 1];
   const koreanFirst = SURNAME_BY_SPELLING.get(first);
   const koreanLast = SURNAME_BY_SPELLING.get(last);
   if (koreanLast) {
-    const given = words.slice(0, -1).join('');
-    for (const fam of koreanLast) for (const g of words.length === 2 ? givenForms(given) : [given]) add(`${fam} ${g}`);
+    let given = '';
+    for (let k = 0; k < n - 1; k++) given += words[k];
+    addReadings(keys, koreanLast, given, n === 2);
   }
   if (koreanFirst) {
-    const given = words.slice(1).join('');
-    for (const fam of koreanFirst) for (const g of words.length === 2 ? givenForms(given) : [given]) add(`${fam} ${g}`);
+    let given = '';
+    for (let k = 1; k < n; k++) given += words[k];
+    addReadings(keys, koreanFirst, given, n === 2);
   }
   // the English reading too when the name has two words ("Kim Crooks" may be Kimberly Crooks)
-  if (keys.length === 0 || words.length === 2) for (const g of givenForms(first)) add(`${last} ${g}`);
+  if (keys.length === 0 || n === 2) {
+    const forms = NICKNAME_FORMS.get(first);
+    if (forms === undefined) addKey(keys, `${last} ${first}`);
+    else for (const g of forms) addKey(keys, `${last} ${g}`);
+  }
   return keys;
+}
+
+const isAsciiLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+const isAsciiAlnum = (c: number) => isAsciiLetter(c) || (c >= 0x30 && c <= 0x39);
+const isHangulSyllable = (c: number) => c >= 0xac00 && c <= 0xd7a3;
+
+/**
+ * Scratch word lists of the one-pass reading, with a flag per word (all Hangul). Reused from call to call
+ * (a list only grows), so the reading allocates nothing but the words, the keys and their array.
+ */
+const WORDS: string[] = [];
+let wordsPure = new Uint8Array(16);
+let nWords = 0;
+const KEPT: string[] = [];
+let keptPure = new Uint8Array(16);
+let nKept = 0;
+
+/** Appends a word to {@link WORDS}. */
+function pushWord(w: string, pure: boolean): void {
+  if (nWords === wordsPure.length) {
+    const g = new Uint8Array(nWords * 2);
+    g.set(wordsPure);
+    wordsPure = g;
+  }
+  WORDS[nWords] = w;
+  wordsPure[nWords++] = pure ? 1 : 0;
+}
+
+/** Appends a word to {@link KEPT}. */
+function keepWord(w: string, pure: boolean): void {
+  if (nKept === keptPure.length) {
+    const g = new Uint8Array(nKept * 2);
+    g.set(keptPure);
+    keptPure = g;
+  }
+  KEPT[nKept] = w;
+  keptPure[nKept++] = pure ? 1 : 0;
+}
+
+/**
+ * {@link generalNameKeys} in one pass over the name, for the names most columns hold: ASCII without a
+ * comma, or Hangul syllables with ASCII letters, digits and spaces (no other punctuation, no 회사 of a
+ * company form). Returns null for any other name, which the general reading takes.
+ *
+ * On these names the general reading's steps reduce to a tokenizer: NFKC changes nothing (ASCII and
+ * precomposed Hangul are NFKC-stable), no Korean company form or full-width comma can occur, and
+ * normalizeName's punctuation handling is "apostrophes and backticks deleted, a hyphen between two letters
+ * deleted, any other non-alphanumeric character separates words". So words are read once, lower-cased,
+ * and the same word rules (titles dropped, trailing company forms dropped, Korean honorifics stripped,
+ * the whole word list kept when nothing would remain, adjacent Hangul words joined) apply to them
+ * directly instead of through repeated regular-expression passes and per-word normalizeName calls.
+ * Identical results: compared with the general reading on generated names (see the commit adding it)
+ * and by tests/unit/udfs/names.test.ts.
+ */
+function fastNameKeys(name: string): string[] | null {
+  let hangul = false;
+  let punct = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 0x2c) return null; // "Last, First" reordering: the general reading
+      if (c !== 0x20 && !isAsciiAlnum(c)) punct = true;
+    } else if (isHangulSyllable(c)) hangul = true;
+    else return null;
+  }
+  if (hangul && (punct || name.includes('회사'))) return null;
+  const s = name.toLowerCase();
+  if (!hangul) {
+    asciiWords(s);
+    wordRules(false);
+    return keysOfWords(KEPT, nKept);
+  }
+  return hangulNameKeys(s);
+}
+
+/**
+ * Reads the words of a lower-cased ASCII name into {@link WORDS} as normalizeName does: runs of letters
+ * and digits; `'` and `` ` `` deleted, `-` deleted between two letters (`Min-su` → `minsu`); anything else
+ * separates.
+ */
+function asciiWords(s: string): void {
+  nWords = 0;
+  let word = '';
+  let start = -1;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0x20;
+    if (isAsciiAlnum(c)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) {
+      word = word === '' ? s.slice(start, i) : word + s.slice(start, i);
+      start = -1;
+    }
+    const deleted = c === 0x27 || c === 0x60
+      || (c === 0x2d && i > 0 && i + 1 < s.length && isAsciiLetter(s.charCodeAt(i - 1)) && isAsciiLetter(s.charCodeAt(i + 1)));
+    if (!deleted && word !== '') {
+      pushWord(word, false);
+      word = '';
+    }
+  }
+}
+
+/**
+ * normalizeName's word rules from {@link WORDS} into {@link KEPT}: titles dropped, then trailing company
+ * forms (one word always stays), then Korean honorifics stripped from all-Hangul words (a word that is
+ * one goes); all the words when none would remain; adjacent all-Hangul words joined; with `romanize`,
+ * Hangul romanized.
+ */
+function wordRules(romanize: boolean): void {
+  nKept = 0;
+  for (let k = 0; k < nWords; k++) if (!HONORIFICS.has(WORDS[k])) keepWord(WORDS[k], wordsPure[k] === 1);
+  while (nKept > 1 && COMPANY_SUFFIXES.has(KEPT[nKept - 1])) nKept--;
+  let n = 0;
+  for (let k = 0; k < nKept; k++) {
+    const w = keptPure[k] === 1 ? stripKoreanHonorific(KEPT[k]) : KEPT[k];
+    if (w === '') continue;
+    KEPT[n] = w;
+    keptPure[n++] = keptPure[k];
+  }
+  nKept = n;
+  if (nKept === 0) for (let k = 0; k < nWords; k++) keepWord(WORDS[k], wordsPure[k] === 1);
+  // join adjacent Hangul words, then romanize them
+  n = 0;
+  for (let k = 0; k < nKept; k++) {
+    if (n > 0 && keptPure[k] === 1 && keptPure[n - 1] === 1) KEPT[n - 1] += KEPT[k];
+    else {
+      KEPT[n] = KEPT[k];
+      keptPure[n++] = keptPure[k];
+    }
+  }
+  nKept = n;
+  if (romanize) for (let k = 0; k < nKept; k++) KEPT[k] = romanizeHangul(KEPT[k]);
+}
+
+/** Whether `s[from..to)` is all Hangul syllables. */
+function allHangul(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isHangulSyllable(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * {@link generalNameKeys} of a lower-cased name of Hangul syllables, ASCII letters and digits and spaces
+ * (see {@link fastNameKeys}).
+ */
+function hangulNameKeys(s: string): string[] {
+  // the space-separated words, and which are all Hangul
+  nWords = 0;
+  for (let i = 0; i < s.length;) {
+    while (i < s.length && s.charCodeAt(i) === 0x20) i++;
+    const start = i;
+    while (i < s.length && s.charCodeAt(i) !== 0x20) i++;
+    if (i > start) pushWord(s.slice(start, i), allHangul(s, start, i));
+  }
+  // the Hangul reading: each word as normalizeName gives it alone, without the words it would drop after a
+  // name (titles, company forms, Korean honorifics) unless they are surnames
+  let kept = 0;
+  let keptAllHangul = true;
+  for (let k = 0; k < nWords; k++) {
+    const pure = wordsPure[k] === 1;
+    const t = WORDS[k];
+    const w = pure ? stripKoreanHonorific(t) || t : t;
+    const dropped = HONORIFICS.has(w) || COMPANY_SUFFIXES.has(w) || (pure && stripKoreanHonorific(w) === '');
+    if (!dropped || HANGUL_SURNAMES.has(w)) {
+      kept++;
+      if (!pure) keptAllHangul = false;
+    }
+  }
+  if (kept > 0 && keptAllHangul) {
+    const words: string[] = [];
+    for (let k = 0; k < nWords; k++) {
+      if (wordsPure[k] !== 1) continue; // every other word was dropped
+      const t = WORDS[k];
+      const w = stripKoreanHonorific(t) || t;
+      if (HANGUL_SURNAMES.has(w) || stripKoreanHonorific(w) !== '') words.push(w);
+    }
+    return hangulKeys(words);
+  }
+  // the Latin-script reading: normalizeName's word rules, Hangul romanized
+  wordRules(true);
+  return keysOfWords(KEPT, nKept);
 }
 
 /** RR family name → every Latin spelling that maps to it (itself included). */

@@ -77,13 +77,13 @@ export interface NormalizeNameOptions {
 }
 
 /** Titles and generational suffixes dropped wherever they stand as a word (after folding). */
-const HONORIFICS = new Set([
+export const HONORIFICS: ReadonlySet<string> = new Set([
   'mr', 'mrs', 'ms', 'miss', 'mx', 'mstr', 'master', 'dr', 'prof', 'professor', 'sir', 'dame', 'lady', 'lord',
   'madam', 'madame', 'mme', 'mlle', 'mister', 'herr', 'frau', 'rev', 'revd', 'fr', 'hon',
   'jr', 'sr', 'jnr', 'snr', 'ii', 'iii', 'esq', 'esquire', 'phd',
 ]);
 /** Company forms dropped when they end the name (repeatedly: "Co., Ltd."). */
-const COMPANY_SUFFIXES = new Set([
+export const COMPANY_SUFFIXES: ReadonlySet<string> = new Set([
   'inc', 'incorporated', 'ltd', 'limited', 'llc', 'llp', 'lp', 'corp', 'corporation', 'co', 'company', 'plc',
   'gmbh', 'ag', 'kg', 'sa', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'ab', 'oy', 'as', 'pte', 'pty', 'kk',
 ]);
@@ -96,6 +96,19 @@ const KO_HONORIFICS = [
 ];
 /** Single-syllable honorifics that could end a real name: stripped only from words of 3+ syllables. */
 const KO_SHORT = new Set(['님', '씨', '군', '양']);
+
+/**
+ * An all-Hangul word without its Korean honorific: '' when the word is one ({@link KO_HONORIFICS}), the
+ * word cut before the first honorific of the list it ends with (a one-syllable one only when two
+ * syllables remain: 김민수님 → 김민수, 김씨 stays), else the word itself.
+ */
+export function stripKoreanHonorific(w: string): string {
+  for (const h of KO_HONORIFICS) {
+    if (w === h) return '';
+    if (w.endsWith(h) && w.length - h.length >= (KO_SHORT.has(h) ? 2 : 1)) return w.slice(0, w.length - h.length);
+  }
+  return w;
+}
 
 const HANGUL_RUN = /^[\uac00-\ud7a3]+$/;
 
@@ -162,16 +175,7 @@ function normalizeNameUncached(s: string, romanize: boolean): string {
   const all = nameWords(t);
   let ws = all.filter((w) => !HONORIFICS.has(w));
   while (ws.length > 1 && COMPANY_SUFFIXES.has(ws[ws.length - 1])) ws.pop();
-  ws = ws
-    .map((w) => {
-      if (!HANGUL_RUN.test(w)) return w;
-      for (const h of KO_HONORIFICS) {
-        if (w === h) return '';
-        if (w.endsWith(h) && w.length - h.length >= (KO_SHORT.has(h) ? 2 : 1)) return w.slice(0, w.length - h.length);
-      }
-      return w;
-    })
-    .filter((w) => w.length > 0);
+  ws = ws.map((w) => (HANGUL_RUN.test(w) ? stripKoreanHonorific(w) : w)).filter((w) => w.length > 0);
   if (ws.length === 0) ws = all;
   // join adjacent Hangul words
   const joined: string[] = [];
