@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { fileChecksum } from '../artifacts/checksums.js';
 import type { ParseInput } from '../parser/load-files.js';
 import { SELECTORS_FILE } from '../loader/selectors-yaml.js';
+import type { FileStamp } from '../utils/background-writer.js';
 import { packageInfo } from '../utils/package-info.js';
 import { PRIVATE_FILE_MODE, writeFileAtomic } from '../utils/write-file.js';
 import type { CompileOptions } from './compile.js';
@@ -59,8 +60,6 @@ export interface UnchangedCompile {
   readonly targetPath: string;
 }
 
-/** A file's identity on disk: size, mtime and ctime (ms, sub-ms precise). */
-type FileStamp = readonly [size: number, mtimeMs: number, ctimeMs: number];
 
 interface RecordHead {
   readonly format: number;
@@ -306,14 +305,15 @@ function refreshManifestHeader(file: string, metadata: { readonly generated_at: 
 }
 
 /**
- * Records a successful compile: its fingerprint (`inputs` and the variables read through `env`), the stamps of manifest.json and of the compiled files (paths
- * relative to the target directory), the number of compiled nodes and the load's warnings. Best effort: a
+ * Records a successful compile: its fingerprint (`inputs` and the variables read through `env`), the stamps
+ * of manifest.json and of the compiled files (paths relative to the target directory; `stamps[i]` is that of
+ * `compiledPaths[i]` as written, else it is read here), the number of compiled nodes and the load's warnings. Best effort: a
  * failure leaves no record (the next compile then runs).
  */
-export function recordCompile(targetDir: string, inputs: Inputs, env: EnvReads, compiledPaths: readonly string[], compiledCount: number, warnings: readonly RecordedWarning[]): void {
+export function recordCompile(targetDir: string, inputs: Inputs, env: EnvReads, compiledPaths: readonly string[], stamps: readonly (FileStamp | undefined)[], compiledCount: number, warnings: readonly RecordedWarning[]): void {
   const file = recordPath(targetDir);
   try {
-    const outputs = compiledPaths.map((rel) => [rel, ...stampOf(statSync(path.join(targetDir, rel)))]);
+    const outputs = compiledPaths.map((rel, i) => [rel, ...(stamps[i] ?? stampOf(statSync(path.join(targetDir, rel))))]);
     const envKeys = env.read();
     const head: RecordHead = { format: RECORD_FORMAT, fingerprint: withEnv(inputs, env.inner, envKeys), envKeys, manifest: stampOf(statSync(path.join(targetDir, 'manifest.json'))), compiledCount, warnings };
     writeFileAtomic(file, `${JSON.stringify(head)}\n${JSON.stringify(outputs)}`, PRIVATE_FILE_MODE);

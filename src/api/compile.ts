@@ -9,7 +9,7 @@ import type { CompiledFacts } from '../artifacts/artifacts.js';
 import type { CompiledNode } from '../compiler/render.js';
 import type { WeirError } from '../errors/weir-error.js';
 import { compiledPathOf } from '../manifest/manifest.js';
-import { BACKGROUND_WRITES_MIN, BackgroundWriter } from '../utils/background-writer.js';
+import { BACKGROUND_WRITES_MIN, BackgroundWriter, type FileStamp } from '../utils/background-writer.js';
 import { writeFileIfChanged } from '../utils/write-file.js';
 import { recordCompile } from './compile-record.js';
 import type { SelectionArgs } from './options.js';
@@ -43,24 +43,31 @@ export function compile(project: WeirProject, args: CompileOptions = {}): Compil
     const { compiled, errors } = renderer.renderAll(uids);
     const facts = new Map<string, CompiledFacts>();
     const out = new Map<string, CompiledNode & { compiled_path?: string }>();
+    const targetDir = project.targetDir;
+    // Each written file's size and times, in write order, for the compile record (from the writes themselves).
+    let stamps: (FileStamp | undefined)[] = [];
     for (const [uid, c] of compiled) {
       const node = project.manifest.nodes.get(uid)!;
       if (c.compiled_code === undefined) continue;
       const code = args.format === false ? c.compiled_code : formatCompiled(c.compiled_code, project.dialect);
       const rel = compiledPathOf(project.manifest, node);
-      const abs = path.join(project.targetDir, rel);
+      const abs = path.join(targetDir, rel);
       if (writer) writer.write(abs, `${project.redact(code)}\n`);
-      else writeFileIfChanged(abs, `${project.redact(code)}\n`);
+      else {
+        const at = stamps.length;
+        stamps.push(undefined);
+        writeFileIfChanged(abs, `${project.redact(code)}\n`, undefined, (st) => (stamps[at] = [st.size, st.mtimeMs, st.ctimeMs]));
+      }
       facts.set(uid, { compiled_code: code, relation_name: c.relation_name, compiled_path: rel });
       out.set(uid, { ...c, compiled_code: code, compiled_path: rel });
     }
     // The compiled files land before manifest.json, as when written here (a failed write stops both).
-    project.writeManifest(facts, writer && (() => writer.finish()));
+    project.writeManifest(facts, writer && (() => void (stamps = writer.finish())));
     // A compile loaded by WeirProject.loadForCompile with these args: the next one with unchanged inputs reuses it.
     const key = project.compileRecordKey;
     if (key && key.args === args && errors.length === 0) {
       const paths = [...facts.values()].map((f) => f.compiled_path!);
-      recordCompile(project.targetDir, key.inputs, key.env, paths, out.size, project.loadWarnings.map((w) => ({ ...w, message: project.redact(w.message) })));
+      recordCompile(targetDir, key.inputs, key.env, paths, stamps, out.size, project.loadWarnings.map((w) => ({ ...w, message: project.redact(w.message) })));
     }
     return { compiled: out, errors };
   } catch (e) {

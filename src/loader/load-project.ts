@@ -254,6 +254,14 @@ export function readProjectFiles(options: LoadOptions = {}, hooks: LoadHooks = {
 
   const folderLines = (tree: string, value: Record<string, unknown>, folders: readonly string[]) =>
     Object.fromEntries(Object.entries(folderConfigSites(value, config.name, folders)).map(([k, p]) => [k, yaml.locate([tree, ...p]).line]));
+  // Files of one folder share its config (read-only from here on): resolved once per folder.
+  const modelFolders = new Map<string, { folderConfig: Record<string, unknown>; folderConfigLines: Record<string, number | undefined> }>();
+  const modelFolder = (folders: readonly string[]) => {
+    const key = folders.join('/');
+    let f = modelFolders.get(key);
+    if (!f) modelFolders.set(key, (f = { folderConfig: resolveFolderConfig(config.models, config.name, folders), folderConfigLines: folderLines('models', config.models, folders) }));
+    return f;
+  };
   const models: SqlFile[] = [];
   for (const mp of config['model-paths']) {
     const base = path.resolve(root, mp);
@@ -261,11 +269,8 @@ export function readProjectFiles(options: LoadOptions = {}, hooks: LoadHooks = {
       const folders = foldersOf(base, abs);
       for (let i = 1; i <= folders.length; i++) existingFolders.add(folders.slice(0, i).join('/'));
       if (abs.endsWith('.sql')) {
-        models.push({
-          name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'),
-          folderConfig: resolveFolderConfig(config.models, config.name, folders),
-          folderConfigLines: folderLines('models', config.models, folders),
-        });
+        const { folderConfig, folderConfigLines } = modelFolder(folders);
+        models.push({ name: path.basename(abs, '.sql'), path: rel(abs), absolutePath: abs, folders, raw: readFileSync(abs, 'utf8'), folderConfig, folderConfigLines });
       } else if (/\.ya?ml$/.test(abs)) readYaml(abs);
     }
   }

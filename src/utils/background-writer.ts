@@ -32,7 +32,12 @@ export type WriterRequest = { readonly files: readonly (readonly [file: string, 
 export interface WriterAnswer {
   readonly received: number;
   readonly failedAt?: number;
+  /** Size, mtime and ctime (ms) of each file once written, 3 numbers per file in queue order; NaN where unknown. */
+  readonly stamps?: Float64Array;
 }
+
+/** A written file's size, mtime and ctime (ms), as {@link BackgroundWriter.finish} returns them. */
+export type FileStamp = readonly [size: number, mtimeMs: number, ctimeMs: number];
 
 /** The compiled worker module next to this one (absent when running from TypeScript sources). */
 function workerFile(): string | undefined {
@@ -94,10 +99,13 @@ export class BackgroundWriter {
 
   /**
    * Waits until every queued file is written.
+   * @returns each queued file's stamp once written, in queue order (undefined where it could not be read;
+   *   every entry undefined after a second call)
    * @throws the file system's error for the first file that can't be written (as {@link writeFileIfChanged})
    */
-  finish(): void {
-    if (this.finished) return;
+  finish(): (FileStamp | undefined)[] {
+    const out: (FileStamp | undefined)[] = new Array<FileStamp | undefined>(this.queued.length);
+    if (this.finished) return out;
     this.finished = true;
     this.flush();
     this.port.postMessage({ end: true } satisfies WriterRequest);
@@ -106,9 +114,14 @@ export class BackgroundWriter {
       void this.worker.terminate();
     } else {
       const answer = receiveMessageOnPort(this.port)?.message as WriterAnswer | undefined;
-      if (answer && answer.received === this.queued.length) from = answer.failedAt ?? this.queued.length;
+      if (answer && answer.received === this.queued.length) {
+        from = answer.failedAt ?? this.queued.length;
+        const st = answer.stamps;
+        if (st && st.length === 3 * this.queued.length) for (let i = 0; i < from; i++) if (!Number.isNaN(st[3 * i])) out[i] = [st[3 * i], st[3 * i + 1], st[3 * i + 2]];
+      }
     }
     this.port.close();
-    for (let i = from; i < this.queued.length; i++) writeFileIfChanged(this.queued[i][0], this.queued[i][1]);
+    for (let i = from; i < this.queued.length; i++) writeFileIfChanged(this.queued[i][0], this.queued[i][1], undefined, (s) => (out[i] = [s.size, s.mtimeMs, s.ctimeMs]));
+    return out;
   }
 }

@@ -5,7 +5,7 @@
  * close), which made rewriting 30,000 compiled files take seconds. Here an unchanged file is left alone
  * (one read), and a changed one is overwritten in place and then truncated to its new length.
  */
-import { closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -31,10 +31,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: 
  * Writes `text` to `file` unless it already holds exactly that text; creates missing parent folders.
  * @param mode permissions of the file (default {@link PRIVATE_FILE_MODE}); an existing file with other
  *   permissions gets these even when its text is unchanged
+ * @param onStat receives the file's stats once it holds `text` (from the open file: no extra lookup); not
+ *   called when an unchanged file's mode could not be checked
  * @returns whether the file was written
  * @throws the file system's error (permissions, disk full)
  */
-export function writeFileIfChanged(file: string, text: string, mode: number = PRIVATE_FILE_MODE): boolean {
+export function writeFileIfChanged(file: string, text: string, mode: number = PRIVATE_FILE_MODE, onStat?: (st: Stats) => void): boolean {
   let old: Buffer | undefined;
   try {
     old = readFileSync(file);
@@ -43,7 +45,7 @@ export function writeFileIfChanged(file: string, text: string, mode: number = PR
   }
   const data = Buffer.from(text, 'utf8');
   if (old && old.equals(data)) {
-    fixMode(file, mode);
+    fixMode(file, mode, onStat);
     return false;
   }
   const fd = old ? openSync(file, 'r+') : openCreating(file, mode);
@@ -52,6 +54,7 @@ export function writeFileIfChanged(file: string, text: string, mode: number = PR
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off, off);
     if (old && old.length > data.length) ftruncateSync(fd, data.length);
+    if (onStat) onStat(fstatSync(fd));
   } finally {
     closeSync(fd);
   }
@@ -70,11 +73,15 @@ function openCreating(file: string, mode: number): number {
 }
 
 /** Gives an existing file `mode` (files written by older versions were 0644). Best effort. */
-function fixMode(file: string, mode: number): void {
+function fixMode(file: string, mode: number, onStat?: (st: Stats) => void): void {
   try {
     const fd = openSync(file, 'r');
     try {
-      if ((fstatSync(fd).mode & 0o777) !== mode) fchmodSync(fd, mode);
+      const st = fstatSync(fd);
+      if ((st.mode & 0o777) !== mode) {
+        fchmodSync(fd, mode);
+        if (onStat) onStat(fstatSync(fd));
+      } else if (onStat) onStat(st);
     } finally {
       closeSync(fd);
     }

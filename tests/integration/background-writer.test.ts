@@ -40,7 +40,14 @@ describe('BackgroundWriter', () => {
     for (let i = 0; i < 1234; i++) w.write(path.join(dir, `m/${i % 7}/f${i}.sql`), `select ${i}\n`);
     w.write(path.join(dir, 'a/same.sql'), 'select 1\n');
     w.write(path.join(dir, 'a/longer.sql'), 'select 2\n');
-    w.finish();
+    const stamps = w.finish();
+    // Each file's size and times as written (the compile record's stamps), in queue order.
+    expect(stamps).toHaveLength(1236);
+    const files = [...Array.from({ length: 1234 }, (_, i) => `m/${i % 7}/f${i}.sql`), 'a/same.sql', 'a/longer.sql'];
+    files.forEach((f, i) => {
+      const st = statSync(path.join(dir, f));
+      expect(stamps[i]).toEqual([st.size, st.mtimeMs, st.ctimeMs]);
+    });
     for (let i = 0; i < 1234; i++) expect(readFileSync(path.join(dir, `m/${i % 7}/f${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
     expect(readFileSync(path.join(dir, 'a/longer.sql'), 'utf8')).toBe('select 2\n');
     expect(statSync(path.join(dir, 'a/same.sql')).mtimeMs).toBe(before);

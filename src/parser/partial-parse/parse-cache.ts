@@ -30,7 +30,7 @@ import { PRIVATE_FILE_MODE, removeStaleTempFiles, writeFileAtomic } from '../../
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 
 /** Bumped whenever the shape of cached entries or what they mean changes. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 /** A cached template: facts plus (when the template is in the interpreted subset) its render plan. */
 export interface CachedTemplate {
@@ -45,7 +45,13 @@ interface Entry {
   readonly y?: SchemaFile;
 }
 
-interface CacheFile {
+/**
+ * The file's first line: the key and the schema YAML entries. The second line holds the template entries
+ * (path → entry), parsed only when a template is first looked up: a compile with nothing changed
+ * (api/compile-record.ts) reads the schema YAML from the cache but renders no template, and the template
+ * entries (with their render plans) are most of the file.
+ */
+interface CacheHead {
   readonly key: Record<string, unknown>;
   readonly files: Record<string, Entry>;
 }
@@ -122,13 +128,16 @@ export interface ParseCacheStats {
  * Not shared between processes except through the file (written atomically; last writer wins).
  */
 export class ParseCache {
+  /** Schema YAML entries of the stored cache. */
   private readonly old: Record<string, Entry>;
+  /** Template entries of the stored cache, parsed from {@link oldTemplateText} on first use. */
+  private oldTemplatesParsed?: Record<string, Entry>;
   private readonly next = new Map<string, Entry>();
   private changed = false;
   /** Counts for this run (for tests and diagnostics). */
   readonly stats: ParseCacheStats = { hits: 0, misses: 0 };
 
-  private constructor(readonly file: string, private readonly key: Record<string, unknown>, old: Record<string, Entry> | undefined, discarded?: string) {
+  private constructor(readonly file: string, private readonly key: Record<string, unknown>, old: Record<string, Entry> | undefined, discarded?: string, private oldTemplateText?: string) {
     this.old = old ?? Object.create(null);
     if (discarded) {
       this.stats.discarded = discarded;
@@ -149,9 +158,10 @@ export class ParseCache {
     } catch {
       return new ParseCache(file, key, undefined, 'missing');
     }
-    let data: CacheFile;
+    let data: CacheHead;
+    const nl = text.indexOf('\n');
     try {
-      data = JSON.parse(text) as CacheFile;
+      data = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as CacheHead;
     } catch {
       return new ParseCache(file, key, undefined, 'corrupt');
     }
@@ -159,7 +169,24 @@ export class ParseCache {
     if (!sameKey(data.key, key)) return new ParseCache(file, key, undefined, 'incompatible');
     const files: Record<string, Entry> = Object.create(null);
     Object.assign(files, data.files);
-    return new ParseCache(file, key, files);
+    return new ParseCache(file, key, files, undefined, nl < 0 ? '{}' : text.slice(nl + 1));
+  }
+
+  /** The stored template entries (a corrupt second line counts as none: those templates are parsed again). */
+  private get oldTemplates(): Record<string, Entry> {
+    if (!this.oldTemplatesParsed) {
+      const files: Record<string, Entry> = Object.create(null);
+      try {
+        const parsed = JSON.parse(this.oldTemplateText ?? '{}') as unknown;
+        if (isObj(parsed)) Object.assign(files, parsed);
+        else this.changed = true;
+      } catch {
+        this.changed = true; // rewrite it
+      }
+      this.oldTemplatesParsed = files;
+      this.oldTemplateText = undefined;
+    }
+    return this.oldTemplatesParsed;
   }
 
   /** SHA-1 of a file's text (the content part of every entry's key). */
@@ -167,8 +194,8 @@ export class ParseCache {
     return createHash('sha1').update(text).digest('hex');
   }
 
-  private lookup(file: string, hash: string): Entry | undefined {
-    const e = this.old[file];
+  private lookup(file: string, hash: string, kind: 'template' | 'schema'): Entry | undefined {
+    const e = kind === 'schema' ? this.old[file] : this.oldTemplates[file];
     if (!isObj(e) || e.h !== hash) return undefined;
     return e;
   }
@@ -185,7 +212,7 @@ export class ParseCache {
    */
   template(file: string, text: string): { hash: string; hit?: CachedTemplate } {
     const hash = ParseCache.hash(text);
-    const e = this.lookup(file, hash);
+    const e = this.lookup(file, hash, 'template');
     if (e && isObj(e.t) && validFacts(e.t.facts) && (e.t.plan === undefined || Array.isArray(e.t.plan))) {
       this.stats.hits++;
       this.store(file, { h: hash, t: e.t });
@@ -208,7 +235,7 @@ export class ParseCache {
   /** The cached patches of schema YAML `file` if its text is unchanged, else undefined (see {@link template}). */
   schema(file: string, text: string): { hash: string; hit?: SchemaFile } {
     const hash = ParseCache.hash(text);
-    const e = this.lookup(file, hash);
+    const e = this.lookup(file, hash, 'schema');
     if (e && validSchema(e.y)) {
       this.stats.hits++;
       this.store(file, { h: hash, y: e.y });
@@ -231,17 +258,21 @@ export class ParseCache {
    * reach are kept. Best effort: a write failure (read-only target dir) is ignored.
    */
   save(complete = true): void {
-    const files: Record<string, Entry> = {};
-    for (const [k, v] of this.next) files[k] = v;
+    const yamlFiles: Record<string, Entry> = {};
+    const templates: Record<string, Entry> = {};
+    for (const [k, v] of this.next) (v.y ? yamlFiles : templates)[k] = v;
     let dropped = false;
-    for (const k of Object.keys(this.old)) {
-      if (this.next.has(k)) continue;
-      if (complete) dropped = true;
-      else files[k] = this.old[k];
+    for (const [old, into] of [[this.old, yamlFiles], [this.oldTemplates, templates]] as const) {
+      for (const k of Object.keys(old)) {
+        if (this.next.has(k)) continue;
+        if (complete) dropped = true;
+        else into[k] = old[k];
+      }
     }
     if (!this.changed && !dropped) return;
     try {
-      writeFileAtomic(this.file, JSON.stringify({ key: this.key, files }), PRIVATE_FILE_MODE); // the project's source text: owner-only
+      // The project's source text: owner-only. Two lines (see CacheHead).
+      writeFileAtomic(this.file, `${JSON.stringify({ key: this.key, files: yamlFiles })}\n${JSON.stringify(templates)}`, PRIVATE_FILE_MODE);
       removeStaleTempFiles(this.file); // a killed run's half-written cache
       this.changed = false;
     } catch {

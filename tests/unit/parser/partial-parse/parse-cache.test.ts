@@ -93,7 +93,17 @@ async function expectSameAsNoCache(dir: string, vars?: Record<string, unknown>):
 }
 
 const cacheFile = (dir: string) => path.join(dir, 'target', PARSE_CACHE_FILE);
-const cachedPaths = (dir: string) => Object.keys((JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { files: Record<string, unknown> }).files).sort();
+type CacheEntries = Record<string, { t?: { plan?: unknown; facts?: unknown }; y?: unknown }>;
+/** The cache file's two lines: key and schema YAML entries, then template entries (parse-cache.ts). */
+function readCache(dir: string): { head: { key: unknown; files: CacheEntries }; templates: CacheEntries } {
+  const [head, templates] = readFileSync(cacheFile(dir), 'utf8').split('\n');
+  return { head: JSON.parse(head) as { key: unknown; files: CacheEntries }, templates: JSON.parse(templates) as CacheEntries };
+}
+const writeCache = (dir: string, c: ReturnType<typeof readCache>) => writeFileSync(cacheFile(dir), `${JSON.stringify(c.head)}\n${JSON.stringify(c.templates)}`);
+const cachedPaths = (dir: string) => {
+  const c = readCache(dir);
+  return [...Object.keys(c.head.files), ...Object.keys(c.templates)].sort();
+};
 
 describe('partial parsing', () => {
   it('a warm load hits every file and gives the same manifest as a parse without the cache', async () => {
@@ -191,15 +201,30 @@ describe('partial parsing', () => {
     expect((await compileOnce(dir, true)).stats).toEqual({ hits: 11, misses: 0 });
   });
 
+  it('a corrupt line of template entries is ignored (those templates parsed again) and rewritten; schema YAML still hits', async () => {
+    const dir = await makeProject(FILES);
+    const reference = await compileOnce(dir, true);
+    const [head] = readFileSync(cacheFile(dir), 'utf8').split('\n');
+    const yamlCount = Object.keys((JSON.parse(head) as { files: object }).files).length;
+    expect(yamlCount).toBeGreaterThan(0);
+    writeFileSync(cacheFile(dir), `${head}\n{"models/orders.sql": [`);
+    const r = await compileOnce(dir, true);
+    expect(r.stats).toEqual({ hits: yamlCount, misses: 11 - yamlCount });
+    expect(r.manifest).toEqual(reference.manifest);
+    expect(r.compiled).toEqual(reference.compiled);
+    expect(cachedPaths(dir)).toHaveLength(11);
+    expect((await compileOnce(dir, true)).stats).toEqual({ hits: 11, misses: 0 });
+  });
+
   it('malformed entries (valid JSON, wrong shapes) are misses or fall back to parsing, never errors', async () => {
     const dir = await makeProject(FILES);
     const reference = await compileOnce(dir, true);
-    const data = JSON.parse(readFileSync(cacheFile(dir), 'utf8')) as { files: Record<string, { t?: { plan?: unknown; facts?: unknown }; y?: unknown }> };
-    data.files['models/orders.sql'].t!.plan = [[9, 'x'], 'garbage'];
-    data.files['models/staging/stg_orders.sql'].t!.plan = [[0, 5, 999999]];
-    data.files['models/uses_src.sql'].t!.facts = { refs: 'nope' };
-    data.files['models/schema.yml'].y = 42;
-    writeFileSync(cacheFile(dir), JSON.stringify(data));
+    const data = readCache(dir);
+    data.templates['models/orders.sql'].t!.plan = [[9, 'x'], 'garbage'];
+    data.templates['models/staging/stg_orders.sql'].t!.plan = [[0, 5, 999999]];
+    data.templates['models/uses_src.sql'].t!.facts = { refs: 'nope' };
+    data.head.files['models/schema.yml'].y = 42;
+    writeCache(dir, data);
     const r = await compileOnce(dir, true);
     expect(r.stats).toEqual({ hits: 9, misses: 2 });
     expect(r.manifest).toEqual(reference.manifest);
