@@ -35,7 +35,9 @@ export function benchRunProcess(tmpDir: string, bin: string, models: number, rep
   generateChainProject(root, models, 'view', { threads: 1 });
   const dbFile = path.join(root, 'target', 'bench.duckdb');
   const directDb = path.join(root, 'target', 'direct.duckdb');
-  const clean = (f: string) => { for (const x of [f, `${f}.wal`]) rmSync(x, { force: true }); };
+  // A fresh database each run, on both sides: the file, its WAL and (Weir's) the read copy it publishes —
+  // with the copy left, Weir would restore it instead of starting empty (and say so in a warning).
+  const clean = (f: string) => { for (const x of [f, `${f}.wal`, f.replace(/\.duckdb$/, '.read.duckdb')]) rmSync(x, { force: true }); };
   runWeir(bin, ['run', '-q', '--threads', '1'], root); // warm-up; writes manifest.json the plan comes from
   const plan = planFromManifest(path.join(root, 'target', 'manifest.json'), root, ['model']);
   const planFile = path.join(root, 'target', 'direct-plan.json');

@@ -161,7 +161,8 @@ export interface Connection {
   cancel(): Promise<void>;
   /**
    * How many statements the engine's own parser finds in `sql` (DuckDB's statement extraction). Optional:
-   * without it the SQL tokenizer's split is used. Rejects on a syntax error.
+   * without it the SQL tokenizer's split is used. Rejects on a syntax error. An engine may answer 1 without
+   * parsing when its grammar cannot find a second statement in the text (DuckDB: no `;` in it).
    */
   countStatements?(sql: string): Promise<number>;
   /**

@@ -309,6 +309,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       throw new WeirError('WEIR_USAGE', msg ?? 'invalid command line', { hint: 'Run `weir --help` for usage.' });
     });
 
+  skipHelpCache(parser);
   try {
     if (envError) throw envError;
     await parser.parseAsync();
@@ -329,6 +330,19 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   return exitCode;
 }
 
+
+/**
+ * Stops yargs from rendering the running command's whole help text before each handler runs (its usage
+ * instance's `cacheHelpMessage`, 15–30 ms of every command: column widths of every option, wrapped text),
+ * which it keeps so a handler may print the help later. Weir's handlers never print help: `--help` and the
+ * usage errors (`.fail` above, which throws) never read the cache, so the output is unchanged. yargs is
+ * pinned and bundled (scripts/bundle-vendor.mjs); if its internals ever lack the hook, nothing is changed.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
 
 /** The selection options of commands that select nodes (defaults from WEIR_* / DBT_* variables). */
 function selectionOptions(y: Argv, env: FlagEnv = new FlagEnv({})) {

@@ -5,7 +5,7 @@
  * close), which made rewriting 30,000 compiled files take seconds. Here an unchanged file is left alone
  * (one read), and a changed one is overwritten in place and then truncated to its new length.
  */
-import { type Stats, closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -37,13 +37,71 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: 
  * @throws the file system's error (permissions, disk full)
  */
 export function writeFileIfChanged(file: string, text: string, mode: number = PRIVATE_FILE_MODE, onStat?: (st: Stats) => void): boolean {
+  const data = Buffer.from(text, 'utf8');
+  // One open for the comparison, the mode and the rewrite (a run writes one compiled file per node).
+  let fd: number;
+  try {
+    fd = openSync(file, 'r+');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return writeNew(file, data, mode, onStat);
+    // Not openable for reading and writing (read-only file or file system, a folder): compared by reading,
+    // so an unchanged file is still left alone and a changed one gets the file system's own error.
+    return writeByName(file, data, mode, onStat);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.size === data.length && readAll(fd, st.size).equals(data)) {
+      if ((st.mode & 0o777) === mode) onStat?.(st);
+      else if (fixModeFd(fd, mode) && onStat) onStat(fstatSync(fd));
+      return false;
+    }
+    if ((st.mode & 0o777) !== mode) fchmodSync(fd, mode);
+    writeAll(fd, data);
+    if (st.size > data.length) ftruncateSync(fd, data.length);
+    if (onStat) onStat(fstatSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** The first `size` bytes of an open file (fewer if it is shorter). */
+function readAll(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) return buf.subarray(0, off);
+    off += n;
+  }
+  return buf;
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off, off);
+}
+
+/** Creates `file` (and its folder when missing) with `data`. */
+function writeNew(file: string, data: Buffer, mode: number, onStat?: (st: Stats) => void): boolean {
+  const fd = openCreating(file, mode);
+  try {
+    writeAll(fd, data);
+    if (onStat) onStat(fstatSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** {@link writeFileIfChanged} by name, for a file that could not be opened for reading and writing. */
+function writeByName(file: string, data: Buffer, mode: number, onStat?: (st: Stats) => void): boolean {
   let old: Buffer | undefined;
   try {
     old = readFileSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const data = Buffer.from(text, 'utf8');
   if (old && old.equals(data)) {
     fixMode(file, mode, onStat);
     return false;
@@ -51,14 +109,23 @@ export function writeFileIfChanged(file: string, text: string, mode: number = PR
   const fd = old ? openSync(file, 'r+') : openCreating(file, mode);
   try {
     if (old && (fstatSync(fd).mode & 0o777) !== mode) fchmodSync(fd, mode);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off, off);
+    writeAll(fd, data);
     if (old && old.length > data.length) ftruncateSync(fd, data.length);
     if (onStat) onStat(fstatSync(fd));
   } finally {
     closeSync(fd);
   }
   return true;
+}
+
+/** Gives an open file `mode`. Best effort (files written by older versions were 0644): whether it did. */
+function fixModeFd(fd: number, mode: number): boolean {
+  try {
+    fchmodSync(fd, mode);
+    return true;
+  } catch {
+    return false; /* not ours to change: leave it */
+  }
 }
 
 /** Opens `file` for writing, creating its folder when the first attempt finds it missing. */

@@ -6,10 +6,11 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './node-api.js';
 import { removeStaleTempFiles } from '../../utils/write-file.js';
 import { WeirError } from '../../errors/weir-error.js';
-import { AdapterError, type Connection, type DatabaseRecovery, type QueryResult } from '../adapter.js';
+import { AdapterError, type ColumnMeta, type Connection, type DatabaseRecovery, type QueryResult } from '../adapter.js';
 import { displayQuery, type DisplayMode } from './display.js';
 import { findReadCopy, isCorruptionError, restoreFromReadCopy, restoreMissingFromReadCopy } from './read-copy.js';
 import type { DuckDBTarget } from './target.js';
@@ -52,10 +53,16 @@ export class DuckDBConnectionWrapper implements Connection {
   private async run(sql: string, binds?: readonly unknown[]): Promise<QueryResult> {
     try {
       const reader = await this.conn.runAndReadAll(sql, binds ? (binds as DuckDBValue[]) : undefined);
-      const names = reader.columnNames();
-      const types = reader.columnTypes();
+      // Column names and types are read when asked for: most statements of a run (DDL, swaps) never are.
+      let columns: ColumnMeta[] | undefined;
       return {
-        columns: names.map((name, i) => ({ name, type: String(types[i]) })),
+        get columns(): ColumnMeta[] {
+          if (!columns) {
+            const types = reader.columnTypes();
+            columns = reader.columnNames().map((name, i) => ({ name, type: String(types[i]) }));
+          }
+          return columns;
+        },
         rows: reader.getRowsJS() as unknown[][],
         rowsAffected: reader.rowsChanged,
       };
@@ -76,7 +83,14 @@ export class DuckDBConnectionWrapper implements Connection {
     this.conn.interrupt();
   }
 
+  /**
+   * DuckDB's statement count (its statement extraction), or 1 without asking DuckDB when `sql` holds no `;`:
+   * DuckDB's grammar separates statements only at `;` (the statement list it takes from PostgreSQL's,
+   * `stmtmulti: stmtmulti ';' toplevel_stmt`), so such text holds one statement at most, and a round trip
+   * to DuckDB's thread per node is saved. Rejects on a syntax error in text with a `;`.
+   */
   async countStatements(sql: string): Promise<number> {
+    if (!sql.includes(';')) return 1;
     return (await this.conn.extractStatements(sql)).count;
   }
 
@@ -116,7 +130,7 @@ export async function openDatabase(dbPath: string, target: DuckDBTarget, targetN
   try {
     // Inside the try: a directory that can't be created is a clear open error naming the target, too.
     if (dbPath !== ':memory:') mkdirSync(path.dirname(dbPath), { recursive: true });
-    return await DuckDBInstance.create(dbPath, options);
+    return await duckdb.DuckDBInstance.create(dbPath, options);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/Could not set lock on file|Conflicting lock/i.test(msg)) {
@@ -133,7 +147,7 @@ export async function openDatabase(dbPath: string, target: DuckDBTarget, targetN
       if (restored) {
         let instance: DuckDBInstance;
         try {
-          instance = await DuckDBInstance.create(dbPath, options);
+          instance = await duckdb.DuckDBInstance.create(dbPath, options);
         } catch (again) {
           throw new WeirError('WEIR_DB_CORRUPT', `target '${targetName}': the database file ${dbPath} was corrupt and its restored read copy cannot be opened either: ${again instanceof Error ? again.message : String(again)}`, {
             hint: `The corrupt file is kept as ${restored.corruptFile}. Move ${dbPath} away and rebuild with \`weir build --full-refresh\` (snapshot history lives only in the old files).`,
@@ -161,7 +175,7 @@ export async function openDatabase(dbPath: string, target: DuckDBTarget, targetN
  */
 export async function openReadCopyDatabase(copyPath: string, targetName: string): Promise<DuckDBInstance> {
   try {
-    return await DuckDBInstance.create(copyPath, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' });
+    return await duckdb.DuckDBInstance.create(copyPath, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' });
   } catch (e) {
     throw new WeirError('WEIR_DB_OPEN_FAILED', `target '${targetName}': cannot open the read copy ${copyPath}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }

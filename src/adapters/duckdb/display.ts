@@ -8,7 +8,8 @@
  * - `json`: each value's JSON text, with one JSON type per column and exact digits (see {@link jsonText}).
  * Any other statement (DML, several statements, `pragma`, ...) runs as is and is rendered from the values.
  */
-import { StatementType, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './node-api.js';
 import type { QueryResult } from '../adapter.js';
 
 /** How a result is meant to be printed. */
@@ -50,7 +51,7 @@ export async function displayQuery(conn: DuckDBConnection, sql: string, mode: Di
   if (extracted.count === 1) {
     const prepared = await extracted.prepare(0);
     try {
-      if (prepared.statementType === StatementType.SELECT && SELECT_LIKE.test(body)) {
+      if (prepared.statementType === duckdb.StatementType.SELECT && SELECT_LIKE.test(body)) {
         const n = prepared.columnCount;
         const columns = Array.from({ length: n }, (_, i) => ({ name: prepared.columnName(i), type: String(prepared.columnType(i)) }));
         if (mode === 'text') {

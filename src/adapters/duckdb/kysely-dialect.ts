@@ -74,7 +74,7 @@ class DuckDBKyselyDriver implements Driver {
   constructor(private readonly o: DuckDBKyselyOptions) {}
 
   async init(): Promise<void> {
-    const duckdb = await import('@duckdb/node-api');
+    const { duckdb } = await import('./node-api.js');
     const { file, readOnly } = resolveDuckDBSource(this.o);
     const options: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
     for (const [k, v] of Object.entries(this.o.settings ?? {})) options[k] = String(v);

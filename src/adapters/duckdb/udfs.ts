@@ -5,14 +5,14 @@
  * catalog-wide: every connection of the instance sees the functions.
  * https://duckdb.org/docs/stable/clients/node_neo/overview (Scalar Functions)
  */
-import {
-  BIGINT, BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBScalarFunction, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR,
-  dateValue, timestampValue, type DuckDBConnection, type DuckDBType, type DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './node-api.js';
 import type { UdfSqlType } from '../../udfs/define.js';
 import { preview, type LoadedUdf } from '../../udfs/registry.js';
 import { checkUdfResult } from '../../udfs/result.js';
 import { readVarcharVector, varcharScratch } from './udf-vectors.js';
+
+const { BIGINT, BOOLEAN, DATE, DOUBLE, DuckDBDateValue, DuckDBScalarFunction, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR, dateValue, timestampValue } = duckdb;
 
 const TYPES: Record<UdfSqlType, DuckDBType> = {
   VARCHAR, JSON: VARCHAR, DOUBLE, BIGINT, INTEGER, BOOLEAN, DATE, TIMESTAMP,

@@ -30,10 +30,11 @@ export interface ArtifactWriter {
  */
 export function startJournal(w: ArtifactWriter, recordedArgs: Readonly<Record<string, unknown>>, nodes: readonly string[], reporter: Reporter): Reporter {
   // A run killed before it writes run_results.json leaves this journal for `weir retry` (run-journal.ts).
-  startRunJournal(w.targetDir, { invocation_id: w.metadata().invocation_id, args: redactDeep(recordedArgs, w.redact), nodes });
+  const targetDir = w.targetDir;
+  startRunJournal(targetDir, { invocation_id: w.metadata().invocation_id, args: redactDeep(recordedArgs, w.redact), nodes });
   return {
     emit: (e) => {
-      if (e.code === 'WEIR_NODE_FINISH') journalNode(w.targetDir, e.node_id, e.status);
+      if (e.code === 'WEIR_NODE_FINISH') journalNode(targetDir, e.node_id, e.status);
       reporter.emit(e);
     },
     close: () => reporter.close?.(),

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { TestNode } from '../../manifest/types.js';
 import { writeFileIfChanged } from '../../utils/write-file.js';
 import { runDataTest, testedRelationSql, testMessage } from './data-test-runner.js';
-import { runUnitTest } from './unit-test-runner.js';
 import type { BuildOutcome, Strategy } from '../materializations/strategy.js';
 
 /** Runs the test; its status is `pass`, `warn` (severity warn) or `fail`. */
@@ -16,6 +15,8 @@ export const testStrategy: Strategy<TestNode> = {
   async build({ ctx, conn, node, sql, compiledPath, relations }): Promise<BuildOutcome> {
     const { adapter, manifest, renderer, redact } = ctx;
     if (node.test_type === 'unit') {
+      // Loaded with the first unit test (it brings the row differ and csv-parse for CSV fixtures).
+      const { runUnitTest } = await import('./unit-test-runner.js');
       const u = await runUnitTest(adapter, conn, renderer, manifest, node);
       if (compiledPath) writeFileIfChanged(path.join(ctx.targetDir, compiledPath), `${redact(u.sql)}\n`);
       return {

@@ -26,3 +26,29 @@ describe('duckdb dialect', () => {
     expect(duckdbDialect.columnRef('Name')).toBe('"Name"');
   });
 });
+
+describe('DuckDB statement count', () => {
+  it('counts statements with DuckDB when the text has a `;`, and answers 1 without asking DuckDB when it has none', async () => {
+    const { duckdb } = await import('../../../src/adapters/duckdb/node-api.js');
+    const { DuckDBConnectionWrapper } = await import('../../../src/adapters/duckdb/connection.js');
+    const db = await duckdb.DuckDBInstance.create(':memory:');
+    const raw = await db.connect();
+    let asked = 0;
+    const extract = raw.extractStatements.bind(raw);
+    raw.extractStatements = (sql: string) => { asked++; return extract(sql); };
+    const conn = new DuckDBConnectionWrapper(raw);
+    try {
+      expect(await conn.countStatements('select 1 as a; select 2 as b')).toBe(2);
+      expect(await conn.countStatements("select ';' as a")).toBe(1);
+      expect(asked).toBe(2);
+      await expect(conn.countStatements('select from from; select 1')).rejects.toThrow();
+      expect(asked).toBe(3);
+      // no `;`: DuckDB cannot find a second statement (its grammar splits only there), so it is not asked
+      expect(await conn.countStatements('select 1 as a\nunion all\nselect 2 -- a comment')).toBe(1);
+      expect(asked).toBe(3);
+    } finally {
+      raw.closeSync();
+      db.closeSync();
+    }
+  });
+});

@@ -1,13 +1,14 @@
 /**
  * removeStaleTempFiles: a killed run's `<file>.<pid>.tmp` is removed; files of running processes (this one,
- * a live child) and unrelated files stay.
+ * a live child) and unrelated files stay. writeFileIfChanged: new, unchanged, longer and shorter text, the
+ * private mode, and a path that is a folder.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleTempFiles } from '../../../src/utils/write-file.js';
+import { removeStaleTempFiles, writeFileIfChanged } from '../../../src/utils/write-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-tmpfiles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,5 +33,49 @@ describe('removeStaleTempFiles', () => {
     }
     removeStaleTempFiles(path.join(dir, 'missing-dir', 'x.json')); // no folder: nothing to do, no error
     expect(existsSync(path.join(dir, 'missing-dir'))).toBe(false);
+  });
+});
+
+describe('writeFileIfChanged', () => {
+  const mode = (f: string) => statSync(f).mode & 0o777;
+
+  it('creates the file and its folders with mode 0600', () => {
+    const f = path.join(dir, 'new', 'deep', 'a.sql');
+    expect(writeFileIfChanged(f, 'select 1\n')).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('select 1\n');
+    expect(mode(f)).toBe(0o600);
+  });
+
+  it('leaves an unchanged file alone (same modification time), and gives it the private mode', () => {
+    const f = path.join(dir, 'same.sql');
+    writeFileSync(f, 'select é\n');
+    chmodSync(f, 0o644);
+    const past = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    utimesSync(f, past, past);
+    expect(writeFileIfChanged(f, 'select é\n')).toBe(false);
+    expect(Math.round(statSync(f).mtimeMs)).toBe(past.getTime());
+    expect(mode(f)).toBe(0o600);
+  });
+
+  it('rewrites changed text in place: longer, same length, shorter (truncated)', () => {
+    const f = path.join(dir, 'changed.sql');
+    writeFileSync(f, 'select 1');
+    chmodSync(f, 0o644);
+    expect(writeFileIfChanged(f, 'select 12345')).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('select 12345');
+    expect(mode(f)).toBe(0o600);
+    expect(writeFileIfChanged(f, 'select 54321')).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('select 54321');
+    expect(writeFileIfChanged(f, 'x')).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('x');
+    expect(writeFileIfChanged(f, '')).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('');
+    expect(writeFileIfChanged(f, '')).toBe(false);
+  });
+
+  it('a folder in the file\'s place is the file system\'s error', () => {
+    const f = path.join(dir, 'a-folder.sql');
+    mkdirSync(f);
+    expect(() => writeFileIfChanged(f, 'select 1')).toThrow(/EISDIR/);
   });
 });
