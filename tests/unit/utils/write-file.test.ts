@@ -73,6 +73,16 @@ describe('writeFileIfChanged', () => {
     expect(writeFileIfChanged(f, '')).toBe(false);
   });
 
+  it('reports the stats of the file once it holds the text (written, unchanged, new)', () => {
+    const seen: number[] = [];
+    const f = path.join(dir, 'stats', 'a.sql');
+    writeFileIfChanged(f, 'abc', undefined, (st) => seen.push(st.size));
+    writeFileIfChanged(f, 'abc', undefined, (st) => seen.push(st.size));
+    writeFileIfChanged(f, 'abcdef', undefined, (st) => seen.push(st.size));
+    writeFileIfChanged(f, 'ab', undefined, (st) => seen.push(st.size));
+    expect(seen).toEqual([3, 3, 6, 2]);
+  });
+
   it('a folder in the file\'s place is the file system\'s error', () => {
     const f = path.join(dir, 'a-folder.sql');
     mkdirSync(f);
