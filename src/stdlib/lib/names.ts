@@ -155,19 +155,31 @@ function givenForms(given: string): readonly string[] {
  * @example personNameKeys('Smith, Bob') // ['smith robert']
  */
 export function personNameKeys(name: string): string[] {
-  const hit = keysCache.get(name);
-  if (hit !== undefined) return hit.slice();
-  const keys = personNameKeysUncached(name);
-  if (keysCache.size >= KEYS_CACHE_SIZE) keysCache.clear();
-  keysCache.set(name, keys.slice());
-  return keys;
+  const joined = personNameKeyList(name);
+  return joined === '' ? [] : joined.split('|');
 }
 
 /**
- * Keys of recent names ({@link personNameKeys} is pure, and names repeat within a column): emptied when it
- * reaches {@link KEYS_CACHE_SIZE} entries, which bounds its memory. Callers get copies.
+ * {@link personNameKeys} joined by `|` ('' when there is none), as the `name_keys` SQL function returns
+ * them; no key holds `|` (keys are made of letters and digits). Repeated names are answered from a cache of
+ * recent results without allocating.
+ * @example personNameKeyList('Chris Doe') // 'doe christopher|doe christina|doe christine'
  */
-const keysCache = new Map<string, string[]>();
+export function personNameKeyList(name: string): string {
+  const hit = keysCache.get(name);
+  if (hit !== undefined) return hit;
+  const keys = personNameKeysUncached(name);
+  const joined = keys.length === 0 ? '' : keys.length === 1 ? keys[0] : keys.join('|');
+  if (keysCache.size >= KEYS_CACHE_SIZE) keysCache.clear();
+  keysCache.set(name, joined);
+  return joined;
+}
+
+/**
+ * Keys of recent names, joined ({@link personNameKeyList} is pure, and names repeat within a column):
+ * emptied when it reaches {@link KEYS_CACHE_SIZE} entries, which bounds its memory.
+ */
+const keysCache = new Map<string, string>();
 const KEYS_CACHE_SIZE = 4096;
 
 function personNameKeysUncached(name: string): string[] {

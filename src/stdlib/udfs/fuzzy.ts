@@ -46,7 +46,7 @@ import {
   levenshteinSimilarity,
   normalizeName,
 } from '../lib/fuzzy.js';
-import { personNameKeys } from '../lib/names.js';
+import { personNameKeyList } from '../lib/names.js';
 
 const AB = [
   { name: 'a', type: 'VARCHAR' },
@@ -100,6 +100,10 @@ export const dl_distance = defineScalarUdf({
   fn: (a: string, b: string) => damerauLevenshtein(a, b),
 });
 
+/** The scorers' options, made once rather than per row. */
+const PROCESSED = { processor: true } as const;
+const UNPROCESSED = { processor: false } as const;
+
 const fuzzUdf = (name: string, what: string, f: (a: string, b: string, o?: { processor?: boolean }) => number) =>
   defineScalarUdf({
     name,
@@ -108,7 +112,7 @@ const fuzzUdf = (name: string, what: string, f: (a: string, b: string, o?: { pro
     deterministic: true,
     portable: true,
     description: `${what} on 0-100 with rapidfuzz semantics (no preprocessing unless the third argument is true).`,
-    fn: (a: string, b: string, process?: boolean | null) => f(a, b, { processor: process === true }),
+    fn: (a: string, b: string, process?: boolean | null) => f(a, b, process === true ? PROCESSED : UNPROCESSED),
   });
 
 export const fuzz_ratio = fuzzUdf('fuzz_ratio', 'rapidfuzz fuzz.ratio (normalized Indel similarity)', fuzzRatio);
@@ -161,5 +165,5 @@ export const name_keys = defineScalarUdf({
   description:
     "Person-name keys '<family> <given>' joined by '|' (usually one): 이소영, 소영 이, Soyeong Lee and LEE SO-YEONG all give 'i soyeong'; " +
     "'Smith, Bob' gives 'smith robert'. '' when the name has fewer than two parts. Split with string_split(name_keys(x), '|') for blocking.",
-  fn: (name: string) => personNameKeys(name).join('|'),
+  fn: (name: string) => personNameKeyList(name),
 });

@@ -3,7 +3,7 @@
  * orders, nicknames and honorifics (the comparison the demo's identity models block and score on).
  */
 import { describe, expect, it } from 'vitest';
-import { localPartIsName, personNameKeys } from '../../../src/stdlib/lib/names.js';
+import { localPartIsName, personNameKeyList, personNameKeys } from '../../../src/stdlib/lib/names.js';
 
 describe('personNameKeys: Korean names', () => {
   it('gives one key for Hangul in either order, with or without a space, and the romanized spellings', () => {
@@ -84,10 +84,13 @@ describe('personNameKeys: English names', () => {
       let name = pick(words);
       for (let k = Math.floor(r() * 4); k > 0; k--) name += pick(seps) + pick(words);
       expect(personNameKeys(name), name).toEqual(personNameKeys(`${name}\u00a0`));
+      expect(personNameKeyList(name)).toBe(personNameKeys(name).join('|')); // the SQL function's form, cached
     }
   });
 
   it('gives no key for a name that cannot identify anyone', () => {
+    expect(personNameKeyList('Jihu')).toBe('');
+    expect(personNameKeyList('Chris Doe')).toBe('doe christopher|doe christina|doe christine');
     expect(personNameKeys('')).toEqual([]);
     expect(personNameKeys('   ')).toEqual([]);
     expect(personNameKeys('Jihu')).toEqual([]);

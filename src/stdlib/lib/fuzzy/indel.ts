@@ -46,17 +46,19 @@ export function pmSet(x: ArrayLike<number>, x0: number, n: number): void {
 export function pmClear(x: ArrayLike<number>, x0: number, n: number): void {
   for (let i = 0; i < n; i++) {
     const c = x[x0 + i];
-    if (c < 0x10000) {
-      PM_LO[c] = 0;
-      PM_HI[c] = 0;
-    }
+    if (c < 0x10000) PM_LO[c] = 0;
+  }
+  // the high word's table is touched only by patterns longer than 32 (it stays out of the cache otherwise)
+  if (n > 32) for (let i = 32; i < n; i++) {
+    const c = x[x0 + i];
+    if (c < 0x10000) PM_HI[c] = 0;
   }
   if (PM_ASTRAL.size > 0) PM_ASTRAL.clear();
 }
 
-/** Whether the pattern whose masks are set holds code point c. */
-function pmHas(c: number): boolean {
-  return c < 0x10000 ? (PM_LO[c] | PM_HI[c]) !== 0 : PM_ASTRAL.has(c);
+/** Whether the pattern (of length n) whose masks are set holds code point c. */
+function pmHas(c: number, n: number): boolean {
+  return c < 0x10000 ? PM_LO[c] !== 0 || (n > 32 && PM_HI[c] !== 0) : PM_ASTRAL.has(c);
 }
 
 /**
@@ -185,20 +187,20 @@ function partialRatioImpl(x: ArrayLike<number>, x0: number, len1: number, hay: A
 export function partialRatioMasked(len1: number, hay: ArrayLike<number>, h0: number, len2: number): number {
   let best = 0;
   for (let i = 1; i < len1; i++) {
-    if (!pmHas(hay[h0 + i - 1])) continue;
+    if (!pmHas(hay[h0 + i - 1], len1)) continue;
     if (ratioOf(len1 + i, i) <= best) continue;
     const r = ratioOf(len1 + i, lcsMasked(len1, hay, h0, h0 + i));
     if (r > best) best = r;
     if (best === 100) return 100;
   }
   for (let i = 0; i < len2 - len1; i++) {
-    if (!pmHas(hay[h0 + i + len1 - 1])) continue;
+    if (!pmHas(hay[h0 + i + len1 - 1], len1)) continue;
     const r = ratioOf(2 * len1, lcsMasked(len1, hay, h0 + i, h0 + i + len1));
     if (r > best) best = r;
     if (best === 100) return 100;
   }
   for (let i = len2 - len1; i < len2; i++) {
-    if (!pmHas(hay[h0 + i])) continue;
+    if (!pmHas(hay[h0 + i], len1)) continue;
     if (ratioOf(len1 + len2 - i, len2 - i) <= best) continue;
     const r = ratioOf(len1 + len2 - i, lcsMasked(len1, hay, h0 + i, h0 + len2));
     if (r > best) best = r;

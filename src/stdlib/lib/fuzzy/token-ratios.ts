@@ -136,13 +136,17 @@ export const SET = {
 
 /**
  * Splits the sorted tokens of `x[0..nx)` (in TOK_A) and `y[0..ny)` (in TOK_B), distinct ones only, into
- * shared and own ones (one merge of the two sorted lists, no string per token), into {@link SET}.
+ * shared and own ones (one merge of the two sorted lists, no string per token), into {@link SET}. With
+ * `copy` false only the counts and lengths are found (`ab` and `ba` are left as they are): the callers
+ * decide from them whether the own-token strings are needed at all.
  */
-export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: number): void {
+export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: number, copy = true): void {
   const A = TOK_A;
   const B = TOK_B;
-  if (SET.ab.length < nx) SET.ab = new Int32Array(Math.max(nx, SET.ab.length * 2));
-  if (SET.ba.length < ny) SET.ba = new Int32Array(Math.max(ny, SET.ba.length * 2));
+  if (copy) {
+    if (SET.ab.length < nx) SET.ab = new Int32Array(Math.max(nx, SET.ab.length * 2));
+    if (SET.ba.length < ny) SET.ba = new Int32Array(Math.max(ny, SET.ba.length * 2));
+  }
   const ab = SET.ab;
   const ba = SET.ba;
   const an = A.n;
@@ -167,11 +171,19 @@ export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: numbe
       sectWords++;
       sectCps += a1 - a0;
     } else if (c < 0) {
-      if (abWords++ > 0) ab[nab++] = 0x20;
-      for (let k = a0; k < a1; k++) ab[nab++] = x[k];
+      if (abWords++ > 0) {
+        if (copy) ab[nab] = 0x20;
+        nab++;
+      }
+      if (copy) for (let k = a0; k < a1; k++) ab[nab++] = x[k];
+      else nab += a1 - a0;
     } else {
-      if (baWords++ > 0) ba[nba++] = 0x20;
-      for (let k = b0; k < b1; k++) ba[nba++] = y[k];
+      if (baWords++ > 0) {
+        if (copy) ba[nba] = 0x20;
+        nba++;
+      }
+      if (copy) for (let k = b0; k < b1; k++) ba[nba++] = y[k];
+      else nba += b1 - b0;
     }
     // skip the token just taken and its repeats
     if (c <= 0) {
