@@ -228,10 +228,22 @@ export function compileInputs(files: ParseInput, args: CompileOptions): Inputs |
     update(h, 'build', buildKey());
     update(h, 'options', opts);
     const hashed: Record<string, unknown> = {};
-    for (const [k, how] of Object.entries(FIELDS)) if (how === 'hash') hashed[k] = files[k as keyof ParseInput];
+    // The templates' text is hashed as is (not escaped into JSON: most of the bytes); the rest as JSON.
+    const texts: string[] = [];
+    const withoutRaw = (fs: readonly { readonly raw: string }[]) => fs.map(({ raw, ...f }) => {
+      texts.push(raw);
+      return f;
+    });
+    for (const [k, how] of Object.entries(FIELDS)) {
+      if (how !== 'hash') continue;
+      const v = files[k as keyof ParseInput];
+      hashed[k] = k === 'models' || k === 'singularTests' || k === 'snapshots' ? withoutRaw(v as readonly { raw: string }[]) : v;
+    }
     update(h, 'files', JSON.stringify(hashed, replacer));
+    for (const t of texts) update(h, 'raw', t);
     update(h, 'targetSource', files.targetSource.file);
-    update(h, 'macros', JSON.stringify(files.macros.map((m) => [m.name, m.path, m.kind, m.raw, m.origin ?? null])));
+    update(h, 'macros', JSON.stringify(files.macros.map((m) => [m.name, m.path, m.kind, m.origin ?? null])));
+    for (const m of files.macros) update(h, 'raw', m.raw);
     for (const s of files.seeds) {
       const sum = fileChecksum(s.absolutePath);
       if (sum === undefined) return undefined;

@@ -248,8 +248,13 @@ export function readProjectFiles(options: LoadOptions = {}, hooks: LoadHooks = {
     }
     errors.push(...local);
   };
-  const rel = (abs: string) => toPosix(path.relative(root, abs));
-  const foldersOf = (base: string, abs: string) => toPosix(path.relative(base, path.dirname(abs))).split('/').filter((s) => s && s !== '.');
+  // Files found under a folder start with it: sliced off as path.relative would compute it, without its cost.
+  const under = (dir: string, abs: string) => (abs.startsWith(dir + path.sep) ? abs.slice(dir.length + 1) : undefined);
+  const rel = (abs: string) => toPosix(under(root, abs) ?? path.relative(root, abs));
+  const foldersOf = (base: string, abs: string) => {
+    const r = under(base, abs);
+    return (r === undefined ? toPosix(path.relative(base, path.dirname(abs))).split('/') : r.split(path.sep).slice(0, -1)).filter((s) => s && s !== '.');
+  };
   const existingFolders = new Set<string>();
 
   const folderLines = (tree: string, value: Record<string, unknown>, folders: readonly string[]) =>
