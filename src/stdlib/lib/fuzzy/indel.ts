@@ -72,16 +72,16 @@ function pmHas(c: number, n: number): boolean {
  */
 export function lcsMasked(n: number, y: ArrayLike<number>, from: number, to: number): number {
   if (n <= 32) {
-    let s = 0xffffffff;
+    // int32 arithmetic: `|` keeps the low 32 bits of the exact sum and difference
+    let s = -1;
     for (let j = from; j < to; j++) {
       const c = y[j];
       const m = c < 0x10000 ? PM_LO[c] : PM_ASTRAL.get(c)?.[0] ?? 0;
       if (m === 0) continue;
-      const u = (s & m) >>> 0;
-      s = (((s + u) >>> 0) | ((s - u) >>> 0)) >>> 0;
+      const u = s & m;
+      s = (s + u) | (s - u);
     }
-    const mask = n === 32 ? 0xffffffff : ((1 << n) - 1) >>> 0;
-    return popcount32(~s & mask);
+    return popcount32(n === 32 ? ~s : ~s & ((1 << n) - 1));
   }
   let s0 = 0xffffffff;
   let s1 = 0xffffffff;
