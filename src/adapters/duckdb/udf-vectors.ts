@@ -45,27 +45,50 @@ export function varcharScratch(): VarcharScratch {
   return { rows: new Int32Array(2048), lens: new Int32Array(2048), ptrs: new Float64Array(2048) };
 }
 
-/** Decodes `len` bytes of valid UTF-8 at `at` (DuckDB guarantees VARCHAR is valid UTF-8). */
+/** UTF-16 units of the inlined string being decoded (at most 12: one per byte at most). */
+const units = new Uint16Array(12);
+
+/**
+ * Decodes `len` ≤ 12 bytes of valid UTF-8 at `at` (DuckDB guarantees VARCHAR is valid UTF-8) into one
+ * string: the UTF-16 units go to a reused buffer and become a string in one `String.fromCharCode` call
+ * (appending character by character made a new string per character).
+ */
 function decodeSmall(bytes: Uint8Array, at: number, len: number): string {
-  let out = '';
+  let n = 0;
   for (let i = at, end = at + len; i < end;) {
     const b = bytes[i];
     if (b < 0x80) {
-      out += String.fromCharCode(b);
+      units[n++] = b;
       i++;
     } else if (b < 0xe0) {
-      out += String.fromCharCode(((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f));
+      units[n++] = ((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
       i += 2;
     } else if (b < 0xf0) {
-      out += String.fromCharCode(((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f));
+      units[n++] = ((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f);
       i += 3;
     } else {
       const cp = (((b & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) | (bytes[i + 3] & 0x3f)) - 0x10000;
-      out += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+      units[n++] = 0xd800 + (cp >> 10);
+      units[n++] = 0xdc00 + (cp & 0x3ff);
       i += 4;
     }
   }
-  return out;
+  const u = units;
+  switch (n) {
+    case 0: return '';
+    case 1: return String.fromCharCode(u[0]);
+    case 2: return String.fromCharCode(u[0], u[1]);
+    case 3: return String.fromCharCode(u[0], u[1], u[2]);
+    case 4: return String.fromCharCode(u[0], u[1], u[2], u[3]);
+    case 5: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4]);
+    case 6: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5]);
+    case 7: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5], u[6]);
+    case 8: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7]);
+    case 9: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8]);
+    case 10: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9]);
+    case 11: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10]);
+    default: return String.fromCharCode(u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11]);
+  }
 }
 
 /**
