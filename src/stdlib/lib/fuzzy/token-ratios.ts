@@ -136,17 +136,13 @@ export const SET = {
 
 /**
  * Splits the sorted tokens of `x[0..nx)` (in TOK_A) and `y[0..ny)` (in TOK_B), distinct ones only, into
- * shared and own ones (one merge of the two sorted lists, no string per token), into {@link SET}. With
- * `copy` false only the counts and lengths are found (`ab` and `ba` are left as they are): the callers
- * decide from them whether the own-token strings are needed at all.
+ * shared and own ones (one merge of the two sorted lists, no string per token), into {@link SET}.
  */
-export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: number, copy = true): void {
+export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: number): void {
   const A = TOK_A;
   const B = TOK_B;
-  if (copy) {
-    if (SET.ab.length < nx) SET.ab = new Int32Array(Math.max(nx, SET.ab.length * 2));
-    if (SET.ba.length < ny) SET.ba = new Int32Array(Math.max(ny, SET.ba.length * 2));
-  }
+  if (SET.ab.length < nx) SET.ab = new Int32Array(Math.max(nx, SET.ab.length * 2));
+  if (SET.ba.length < ny) SET.ba = new Int32Array(Math.max(ny, SET.ba.length * 2));
   const ab = SET.ab;
   const ba = SET.ba;
   const an = A.n;
@@ -166,33 +162,27 @@ export function setDecompose(x: Int32Array, nx: number, y: Int32Array, ny: numbe
     const a1 = ia < 0 ? 0 : A.end[ia];
     const b0 = jb < 0 ? 0 : B.start[jb];
     const b1 = jb < 0 ? 0 : B.end[jb];
-    const c = ia < 0 ? 1 : jb < 0 ? -1 : compareRanges(x, a0, a1, y, b0, b1);
+    // tokens are never empty: their first code points usually decide the order
+    let c = ia < 0 ? 1 : jb < 0 ? -1 : x[a0] - y[b0];
+    if (c === 0 && ia >= 0 && jb >= 0) c = compareRanges(x, a0, a1, y, b0, b1);
     if (c === 0) {
       sectWords++;
       sectCps += a1 - a0;
     } else if (c < 0) {
-      if (abWords++ > 0) {
-        if (copy) ab[nab] = 0x20;
-        nab++;
-      }
-      if (copy) for (let k = a0; k < a1; k++) ab[nab++] = x[k];
-      else nab += a1 - a0;
+      if (abWords++ > 0) ab[nab++] = 0x20;
+      for (let k = a0; k < a1; k++) ab[nab++] = x[k];
     } else {
-      if (baWords++ > 0) {
-        if (copy) ba[nba] = 0x20;
-        nba++;
-      }
-      if (copy) for (let k = b0; k < b1; k++) ba[nba++] = y[k];
-      else nba += b1 - b0;
+      if (baWords++ > 0) ba[nba++] = 0x20;
+      for (let k = b0; k < b1; k++) ba[nba++] = y[k];
     }
     // skip the token just taken and its repeats
     if (c <= 0) {
       i++;
-      while (i < an && compareRanges(x, A.start[A.order[i]], A.end[A.order[i]], x, a0, a1) === 0) i++;
+      while (i < an && sameRange(x, A.start[A.order[i]], A.end[A.order[i]], a0, a1)) i++;
     }
     if (c >= 0) {
       j++;
-      while (j < bn && compareRanges(y, B.start[B.order[j]], B.end[B.order[j]], y, b0, b1) === 0) j++;
+      while (j < bn && sameRange(y, B.start[B.order[j]], B.end[B.order[j]], b0, b1)) j++;
     }
   }
   SET.nab = nab;
@@ -260,6 +250,13 @@ export function tokenSetStr(a: string, b: string): number {
   setDecompose(cpA, na, cpB, nb);
   if (setIsSubset()) return 100;
   return setScore(lcsOf(SET.ab, SET.nab, SET.ba, SET.nba));
+}
+
+/** Whether the code-point ranges `x[a0..a1)` and `x[b0..b1)` are equal (lengths first: repeats are rare). */
+function sameRange(x: Int32Array, a0: number, a1: number, b0: number, b1: number): boolean {
+  if (a1 - a0 !== b1 - b0) return false;
+  for (let i = 0; i < a1 - a0; i++) if (x[a0 + i] !== x[b0 + i]) return false;
+  return true;
 }
 
 /** Order of the code-point ranges `x[a0..a1)` and `y[b0..b1)`: element by element, then the shorter first (Python's order of `str`). */

@@ -88,7 +88,7 @@ function tokenPart(nx: number, ny: number, end: number, lcsEnd: number): number 
   let sharedLcs = -1; // LCS of the sorted joins, when token_set computed it
   let diffsAreJoins = false;
   if (TOK_A.n > 0 && TOK_B.n > 0) {
-    setDecompose(x, nx, y, ny, false); // counts first: the own-token strings are often not needed
+    setDecompose(x, nx, y, ny);
     if (setIsSubset()) return Math.max(best, 100 * UNBASE);
     // no shared and no repeated token: token_set's own-token strings are the sorted joins
     diffsAreJoins = SET.sectWords === 0 && SET.abWords === TOK_A.n && SET.baWords === TOK_B.n;
@@ -97,7 +97,6 @@ function tokenPart(nx: number, ny: number, end: number, lcsEnd: number): number 
       return best; // token_sort is `end`
     }
     if (setScore(Math.min(SET.nab, SET.nba)) * UNBASE > best) {
-      setDecompose(x, nx, y, ny);
       const lcs = lcsOf(SET.ab, SET.nab, SET.ba, SET.nba);
       if (diffsAreJoins) sharedLcs = lcs;
       best = Math.max(best, setScore(lcs) * UNBASE);
@@ -123,7 +122,7 @@ function partialTokenRatio(partialXY: number, nx: number, ny: number): number {
   const y = cpY;
   sortTokens(x, nx, TOK_A);
   sortTokens(y, ny, TOK_B);
-  setDecompose(x, nx, y, ny, false);
+  setDecompose(x, nx, y, ny);
   if (SET.sectWords > 0) return 100;
   let result: number;
   if (isSortedJoin(x, nx, TOK_A) && isSortedJoin(y, ny, TOK_B)) {
@@ -133,6 +132,5 @@ function partialTokenRatio(partialXY: number, nx: number, ny: number): number {
     result = partialRatioCp(SORTED.a, SORTED.na, SORTED.b, SORTED.nb);
   }
   if (SET.abWords === TOK_A.n && SET.baWords === TOK_B.n) return result;
-  setDecompose(x, nx, y, ny);
   return Math.max(result, partialRatioCp(SET.ab, SET.nab, SET.ba, SET.nba));
 }
