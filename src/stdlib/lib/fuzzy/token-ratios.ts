@@ -38,15 +38,52 @@ export function sortTokens(x: Int32Array, n: number, t: TokenBounds): void {
   let start = -1;
   for (let i = 0; i <= n; i++) {
     if (i === n || isPyWhitespace(x[i])) {
-      if (start >= 0) {
-        if (nt === t.start.length) growBounds(t);
-        t.start[nt] = start;
-        t.end[nt] = i;
-        nt++;
-      }
+      if (start >= 0) nt = addToken(t, nt, start, i);
       start = -1;
     } else if (start < 0) start = i;
   }
+  orderTokens(x, t, nt);
+}
+
+/**
+ * Writes the code points of `s` into `buf` (room for `s.length` entries) and finds its tokens into `t` as
+ * {@link sortTokens} does, in the same pass over the string. @returns the number of code points
+ */
+export function readTokens(s: string, buf: Int32Array, t: TokenBounds): number {
+  const len = s.length;
+  let n = 0;
+  let nt = 0;
+  let start = -1;
+  for (let i = 0; i < len; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    if (isPyWhitespace(c)) {
+      if (start >= 0) nt = addToken(t, nt, start, n);
+      start = -1;
+    } else if (start < 0) start = n;
+    buf[n++] = c;
+  }
+  if (start >= 0) nt = addToken(t, nt, start, n);
+  orderTokens(buf, t, nt);
+  return n;
+}
+
+/** Records token `nt` as `[start, end)` in `t` (grown if needed). @returns the new token count */
+function addToken(t: TokenBounds, nt: number, start: number, end: number): number {
+  if (nt === t.start.length) growBounds(t);
+  t.start[nt] = start;
+  t.end[nt] = end;
+  return nt + 1;
+}
+
+/** Orders the `nt` tokens of `x` recorded in `t` by code point (insertion sort: names have few words) and sets `t.n`. */
+function orderTokens(x: Int32Array, t: TokenBounds, nt: number): void {
   const { start: st, end: en, order } = t;
   order[0] = 0;
   for (let k = 1; k < nt; k++) {

@@ -12,10 +12,9 @@
  * every result, is the same to the last bit as computing every scorer.
  * @module
  */
-import { codePointsInto, codePointsLength } from './code-points.js';
 import { lcsMasked, lcsOf, MAX_BITS, partialRatioCp, partialRatioMasked, pmClear, pmSet, ratioOf } from './indel.js';
 import {
-  isSortedJoin, SET, setDecompose, setIsSubset, setScore, SORTED, sortedJoinLength, sortedJoins, sortTokens, TOK_A, TOK_B,
+  isSortedJoin, readTokens, SET, setDecompose, setIsSubset, setScore, SORTED, sortedJoinLength, sortedJoins, TOK_A, TOK_B,
 } from './token-ratios.js';
 
 /** Weight of the token scorers (fuzzywuzzy's UNBASE_SCALE). */
@@ -40,10 +39,11 @@ let cpY: Int32Array<ArrayBuffer> = new Int32Array(64);
  * @returns a score in [0, 100]; 0 when either string is empty.
  */
 export function wRatio(s1: string, s2: string): number {
-  cpX = codePointsInto(s1, cpX);
-  const nx = codePointsLength;
-  cpY = codePointsInto(s2, cpY);
-  const ny = codePointsLength;
+  // code points and tokens in one pass per string (the token scorers need them on nearly every path)
+  if (cpX.length < s1.length) cpX = new Int32Array(Math.max(s1.length, cpX.length * 2));
+  if (cpY.length < s2.length) cpY = new Int32Array(Math.max(s2.length, cpY.length * 2));
+  const nx = readTokens(s1, cpX, TOK_A);
+  const ny = readTokens(s2, cpY, TOK_B);
   if (nx === 0 || ny === 0) return 0;
   const lenRatio = nx > ny ? nx / ny : ny / nx;
   if (lenRatio < 1.5) {
@@ -80,8 +80,6 @@ function tokenPart(nx: number, ny: number, end: number, lcsEnd: number): number 
   if (100 * UNBASE <= end) return end;
   const x = cpX;
   const y = cpY;
-  sortTokens(x, nx, TOK_A);
-  sortTokens(y, ny, TOK_B);
   const canonical = isSortedJoin(x, nx, TOK_A) && isSortedJoin(y, ny, TOK_B);
   let best = end;
   // token_set_ratio (0 when either string has no token)
@@ -120,8 +118,6 @@ function tokenPart(nx: number, ny: number, end: number, lcsEnd: number): number 
 function partialTokenRatio(partialXY: number, nx: number, ny: number): number {
   const x = cpX;
   const y = cpY;
-  sortTokens(x, nx, TOK_A);
-  sortTokens(y, ny, TOK_B);
   setDecompose(x, nx, y, ny);
   if (SET.sectWords > 0) return 100;
   let result: number;
