@@ -42,7 +42,7 @@ export function runNode(args: readonly string[], opts: { cwd?: string; env?: Nod
   if (rssFile && existsSync(rssFile)) {
     const lines = readFileSync(rssFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
     peakRssMiB = Math.max(...lines.map((l) => l[0])) / 1024;
-    userCpuMs = lines.reduce((s, l) => s + (l[1] ?? 0), 0) / 1000;
+    userCpuMs = lines.reduce((s, l) => s + (l[1] ?? 0), 0) / 1000; // one line per instrumented process
     rmSync(rssFile, { force: true });
   }
   return { wallMs, status, stdout: r.stdout, stderr: r.stderr, peakRssMiB, userCpuMs };
