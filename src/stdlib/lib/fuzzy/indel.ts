@@ -4,8 +4,8 @@
  * search; shared by the scorers of ./fuzz-ratio.ts, ./token-ratios.ts and ./wratio.ts.
  *
  * Sequences are code-point arrays given with their bounds (`x[x0..x1)`), so callers pass reused scratch
- * buffers and windows of them without slicing: nothing here allocates per call (except for a
- * partial_ratio needle longer than 64 code points).
+ * buffers and windows of them without slicing: nothing here allocates per call, except a mask pair per
+ * code point above U+FFFF and a character set for a partial_ratio needle longer than 64 code points.
  * @module
  */
 import { popcount32 } from './code-points.js';
