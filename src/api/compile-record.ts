@@ -9,16 +9,19 @@
  *   its dependencies), the environment variables the compile read (by name: {@link EnvReads}), the compile's
  *   options (selection, `--format`), and the loader's view of the project — project.yaml as resolved (target,
  *   vars, paths, folder config), the text of every model, singular test, snapshot and macro, the parsed
- *   schema YAML, the bytes of every seed file, selectors.yml;
+ *   schema YAML, the bytes of every seed file, selectors.yml; with UDF modules, the manifest's `functions` as
+ *   the modules loaded now describe them (definitions, module text, versions: api/udf-facts.ts; the renderer
+ *   does not use UDFs, so that is all they contribute);
  * - the size, mtime and ctime of manifest.json and of every compiled SQL file the compile wrote, so an
  *   output changed or removed since (by hand, or by another command: `weir run` rewrites manifest.json) is
  *   noticed and the compile runs;
  * - the number of compiled nodes and the load's warnings (redacted), replayed by a skipped compile.
  *
- * A compile is never skipped (and no record is written) for projects with TypeScript helper macros or UDF
- * modules (their code may read anything: files, the clock), with `--no-partial-parse` (which reuses nothing
- * and records nothing, as for the partial-parse cache), `--print`,
- * `--defer` or `--state`, after a compile with errors, or when any loaded value cannot be fingerprinted.
+ * A compile is never skipped (and no record is written) for projects with TypeScript helper macros (the
+ * renderer calls them, and their code may read anything: files, the clock), with `--no-partial-parse` (which
+ * reuses nothing and records nothing, as for the partial-parse cache), `--print`, `--defer` or `--state`,
+ * after a compile with errors, when a UDF module fails to load, or when any loaded value cannot be
+ * fingerprinted.
  * A skipped compile refreshes manifest.json's `metadata.generated_at` and `metadata.invocation_id` in place
  * (same length), so the manifest names this invocation as a rewritten one would.
  */
@@ -213,20 +216,23 @@ export interface Inputs {
 
 /**
  * The fingerprint of everything a compile's output depends on but the environment (see the module comment),
- * or undefined when such a compile is never skipped: TypeScript helper macros or UDF modules, options that
- * read other artifacts, a value that cannot be fingerprinted.
+ * or undefined when such a compile is never skipped: TypeScript helper macros, UDF modules without their
+ * `functions`, options that read other artifacts, a value that cannot be fingerprinted.
  * @param files the loader's output for this invocation
+ * @param functions the manifest's `functions` as this load's UDF modules give them (JSON of api/udf-facts.ts;
+ *   required when the project has UDF modules)
  * @throws nothing (an unreadable seed or selectors file makes it undefined)
  */
-export function compileInputs(files: ParseInput, args: CompileOptions): Inputs | undefined {
+export function compileInputs(files: ParseInput, args: CompileOptions, functions?: string): Inputs | undefined {
   const opts = optionsKey(args);
   if (opts === undefined) return undefined;
-  if (files.udfModules.length > 0 || files.macros.some((m) => m.kind === 'helper')) return undefined;
+  if ((files.udfModules.length > 0 && functions === undefined) || files.macros.some((m) => m.kind === 'helper')) return undefined;
   try {
     const h = createHash('sha256');
     update(h, 'format', String(RECORD_FORMAT));
     update(h, 'build', buildKey());
     update(h, 'options', opts);
+    update(h, 'functions', functions ?? '[]');
     const hashed: Record<string, unknown> = {};
     // The templates' text is hashed as is (not escaped into JSON: most of the bytes); the rest as JSON.
     const texts: string[] = [];

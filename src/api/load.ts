@@ -52,7 +52,7 @@ export function readFiles(options: ProjectLoadOptions = {}): ParseInput {
  * The rest of {@link loadProject}, from the files {@link readFiles} read with the same options.
  * @throws WeirError / WeirErrors for invalid templates, refs, cycles (all collected)
  */
-export async function loadParsed(files: ParseInput, options: ProjectLoadOptions = {}): Promise<LoadedProject> {
+export async function loadParsed(files: ParseInput, options: ProjectLoadOptions = {}, preloaded?: LoadedUdfs): Promise<LoadedProject> {
   const processEnv = options.env ?? process.env;
   const src = {
     file: files.targetSource.file,
@@ -79,6 +79,22 @@ export async function loadParsed(files: ParseInput, options: ProjectLoadOptions 
     database: (t.database ?? t.catalog) === undefined ? undefined : String(t.database ?? t.catalog), // Trino names it `catalog`
     threads: Number(t.threads ?? 4),
   };
+  const { udfs, overrides } = preloaded ?? await loadProjectUdfs(files);
+  return { files, manifest, dag, env, dialect, targetInfo, processEnv, udfs, warnings: [...files.warnings, ...overrides] };
+}
+
+/** The UDFs of a project's UDF modules, and warnings about UDFs hiding others. */
+export interface LoadedUdfs {
+  readonly udfs: readonly LoadedUdf[];
+  readonly overrides: readonly WeirError[];
+}
+
+/**
+ * Loads the UDF modules {@link readFiles} found (bundling TypeScript, cached), as {@link loadParsed} does
+ * after parsing; pass the result to loadParsed to load them once.
+ * @throws WeirError for a module that fails to load or defines invalid UDFs
+ */
+export async function loadProjectUdfs(files: ParseInput): Promise<LoadedUdfs> {
   const overrides: WeirError[] = [];
   const udfs = await loadUdfs(files.udfModules, files.root, {
     cacheDir: moduleCacheDir(files), stdlibName: STANDARD_LIBRARY.name,
@@ -86,7 +102,7 @@ export async function loadParsed(files: ParseInput, options: ProjectLoadOptions 
       location: { file: kept.module }, hint: `Rename it to use ${hidden.origin}'s ${kept.definition.name} instead.`,
     })),
   });
-  return { files, manifest, dag, env, dialect, targetInfo, processEnv, udfs, warnings: [...files.warnings, ...overrides] };
+  return { udfs, overrides };
 }
 
 /** Where bundled TypeScript modules of a project go: `<target-path>/.weir/modules`. */

@@ -27,15 +27,16 @@ import { WeirErrors, WeirError } from '../errors/weir-error.js';
 import { now, type Reporter } from '../events/events.js';
 import { manifestArtifact, WEIR_VERSION, writeJsonAtomic, type ArtifactMetadata, type CompiledFacts, type UdfFacts } from '../artifacts/artifacts.js';
 import { createRedactor, redactDeep, type Redactor } from '../utils/redact.js';
-import { signatureOf, type LoadedUdf } from '../udfs/registry.js';
-import { resolveUdfVersion, type BatchContext } from '../udfs/define.js';
+import type { LoadedUdf } from '../udfs/registry.js';
+import type { BatchContext } from '../udfs/define.js';
 import { loadPreviousState, type PreviousState } from '../artifacts/previous-state.js';
 import type { GenerateDocsResult } from '../docs/generate.js';
 import type { TargetConnection } from '../execution/invocation/adapter.js';
 import type { ProjectLoadOptions, QueryOptions, ReadOptions, RunArgs, RunCommand, RunSummary, SelectionArgs } from './options.js';
 import { compile, type CompileOptions, type CompileResult } from './compile.js';
 import { executeCommand } from './execute.js';
-import { loadParsed, loadProject, readFiles, type LoadedProject } from './load.js';
+import { loadParsed, loadProject, loadProjectUdfs, readFiles, type LoadedProject, type LoadedUdfs } from './load.js';
+import { udfFacts } from './udf-facts.js';
 import { compileInputs, EnvReads, reuseCompile, type Inputs, type RecordedWarning, type UnchangedCompile } from './compile-record.js';
 import { query, show } from './read.js';
 import { selectFor } from './selection.js';
@@ -108,8 +109,21 @@ export class WeirProject {
     const env = new EnvReads(options.env ?? process.env);
     const opts = { ...options, env: env.env };
     const files = readFiles(opts);
+    // The manifest's `functions` come from running the UDF modules: their facts are an input. A module that
+    // fails to load is reported where a load reports it (after template errors): no skip then.
+    let udfs: LoadedUdfs | undefined;
+    let functions: string | undefined;
+    if (options.partialParse !== false && files.udfModules.length > 0) {
+      try {
+        udfs = await loadProjectUdfs(files);
+        const targetDir = path.resolve(files.root, files.config['target-path']);
+        functions = JSON.stringify(udfFacts(udfs.udfs, files.root, { projectDir: files.root, targetDir, vars: files.vars, env: env.env }));
+      } catch {
+        udfs = undefined;
+      }
+    }
     // `partialParse: false` reuses nothing of earlier runs, and leaves nothing to reuse (as the parse cache).
-    const inputs = options.partialParse === false ? undefined : compileInputs(files, args);
+    const inputs = options.partialParse === false ? undefined : compileInputs(files, args, functions);
     if (inputs) {
       const reused = reuseCompile(files, inputs, env.inner, { generated_at: now(), invocation_id: randomUUID() });
       if (reused) {
@@ -118,7 +132,7 @@ export class WeirProject {
         return reused;
       }
     }
-    const project = WeirProject.fromLoaded(await loadParsed(files, opts), opts);
+    const project = WeirProject.fromLoaded(await loadParsed(files, opts, udfs), opts);
     if (inputs) project.compileRecordKey = { inputs, env, args };
     return project;
   }
@@ -228,23 +242,9 @@ export class WeirProject {
     return file;
   }
 
-  /** The project's UDFs as the manifest's `functions` describe them, by name. */
+  /** The project's UDFs as the manifest's `functions` describe them, by name (see api/udf-facts.ts). */
   udfManifest(): UdfFacts[] {
-    return [...this.udfs].sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1)).map((u) => {
-      const d = u.definition;
-      let source: string | undefined;
-      try {
-        source = readFileSync(path.join(this.files.root, u.module), 'utf8');
-      } catch {
-        source = undefined; // checksum from the signature
-      }
-      return {
-        name: d.name, kind: d.kind, path: u.module, export_name: u.exportName, signature: signatureOf(d),
-        args: d.args.map((a) => ({ name: a.name, type: a.type, optional: a.optional })), returns: d.returns, deterministic: d.deterministic !== false,
-        version: resolveUdfVersion(d, this.udfContext()),
-        description: d.description, portable: d.kind === 'scalar' ? !!d.portable : false, source,
-      };
-    });
+    return udfFacts(this.udfs, this.files.root, this.udfContext());
   }
 
   /**

@@ -232,3 +232,54 @@ describe('compiles that are never skipped', () => {
     expect(again.stdout).toMatch(/models config path 'nowhere' matches no folder/);
   });
 });
+
+describe('projects with UDF modules', () => {
+  const DEFINE = path.resolve(__dirname, '../../src/udfs/define.ts').split(path.sep).join('/');
+  const udf = (description: string, version: string) => `import { defineScalarUdf } from '${DEFINE}';
+export const shout = defineScalarUdf({
+  name: 'shout', args: [{ name: 's', type: 'VARCHAR' }], returns: 'VARCHAR', deterministic: true, portable: true,
+  description: '${description}', version: ${version},
+  fn: (s: string) => s.toUpperCase(),
+});
+`;
+  const fn = () => (manifest() as unknown as { functions: Record<string, { description: string; config: { weir: { version: string } } }> }).functions['function.rec.shout'];
+
+  it('skip while the UDFs describe themselves the same; compile when a module, or what a version function reads, changes', async () => {
+    writeFiles(dir, { 'udfs/text.ts': udf('Upper-cases s.', "'1'") });
+    expect((await compile()).skipped).toBe(false);
+    expect((await compile()).skipped).toBe(true);
+    writeFiles(dir, { 'udfs/text.ts': udf('Shouts s.', "'1'") });
+    expect((await compile()).skipped).toBe(false);
+    expect(fn().description).toBe('Shouts s.');
+    expect((await compile()).skipped).toBe(true);
+    // A version computed from the context: its inputs (here a var) are the compile's.
+    writeFiles(dir, { 'udfs/text.ts': udf('Shouts s.', '(ctx) => String(ctx.vars.min_id)') });
+    expect((await compile()).skipped).toBe(false);
+    expect(fn().config.weir.version).toBe('1');
+    expect((await compile()).skipped).toBe(true);
+    expect((await compile(['--vars', '{min_id: 3}'])).skipped).toBe(false);
+    expect(fn().config.weir.version).toBe('3');
+  });
+
+  it('a file the module imports counts through what the module defines', async () => {
+    writeFiles(dir, {
+      'udfs/text.ts': udf('x', "'1'").replace(`description: 'x'`, 'description: DESC').replace(/^/, "import { DESC } from './lib/desc.ts';\n"),
+      'udfs/lib/desc.ts': `export const DESC = 'First.';\n`,
+    });
+    expect((await compile()).skipped).toBe(false);
+    expect(fn().description).toBe('First.');
+    expect((await compile()).skipped).toBe(true);
+    writeFiles(dir, { 'udfs/lib/desc.ts': `export const DESC = 'Second.';\n` });
+    expect((await compile()).skipped).toBe(false);
+    expect(fn().description).toBe('Second.');
+  });
+
+  it('a UDF module that fails to load is reported as without the record, and never skipped', async () => {
+    writeFiles(dir, { 'udfs/text.ts': 'export const broken = ;\n' });
+    const r1 = await runCli(['compile'], dir, { PATH: process.env.PATH });
+    const r2 = await runCli(['compile', '--no-partial-parse'], dir, { PATH: process.env.PATH });
+    expect(r1.code).toBe(2);
+    expect(r1.code).toBe(r2.code);
+    expect(r1.stdout + r1.stderr).toContain('udfs/text.ts');
+  });
+});
