@@ -129,11 +129,13 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
       });
     };
 
+    const ahead = renderAhead(renderer, plan.order);
     await schedule(plan, connections, {
       run: async (uid, conn) => {
         const node = manifest.nodes.get(uid)!;
         const idx = ++index;
         reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
+        ahead();
         const entry = await runNode(ctx, node, conn, batch, relations, audits, reuse);
         statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
@@ -174,4 +176,36 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
     for (const c of connections) await c.close().catch(() => undefined);
   }
   return results;
+}
+
+/** Nodes rendered ahead per idle moment (a trivial model renders in ~0.1 ms; a statement takes longer). */
+const RENDER_AHEAD = 2;
+
+/**
+ * Renders the plan's nodes ahead of their turn while the engine runs a statement: the returned function,
+ * called as each node starts, queues (`setImmediate`, which runs once this thread has nothing left to do but
+ * wait for the engine) the rendering of the next {@link RENDER_AHEAD} nodes in plan order. Rendering is
+ * synchronous, needs no database and is cached by the renderer — failures included, which the node then
+ * reports as before when it runs — so each node is still rendered once, and `runNode` finds its SQL ready
+ * instead of rendering it between two statements. Every selected node is rendered for manifest.json at the
+ * end of the run anyway, so nothing is rendered that would not have been.
+ */
+function renderAhead(renderer: Renderer, order: readonly string[]): () => void {
+  let next = 0;
+  let queued = false;
+  const step = () => {
+    queued = false;
+    for (const end = Math.min(order.length, next + RENDER_AHEAD); next < end; next++) {
+      try {
+        renderer.render(order[next]);
+      } catch {
+        /* kept by the renderer: the node reports it when it runs */
+      }
+    }
+  };
+  return () => {
+    if (queued || next >= order.length) return;
+    queued = true;
+    setImmediate(step);
+  };
 }

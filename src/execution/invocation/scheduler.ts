@@ -32,7 +32,9 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
   const remaining = new Map<string, number>();
   for (const [uid, deps] of plan.waitsFor) remaining.set(uid, deps.size);
   const rank = new Map(plan.order.map((u, i) => [u, i]));
-  const ready: string[] = plan.order.filter((u) => remaining.get(u) === 0);
+  // Ready nodes, earliest in plan order first (a binary heap on the plan rank).
+  const ready = new RankHeap(rank);
+  for (const u of plan.order) if (remaining.get(u) === 0) ready.push(u);
   const done = new Set<string>();
   let stopped = false;
   let inFlight = 0;
@@ -70,18 +72,15 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
         if (done.has(d)) continue;
         const n = remaining.get(d)! - 1;
         remaining.set(d, n);
-        if (n === 0) {
-          ready.push(d);
-        }
+        if (n === 0) ready.push(d);
       }
-      ready.sort((a, b) => rank.get(a)! - rank.get(b)!);
     }
   };
 
   const worker = async (conn: C) => {
     for (;;) {
       if (stopped) return;
-      const uid = ready.shift();
+      const uid = ready.pop();
       if (uid === undefined) {
         if (inFlight === 0) return;
         if (stopped) return;
@@ -113,5 +112,57 @@ export async function schedule<C>(plan: ExecutionPlan, connections: readonly C[]
       done.add(uid);
       hooks.skip(uid, undefined);
     }
+  }
+}
+
+/**
+ * Node ids ordered by their rank in the plan (a binary min-heap): `pop` returns the ready node that comes
+ * first in the plan, as sorting the ready list after every finished node did, in O(log n) per operation.
+ */
+class RankHeap {
+  private readonly ids: string[] = [];
+  private readonly keys: number[] = [];
+
+  constructor(private readonly rank: ReadonlyMap<string, number>) {}
+
+  push(uid: string): void {
+    const k = this.rank.get(uid)!;
+    let i = this.ids.length;
+    this.ids.push(uid);
+    this.keys.push(k);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.keys[p] <= k) break;
+      this.ids[i] = this.ids[p];
+      this.keys[i] = this.keys[p];
+      i = p;
+    }
+    this.ids[i] = uid;
+    this.keys[i] = k;
+  }
+
+  /** The node with the lowest rank, removed; undefined when empty. */
+  pop(): string | undefined {
+    const n = this.ids.length;
+    if (n === 0) return undefined;
+    const top = this.ids[0];
+    const lastId = this.ids.pop()!;
+    const lastKey = this.keys.pop()!;
+    if (n > 1) {
+      let i = 0;
+      const m = n - 1;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= m) break;
+        if (c + 1 < m && this.keys[c + 1] < this.keys[c]) c++;
+        if (this.keys[c] >= lastKey) break;
+        this.ids[i] = this.ids[c];
+        this.keys[i] = this.keys[c];
+        i = c;
+      }
+      this.ids[i] = lastId;
+      this.keys[i] = lastKey;
+    }
+    return top;
   }
 }

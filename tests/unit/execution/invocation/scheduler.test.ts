@@ -120,3 +120,35 @@ describe('scheduler', () => {
     expect(ran).toHaveLength(project.select('build', {}).filter((u) => short(u) !== 'eph').length);
   });
 });
+
+describe('order on one connection', () => {
+  it('always starts the ready node that comes first in the plan (random DAGs of 300 nodes)', async () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let round = 0; round < 5; round++) {
+      const n = 300;
+      const order = Array.from({ length: n }, (_, i) => `n${i}`);
+      const waitsFor = new Map<string, Set<string>>(order.map((u) => [u, new Set<string>()]));
+      const blocks = new Map<string, Set<string>>(order.map((u) => [u, new Set<string>()]));
+      for (let i = 1; i < n; i++) {
+        for (let k = 0; k < 2; k++) {
+          if (rnd() < 0.3) continue;
+          const p = order[Math.floor(rnd() * i)];
+          waitsFor.get(order[i])!.add(p);
+          blocks.get(p)!.add(order[i]);
+        }
+      }
+      // The rule, by brute force: each step runs the first node in plan order whose parents have all run.
+      const expected: string[] = [];
+      const doneSet = new Set<string>();
+      while (expected.length < n) {
+        const next = order.find((u) => !doneSet.has(u) && [...waitsFor.get(u)!].every((p) => doneSet.has(p)))!;
+        expected.push(next);
+        doneSet.add(next);
+      }
+      const ran: string[] = [];
+      await schedule({ order, waitsFor, blocks }, [0], { run: async (u) => { ran.push(u); return 'ok'; }, skip: () => undefined }, false);
+      expect(ran).toEqual(expected);
+    }
+  });
+});
