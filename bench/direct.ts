@@ -88,6 +88,11 @@ export function planFromManifest(manifestFile: string, projectRoot: string, type
   return { schemas: [...schemas], steps };
 }
 
+/** Names of the project's UDFs in a manifest.json (dbt's `functions`; older manifests had `udfs`). */
+export function udfNamesOf(manifest: { functions?: Record<string, unknown>; udfs?: Record<string, unknown> }): string[] {
+  return Object.keys({ ...manifest.udfs, ...manifest.functions }).map((k) => k.split('.').pop()!);
+}
+
 /**
  * Executes a plan on a fresh database file, one connection, statement by statement.
  * @returns wall time in ms (open to close)

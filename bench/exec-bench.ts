@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateChainProject } from './generate-project.js';
-import { planFromManifest, runDirect } from './direct.js';
+import { planFromManifest, runDirect, udfNamesOf } from './direct.js';
 import { log, median, timeNode } from './util.js';
 
 /** One Weir-vs-direct comparison. */
@@ -98,7 +98,7 @@ async function compare(label: string, weir: WeirApi, root: string, command: 'run
 
 /** Imports the built library. */
 export async function importWeir(distDir: string): Promise<WeirApi> {
-  return (await import(pathToFileURL(path.join(distDir, 'index.js')).href)) as WeirApi;
+  return (await import(pathToFileURL(path.join(distDir, 'public', 'index.js')).href)) as WeirApi;
 }
 
 /** The chain benchmarks (views, then tables). */
@@ -134,7 +134,7 @@ export async function benchDemo(repoRoot: string, tmpDir: string, distDir: strin
   // leave them and everything downstream of them out.
   const probe = await weir.WeirProject.load({ projectDir: root, env });
   const { compiled } = probe.compile({ format: false });
-  const udfNames = Object.keys((JSON.parse(readFileSync(path.join(probe.targetDir, 'manifest.json'), 'utf8')) as { udfs?: Record<string, unknown> }).udfs ?? {}).map((k) => k.split('.').pop()!);
+  const udfNames = udfNamesOf(JSON.parse(readFileSync(path.join(probe.targetDir, 'manifest.json'), 'utf8')));
   const exclude = [...compiled].filter(([uid, c]) => uid.startsWith('model.') && udfNames.some((n) => new RegExp(`\\b${n}\\s*\\(`, 'i').test(c.compiled_code ?? ''))).map(([uid]) => `${uid.split('.').pop()}+`);
   log(`demo x${scale}: excluding UDF models and their descendants: ${exclude.join(' ') || '(none)'}`);
   // One counted run each, no warm-up: the build takes tens of seconds, so start-up noise is small.

@@ -26,6 +26,12 @@ export interface RunProcessResult {
   /** Median seconds Weir spent publishing the read copy (WEIR_READ_COPY_PUBLISHED elapsed), ms. */
   readonly readCopyMs: number;
   readonly peakRssMiB?: number;
+  /** Median user CPU time (all threads) of the `weir run` and script processes, ms. */
+  readonly weirCpuMs: number;
+  readonly directCpuMs: number;
+  /** Every run's wall time (ms), Weir's and the script's, in order. */
+  readonly weirRuns: readonly number[];
+  readonly directRuns: readonly number[];
 }
 
 /** Runs the comparison on `models` views. */
@@ -43,24 +49,27 @@ export function benchRunProcess(tmpDir: string, bin: string, models: number, rep
   const planFile = path.join(root, 'target', 'direct-plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
   const child = path.resolve(import.meta.dirname, 'direct-child.mjs');
-  const w: number[] = [], d: number[] = [], v: number[] = [], l: number[] = [], c: number[] = [], rc: number[] = [];
+  const w: number[] = [], d: number[] = [], v: number[] = [], l: number[] = [], c: number[] = [], rc: number[] = [], wc: number[] = [], dc: number[] = [];
   let rss = 0;
   for (let i = 0; i < reps; i++) {
     clean(dbFile);
     const r = runWeir(bin, ['run', '--threads', '1', '--log-format', 'json'], root, { rss: true });
     w.push(r.wallMs);
+    wc.push(r.userCpuMs ?? 0);
     rss = Math.max(rss, r.peakRssMiB ?? 0);
     for (const line of r.stdout.split('\n')) {
       if (line.includes('WEIR_READ_COPY_PUBLISHED')) rc.push(1000 * Number((JSON.parse(line) as { elapsed: number }).elapsed));
     }
     clean(directDb);
-    d.push(runNode([child, directDb, planFile], { cwd: root }).wallMs);
+    const dr = runNode([child, directDb, planFile], { cwd: root, rss: true });
+    d.push(dr.wallMs);
+    dc.push(dr.userCpuMs ?? 0);
     v.push(runWeir(bin, ['--version'], root).wallMs);
     l.push(runWeir(bin, ['ls', '-q'], root).wallMs);
     c.push(runWeir(bin, ['compile', '-q'], root).wallMs);
-    log(`run ${models} views rep ${i + 1}/${reps}: weir ${Math.round(w[i])} ms, direct ${Math.round(d[i])} ms, --version ${Math.round(v[i])}, ls ${Math.round(l[i])}, compile ${Math.round(c[i])}`);
+    log(`run ${models} views rep ${i + 1}/${reps}: weir ${Math.round(w[i])} ms (user CPU ${Math.round(wc[i])}), direct ${Math.round(d[i])} ms (user CPU ${Math.round(dc[i])}), --version ${Math.round(v[i])}, ls ${Math.round(l[i])}, compile ${Math.round(c[i])}`);
   }
   clean(dbFile);
   clean(directDb);
-  return { models, reps, weirMs: median(w), directMs: median(d), versionMs: median(v), lsMs: median(l), compileMs: median(c), readCopyMs: rc.length ? median(rc) : 0, peakRssMiB: rss || undefined };
+  return { models, reps, weirMs: median(w), directMs: median(d), versionMs: median(v), lsMs: median(l), compileMs: median(c), readCopyMs: rc.length ? median(rc) : 0, peakRssMiB: rss || undefined, weirCpuMs: median(wc), directCpuMs: median(dc), weirRuns: w, directRuns: d };
 }

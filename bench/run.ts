@@ -19,6 +19,8 @@
  *
  * (j) run-process-bench.ts — `weir run` of 500 views, whole process, vs one @duckdb/node-api script, and the split.
  * (k) docs-process-bench.ts — `weir docs generate` of the 2,000-model project vs `weir compile`, whole processes.
+ * (o) docs-site-bench.ts — the docs site of a ~10,000-node project (and of 10,000 models) in headless Chromium: graph drawn, interactions.
+ * (n) demo-process-bench.ts — `weir build` of the demo at ×10, whole process, vs one @duckdb/node-api script (wall, user CPU, peak RSS).
  * (m) translate-cache.ts — the translate batch UDF's cache path (in-memory hits) inside DuckDB.
  * (t) translate-real.ts — the translate batch UDF on a random-weight Marian model at opus-mt-ko-en's size
  *     (fp32 and int8, greedy and 4 beams, one process each: sentences/s, emails/min, peak RSS). Not part of
@@ -28,7 +30,7 @@
  * startup, fuzzy (200,000 pairs), run-process (1 run) and compile-process (300 models, no 10,000) and prints
  * the report with its ratios; it never writes BENCHMARKS.md.
  *
- * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|docs-process|translate-cache|translate-real|remaining` (repeatable; `fuzzy` is section (c) alone, without the
+ * Flags: `--only compile|exec|demo|udfs|pii|startup|er|fuzzy|compile-process|run-process|demo-process|docs-process|docs-site|translate-cache|translate-real|remaining` (repeatable; `fuzzy` is section (c) alone, without the
  * rest of `udfs`) runs a subset (BENCHMARKS.md is then not written unless
  * `--write`, which replaces only the sections measured, marking them as re-measured: report-merge.ts),
  * `--keep` keeps `.bench-tmp/` for inspection. Everything temporary lives in `.bench-tmp/`.
@@ -47,11 +49,13 @@ import { mergeReport } from './report-merge.js';
 import { log, machineInfo, ms, ratio, sec, type MachineInfo } from './util.js';
 import { benchBin } from './cli.js';
 import { benchStartup } from './startup-bench.js';
-import { compileProcessSection, docsProcessSection, remainingSection, runProcessSection, startupSection, translateCacheSection } from './sections.js';
+import { compileProcessSection, demoProcessSection, docsProcessSection, docsSiteSection, remainingSection, runProcessSection, startupSection, translateCacheSection } from './sections.js';
 import { benchTranslateCache } from './translate-cache.js';
 import { benchTranslateReal, translateRealSection } from './translate-real.js';
 import { benchDocsProcess } from './docs-process-bench.js';
 import { benchRunProcess } from './run-process-bench.js';
+import { benchDemoProcess } from './demo-process-bench.js';
+import { benchDocsSite } from './docs-site-bench.js';
 import { benchCompileProcess } from './compile-process-bench.js';
 import { benchUdfs } from './udfs.js';
 
@@ -100,7 +104,13 @@ async function main(): Promise<void> {
   if (only.includes('fuzzy')) extra.push(`${fuzzySection(await benchUdfs(quick ? 200_000 : 1_000_000, repsArg ?? (quick ? 1 : 3))).join('\n')}\n`);
   if (wants('compile-process')) extra.push(compileProcessSection(benchCompileProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3), quick ? 0 : 10000, !argv.includes('--no-dataform'))));
   if (wants('run-process')) extra.push(runProcessSection(benchRunProcess(tmpDir, bin, 500, repsArg ?? (quick ? 1 : 5))));
+  if (wants('demo-process') && !quick) extra.push(demoProcessSection(await benchDemoProcess(repoRoot, tmpDir, distDir, bin, DEMO_SCALE, repsArg ?? 3, path.join(tmpDir, `demo-x${DEMO_SCALE}`, 'seeds'))));
   if (wants('docs-process')) extra.push(docsProcessSection(benchDocsProcess(tmpDir, bin, quick ? 300 : 2000, repsArg ?? (quick ? 1 : 3))));
+  if (wants('docs-site') && !quick) {
+    const sites = [await benchDocsSite(tmpDir, bin, 10_000, repsArg ?? 3)];
+    if (!argv.includes('--no-docs-site-30k')) sites.push(await benchDocsSite(tmpDir, bin, 29_500, repsArg ?? 3));
+    extra.push(docsSiteSection(sites));
+  }
   if (wants('startup')) extra.push(startupSection(benchStartup(repoRoot, tmpDir, bin, quick ? 3 : 11)));
   if (wants('translate-cache')) extra.push(translateCacheSection(await benchTranslateCache(quick ? 200_000 : 1_000_000, 10_000, repsArg ?? (quick ? 1 : 3))));
   if (wants('translate-real') && !quick) extra.push(translateRealSection(await benchTranslateReal(repoRoot, argv.includes('--sentences') ? Number(argv[argv.indexOf('--sentences') + 1]) : 64)));

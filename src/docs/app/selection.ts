@@ -38,7 +38,14 @@ export class SiteSelector {
     this.state = new SelectorState({ dir: '', manifest: { nodes: {}, macros: {} }, runResults: { results } } as unknown as PreviousState, this.manifest);
     this.dag = new DirectedGraph();
     for (const uid of nodes.keys()) this.dag.addNode(uid);
-    for (const [uid, ps] of parents) for (const p of ps) if (nodes.has(p)) this.dag.mergeEdge(p, uid);
+    // Edges keyed by their ends: graphology generates a random key for an unkeyed edge, which took most of
+    // the time of building the graph of a large project. A parent listed twice is one edge, as with mergeEdge.
+    for (const [uid, ps] of parents) {
+      for (const p of ps) {
+        const key = `${p}\u0000${uid}`;
+        if (nodes.has(p) && !this.dag.hasEdge(key)) this.dag.addDirectedEdgeWithKey(key, p, uid);
+      }
+    }
   }
 
   /**
