@@ -5,7 +5,8 @@
  * Handlebars' `@data` channel (`options.data.weir`), so one compiled template serves every render.
  * The helpers themselves are in helpers/ (built-ins, cross-dialect SQL, macro-argument checks).
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsTypes from 'handlebars';
 import { WeirError } from '../errors/weir-error.js';
 import { closest } from '../utils/closest.js';
 import { BUILTIN_HELPERS, HANDLEBARS_HELPERS, overridableHelpers, registerBuiltins } from './helpers/builtins.js';
@@ -15,6 +16,8 @@ import { annotateRenderError } from './render-errors.js';
 import { guardValueOutput, parseTemplate } from './template.js';
 import { decodeTemplatePlan, type TemplatePlan } from './template-plan.js';
 import { plain } from './untrusted.js';
+/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
+const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** A macro (partial) source to register. */
 export interface PartialSource {
@@ -71,7 +74,7 @@ export class TemplateEnvironment {
           if (e instanceof HelperError && e.atCaller) throw e;
           throw annotateRenderError(e, p.path, opts.data.weir.nodeId, p.raw);
         }
-      }) as unknown as Handlebars.Template);
+      }) as unknown as HandlebarsTypes.Template);
     }
   }
 

@@ -2,8 +2,16 @@
  * YAML reading with locations: parse a file into a document, map key paths back to line/column, and
  * turn syntax errors into {@link WeirError}s that name the file and line.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
+import type { Document } from 'yaml';
 import { WeirError, type WeirErrorCode } from '../errors/weir-error.js';
+
+/**
+ * yaml, loaded with `require`: the package is CommonJS here, and Node's ES-module loader would first scan its
+ * files for export names (~3 ms of start-up; see adapters/duckdb/node-api.ts). Same module object either way.
+ */
+const { LineCounter, parseDocument, isNode } = createRequire(import.meta.url)('yaml') as typeof YamlLib;
 
 /** A parsed YAML file that can locate key paths. */
 export interface YamlFile {

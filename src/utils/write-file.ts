@@ -28,7 +28,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: 
 }
 
 /**
- * Writes `text` to `file` unless it already holds exactly that text; creates missing parent folders.
+ * Writes `text` (a string, written as UTF-8, or the bytes) to `file` unless it already holds exactly that;
+ * creates missing parent folders.
  * @param mode permissions of the file (default {@link PRIVATE_FILE_MODE}); an existing file with other
  *   permissions gets these even when its text is unchanged
  * @param onStat receives the file's stats once it holds `text` (from the open file: no extra lookup); not
@@ -36,8 +37,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: 
  * @returns whether the file was written
  * @throws the file system's error (permissions, disk full)
  */
-export function writeFileIfChanged(file: string, text: string, mode: number = PRIVATE_FILE_MODE, onStat?: (st: Stats) => void): boolean {
-  const data = Buffer.from(text, 'utf8');
+export function writeFileIfChanged(file: string, text: string | Buffer, mode: number = PRIVATE_FILE_MODE, onStat?: (st: Stats) => void): boolean {
+  const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   // One open for the comparison, the mode and the rewrite (a run writes one compiled file per node).
   let fd: number;
   try {

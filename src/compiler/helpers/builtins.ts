@@ -4,13 +4,16 @@
  * helpers of cross-dialect.ts), registered on an environment's Handlebars instance. Values from vars and
  * env are untrusted (untrusted.ts): they reach SQL only through `literal` or `ident`.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsTypes from 'handlebars';
 import type { Dialect } from '../../adapters/adapter.js';
 import { normalCdfSql, normalTwoSidedPSql } from '../sqlmath.js';
 import { isTainted, markUntrusted, originOf, plain, untrustedMessage, UntrustedString } from '../untrusted.js';
 import { registerCrossDialect, sqlArg } from './cross-dialect.js';
 import { checkChoice, checkList } from './macro-args.js';
 import { callNeedle, escapeRe, HelperError, positional, state, type HelperOptions, type RenderState } from './render-state.js';
+/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
+const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** Names of Weir's built-in helpers (Handlebars' own `if`, `each`, ... come on top). */
 export const BUILTIN_HELPERS = [
@@ -213,7 +216,7 @@ export function registerBuiltins(hb: typeof Handlebars): void {
  */
 export function overridableHelpers(hb: typeof Handlebars): void {
   const own = new Set<string>(HANDLEBARS_HELPERS);
-  const helpers = hb.helpers as Record<string, Handlebars.HelperDelegate>;
+  const helpers = hb.helpers as Record<string, HandlebarsTypes.HelperDelegate>;
   for (const [name, fn] of Object.entries(helpers)) {
     if (own.has(name) || name.startsWith('__')) continue;
     hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {

@@ -3,8 +3,11 @@
  * (`options.data.weir`, so one compiled template serves every render), reading their arguments, and the
  * error they throw ({@link HelperError}, located in the template later by compiler/render-errors.ts).
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsTypes from 'handlebars';
 import type { Dialect } from '../../adapters/adapter.js';
+/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
+const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** Per-render state, set by the renderer for each node. */
 export interface RenderState {
@@ -30,7 +33,7 @@ export interface RenderState {
 }
 
 /** The options argument Handlebars passes a helper last, with Weir's render state. */
-export type HelperOptions = Handlebars.HelperOptions & { data: { weir: RenderState } };
+export type HelperOptions = HandlebarsTypes.HelperOptions & { data: { weir: RenderState } };
 
 /** The render state of a helper call (from its options argument). @throws Error outside a Weir render */
 export const state = (args: unknown[]): RenderState => {

@@ -23,6 +23,8 @@ import { registerUdfs } from '../udfs/register-udfs.js';
 import { auditPlan } from '../nodes/audit-plan.js';
 import { ReuseState } from '../nodes/reuse.js';
 import { auditedEntry, cancelledEntry, runNode, type AuditState } from '../nodes/run-node.js';
+import { SqlAhead } from '../nodes/sql-ahead.js';
+import { tokenizeOptionsFor } from '../../sql/tokenize.js';
 
 /** Everything a run needs. */
 export interface RunContext {
@@ -129,14 +131,15 @@ export async function executeRun(ctx: RunContext, selected: readonly string[], t
       });
     };
 
-    const ahead = renderAhead(renderer, plan.order);
+    const sqlAhead = new SqlAhead(manifest, ctx.targetDir, ctx.redact, tokenizeOptionsFor(adapter.dialect));
+    const ahead = renderAhead(renderer, plan.order, (uid, sql) => sqlAhead.prepare(manifest.nodes.get(uid)!, sql));
     await schedule(plan, connections, {
       run: async (uid, conn) => {
         const node = manifest.nodes.get(uid)!;
         const idx = ++index;
         reporter.emit({ code: 'WEIR_NODE_START', ts: now(), level: 'info', node_id: uid, resource_type: node.resource_type, index: idx, total });
         ahead();
-        const entry = await runNode(ctx, node, conn, batch, relations, audits, reuse);
+        const entry = await runNode(ctx, node, conn, batch, relations, audits, reuse, sqlAhead);
         statuses.set(uid, entry.status);
         emitFinish(node, entry, idx);
         // A node that skipped itself (unavailable UDF) built nothing: what depends on it can't run either.
@@ -188,16 +191,18 @@ const RENDER_AHEAD = 2;
  * synchronous, needs no database and is cached by the renderer — failures included, which the node then
  * reports as before when it runs — so each node is still rendered once, and `runNode` finds its SQL ready
  * instead of rendering it between two statements. Every selected node is rendered for manifest.json at the
- * end of the run anyway, so nothing is rendered that would not have been.
+ * end of the run anyway, so nothing is rendered that would not have been. `prepare` gets each node rendered
+ * here that has SQL (execution/nodes/sql-ahead.ts: its compiled file's bytes and its statements).
  */
-function renderAhead(renderer: Renderer, order: readonly string[]): () => void {
+function renderAhead(renderer: Renderer, order: readonly string[], prepare: (uid: string, sql: string) => void): () => void {
   let next = 0;
   let queued = false;
   const step = () => {
     queued = false;
     for (const end = Math.min(order.length, next + RENDER_AHEAD); next < end; next++) {
       try {
-        renderer.render(order[next]);
+        const sql = renderer.render(order[next]).compiled_code;
+        if (sql !== undefined) prepare(order[next], sql);
       } catch {
         /* kept by the renderer: the node reports it when it runs */
       }

@@ -23,12 +23,14 @@ export interface CheckedSql {
  * Checks that a node's compiled SQL is one statement (see the module comment) and returns it without a
  * trailing `;`.
  * @param compiledPath project-relative path of the compiled SQL file, for the message
+ * @param split `sql` already split by `splitStatements(sql, tokenizeOptionsFor(adapter.dialect))` (e.g. while the
+ *   engine ran an earlier statement); split here when absent
  * @throws WeirError `WEIR_MULTIPLE_STATEMENTS` naming the node's file and line (the template line holding
  *   the second statement's start when it is written there, else the compiled SQL's line); `WEIR_CONFIG_INVALID`
  *   for an `allow_multiple_statements` that is not a reason, or on a kind of node that cannot take it
  */
-export async function checkSingleStatement(adapter: Adapter, conn: Connection, node: GraphNode, sql: string, compiledPath?: string): Promise<CheckedSql> {
-  const parts = splitStatements(sql, tokenizeOptionsFor(adapter.dialect));
+export async function checkSingleStatement(adapter: Adapter, conn: Connection, node: GraphNode, sql: string, compiledPath?: string, split?: readonly SqlStatement[]): Promise<CheckedSql> {
+  const parts = split ?? splitStatements(sql, tokenizeOptionsFor(adapter.dialect));
   let engineCount = parts.length;
   if (conn.countStatements) {
     // The engine's own parser is the authority; a syntax error is left for the real run to report.

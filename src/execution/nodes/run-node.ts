@@ -23,6 +23,7 @@ import { checkSingleStatement } from '../materializations/statements.js';
 import { reusable, type ReuseState } from './reuse.js';
 import { strategyNamed, strategyOf } from './strategies.js';
 import type { BuildOutcome, NodeRunContext } from '../materializations/strategy.js';
+import type { SqlAhead } from './sql-ahead.js';
 
 export type { NodeRunContext } from '../materializations/strategy.js';
 
@@ -56,7 +57,8 @@ export function auditedEntry(node: GraphNode, a: AuditOutcome): RunResultEntry {
 }
 
 /**
- * Runs one node on `conn` with one catch: renders and writes its compiled SQL, applies `--reuse`, checks it is
+ * Runs one node on `conn` with one catch: renders and writes its compiled SQL (with `ahead`'s values for it when
+ * prepared), applies `--reuse`, checks it is
  * one statement, prepares the UDFs it calls, runs its hooks, builds it (seed, model by materialization,
  * snapshot) or runs it (data/unit test), and reports the outcome. A failure becomes a result, never a throw.
  * @returns the node's run result (status `error` with an error code when it failed; `WEIR_CANCELLED` after
@@ -64,6 +66,7 @@ export function auditedEntry(node: GraphNode, a: AuditOutcome): RunResultEntry {
  */
 export async function runNode(
   ctx: NodeRunContext, node: GraphNode, conn: Connection, batch: BatchUdfState | undefined, relations: RelationCache, audits: AuditState, reuse: ReuseState | undefined,
+  ahead?: SqlAhead,
 ): Promise<RunResultEntry> {
   const { manifest, renderer, adapter, redact } = ctx;
   const started = now();
@@ -77,7 +80,12 @@ export async function runNode(
     if (audited) return auditedEntry(node, audited);
     const compiled = renderer.render(node.unique_id);
     relationName = compiled.relation_name;
-    if (compiled.compiled_code !== undefined) {
+    // The file's path and bytes and the SQL's statements, when the run prepared them while the engine was busy.
+    const pre = compiled.compiled_code !== undefined ? ahead?.take(node.unique_id, compiled.compiled_code) : undefined;
+    if (pre) {
+      compiledPath = pre.compiledPath;
+      writeFileIfChanged(pre.file, pre.data);
+    } else if (compiled.compiled_code !== undefined) {
       compiledPath = compiledPathOf(manifest, node);
       const abs = path.join(ctx.targetDir, compiledPath);
       // The file is for people; the engine gets the unredacted SQL from memory.
@@ -109,7 +117,7 @@ export async function runNode(
     let before: readonly string[] = [];
     if (sql !== undefined && !(node.resource_type === 'test' && node.test_type === 'unit')) {
       // One query per node: a smuggled second statement is refused before anything runs.
-      const checked = await checkSingleStatement(adapter, conn, node, sql, compiledPath);
+      const checked = await checkSingleStatement(adapter, conn, node, sql, compiledPath, pre?.parts);
       sql = checked.query;
       before = checked.before;
     }

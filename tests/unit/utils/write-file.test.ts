@@ -57,6 +57,16 @@ describe('writeFileIfChanged', () => {
     expect(mode(f)).toBe(0o600);
   });
 
+  it('takes the bytes as a Buffer the same way as text (UTF-8)', () => {
+    const f = path.join(dir, 'bytes.sql');
+    expect(writeFileIfChanged(f, Buffer.from('select é\n', 'utf8'))).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('select é\n');
+    expect(writeFileIfChanged(f, 'select é\n')).toBe(false);
+    expect(writeFileIfChanged(f, Buffer.from('select é\n', 'utf8'))).toBe(false);
+    expect(writeFileIfChanged(f, Buffer.from('select 2\n', 'utf8'))).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('select 2\n');
+  });
+
   it('rewrites changed text in place: longer, same length, shorter (truncated)', () => {
     const f = path.join(dir, 'changed.sql');
     writeFileSync(f, 'select 1');
