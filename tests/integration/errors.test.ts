@@ -288,7 +288,10 @@ describe('run-time failures', () => {
       const c = await db.connect();
       await c.run('create table if not exists held(x int)');
       process.stdout.write('ready\\n');
-      setInterval(() => {}, 1000);
+      // The interval refers to the instance and connection: otherwise they are unreachable once the module
+      // has run, and a garbage collection (V8's memory reducer runs one when the process turns idle) closes
+      // the database and releases its lock before the test's run opens it.
+      setInterval(() => { void db; void c; }, 1000);
     `;
     const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', holder], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
     try {
