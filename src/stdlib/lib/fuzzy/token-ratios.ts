@@ -260,14 +260,25 @@ let cpA: Int32Array<ArrayBuffer> = new Int32Array(64);
 
 let cpB: Int32Array<ArrayBuffer> = new Int32Array(64);
 
+/** Code point counts of {@link cpA} and {@link cpB} after {@link readSortedTokens}. */
+let lenA = 0;
+let lenB = 0;
+
+/** Reads both strings' code points into {@link cpA}/{@link cpB} and their sorted tokens into TOK_A/TOK_B. */
+function readSortedTokens(a: string, b: string): void {
+  cpA = codePointsInto(a, cpA);
+  lenA = codePointsLength;
+  cpB = codePointsInto(b, cpB);
+  lenB = codePointsLength;
+  sortTokens(cpA, lenA, TOK_A);
+  sortTokens(cpB, lenB, TOK_B);
+}
+
 /** token_sort_ratio of two (processed) strings. */
 export function tokenSortStr(a: string, b: string): number {
-  cpA = codePointsInto(a, cpA);
-  const na = codePointsLength;
-  cpB = codePointsInto(b, cpB);
-  const nb = codePointsLength;
-  sortTokens(cpA, na, TOK_A);
-  sortTokens(cpB, nb, TOK_B);
+  readSortedTokens(a, b);
+  const na = lenA;
+  const nb = lenB;
   sortedJoins(cpA, na, cpB, nb);
   return ratioOf(SORTED.na + SORTED.nb, lcsOf(SORTED.a, SORTED.na, SORTED.b, SORTED.nb));
 }
@@ -277,12 +288,9 @@ export function tokenSortStr(a: string, b: string): number {
  * own ones; then rapidfuzz's three comparisons.
  */
 export function tokenSetStr(a: string, b: string): number {
-  cpA = codePointsInto(a, cpA);
-  const na = codePointsLength;
-  cpB = codePointsInto(b, cpB);
-  const nb = codePointsLength;
-  sortTokens(cpA, na, TOK_A);
-  sortTokens(cpB, nb, TOK_B);
+  readSortedTokens(a, b);
+  const na = lenA;
+  const nb = lenB;
   if (TOK_A.n === 0 || TOK_B.n === 0) return 0;
   setDecompose(cpA, na, cpB, nb);
   if (setIsSubset()) return 100;
