@@ -5,7 +5,7 @@
  * close), which made rewriting 30,000 compiled files take seconds. Here an unchanged file is left alone
  * (one read), and a changed one is overwritten in place and then truncated to its new length.
  */
-import { type Stats, closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -64,6 +64,52 @@ export function writeFileIfChanged(file: string, text: string | Buffer, mode: nu
     closeSync(fd);
   }
   return true;
+}
+
+/**
+ * A file found holding exactly some bytes with the wanted mode, by {@link unchangedStamp}: its identity, size,
+ * times (ns) and mode, which any write, truncation, chmod or replacement since changes (ctime at least).
+ */
+export interface UnchangedStamp {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  readonly mode: bigint;
+}
+
+/**
+ * Ahead of a {@link writeFileIfChanged}: whether `file` already holds exactly `data` with permissions `mode`.
+ * @returns the file's stamp when it does (then {@link stillUnchanged} tells with one `stat` whether it still
+ *   does), undefined when it is missing, differs, has other permissions or can't be read
+ */
+export function unchangedStamp(file: string, data: Buffer, mode: number = PRIVATE_FILE_MODE): UnchangedStamp | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFile() || Number(st.mode & 0o777n) !== mode || st.size !== BigInt(data.length) || !readAll(fd, data.length).equals(data)) return undefined;
+    return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, mode: st.mode };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether `file` is still the file {@link unchangedStamp} saw (same device, inode, size, modification and
+ * change times in ns, mode): then it still holds the same bytes and {@link writeFileIfChanged} would leave it
+ * alone. One `stat`; false when it can't be stat'ed.
+ */
+export function stillUnchanged(file: string, stamp: UnchangedStamp): boolean {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return !!st && st.dev === stamp.dev && st.ino === stamp.ino && st.size === stamp.size && st.mtimeNs === stamp.mtimeNs && st.ctimeNs === stamp.ctimeNs && st.mode === stamp.mode;
 }
 
 /** The first `size` bytes of an open file (fewer if it is shorter). */

@@ -3,7 +3,7 @@
  * the node, builds or tests it through the materializations of this folder, and turns any failure into a
  * run result.
  */
-import { writeFileIfChanged } from '../../utils/write-file.js';
+import { stillUnchanged, writeFileIfChanged } from '../../utils/write-file.js';
 import path from 'node:path';
 import { AdapterError, type Connection } from '../../adapters/adapter.js';
 import { WeirError } from '../../errors/weir-error.js';
@@ -84,7 +84,8 @@ export async function runNode(
     const pre = compiled.compiled_code !== undefined ? ahead?.take(node.unique_id, compiled.compiled_code) : undefined;
     if (pre) {
       compiledPath = pre.compiledPath;
-      writeFileIfChanged(pre.file, pre.data);
+      // Found holding these bytes ahead and not touched since (one stat): writeFileIfChanged would leave it alone.
+      if (!pre.unchanged || !stillUnchanged(pre.file, pre.unchanged)) writeFileIfChanged(pre.file, pre.data);
     } else if (compiled.compiled_code !== undefined) {
       compiledPath = compiledPathOf(manifest, node);
       const abs = path.join(ctx.targetDir, compiledPath);

@@ -1,6 +1,7 @@
 /**
  * The work on a node's compiled SQL that needs no database, done ahead of the node's turn: the path and
- * bytes of its compiled file (redacted, as runNode writes it) and the SQL's split into statements (the
+ * bytes of its compiled file (redacted, as runNode writes it), whether the file already holds them, and the
+ * SQL's split into statements (the
  * tokenizer half of execution/materializations/statements.ts checkSingleStatement). The run prepares these
  * while the engine runs an earlier node's statement (execution/invocation/run-nodes.ts renderAhead), so
  * between two statements runNode only writes the file and asks the engine. Each value is a pure function
@@ -12,6 +13,7 @@ import { compiledPathOf, type Manifest } from '../../manifest/manifest.js';
 import type { GraphNode } from '../../manifest/types.js';
 import { splitStatements, type SqlStatement } from '../../sql/statements.js';
 import type { TokenizeOptions } from '../../sql/tokenize.js';
+import { unchangedStamp, type UnchangedStamp } from '../../utils/write-file.js';
 
 /** A node's compiled-SQL work, done ahead. */
 export interface SqlAheadEntry {
@@ -23,6 +25,11 @@ export interface SqlAheadEntry {
   readonly file: string;
   /** The compiled file's bytes: the redacted SQL and a newline, UTF-8. */
   readonly data: Buffer;
+  /**
+   * Set when the compiled file already held exactly `data` (utils/write-file.ts unchangedStamp): runNode then
+   * only checks with one `stat` that it still does (stillUnchanged) instead of opening and reading it.
+   */
+  readonly unchanged?: UnchangedStamp;
   /** The SQL split into statements (sql/statements.ts splitStatements), or undefined for unit tests (never checked). */
   readonly parts?: readonly SqlStatement[];
 }
@@ -45,7 +52,9 @@ export class SqlAhead {
     try {
       const compiledPath = compiledPathOf(this.manifest, node);
       const parts = node.resource_type === 'test' && node.test_type === 'unit' ? undefined : splitStatements(sql, this.tokenize);
-      this.entries.set(node.unique_id, { sql, compiledPath, file: path.join(this.targetDir, compiledPath), data: Buffer.from(`${this.redact(sql)}\n`, 'utf8'), parts });
+      const file = path.join(this.targetDir, compiledPath);
+      const data = Buffer.from(`${this.redact(sql)}\n`, 'utf8');
+      this.entries.set(node.unique_id, { sql, compiledPath, file, data, unchanged: unchangedStamp(file, data), parts });
     } catch {
       this.entries.delete(node.unique_id);
     }

@@ -4,11 +4,11 @@
  * private mode, and a path that is a folder.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleTempFiles, writeFileIfChanged } from '../../../src/utils/write-file.js';
+import { removeStaleTempFiles, stillUnchanged, unchangedStamp, writeFileIfChanged } from '../../../src/utils/write-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-tmpfiles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,5 +97,42 @@ describe('writeFileIfChanged', () => {
     const f = path.join(dir, 'a-folder.sql');
     mkdirSync(f);
     expect(() => writeFileIfChanged(f, 'select 1')).toThrow(/EISDIR/);
+  });
+});
+
+describe('unchangedStamp and stillUnchanged (the compiled file checked ahead, then with one stat)', () => {
+  it('stamps a file holding exactly the bytes with the private mode, and nothing else', () => {
+    const f = path.join(dir, 'stamp.sql');
+    const data = Buffer.from('select é\n', 'utf8');
+    expect(unchangedStamp(f, data)).toBeUndefined(); // missing
+    writeFileIfChanged(f, data);
+    expect(unchangedStamp(f, data)).toBeDefined();
+    expect(unchangedStamp(f, Buffer.from('select e\n'))).toBeUndefined(); // other bytes
+    expect(unchangedStamp(f, Buffer.from('select é;\n'))).toBeUndefined(); // other length
+    chmodSync(f, 0o644);
+    expect(unchangedStamp(f, data)).toBeUndefined(); // other permissions: writeFileIfChanged fixes them
+    expect(unchangedStamp(dir, data)).toBeUndefined(); // a folder
+  });
+
+  it('tells the file is untouched until it is rewritten, replaced, removed or chmod-ed', () => {
+    const f = path.join(dir, 'still.sql');
+    const data = Buffer.from('select 1\n');
+    writeFileIfChanged(f, data);
+    const stamp = unchangedStamp(f, data)!;
+    expect(stillUnchanged(f, stamp)).toBe(true);
+    expect(writeFileIfChanged(f, data)).toBe(false); // what a skipped write would have done
+    expect(stillUnchanged(f, stamp)).toBe(true);
+    chmodSync(f, 0o644);
+    expect(stillUnchanged(f, stamp)).toBe(false);
+    chmodSync(f, 0o600);
+    writeFileSync(f, 'select 12\n');
+    expect(stillUnchanged(f, stamp)).toBe(false);
+    writeFileIfChanged(f, data);
+    const again = unchangedStamp(f, data)!;
+    writeFileSync(`${f}.new`, data, { mode: 0o600 });
+    renameSync(`${f}.new`, f); // same bytes, another file
+    expect(stillUnchanged(f, again)).toBe(false);
+    rmSync(f);
+    expect(stillUnchanged(f, again)).toBe(false);
   });
 });
