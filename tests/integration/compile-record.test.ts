@@ -84,7 +84,7 @@ describe('weir compile with unchanged inputs', () => {
     const first = manifest().metadata;
     const again = await compile();
     expect(again.skipped).toBe(true);
-    expect(again.stdout).toMatch(/compiled 3 nodes to target\/compiled/);
+    expect(again.stdout).toMatch(/compiled 3 nodes to target\/compiled \(no input changed since the last compile: its outputs are kept/);
     const meta = manifest().metadata;
     expect(meta.invocation_id).not.toBe(first.invocation_id);
     expect(meta.generated_at).not.toBe(first.generated_at);
@@ -161,6 +161,7 @@ describe('weir compile after an input changed', () => {
     const sel = await compile(['--select', 'stg_people']);
     expect(sel.skipped).toBe(false);
     expect(sel.stdout).toMatch(/compiled 2 nodes to/); // the model and its test
+    expect(sel.stdout).not.toMatch(/no input changed/);
     const selAgain = await compile(['--select', 'stg_people']);
     expect(selAgain.skipped).toBe(true);
     expect(selAgain.stdout).toMatch(/compiled 2 nodes to/);

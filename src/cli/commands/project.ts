@@ -14,15 +14,16 @@ export async function compileHandler(ctx: CliContext, a: CommandArgs): Promise<v
   const sel = selectionArgs(ctx.io, a);
   // Formatting is opt-in: on large projects sql-formatter took most of compile's time.
   const format = a.format === true || a.print === true;
-  const summary = (n: number, targetPath: string, failed: number) => ctx.reporter().emit({
-    code: 'WEIR_MESSAGE', ts: now(), level: 'info', message: `compiled ${n} node${n === 1 ? '' : 's'} to ${targetPath}/compiled${failed ? `, ${failed} failed` : ''}`,
+  const summary = (n: number, targetPath: string, failed: number, unchanged = false) => ctx.reporter().emit({
+    code: 'WEIR_MESSAGE', ts: now(), level: 'info',
+    message: `compiled ${n} node${n === 1 ? '' : 's'} to ${targetPath}/compiled${failed ? `, ${failed} failed` : ''}${unchanged ? ' (no input changed since the last compile: its outputs are kept; --no-partial-parse compiles everything)' : ''}`,
   });
   if (!a.print && !a.defer) {
     // Nothing changed since the last compile (api/compile-record.ts): its outputs stand.
     const args = { ...sel, format };
     const loaded = await ctx.loadForCompile(a as unknown as GlobalArgs, args);
     if ('unchanged' in loaded) {
-      summary(loaded.compiledCount, loaded.targetPath, 0);
+      summary(loaded.compiledCount, loaded.targetPath, 0, true);
       return ctx.setExitCode(0);
     }
     const { compiled, errors } = loaded.compile(args);
