@@ -5,7 +5,7 @@
  * node it tests, so a failing test skips what is downstream of it (dbt build semantics); a model waits for
  * its unit tests, which wait only for the model's own upstream.
  */
-import type { Dag } from '../../graph/dag.js';
+import { ancestors, type Dag } from '../../graph/dag.js';
 import { WeirError } from '../../errors/weir-error.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import { isEphemeral } from '../../manifest/materialization.js';
@@ -62,17 +62,6 @@ export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly strin
   if (testsBlockChildren) {
     const dependents = new Map<string, string[]>();
     for (const [uid, deps] of waitsFor) for (const d of deps) (dependents.get(d) ?? dependents.set(d, []).get(d)!).push(uid);
-    const ancestorsOf = (u: string): Set<string> => {
-      const a = new Set<string>();
-      const stack = [...dag.inNeighbors(u)];
-      while (stack.length) {
-        const p = stack.pop()!;
-        if (a.has(p)) continue;
-        a.add(p);
-        stack.push(...dag.inNeighbors(p));
-      }
-      return a;
-    };
     for (const t of chosen) {
       const test = manifest.nodes.get(t)!;
       if (test.resource_type !== 'test') continue;
@@ -90,12 +79,12 @@ export function buildPlan(manifest: Manifest, dag: Dag, selected: readonly strin
       if (test.generic) guarded = [test.generic.attached_node];
       else {
         const anc = new Set<string>();
-        if (parents.length > 1) for (const p of parents) for (const a of ancestorsOf(p)) anc.add(a);
+        if (parents.length > 1) for (const p of parents) for (const a of ancestors(dag, p)) anc.add(a);
         guarded = parents.filter((p) => !anc.has(p));
       }
       // Never make an ancestor of one of the test's parents wait for it (that would be a cycle).
       const upstream = new Set<string>(parents);
-      if (parents.length > 1) for (const p of parents) for (const a of ancestorsOf(p)) upstream.add(a);
+      if (parents.length > 1) for (const p of parents) for (const a of ancestors(dag, p)) upstream.add(a);
       for (const p of guarded) {
         for (const child of dependents.get(p) ?? []) {
           if (child === t || upstream.has(child) || manifest.nodes.get(child)!.resource_type === 'test') continue;

@@ -3,7 +3,7 @@
  * tests check which model's staged relation before it is published. It reads the strategy table (only
  * auditable kinds are staged), so it lives beside the table rather than with the tests.
  */
-import type { Dag } from '../../graph/dag.js';
+import { ancestors as dagAncestors, type Dag } from '../../graph/dag.js';
 import type { Manifest } from '../../manifest/manifest.js';
 import type { ModelNode } from '../../manifest/types.js';
 import { STRATEGIES } from './strategies.js';
@@ -28,14 +28,7 @@ export function auditPlan(manifest: Manifest, dag: Dag, order: readonly string[]
   const ancestorsOf = (uid: string): Set<string> => {
     let a = ancestors.get(uid);
     if (a) return a;
-    a = new Set<string>();
-    const stack = [...dag.inNeighbors(uid)];
-    while (stack.length) {
-      const p = stack.pop()!;
-      if (a.has(p)) continue;
-      a.add(p);
-      stack.push(...dag.inNeighbors(p));
-    }
+    a = dagAncestors(dag, uid);
     ancestors.set(uid, a);
     return a;
   };
