@@ -5,8 +5,8 @@
  * Handlebars' `@data` channel (`options.data.weir`), so one compiled template serves every render.
  * The helpers themselves are in helpers/ (built-ins, cross-dialect SQL, macro-argument checks).
  */
-import { createRequire } from 'node:module';
 import type HandlebarsTypes from 'handlebars';
+import { Handlebars } from './handlebars.js';
 import { WeirError } from '../errors/weir-error.js';
 import { closest } from '../utils/closest.js';
 import { BUILTIN_HELPERS, HANDLEBARS_HELPERS, overridableHelpers, registerBuiltins } from './helpers/builtins.js';
@@ -16,8 +16,6 @@ import { annotateRenderError } from './render-errors.js';
 import { guardValueOutput, parseTemplate } from './template.js';
 import { decodeTemplatePlan, type TemplatePlan } from './template-plan.js';
 import { plain } from './untrusted.js';
-/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** A macro (partial) source to register. */
 export interface PartialSource {

@@ -13,11 +13,8 @@
  * block params, decorators, partial blocks) returns undefined and the caller uses `Handlebars.compile`.
  * Evaluation order matches the generated code: parameters left to right, hash values in reverse key order.
  */
-import { createRequire } from 'node:module';
-import type HandlebarsTypes from 'handlebars';
+import { Handlebars } from './handlebars.js';
 import type { CompiledTemplate } from './environment.js';
-/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 type Node = hbs.AST.Node;
 type Program = hbs.AST.Program;

@@ -5,12 +5,9 @@
  * AST reference: https://github.com/handlebars-lang/handlebars.js/blob/master/docs/compiler-api.md
  */
 import { assertNoJinja } from './jinja-hints.js';
-import { createRequire } from 'node:module';
-import type HandlebarsTypes from 'handlebars';
+import { Handlebars } from './handlebars.js';
 import { WeirError } from '../errors/weir-error.js';
 import type { RefCall, SourceCall } from '../manifest/types.js';
-/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 type HbNode = hbs.AST.Node;
 type Expr = hbs.AST.Expression;

@@ -4,16 +4,14 @@
  * helpers of cross-dialect.ts), registered on an environment's Handlebars instance. Values from vars and
  * env are untrusted (untrusted.ts): they reach SQL only through `literal` or `ident`.
  */
-import { createRequire } from 'node:module';
 import type HandlebarsTypes from 'handlebars';
+import { Handlebars } from '../handlebars.js';
 import type { Dialect } from '../../adapters/adapter.js';
 import { normalCdfSql, normalTwoSidedPSql } from '../sqlmath.js';
 import { isTainted, markUntrusted, originOf, plain, untrustedMessage, UntrustedString } from '../untrusted.js';
 import { registerCrossDialect, sqlArg } from './cross-dialect.js';
 import { checkChoice, checkList } from './macro-args.js';
 import { callNeedle, escapeRe, HelperError, positional, state, type HelperOptions, type RenderState } from './render-state.js';
-/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** Names of Weir's built-in helpers (Handlebars' own `if`, `each`, ... come on top). */
 export const BUILTIN_HELPERS = [

@@ -3,11 +3,9 @@
  * (`options.data.weir`, so one compiled template serves every render), reading their arguments, and the
  * error they throw ({@link HelperError}, located in the template later by compiler/render-errors.ts).
  */
-import { createRequire } from 'node:module';
 import type HandlebarsTypes from 'handlebars';
+import { Handlebars } from '../handlebars.js';
 import type { Dialect } from '../../adapters/adapter.js';
-/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** Per-render state, set by the renderer for each node. */
 export interface RenderState {

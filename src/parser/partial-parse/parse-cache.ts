@@ -20,13 +20,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type HandlebarsTypes from 'handlebars';
+import { Handlebars } from '../../compiler/handlebars.js';
 import type { SchemaFile } from '../../loader/schema-yaml.js';
 import type { TemplateFacts } from '../../compiler/template.js';
 import type { TemplatePlan } from '../../compiler/template-plan.js';
 import { PRIVATE_FILE_MODE, removeStaleTempFiles, writeFileAtomic } from '../../utils/write-file.js';
-/** handlebars, loaded with `require` (CommonJS: Node's ES-module loader would scan its files first; see adapters/duckdb/node-api.ts). */
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsTypes;
 
 /** File name of the cache inside the target directory. */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
